@@ -1,0 +1,15 @@
+//! Probity's user interface: the page shell, the pages and the types they share with the
+//! server.
+//!
+//! Pages are Leptos components rendered on the server; every page and form works without
+//! JavaScript. The server crate owns the routes that serve them and the form handlers.
+
+#![forbid(unsafe_code)]
+
+pub mod forms;
+pub mod pages;
+pub mod shell;
+pub mod types;
+
+#[cfg(feature = "ssr")]
+pub mod render;

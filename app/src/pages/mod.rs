@@ -1,0 +1,6 @@
+//! The pages, one module each.
+
+pub mod errors;
+pub mod home;
+pub mod setup;
+pub mod sign_in;

@@ -1,0 +1,155 @@
+//! Passwords: the policy (length, common passwords) and argon2id hashing, which runs on the
+//! blocking pool so that it never stalls the async workers.
+
+use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+use std::sync::OnceLock;
+
+/// Fewest characters a password may have.
+pub const MIN_CHARS: usize = 12;
+/// Most characters a password may have.
+pub const MAX_CHARS: usize = 256;
+
+/// Known common passwords of twelve characters or more, lower-cased and sorted bytewise.
+static COMMON: &str = include_str!("common_passwords.txt");
+
+/// Why a new password was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PolicyError {
+    TooShort,
+    TooLong,
+    Common,
+    SameAsUsername,
+}
+
+impl PolicyError {
+    /// The message shown next to the password field.
+    pub fn message(self) -> String {
+        match self {
+            PolicyError::TooShort => format!("Use at least {MIN_CHARS} characters."),
+            PolicyError::TooLong => format!("Use at most {MAX_CHARS} characters."),
+            PolicyError::Common => {
+                "This password is on a list of commonly used passwords. Choose another.".to_string()
+            }
+            PolicyError::SameAsUsername => "Do not use your username as your password.".to_string(),
+        }
+    }
+}
+
+/// Checks a new password against the policy.
+pub fn check_policy(password: &str, username: &str) -> Result<(), PolicyError> {
+    let chars = password.chars().count();
+    if chars < MIN_CHARS {
+        return Err(PolicyError::TooShort);
+    }
+    if chars > MAX_CHARS {
+        return Err(PolicyError::TooLong);
+    }
+    let lower = password.to_lowercase();
+    if !username.is_empty() && lower.contains(&username.to_lowercase()) && lower.len() < username.len() + 4 {
+        return Err(PolicyError::SameAsUsername);
+    }
+    if is_common(&lower) {
+        return Err(PolicyError::Common);
+    }
+    Ok(())
+}
+
+/// True when the (lower-cased) password is on the common list.
+fn is_common(lower: &str) -> bool {
+    static LIST: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let list = LIST.get_or_init(|| COMMON.lines().collect());
+    list.binary_search(&lower).is_ok()
+}
+
+/// The hasher with the parameters the office's policy sets: argon2id, 19 MiB, 2 passes, 1 lane.
+fn hasher() -> Result<Argon2<'static>, argon2::Error> {
+    Ok(Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(19_456, 2, 1, None)?,
+    ))
+}
+
+/// Hashing could not be done (the blocking pool or the hasher failed).
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct HashError(String);
+
+/// Hashes a password into a PHC string.
+pub async fn hash(password: String) -> Result<String, HashError> {
+    tokio::task::spawn_blocking(move || {
+        let hasher = hasher().map_err(|error| HashError(error.to_string()))?;
+        hasher
+            .hash_password(password.as_bytes())
+            .map(|hash| hash.to_string())
+            .map_err(|error| HashError(error.to_string()))
+    })
+    .await
+    .map_err(|error| HashError(error.to_string()))?
+}
+
+/// Checks a password against a stored hash. With no hash (unknown user) it checks against a
+/// dummy hash, so that an unknown user and a wrong password take the same time.
+pub async fn verify(password: String, stored: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let Ok(hasher) = hasher() else {
+            return false;
+        };
+        match stored {
+            Some(hash) => hasher.verify_password(password.as_bytes(), hash.as_str()).is_ok(),
+            None => {
+                let _ = hasher.verify_password(password.as_bytes(), dummy_hash());
+                false
+            }
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A hash of a random string with the same parameters, made once.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        hasher()
+            .and_then(|hasher| {
+                hasher
+                    .hash_password(super::random_token().as_bytes())
+                    .map(|hash| hash.to_string())
+                    .map_err(|_| argon2::Error::OutOfMemory)
+            })
+            .unwrap_or_default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_list_is_sorted_for_binary_search() {
+        let lines: Vec<&str> = COMMON.lines().collect();
+        assert!(lines.len() > 40_000);
+        assert!(lines.windows(2).all(|pair| pair[0] < pair[1]));
+    }
+
+    #[test]
+    fn policy_refuses_short_long_common_and_username() {
+        assert_eq!(check_policy("short", "x"), Err(PolicyError::TooShort));
+        assert_eq!(check_policy(&"a".repeat(257), "x"), Err(PolicyError::TooLong));
+        assert!(check_policy(&"é".repeat(128), "x").is_ok());
+        assert_eq!(check_policy("Qwerty123456", "x"), Err(PolicyError::Common));
+        assert_eq!(check_policy("1qaz2wsx3edc", "x"), Err(PolicyError::Common));
+        assert_eq!(check_policy("jdoe.smith12!", "jdoe.smith12"), Err(PolicyError::SameAsUsername));
+        assert!(check_policy("correct horse battery staple", "jdoe").is_ok());
+    }
+
+    #[tokio::test]
+    async fn hash_and_verify() {
+        let stored = hash("a long enough passphrase".into()).await.expect("hash");
+        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(verify("a long enough passphrase".into(), Some(stored.clone())).await);
+        assert!(!verify("a wrong passphrase here".into(), Some(stored)).await);
+        assert!(!verify("anything at all here".into(), None).await);
+    }
+}

@@ -1,0 +1,246 @@
+//! Command line and settings: every setting is a flag and a `PROBITY_*` environment variable.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use url::Url;
+
+/// The default system-use notice shown on the sign-in page.
+pub const DEFAULT_NOTICE: &str = "You are accessing a system of an inspector-general office that holds \
+criminal-justice and personal information. Use is limited to authorised purposes. Activity is \
+monitored and recorded; unauthorised use may lead to disciplinary action and criminal prosecution.";
+
+/// Probity: case management for inspector-general offices.
+#[derive(Debug, Parser)]
+#[command(name = "probity", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do; `serve` when none is given.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage user accounts from the shell.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+/// Account management from the shell.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from the terminal without echo, or from the
+    /// first line of standard input when it is not a terminal.
+    Add {
+        /// The sign-in name (letters, digits, `.`, `-`, `_`).
+        username: String,
+        /// The name shown to colleagues; defaults to the username.
+        #[arg(long)]
+        display_name: Option<String>,
+        /// administrator (or admin), supervisor, investigator, commissioner or auditor.
+        #[arg(long, value_parser = parse_role)]
+        role: probity_app::types::Role,
+    },
+    /// List accounts.
+    List,
+    /// Disable an account; its sessions end at once.
+    Disable { username: String },
+    /// Enable a disabled account.
+    Enable { username: String },
+    /// Set a new password, read like `user add` reads it.
+    ResetPassword { username: String },
+}
+
+fn parse_role(value: &str) -> Result<probity_app::types::Role, String> {
+    probity_app::types::Role::parse(value).ok_or_else(|| {
+        "expected administrator, supervisor, investigator, commissioner or auditor".to_string()
+    })
+}
+
+/// Log output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Every setting, from flags or the environment.
+#[derive(Clone, Args)]
+pub struct Settings {
+    /// Address and port to listen on.
+    #[arg(long, env = "PROBITY_LISTEN", default_value = "127.0.0.1:3000", global = true)]
+    pub listen: SocketAddr,
+
+    /// Folder for the SQLite database and the evidence blob store; created when missing.
+    #[arg(long, env = "PROBITY_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Database URL: `postgres://...` for PostgreSQL, `sqlite://...` for SQLite. Without it
+    /// Probity uses `<data-dir>/probity.db`. DATABASE_URL is read too.
+    #[arg(long, env = "PROBITY_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// The address people use to reach Probity, e.g. https://probity.example.org. With https,
+    /// cookies are Secure and use the __Host- prefix. Defaults to http://<listen>.
+    #[arg(long, env = "PROBITY_PUBLIC_URL", global = true)]
+    pub public_url: Option<Url>,
+
+    /// The office's name, shown in the header and page titles.
+    #[arg(
+        long,
+        env = "PROBITY_OFFICE_NAME",
+        default_value = "Office of the Inspector General",
+        global = true
+    )]
+    pub office_name: String,
+
+    /// Largest evidence upload accepted, in bytes (suffixes K, M, G, KiB, MiB, GiB allowed).
+    #[arg(long, env = "PROBITY_UPLOAD_LIMIT", default_value = "2GiB", value_parser = parse_size, global = true)]
+    pub upload_limit: u64,
+
+    /// The system-use notice shown on the sign-in page.
+    #[arg(long, env = "PROBITY_SYSTEM_NOTICE", default_value = DEFAULT_NOTICE, hide_default_value = true, global = true)]
+    pub system_notice: String,
+
+    /// Minutes without activity after which a session ends.
+    #[arg(long, env = "PROBITY_SESSION_IDLE_MINUTES", default_value_t = 30, global = true)]
+    pub session_idle_minutes: u32,
+
+    /// Hours after sign-in after which a session ends, active or not.
+    #[arg(long, env = "PROBITY_SESSION_MAX_HOURS", default_value_t = 12, global = true)]
+    pub session_max_hours: u32,
+
+    /// Session idle limit in seconds; overrides the minutes (for tests).
+    #[arg(long, env = "PROBITY_SESSION_IDLE_SECONDS", hide = true, global = true)]
+    pub session_idle_seconds: Option<u32>,
+
+    /// Log format.
+    #[arg(long, env = "PROBITY_LOG_FORMAT", value_enum, default_value = "text", global = true)]
+    pub log_format: LogFormat,
+}
+
+impl Settings {
+    /// The database URL in force: the flag, then DATABASE_URL, then SQLite in the data folder.
+    pub fn effective_database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .or_else(|| std::env::var("DATABASE_URL").ok().filter(|url| !url.is_empty()))
+            .unwrap_or_else(|| {
+                format!("sqlite://{}", self.data_dir.join("probity.db").display())
+            })
+    }
+
+    /// The public URL in force.
+    pub fn effective_public_url(&self) -> Url {
+        self.public_url.clone().unwrap_or_else(|| {
+            // A SocketAddr always makes a valid http URL.
+            Url::parse(&format!("http://{}/", self.listen)).unwrap_or_else(|_| {
+                Url::parse("http://127.0.0.1:3000/").expect("static URL parses")
+            })
+        })
+    }
+
+    /// True when people reach Probity over https.
+    pub fn is_https(&self) -> bool {
+        self.effective_public_url().scheme() == "https"
+    }
+
+    /// Idle limit of a session, in seconds.
+    pub fn session_idle_seconds(&self) -> i64 {
+        self.session_idle_seconds
+            .map(i64::from)
+            .unwrap_or(i64::from(self.session_idle_minutes) * 60)
+    }
+
+    /// Absolute limit of a session, in seconds.
+    pub fn session_max_seconds(&self) -> i64 {
+        i64::from(self.session_max_hours) * 3600
+    }
+}
+
+/// Hides the password of the database URL.
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field(
+                "database_url",
+                &self.database_url.as_deref().map(redact_url_password),
+            )
+            .field("public_url", &self.public_url.as_ref().map(Url::as_str))
+            .field("office_name", &self.office_name)
+            .field("upload_limit", &self.upload_limit)
+            .field("session_idle_seconds", &self.session_idle_seconds())
+            .field("session_max_seconds", &self.session_max_seconds())
+            .field("log_format", &self.log_format)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A database URL with its password replaced, for logs.
+pub fn redact_url_password(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("REDACTED"));
+            parsed.to_string()
+        }
+        Ok(_) => url.to_string(),
+        Err(_) => "(unparsable URL)".to_string(),
+    }
+}
+
+/// Parses a byte size such as `2GiB`, `500M` or `1048576`.
+pub fn parse_size(value: &str) -> Result<u64, String> {
+    let value = value.trim();
+    let split = value
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(value.len());
+    let (number, unit) = value.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("`{value}` is not a size such as 2GiB or 500MiB"))?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        "t" | "tb" | "tib" => 1 << 40,
+        other => return Err(format!("unknown size unit `{other}`")),
+    };
+    number
+        .checked_mul(factor)
+        .filter(|size| *size > 0)
+        .ok_or_else(|| format!("`{value}` is not a usable size"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert_eq!(parse_size("500M"), Ok(500 << 20));
+        assert_eq!(parse_size("1024"), Ok(1024));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("3 parsecs").is_err());
+    }
+
+    #[test]
+    fn database_password_is_hidden() {
+        let shown = redact_url_password("postgres://probity:s3cret@db.internal/probity");
+        assert!(!shown.contains("s3cret"));
+        assert!(shown.contains("REDACTED"));
+    }
+}

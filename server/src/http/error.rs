@@ -1,0 +1,150 @@
+//! The HTTP error type: every handler returns it, and it never shows internals.
+//!
+//! An error response carries an [`ErrorInfo`] extension; the `render_error_pages` middleware
+//! turns it into a full page in the shell, with the signed-in user's header.
+
+use crate::storage::StoreError;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use probity_app::pages::errors::ErrorInfo;
+use probity_app::pages::sign_in::SignInReason;
+
+/// What can go wrong while handling a request.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No such page, or one the person may not know exists.
+    #[error("not found")]
+    NotFound,
+    /// The person may not do this; the message says why in plain words.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// The anti-forgery token was missing or wrong.
+    #[error("anti-forgery token rejected")]
+    CsrfRejected,
+    /// The request came from another site.
+    #[error("cross-site request refused")]
+    CrossSite,
+    /// The page needs a signed-in person.
+    #[error("sign-in required")]
+    SignInRequired {
+        /// True when a session just ended, so the sign-in page can say why.
+        expired: bool,
+    },
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The session could not be read or written.
+    #[error("session error: {0}")]
+    Session(#[from] tower_sessions::session::Error),
+    /// Anything else that is our fault.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<crate::auth::password::HashError> for AppError {
+    fn from(error: crate::auth::password::HashError) -> Self {
+        AppError::Internal(error.to_string())
+    }
+}
+
+impl AppError {
+    fn status_and_text(&self) -> (StatusCode, &'static str, &'static str) {
+        match self {
+            AppError::NotFound | AppError::Store(StoreError::NotFound) => (
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                "There is no page at this address, or you do not have access to it. Check the address, or go back and follow a link.",
+            ),
+            AppError::Forbidden(message) => (StatusCode::FORBIDDEN, "Not allowed", message),
+            AppError::CsrfRejected => (
+                StatusCode::FORBIDDEN,
+                "The form has expired",
+                "The form you sent had expired or did not come from this site, so nothing was changed. Go back, reload the page and try again.",
+            ),
+            AppError::CrossSite => (
+                StatusCode::FORBIDDEN,
+                "Request refused",
+                "This request came from another site and was refused. Nothing was changed.",
+            ),
+            AppError::SignInRequired { .. } => (StatusCode::SEE_OTHER, "", ""),
+            AppError::Store(_) | AppError::Session(_) | AppError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Something went wrong on our side and your request was not completed. Try again in a moment; if it keeps happening, tell your administrator the reference below.",
+            ),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::SignInRequired { expired } = self {
+            let target = if expired {
+                format!("/sign-in?reason={}", SignInReason::Expired.as_query())
+            } else {
+                "/sign-in".to_string()
+            };
+            return Redirect::to(&target).into_response();
+        }
+        let (status, title, message) = self.status_and_text();
+        if status.is_server_error() {
+            // Logged with the request's span, which carries the request id.
+            tracing::error!(error = %self, "request failed");
+        }
+        error_response(status, title, message)
+    }
+}
+
+/// A response that `render_error_pages` turns into a full error page.
+pub fn error_response(status: StatusCode, title: &str, message: &str) -> Response {
+    let mut response = (status, message.to_string()).into_response();
+    response.extensions_mut().insert(ErrorInfo {
+        status: status.as_u16(),
+        title: title.to_string(),
+        message: message.to_string(),
+        request_id: None,
+    });
+    response
+}
+
+/// Turns error responses into full pages in the shell, with the request id for support.
+pub async fn render_error_pages(
+    axum::extract::State(state): axum::extract::State<crate::http::AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let session = request.extensions().get::<tower_sessions::Session>().cloned();
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string);
+    let response = next.run(request).await;
+    let Some(mut info) = response.extensions().get::<ErrorInfo>().cloned() else {
+        return response;
+    };
+    info.request_id = request_id;
+    let status = response.status();
+    // The header shows who is signed in, as on any page; if even that fails, the page is
+    // drawn without them rather than not at all.
+    let ctx = match session {
+        Some(session) => match crate::auth::Viewer::load(session, &state).await {
+            Ok(viewer) => crate::http::pages::viewer_context(&state, &viewer).await.ok(),
+            Err(_) => None,
+        },
+        None => None,
+    }
+    .unwrap_or_else(|| probity_app::types::PageContext {
+        office_name: state.settings.office_name.clone(),
+        ..Default::default()
+    });
+    crate::http::pages::render(status, move || {
+        use leptos::prelude::*;
+        view! { <probity_app::pages::errors::ErrorPage ctx=ctx error=info /> }
+    })
+}
+
+/// The page for any unknown address.
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}

@@ -1,0 +1,104 @@
+//! The signed-in home page and the change-password form.
+
+use crate::accounts::check_new_password;
+use crate::auth::{SignedIn, password, previous_sign_in, set_flash, take_flash, verify_csrf};
+use crate::http::AppState;
+use crate::http::error::AppError;
+use crate::http::pages::{format_utc, page_context, render};
+use crate::storage::{NewAuditEvent, Outcome, User};
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use leptos::prelude::*;
+use probity_app::forms::FieldErrors;
+use probity_app::pages::home::{AccountSummary, HomePage};
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+const PASSWORD_CHANGED: &str = "password-changed";
+
+/// Shows the home page.
+#[tracing::instrument(skip_all)]
+pub async fn show(State(state): State<AppState>, signed_in: SignedIn) -> Result<Response, AppError> {
+    let changed = take_flash(&signed_in.session).await?.as_deref() == Some(PASSWORD_CHANGED);
+    home_page(&state, &signed_in, StatusCode::OK, FieldErrors::default(), changed).await
+}
+
+async fn home_page(
+    state: &AppState,
+    signed_in: &SignedIn,
+    status: StatusCode,
+    errors: FieldErrors,
+    password_changed: bool,
+) -> Result<Response, AppError> {
+    let ctx = page_context(state, &signed_in.session, Some(&signed_in.user)).await?;
+    let account = summary(&signed_in.user, previous_sign_in(&signed_in.session).await?);
+    Ok(render(status, move || {
+        view! { <HomePage ctx=ctx account=account errors=errors password_changed=password_changed /> }
+    }))
+}
+
+fn summary(user: &User, previous: Option<time::OffsetDateTime>) -> AccountSummary {
+    AccountSummary {
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role,
+        created_at: format_utc(user.created_at),
+        password_changed_at: format_utc(user.password_changed_at),
+        previous_sign_in: previous.map(format_utc),
+    }
+}
+
+/// The change-password form as sent.
+#[derive(Deserialize)]
+pub struct ChangePasswordForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    new_password_confirm: String,
+}
+
+/// Changes the signed-in person's password after checking the current one.
+#[tracing::instrument(skip_all)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    signed_in: SignedIn,
+    Form(form): Form<ChangePasswordForm>,
+) -> Result<Response, AppError> {
+    verify_csrf(&signed_in.session, &form.csrf_token).await?;
+    let user = &signed_in.user;
+    let mut errors = FieldErrors::default();
+    if !password::verify(form.current_password, Some(user.password_hash.clone())).await {
+        errors.add("current_password", "Your current password is not right.");
+    }
+    check_new_password(
+        &mut errors,
+        ("new_password", "new_password_confirm"),
+        &user.username,
+        &form.new_password,
+        &form.new_password_confirm,
+    );
+    let audit = |outcome| NewAuditEvent {
+        actor_user_id: Some(user.user_id),
+        actor: user.username.clone(),
+        action: "account.change_password",
+        target: Some(format!("user:{}", user.username)),
+        outcome,
+        remote_addr: Some(peer.ip().to_string()),
+    };
+    if !errors.is_empty() {
+        state.store.append_audit(audit(Outcome::Refused)).await?;
+        return home_page(&state, &signed_in, StatusCode::UNPROCESSABLE_ENTITY, errors, false).await;
+    }
+    let hash = password::hash(form.new_password).await?;
+    state.store.set_password_hash(user.user_id, &hash).await?;
+    state.store.append_audit(audit(Outcome::Success)).await?;
+    set_flash(&signed_in.session, PASSWORD_CHANGED).await?;
+    Ok(Redirect::to("/").into_response())
+}

@@ -1,0 +1,110 @@
+//! The web application: routes, shared state and the middleware stack.
+
+pub mod assets;
+pub mod error;
+pub mod health;
+pub mod home;
+pub mod pages;
+pub mod security;
+pub mod setup;
+pub mod sign_in;
+
+use crate::auth::session::SessionBackend;
+use crate::config::Settings;
+use crate::storage::DynStore;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request};
+use axum::middleware::{from_fn_with_state};
+use axum::routing::{get, post};
+use std::sync::Arc;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use url::Url;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: DynStore,
+    pub settings: Arc<Settings>,
+    pub setup: Arc<setup::SetupGate>,
+    /// The public URL, parsed once, for the Origin check.
+    pub public_url: Arc<Url>,
+}
+
+/// Largest form body accepted on ordinary form routes.
+const FORM_LIMIT: usize = 64 * 1024;
+
+/// Builds the application with its middleware.
+pub fn router(state: AppState, sessions: &SessionBackend) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let pages = Router::new()
+        .route("/", get(home::show))
+        .route("/account/password", post(home::change_password))
+        .route("/setup", get(setup::show).post(setup::submit))
+        .route("/sign-in", get(sign_in::show).post(sign_in::submit))
+        .route("/sign-out", post(sign_in::sign_out))
+        .fallback(error::not_found)
+        .layer(DefaultBodyLimit::max(FORM_LIMIT))
+        .layer(
+            ServiceBuilder::new()
+                .layer(from_fn_with_state(state.clone(), security::check_origin))
+                .layer(sessions.layer(&state.settings))
+                .layer(from_fn_with_state(state.clone(), error::render_error_pages))
+                .layer(from_fn_with_state(state.clone(), security::require_setup)),
+        );
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/assets/{*path}", get(assets::asset))
+        .merge(pages)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                    let id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|value| value.to_str().ok())
+                        .unwrap_or("-");
+                    // The path only: queries may one day carry search terms about people.
+                    tracing::info_span!(
+                        "request",
+                        request_id = %id,
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                    )
+                }))
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(CatchPanicLayer::custom(panic_response))
+                .layer(from_fn_with_state(state.clone(), security::security_headers)),
+        )
+        .with_state(state)
+}
+
+/// A panic in a handler becomes the ordinary "something went wrong" page, without details.
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    tracing::error!("handler panicked");
+    let page = probity_app::render::document(|| {
+        use leptos::prelude::*;
+        view! {
+            <probity_app::pages::errors::ErrorPage
+                ctx=probity_app::types::PageContext::default()
+                error=probity_app::pages::errors::ErrorInfo {
+                    status: 500,
+                    title: "Something went wrong".into(),
+                    message: "Something went wrong on our side and your request was not completed.".into(),
+                    request_id: None,
+                }
+            />
+        }
+    });
+    (
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        axum::response::Html(page),
+    )
+        .into_response()
+}
+
+use axum::response::IntoResponse as _;

@@ -1,0 +1,47 @@
+//! Sending pages: the page context every page needs, and the HTML response.
+
+use crate::auth::{Viewer, csrf_token};
+use crate::http::AppState;
+use crate::http::error::AppError;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use leptos::prelude::IntoView;
+use probity_app::types::PageContext;
+use time::OffsetDateTime;
+use tower_sessions::Session;
+
+/// The context for a page: office name, the viewer, and the session's anti-forgery token.
+pub async fn page_context(
+    state: &AppState,
+    session: &Session,
+    user: Option<&crate::storage::User>,
+) -> Result<PageContext, AppError> {
+    Ok(PageContext {
+        office_name: state.settings.office_name.clone(),
+        user: user.map(crate::storage::User::current),
+        csrf_token: csrf_token(session).await?,
+    })
+}
+
+/// The context for the viewer of a request.
+pub async fn viewer_context(state: &AppState, viewer: &Viewer) -> Result<PageContext, AppError> {
+    page_context(state, &viewer.session, viewer.user.as_ref()).await
+}
+
+/// Renders a page component into an HTML response.
+pub fn render<V: IntoView + 'static>(status: StatusCode, page: impl FnOnce() -> V) -> Response {
+    (status, Html(probity_app::render::document(page))).into_response()
+}
+
+/// A UTC time as pages show it: `2025-02-03 14:05 UTC`.
+pub fn format_utc(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
+}

@@ -1,0 +1,208 @@
+//! First run: while no account exists, a one-time page creates the first administrator.
+//! It answers requests from this machine, or from elsewhere with the setup token that the
+//! server prints in its log at start.
+
+use crate::auth::{Viewer, secrets_match, verify_csrf};
+use crate::auth::password;
+use crate::http::AppState;
+use crate::accounts::{NewAccountInput, validate_new_account};
+use crate::http::error::AppError;
+use crate::http::pages::{render, viewer_context};
+use crate::storage::{NewAuditEvent, Outcome, Store, StoreResult};
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use leptos::prelude::*;
+use probity_app::forms::FieldErrors;
+use probity_app::pages::setup::{SetupPage, SetupValues};
+use probity_app::pages::sign_in::SignInReason;
+use probity_app::types::Role;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether setup is still open, and the token that opens it from elsewhere.
+pub struct SetupGate {
+    token: String,
+    done: AtomicBool,
+}
+
+impl SetupGate {
+    /// A gate with a fresh token.
+    pub fn new() -> Self {
+        Self {
+            token: crate::auth::random_token(),
+            done: AtomicBool::new(false),
+        }
+    }
+
+    /// The token to print in the log.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// True once any account exists. Checked in the database until it is true, then
+    /// remembered: accounts are disabled, never deleted, so it cannot become false again.
+    pub async fn is_done(&self, store: &dyn Store) -> StoreResult<bool> {
+        if self.done.load(Ordering::Acquire) {
+            return Ok(true);
+        }
+        let done = store.count_users().await? > 0;
+        if done {
+            self.done.store(true, Ordering::Release);
+        }
+        Ok(done)
+    }
+}
+
+impl Default for SetupGate {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Requests from this machine need no token.
+fn token_required(peer: &SocketAddr) -> bool {
+    let ip = match peer.ip() {
+        std::net::IpAddr::V6(v6) => v6
+            .to_ipv4_mapped()
+            .map(std::net::IpAddr::V4)
+            .unwrap_or(std::net::IpAddr::V6(v6)),
+        ip => ip,
+    };
+    !ip.is_loopback()
+}
+
+const ALREADY_SET_UP: &str =
+    "Probity has already been set up. Sign in, or ask an administrator for an account.";
+
+/// Shows the setup form.
+#[tracing::instrument(skip_all)]
+pub async fn show(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    viewer: Viewer,
+) -> Result<Response, AppError> {
+    if state.setup.is_done(&*state.store).await? {
+        return Err(AppError::Forbidden(ALREADY_SET_UP));
+    }
+    let ctx = viewer_context(&state, &viewer).await?;
+    let token_required = token_required(&peer);
+    Ok(render(StatusCode::OK, move || {
+        view! {
+            <SetupPage
+                ctx=ctx
+                values=SetupValues::default()
+                errors=FieldErrors::default()
+                token_required=token_required
+            />
+        }
+    }))
+}
+
+/// The setup form as sent.
+#[derive(Deserialize)]
+pub struct SetupForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    setup_token: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_confirm: String,
+}
+
+/// Creates the first administrator.
+#[tracing::instrument(skip_all)]
+pub async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    viewer: Viewer,
+    Form(form): Form<SetupForm>,
+) -> Result<Response, AppError> {
+    verify_csrf(&viewer.session, &form.csrf_token).await?;
+    let audit = |outcome, target: Option<String>| NewAuditEvent {
+        actor_user_id: None,
+        actor: "setup".to_string(),
+        action: "setup.create_admin",
+        target,
+        outcome,
+        remote_addr: Some(peer.ip().to_string()),
+    };
+    if state.setup.is_done(&*state.store).await? {
+        state.store.append_audit(audit(Outcome::Refused, None)).await?;
+        return Err(AppError::Forbidden(ALREADY_SET_UP));
+    }
+    let token_required = token_required(&peer);
+    let input = NewAccountInput {
+        username: &form.username,
+        display_name: &form.display_name,
+        password: &form.password,
+        password_confirm: &form.password_confirm,
+    };
+    let (mut errors, valid) = validate_new_account(&input);
+    if token_required && !secrets_match(form.setup_token.trim(), state.setup.token()) {
+        errors.0.insert(
+            0,
+            probity_app::forms::FieldError {
+                field: "setup_token",
+                message: "Type the setup token printed in the server log.".to_string(),
+            },
+        );
+    }
+    let Some(valid) = valid.filter(|_| errors.is_empty()) else {
+        let ctx = viewer_context(&state, &viewer).await?;
+        let values = SetupValues {
+            username: form.username,
+            display_name: form.display_name,
+        };
+        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, move || {
+            view! { <SetupPage ctx=ctx values=values errors=errors token_required=token_required /> }
+        }));
+    };
+    let hash = password::hash(form.password).await?;
+    let created = state
+        .store
+        .create_first_admin(crate::storage::NewUser {
+            username: valid.username.clone(),
+            display_name: valid.display_name,
+            role: Role::Administrator,
+            password_hash: hash,
+        })
+        .await?;
+    let Some(user) = created else {
+        // Someone else finished setup between our check and our insert.
+        state.store.append_audit(audit(Outcome::Refused, None)).await?;
+        return Err(AppError::Forbidden(ALREADY_SET_UP));
+    };
+    state.setup.is_done(&*state.store).await?;
+    state
+        .store
+        .append_audit(NewAuditEvent {
+            actor_user_id: Some(user.user_id),
+            ..audit(Outcome::Success, Some(format!("user:{}", user.username)))
+        })
+        .await?;
+    tracing::info!(username = %user.username, "first administrator created");
+    Ok(Redirect::to(&format!("/sign-in?reason={}", SignInReason::SetupDone.as_query())).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_remote_requests_need_the_token() {
+        assert!(!token_required(&"127.0.0.1:5000".parse().expect("addr")));
+        assert!(!token_required(&"[::1]:5000".parse().expect("addr")));
+        assert!(!token_required(&"[::ffff:127.0.0.1]:5000".parse().expect("addr")));
+        assert!(token_required(&"192.0.2.10:5000".parse().expect("addr")));
+        assert!(token_required(&"[2001:db8::1]:5000".parse().expect("addr")));
+    }
+}

@@ -1,0 +1,170 @@
+//! Sign-in and sign-out.
+
+use crate::accounts::normalize_username;
+use crate::auth::{Viewer, password, start_session, verify_csrf};
+use crate::http::AppState;
+use crate::http::error::AppError;
+use crate::http::pages::{render, viewer_context};
+use crate::storage::{NewAuditEvent, Outcome};
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use leptos::prelude::*;
+use probity_app::forms::FieldErrors;
+use probity_app::pages::sign_in::{SignInPage, SignInReason};
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+/// The one message for every failed sign-in, so that nobody can learn which usernames exist.
+const FAILED: &str = "The username or password is not right.";
+
+/// The query of the sign-in page.
+#[derive(Deserialize)]
+pub struct SignInQuery {
+    reason: Option<String>,
+}
+
+/// Shows the sign-in page, or the home page to someone already signed in.
+#[tracing::instrument(skip_all)]
+pub async fn show(
+    State(state): State<AppState>,
+    Query(query): Query<SignInQuery>,
+    viewer: Viewer,
+) -> Result<Response, AppError> {
+    if viewer.user.is_some() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    let reason = query.reason.as_deref().and_then(SignInReason::from_query);
+    Ok(sign_in_page(&state, &viewer, StatusCode::OK, String::new(), reason, FieldErrors::default()).await?)
+}
+
+async fn sign_in_page(
+    state: &AppState,
+    viewer: &Viewer,
+    status: StatusCode,
+    username: String,
+    reason: Option<SignInReason>,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let ctx = viewer_context(state, viewer).await?;
+    let notice = state.settings.system_notice.clone();
+    Ok(render(status, move || {
+        view! { <SignInPage ctx=ctx notice=notice username=username reason=reason errors=errors /> }
+    }))
+}
+
+/// The sign-in form as sent.
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// Checks the credentials and starts a session.
+#[tracing::instrument(skip_all)]
+pub async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    viewer: Viewer,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, AppError> {
+    let username = normalize_username(&form.username);
+    if verify_csrf(&viewer.session, &form.csrf_token).await.is_err() {
+        // Usually a sign-in page left open past the session's life: say so, keep the name.
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "password",
+            "The sign-in form had expired. Type your password again.",
+        );
+        return sign_in_page(&state, &viewer, StatusCode::FORBIDDEN, form.username, None, errors).await;
+    }
+    let mut errors = FieldErrors::default();
+    if username.is_empty() {
+        errors.add("username", "Enter your username.");
+    }
+    if form.password.is_empty() {
+        errors.add("password", "Enter your password.");
+    }
+    if !errors.is_empty() {
+        return sign_in_page(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, form.username, None, errors).await;
+    }
+    // Bounded before the look-up: a name longer than any account's is simply wrong.
+    let user = if username.chars().count() <= crate::accounts::USERNAME_MAX {
+        state.store.user_by_username(&username).await?
+    } else {
+        None
+    };
+    let matches = password::verify(form.password, user.as_ref().map(|u| u.password_hash.clone())).await;
+    let signed_in = user.filter(|user| matches && !user.disabled);
+    let actor: String = username.chars().take(crate::accounts::USERNAME_MAX).collect();
+    let Some(user) = signed_in else {
+        state
+            .store
+            .append_audit(NewAuditEvent {
+                actor_user_id: None,
+                actor,
+                action: "auth.sign_in",
+                target: None,
+                outcome: Outcome::Refused,
+                remote_addr: Some(peer.ip().to_string()),
+            })
+            .await?;
+        let mut errors = FieldErrors::default();
+        errors.add("password", FAILED);
+        return sign_in_page(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, form.username, None, errors).await;
+    };
+    start_session(&viewer.session, &user).await?;
+    state.store.record_sign_in(user.user_id).await?;
+    state
+        .store
+        .append_audit(NewAuditEvent {
+            actor_user_id: Some(user.user_id),
+            actor: user.username.clone(),
+            action: "auth.sign_in",
+            target: None,
+            outcome: Outcome::Success,
+            remote_addr: Some(peer.ip().to_string()),
+        })
+        .await?;
+    tracing::info!(user_id = user.user_id, "signed in");
+    Ok(Redirect::to("/").into_response())
+}
+
+/// The sign-out form as sent.
+#[derive(Deserialize)]
+pub struct SignOutForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// Ends the session on the server and removes the cookie.
+#[tracing::instrument(skip_all)]
+pub async fn sign_out(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    viewer: Viewer,
+    Form(form): Form<SignOutForm>,
+) -> Result<Response, AppError> {
+    let Some(user) = viewer.user.as_ref() else {
+        return Ok(Redirect::to("/sign-in").into_response());
+    };
+    verify_csrf(&viewer.session, &form.csrf_token).await?;
+    viewer.session.flush().await?;
+    state
+        .store
+        .append_audit(NewAuditEvent {
+            actor_user_id: Some(user.user_id),
+            actor: user.username.clone(),
+            action: "auth.sign_out",
+            target: None,
+            outcome: Outcome::Success,
+            remote_addr: Some(peer.ip().to_string()),
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/sign-in?reason={}", SignInReason::SignedOut.as_query())).into_response())
+}

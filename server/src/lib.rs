@@ -1,0 +1,170 @@
+//! The `probity` server: settings, storage, authentication and the web application.
+//!
+//! [`run`] is what the binary calls; [`start`] starts the server on an already-parsed
+//! configuration and is what the tests use to spawn the real application on a free port.
+
+#![forbid(unsafe_code)]
+
+pub mod accounts;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod storage;
+
+use crate::config::{Cli, Command, LogFormat, Settings};
+use crate::http::AppState;
+use crate::storage::Database;
+use anyhow::Context as _;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// Runs the command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    init_tracing(cli.settings.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let server = start(cli.settings).await?;
+            let shutdown = server.shutdown;
+            tokio::spawn(async move {
+                shutdown_signal().await;
+                tracing::info!("shutting down: finishing requests in flight");
+                let _ = shutdown.send(());
+            });
+            server.task.await.context("server task failed")??;
+            tracing::info!("stopped");
+            Ok(())
+        }
+        Command::Migrate => {
+            let db = open_database(&cli.settings).await?;
+            db.store.migrate().await?;
+            println!("migrations applied ({})", db.store.backend());
+            Ok(())
+        }
+        Command::User(command) => {
+            let db = open_database(&cli.settings).await?;
+            db.store.migrate().await?;
+            cli::user(&*db.store, command).await
+        }
+    }
+}
+
+fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // `try_init`: tests start several servers in one process.
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+/// Creates the data folder and opens the configured database.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("cannot create the data folder {}", settings.data_dir.display()))?;
+    // The evidence blob store lives here; created now so that a misconfigured folder shows at
+    // start, not at the first upload.
+    std::fs::create_dir_all(settings.data_dir.join("blobs"))
+        .with_context(|| format!("cannot create {}/blobs", settings.data_dir.display()))?;
+    let url = settings.effective_database_url();
+    storage::connect(&url).await.with_context(|| {
+        format!("cannot open the database {}", config::redact_url_password(&url))
+    })
+}
+
+/// A running server.
+pub struct RunningServer {
+    /// Where it listens (the real port when 0 was asked for).
+    pub addr: SocketAddr,
+    /// Send to stop accepting and finish requests in flight.
+    pub shutdown: oneshot::Sender<()>,
+    /// Ends when the server has stopped.
+    pub task: JoinHandle<anyhow::Result<()>>,
+}
+
+/// Opens the database, migrates it, binds the listener and serves in a background task.
+pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
+    let db = open_database(&settings).await?;
+    db.store.migrate().await.context("cannot migrate the database")?;
+    let listener = TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.listen))?;
+    let addr = listener.local_addr()?;
+    let settings = Arc::new(Settings {
+        // With port 0 the public URL must name the port actually bound.
+        public_url: settings.public_url.clone().or_else(|| {
+            url::Url::parse(&format!("http://{addr}/")).ok()
+        }),
+        ..settings
+    });
+    let setup = Arc::new(http::setup::SetupGate::new());
+    if !setup.is_done(&*db.store).await? {
+        tracing::warn!(
+            setup_token = setup.token(),
+            "no account exists yet: open /setup from this machine, or from elsewhere with this setup token"
+        );
+    }
+    let state = AppState {
+        store: db.store.clone(),
+        public_url: Arc::new(settings.effective_public_url()),
+        settings: settings.clone(),
+        setup,
+    };
+    let app = http::router(state, &db.sessions);
+    let cleanup = db.sessions.spawn_cleanup();
+    let (shutdown, stop) = oneshot::channel::<()>();
+    tracing::info!(
+        %addr,
+        database = db.store.backend(),
+        public_url = %settings.effective_public_url(),
+        "probity is listening"
+    );
+    let task = tokio::spawn(async move {
+        let result = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = stop.await;
+        })
+        .await;
+        cleanup.abort();
+        result.map_err(anyhow::Error::from)
+    });
+    Ok(RunningServer {
+        addr,
+        shutdown,
+        task,
+    })
+}

@@ -1,0 +1,230 @@
+//! Storage: one interface ([`Store`]) with a SQLite and a PostgreSQL implementation.
+//!
+//! Both run the same runtime-checked SQL (`$1` placeholders, explicit column lists) wherever
+//! the two databases agree, through [`store_impl!`]; what differs (connection set-up,
+//! migrations, later full-text search) lives in each backend's module.
+
+mod queries;
+pub mod postgres;
+pub mod sqlite;
+
+use async_trait::async_trait;
+use probity_app::types::{CurrentUser, Role};
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+/// Errors of the storage layer. Internal details are logged by the HTTP layer, never shown.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row asked for does not exist.
+    #[error("not found")]
+    NotFound,
+    /// A unique value (such as a username) is already taken.
+    #[error("already exists")]
+    Conflict,
+    /// The database could not be reached or answered with an error.
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+    /// Migrations could not be applied.
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored value could not be understood.
+    #[error("corrupt value in column {0}")]
+    Corrupt(&'static str),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+            _ => StoreError::Database(error),
+        }
+    }
+}
+
+/// Result of a storage call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// An account as stored.
+#[derive(Clone, Debug)]
+pub struct User {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// The argon2id PHC string.
+    pub password_hash: String,
+    pub disabled: bool,
+    pub created_at: OffsetDateTime,
+    pub password_changed_at: OffsetDateTime,
+    pub last_sign_in_at: Option<OffsetDateTime>,
+}
+
+impl User {
+    /// The account as the pages show it.
+    pub fn current(&self) -> CurrentUser {
+        CurrentUser {
+            user_id: self.user_id,
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            role: self.role,
+        }
+    }
+}
+
+/// A new account; the username must already be validated and lower-cased.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+/// How an audited attempt ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// It was done.
+    Success,
+    /// It was refused (wrong password, no permission, bad token...).
+    Refused,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Refused => "refused",
+        }
+    }
+}
+
+/// One entry of the append-only audit trail.
+#[derive(Clone, Debug)]
+pub struct NewAuditEvent {
+    /// The account that acted, when known.
+    pub actor_user_id: Option<i64>,
+    /// Who acted, as a name: the username, the name typed at a failed sign-in, or `system`.
+    pub actor: String,
+    /// What was attempted, e.g. `auth.sign_in`.
+    pub action: &'static str,
+    /// What it was done to, e.g. `user:jdoe`.
+    pub target: Option<String>,
+    pub outcome: Outcome,
+    /// The client's address, when the action came over the network.
+    pub remote_addr: Option<String>,
+}
+
+/// A stored audit entry.
+#[derive(Clone, Debug)]
+pub struct AuditEvent {
+    pub audit_event_id: i64,
+    pub occurred_at: OffsetDateTime,
+    pub actor_user_id: Option<i64>,
+    pub actor: String,
+    pub action: String,
+    pub target: Option<String>,
+    pub outcome: String,
+    pub remote_addr: Option<String>,
+}
+
+/// Everything Probity stores outside the blob store.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Which database this is, for logs and health output.
+    fn backend(&self) -> &'static str;
+    /// Applies pending migrations.
+    async fn migrate(&self) -> StoreResult<()>;
+    /// Checks that the database answers.
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// How many accounts exist.
+    async fn count_users(&self) -> StoreResult<i64>;
+    /// Creates the first administrator, only while no account exists. `None` when one does.
+    async fn create_first_admin(&self, user: NewUser) -> StoreResult<Option<User>>;
+    /// Creates an account; [`StoreError::Conflict`] when the username is taken.
+    async fn create_user(&self, user: NewUser) -> StoreResult<User>;
+    /// An account by its (lower-case) username.
+    async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>>;
+    /// An account by id.
+    async fn user_by_id(&self, user_id: i64) -> StoreResult<Option<User>>;
+    /// All accounts, ordered by username.
+    async fn list_users(&self) -> StoreResult<Vec<User>>;
+    /// Disables or enables an account; [`StoreError::NotFound`] when there is none.
+    async fn set_user_disabled(&self, username: &str, disabled: bool) -> StoreResult<()>;
+    /// Replaces an account's password hash.
+    async fn set_password_hash(&self, user_id: i64, password_hash: &str) -> StoreResult<()>;
+    /// Records the time of a successful sign-in.
+    async fn record_sign_in(&self, user_id: i64) -> StoreResult<()>;
+
+    /// Appends to the audit trail.
+    async fn append_audit(&self, event: NewAuditEvent) -> StoreResult<()>;
+    /// The newest audit entries, newest first.
+    async fn recent_audit(&self, limit: i64) -> StoreResult<Vec<AuditEvent>>;
+}
+
+/// The storage handle shared by the whole application.
+pub type DynStore = Arc<dyn Store>;
+
+/// The database backends Probity runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Picks the backend from a database URL.
+    pub fn from_url(url: &str) -> Option<Backend> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else {
+            None
+        }
+    }
+}
+
+/// Parses a stored role name.
+pub(crate) fn parse_role(name: &str) -> StoreResult<Role> {
+    Role::parse(name).ok_or(StoreError::Corrupt("role"))
+}
+
+/// An open database: the store and the session store on the same pool.
+pub struct Database {
+    pub store: DynStore,
+    pub sessions: crate::auth::session::SessionBackend,
+}
+
+/// Opens the database at `url` (without migrating it).
+pub async fn connect(url: &str) -> anyhow::Result<Database> {
+    use crate::auth::session::SessionBackend;
+    match Backend::from_url(url) {
+        Some(Backend::Sqlite) => {
+            let storage = sqlite::SqliteStorage::connect(url).await?;
+            let sessions = SessionBackend::Sqlite(tower_sessions_sqlx_store::SqliteStore::new(
+                storage.pool().clone(),
+            ));
+            Ok(Database {
+                store: Arc::new(storage),
+                sessions,
+            })
+        }
+        Some(Backend::Postgres) => {
+            let storage = postgres::PostgresStorage::connect(url).await?;
+            let sessions = SessionBackend::Postgres(
+                tower_sessions_sqlx_store::PostgresStore::new(storage.pool().clone()),
+            );
+            Ok(Database {
+                store: Arc::new(storage),
+                sessions,
+            })
+        }
+        None => anyhow::bail!(
+            "the database URL must start with postgres:// or sqlite: (got {})",
+            crate::config::redact_url_password(url)
+        ),
+    }
+}

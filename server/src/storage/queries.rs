@@ -1,0 +1,218 @@
+//! The SQL both backends share, stamped into each backend's [`Store`](super::Store)
+//! implementation by [`store_impl!`].
+//!
+//! SQLite and PostgreSQL agree on everything here (`$1` placeholders, `returning`, boolean
+//! literals), so the statements are written once. A macro rather than generics: sqlx's
+//! generic executor bounds would bury the SQL under trait bounds, and the expanded code is
+//! two plain, concrete implementations.
+
+/// Columns of `users`, in the order [`user_from_row!`] reads them.
+pub(crate) const USER_COLUMNS: &str = "user_id, username, display_name, role, password_hash, \
+     disabled, created_at, password_changed_at, last_sign_in_at";
+
+/// Columns of `audit_events` read back.
+pub(crate) const AUDIT_COLUMNS: &str =
+    "audit_event_id, occurred_at, actor_user_id, actor, action, target, outcome, remote_addr";
+
+/// Implements [`Store`](super::Store) for a backend struct with a `pool` field.
+/// `$specific` holds the methods that differ between the databases.
+macro_rules! store_impl {
+    ($store:ty, $name:literal, $row:ty, { $($specific:tt)* }) => {
+        #[async_trait::async_trait]
+        impl $crate::storage::Store for $store {
+            fn backend(&self) -> &'static str {
+                $name
+            }
+
+            $($specific)*
+
+            #[tracing::instrument(skip_all)]
+            async fn ping(&self) -> $crate::storage::StoreResult<()> {
+                sqlx::query("select 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn count_users(&self) -> $crate::storage::StoreResult<i64> {
+                let count: i64 = sqlx::query_scalar("select count(*) from users")
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(count)
+            }
+
+            #[tracing::instrument(skip_all, fields(username = %user.username))]
+            async fn create_user(
+                &self,
+                user: $crate::storage::NewUser,
+            ) -> $crate::storage::StoreResult<$crate::storage::User> {
+                let now = time::OffsetDateTime::now_utc();
+                let sql = format!(
+                    "insert into users (username, display_name, role, password_hash, disabled, \
+                     created_at, password_changed_at) values ($1, $2, $3, $4, false, $5, $5) \
+                     returning {}",
+                    $crate::storage::queries::USER_COLUMNS
+                );
+                let row = sqlx::query(&sql)
+                    .bind(&user.username)
+                    .bind(&user.display_name)
+                    .bind(user.role.as_str())
+                    .bind(&user.password_hash)
+                    .bind(now)
+                    .fetch_one(&self.pool)
+                    .await?;
+                user_from_row(&row)
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn user_by_username(
+                &self,
+                username: &str,
+            ) -> $crate::storage::StoreResult<Option<$crate::storage::User>> {
+                let sql = format!(
+                    "select {} from users where username = $1",
+                    $crate::storage::queries::USER_COLUMNS
+                );
+                let row = sqlx::query(&sql).bind(username).fetch_optional(&self.pool).await?;
+                row.as_ref().map(user_from_row).transpose()
+            }
+
+            #[tracing::instrument(skip_all, fields(user_id))]
+            async fn user_by_id(
+                &self,
+                user_id: i64,
+            ) -> $crate::storage::StoreResult<Option<$crate::storage::User>> {
+                let sql = format!(
+                    "select {} from users where user_id = $1",
+                    $crate::storage::queries::USER_COLUMNS
+                );
+                let row = sqlx::query(&sql).bind(user_id).fetch_optional(&self.pool).await?;
+                row.as_ref().map(user_from_row).transpose()
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn list_users(&self) -> $crate::storage::StoreResult<Vec<$crate::storage::User>> {
+                let sql = format!(
+                    "select {} from users order by username",
+                    $crate::storage::queries::USER_COLUMNS
+                );
+                let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+                rows.iter().map(user_from_row).collect()
+            }
+
+            #[tracing::instrument(skip_all, fields(disabled))]
+            async fn set_user_disabled(
+                &self,
+                username: &str,
+                disabled: bool,
+            ) -> $crate::storage::StoreResult<()> {
+                let done = sqlx::query("update users set disabled = $1 where username = $2")
+                    .bind(disabled)
+                    .bind(username)
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err($crate::storage::StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            #[tracing::instrument(skip_all, fields(user_id))]
+            async fn set_password_hash(
+                &self,
+                user_id: i64,
+                password_hash: &str,
+            ) -> $crate::storage::StoreResult<()> {
+                let done = sqlx::query(
+                    "update users set password_hash = $1, password_changed_at = $2 \
+                     where user_id = $3",
+                )
+                .bind(password_hash)
+                .bind(time::OffsetDateTime::now_utc())
+                .bind(user_id)
+                .execute(&self.pool)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err($crate::storage::StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            #[tracing::instrument(skip_all, fields(user_id))]
+            async fn record_sign_in(&self, user_id: i64) -> $crate::storage::StoreResult<()> {
+                sqlx::query("update users set last_sign_in_at = $1 where user_id = $2")
+                    .bind(time::OffsetDateTime::now_utc())
+                    .bind(user_id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            #[tracing::instrument(skip_all, fields(action = event.action))]
+            async fn append_audit(
+                &self,
+                event: $crate::storage::NewAuditEvent,
+            ) -> $crate::storage::StoreResult<()> {
+                sqlx::query(
+                    "insert into audit_events (occurred_at, actor_user_id, actor, action, target, \
+                     outcome, remote_addr) values ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(time::OffsetDateTime::now_utc())
+                .bind(event.actor_user_id)
+                .bind(&event.actor)
+                .bind(event.action)
+                .bind(&event.target)
+                .bind(event.outcome.as_str())
+                .bind(&event.remote_addr)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn recent_audit(
+                &self,
+                limit: i64,
+            ) -> $crate::storage::StoreResult<Vec<$crate::storage::AuditEvent>> {
+                use sqlx::Row as _;
+                let sql = format!(
+                    "select {} from audit_events order by audit_event_id desc limit $1",
+                    $crate::storage::queries::AUDIT_COLUMNS
+                );
+                let rows = sqlx::query(&sql).bind(limit).fetch_all(&self.pool).await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok($crate::storage::AuditEvent {
+                            audit_event_id: row.try_get("audit_event_id")?,
+                            occurred_at: row.try_get("occurred_at")?,
+                            actor_user_id: row.try_get("actor_user_id")?,
+                            actor: row.try_get("actor")?,
+                            action: row.try_get("action")?,
+                            target: row.try_get("target")?,
+                            outcome: row.try_get("outcome")?,
+                            remote_addr: row.try_get("remote_addr")?,
+                        })
+                    })
+                    .collect()
+            }
+        }
+
+        /// Reads a `users` row selected with [`USER_COLUMNS`](crate::storage::queries::USER_COLUMNS).
+        fn user_from_row(row: &$row) -> $crate::storage::StoreResult<$crate::storage::User> {
+            use sqlx::Row as _;
+            let role: String = row.try_get("role")?;
+            Ok($crate::storage::User {
+                user_id: row.try_get("user_id")?,
+                username: row.try_get("username")?,
+                display_name: row.try_get("display_name")?,
+                role: $crate::storage::parse_role(&role)?,
+                password_hash: row.try_get("password_hash")?,
+                disabled: row.try_get("disabled")?,
+                created_at: row.try_get("created_at")?,
+                password_changed_at: row.try_get("password_changed_at")?,
+                last_sign_in_at: row.try_get("last_sign_in_at")?,
+            })
+        }
+    };
+}
+
+pub(crate) use store_impl;
