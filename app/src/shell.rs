@@ -106,7 +106,7 @@ pub fn Shell(
                 </main>
                 <footer class="probity-footer">
                     <div class="grid-container">
-                        <p>"Probity case management for " {ctx.office_name}</p>
+                        <p>{format!("Probity case management for {}", ctx.office_name)}</p>
                     </div>
                 </footer>
             </body>

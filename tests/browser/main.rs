@@ -1,1 +1,134 @@
-fn main(){}
+//! Browser tests in headless Chromium. Each flow is walked twice on a fresh app: with
+//! JavaScript off, as the product must work that way, and with JavaScript on, running
+//! axe-core on every page visited and failing on any WCAG 2.1 A/AA violation.
+
+use probity_tests::webdriver::{Browser, Driver, axe_source};
+use probity_tests::{GOOD_PASSWORD, TestApp};
+
+/// Collects the axe-core findings of every page a walk visits (when JavaScript is on).
+struct Audit {
+    axe: Option<String>,
+    findings: Vec<String>,
+    pages: usize,
+}
+
+impl Audit {
+    fn new(javascript: bool) -> Audit {
+        Audit {
+            axe: javascript.then(axe_source),
+            findings: Vec::new(),
+            pages: 0,
+        }
+    }
+
+    async fn check(&mut self, browser: &Browser, label: &str) {
+        self.pages += 1;
+        if let Some(axe) = &self.axe {
+            for violation in browser.axe_violations(axe).await {
+                self.findings.push(format!("{label}: {violation}"));
+            }
+        }
+    }
+
+    fn assert_clean(&self) {
+        assert!(
+            self.findings.is_empty(),
+            "accessibility violations:\n{}",
+            self.findings.join("\n")
+        );
+    }
+}
+
+/// First-run setup, sign-in (wrong, then right), a password-change error, a missing page,
+/// and sign-out.
+async fn walk_first_run(browser: &Browser, app: &TestApp, audit: &mut Audit) {
+    browser.goto(&app.url("/")).await;
+    assert!(browser.current_url().await.ends_with("/setup"), "a fresh install leads to setup");
+    audit.check(browser, "setup").await;
+
+    browser.fill("#username", "Ada").await;
+    browser.fill("#display_name", "Ada Admin").await;
+    browser.fill("#password", "short").await;
+    browser.fill("#password_confirm", "short").await;
+    browser.click("main form button[type=submit]").await;
+    let page = browser.source().await;
+    assert!(page.contains("There is a problem"), "setup errors are shown");
+    assert_eq!(browser.value_of("#display_name").await, "Ada Admin", "typed values are kept");
+    audit.check(browser, "setup with errors").await;
+
+    browser.fill("#password", GOOD_PASSWORD).await;
+    browser.fill("#password_confirm", GOOD_PASSWORD).await;
+    browser.click("main form button[type=submit]").await;
+    assert!(browser.current_url().await.contains("/sign-in?reason=setup-done"));
+    assert!(browser.source().await.contains("System use notice"));
+    audit.check(browser, "sign-in after setup").await;
+
+    browser.fill("#username", "ada").await;
+    browser.fill("#password", "not the right password").await;
+    browser.click("main form button[type=submit]").await;
+    assert!(browser.source().await.contains("The username or password is not right."));
+    assert_eq!(browser.value_of("#username").await, "ada");
+    audit.check(browser, "sign-in with errors").await;
+
+    browser.fill("#password", GOOD_PASSWORD).await;
+    browser.click("main form button[type=submit]").await;
+    let home = browser.source().await;
+    let url = browser.current_url().await;
+    assert!(url.ends_with("/"), "signed in at {url}:\n{home}");
+    assert!(home.contains("Welcome, Ada Admin"));
+    assert!(home.contains("Signed in as"));
+    audit.check(browser, "home").await;
+
+    browser.fill("#current_password", "not my password").await;
+    browser.click("form[action='/account/password'] button[type=submit]").await;
+    assert!(browser.source().await.contains("current password is not right"));
+    audit.check(browser, "home with password errors").await;
+
+    browser.goto(&app.url("/no-such-page")).await;
+    assert!(browser.source().await.contains("Page not found"));
+    audit.check(browser, "not found").await;
+
+    browser.goto(&app.url("/")).await;
+    browser.click("form[action='/sign-out'] button").await;
+    assert!(browser.current_url().await.contains("/sign-in?reason=signed-out"));
+    assert!(browser.source().await.contains("You have signed out."));
+    audit.check(browser, "signed out").await;
+
+    browser.goto(&app.url("/")).await;
+    assert!(browser.current_url().await.contains("/sign-in"), "signed out for real");
+}
+
+#[tokio::test]
+async fn first_run_sign_in_and_sign_out_work_without_javascript_and_pass_axe() {
+    let driver = Driver::start().await;
+
+    let app = TestApp::spawn().await;
+    let browser = driver.session(false).await;
+    // Proof that scripts really are off in this session.
+    browser
+        .goto("data:text/html,<title>off</title><script>document.title='on'</script>")
+        .await;
+    assert_eq!(browser.title().await, "off", "JavaScript must be disabled");
+    let mut no_js = Audit::new(false);
+    walk_first_run(&browser, &app, &mut no_js).await;
+    browser.close().await;
+
+    let app = TestApp::spawn().await;
+    let browser = driver.session(true).await;
+    let mut with_js = Audit::new(true);
+    // Proof that the checker can fail: a page with known violations.
+    browser
+        .goto("data:text/html,<html><body><img src='x.png'><input type='text'></body></html>")
+        .await;
+    let mut probe = Audit::new(true);
+    probe.check(&browser, "known-bad page").await;
+    assert!(
+        probe.findings.iter().any(|f| f.contains("image-alt")),
+        "axe must report the image without alt text: {:?}",
+        probe.findings
+    );
+    walk_first_run(&browser, &app, &mut with_js).await;
+    browser.close().await;
+    assert_eq!(no_js.pages, with_js.pages);
+    with_js.assert_clean();
+}

@@ -1,1 +1,6 @@
-fn main(){}
+//! HTTP tests against the real server on a free port, on the database chosen by
+//! `PROBITY_TEST_DATABASE`.
+
+mod security;
+mod setup;
+mod sign_in;

@@ -1,1 +1,332 @@
-//! x
+//! Test support: spawns the real Probity application on a free port with a fresh database,
+//! and gives tests an HTTP client and form helpers.
+//!
+//! Which database the HTTP and browser tests use is set by `PROBITY_TEST_DATABASE`
+//! (`sqlite`, the default, or `postgres`); `scripts/test` runs them once with each. Storage
+//! tests run against both in one go. PostgreSQL comes from `PROBITY_TEST_POSTGRES_URL`
+//! (default `postgres://postgres@127.0.0.1:5432/postgres`); when it is unreachable the tests
+//! fail rather than skip.
+
+#![forbid(unsafe_code)]
+
+pub mod webdriver;
+
+use clap_free::parse_settings;
+use probity_server::RunningServer;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The databases Probity runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Both backends, for tests that run against each.
+    pub const ALL: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
+
+    /// The backend chosen by `PROBITY_TEST_DATABASE`.
+    pub fn under_test() -> Backend {
+        match std::env::var("PROBITY_TEST_DATABASE").as_deref() {
+            Ok("postgres") => Backend::Postgres,
+            Ok("sqlite") | Err(_) => Backend::Sqlite,
+            Ok(other) => panic!("PROBITY_TEST_DATABASE must be sqlite or postgres, not {other}"),
+        }
+    }
+}
+
+/// A random hex string for unique names.
+pub fn random_suffix() -> String {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).expect("random source");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("PROBITY_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+/// A fresh, empty database (and data folder) for one test, removed when dropped.
+pub struct TestDatabase {
+    pub backend: Backend,
+    /// The database URL to give Probity.
+    pub url: String,
+    /// The data folder (blob store, and the SQLite file).
+    pub data_dir: PathBuf,
+    postgres_name: Option<String>,
+}
+
+impl TestDatabase {
+    /// Creates a fresh database of the given kind.
+    pub async fn new(backend: Backend) -> TestDatabase {
+        let data_dir = std::env::temp_dir().join(format!("probity-test-{}", random_suffix()));
+        std::fs::create_dir_all(&data_dir).expect("create test data folder");
+        match backend {
+            Backend::Sqlite => TestDatabase {
+                backend,
+                url: format!("sqlite://{}", data_dir.join("probity.db").display()),
+                data_dir,
+                postgres_name: None,
+            },
+            Backend::Postgres => {
+                let name = format!("probity_test_{}", random_suffix());
+                let admin = postgres_admin_url();
+                let mut conn = connect_admin(&admin).await;
+                sqlx::Executor::execute(&mut conn, format!("create database {name}").as_str())
+                    .await
+                    .expect("create the test database");
+                let mut url = url::Url::parse(&admin).expect("PROBITY_TEST_POSTGRES_URL parses");
+                url.set_path(&name);
+                TestDatabase {
+                    backend,
+                    url: url.to_string(),
+                    data_dir,
+                    postgres_name: Some(name),
+                }
+            }
+        }
+    }
+
+    /// Blocks new connections to a PostgreSQL test database and ends the open ones, to
+    /// simulate the database going away.
+    pub async fn cut_off_postgres(&self) {
+        let name = self.postgres_name.as_ref().expect("a PostgreSQL test database");
+        let mut conn = connect_admin(&postgres_admin_url()).await;
+        sqlx::Executor::execute(
+            &mut conn,
+            format!("alter database {name} with allow_connections false").as_str(),
+        )
+        .await
+        .expect("block connections");
+        sqlx::Executor::execute(
+            &mut conn,
+            format!(
+                "select pg_terminate_backend(pid) from pg_stat_activity where datname = '{name}'"
+            )
+            .as_str(),
+        )
+        .await
+        .expect("end connections");
+    }
+}
+
+async fn connect_admin(url: &str) -> sqlx::PgConnection {
+    use sqlx::Connection as _;
+    match sqlx::PgConnection::connect(url).await {
+        Ok(conn) => conn,
+        Err(error) => panic!(
+            "PostgreSQL is needed for these tests and is unreachable at {url}: {error}. \
+             Start it, or point PROBITY_TEST_POSTGRES_URL at one."
+        ),
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+        if let Some(name) = self.postgres_name.take() {
+            // Drop runs outside async; a thread with its own runtime does the clean-up.
+            let admin = postgres_admin_url();
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                runtime.block_on(async move {
+                    use sqlx::Connection as _;
+                    if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+                        let _ = sqlx::Executor::execute(
+                            &mut conn,
+                            format!("drop database if exists {name} with (force)").as_str(),
+                        )
+                        .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// Builds settings the way the binary does, from arguments.
+mod clap_free {
+    use probity_server::config::{Cli, Settings};
+
+    pub fn parse_settings(args: &[String]) -> Settings {
+        use clap::Parser as _;
+        let mut all = vec!["probity".to_string()];
+        all.extend(args.iter().cloned());
+        Cli::try_parse_from(all).expect("test settings parse").settings
+    }
+}
+
+/// The real application, running on a free port.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub db: TestDatabase,
+    server: Option<RunningServer>,
+}
+
+impl TestApp {
+    /// Spawns the app on the backend under test with default settings.
+    pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(Backend::under_test(), &[]).await
+    }
+
+    /// Spawns the app with extra command-line settings.
+    pub async fn spawn_with(backend: Backend, extra: &[&str]) -> TestApp {
+        let db = TestDatabase::new(backend).await;
+        let mut args = vec![
+            "--listen".to_string(),
+            "127.0.0.1:0".to_string(),
+            "--data-dir".to_string(),
+            db.data_dir.display().to_string(),
+            "--database-url".to_string(),
+            db.url.clone(),
+        ];
+        args.extend(extra.iter().map(|arg| arg.to_string()));
+        let settings = parse_settings(&args);
+        let server = probity_server::start(settings).await.expect("the app starts");
+        TestApp {
+            addr: server.addr,
+            db,
+            server: Some(server),
+        }
+    }
+
+    /// The full URL of a path.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// The origin browsers would send.
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A client like a browser's: keeps cookies, does not follow redirects (tests check them).
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// GETs a page and returns its anti-forgery token.
+    pub async fn form_token(&self, client: &reqwest::Client, path: &str) -> String {
+        let body = client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body");
+        csrf_token(&body).unwrap_or_else(|| panic!("no anti-forgery token on {path}:\n{body}"))
+    }
+
+    /// POSTs a form as a browser would (with Origin), adding the page's token.
+    pub async fn post_form(
+        &self,
+        client: &reqwest::Client,
+        token_from: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let token = self.form_token(client, token_from).await;
+        let mut form: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        form.extend_from_slice(fields);
+        client
+            .post(self.url(path))
+            .header("origin", self.origin())
+            .form(&form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Creates the first administrator through the setup page.
+    pub async fn set_up_admin(&self, username: &str, password: &str) {
+        let client = self.client();
+        let response = self
+            .post_form(
+                &client,
+                "/setup",
+                "/setup",
+                &[
+                    ("username", username),
+                    ("display_name", "Ada Admin"),
+                    ("password", password),
+                    ("password_confirm", password),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 303, "setup should succeed");
+    }
+
+    /// Signs in with a fresh client and returns it.
+    pub async fn signed_in_client(&self, username: &str, password: &str) -> reqwest::Client {
+        let client = self.client();
+        let response = self
+            .post_form(
+                &client,
+                "/sign-in",
+                "/sign-in",
+                &[("username", username), ("password", password)],
+            )
+            .await;
+        assert_eq!(response.status(), 303, "sign-in should succeed");
+        assert_eq!(location(&response), "/");
+        client
+    }
+
+    /// Opens the app's database directly, as the shell commands do.
+    pub async fn store(&self) -> probity_server::storage::DynStore {
+        probity_server::storage::connect(&self.db.url)
+            .await
+            .expect("open the test database")
+            .store
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(server) = self.server.take() {
+            let _ = server.shutdown.send(());
+            let _ = server.task.await;
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            let _ = server.shutdown.send(());
+            server.task.abort();
+        }
+    }
+}
+
+/// The anti-forgery token in a page, if any.
+pub fn csrf_token(html: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_string())
+}
+
+/// The Location header of a redirect.
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A password that passes the policy.
+pub const GOOD_PASSWORD: &str = "correct horse battery staple";

@@ -37,7 +37,7 @@ pub fn HomePage(
         .unwrap_or_else(|| "This is your first sign-in.".to_string());
     view! {
         <Shell ctx=ctx title="Home" current="/">
-            <h1>"Welcome, " {account.display_name.clone()}</h1>
+            <h1>{format!("Welcome, {}", account.display_name)}</h1>
             {password_changed.then(|| view! {
                 <div class="usa-alert usa-alert--success usa-alert--slim" role="status">
                     <div class="usa-alert__body">

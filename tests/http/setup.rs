@@ -1,0 +1,111 @@
+//! First-run setup.
+
+use probity_tests::{GOOD_PASSWORD, TestApp, location};
+
+#[tokio::test]
+async fn a_fresh_install_leads_every_page_to_setup() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    for path in ["/", "/sign-in", "/no-such-page"] {
+        let response = client.get(app.url(path)).send().await.expect("GET");
+        assert_eq!(response.status(), 303, "{path}");
+        assert_eq!(location(&response), "/setup", "{path}");
+    }
+    let page = client.get(app.url("/setup")).send().await.expect("GET");
+    assert_eq!(page.status(), 200);
+    let body = page.text().await.expect("body");
+    assert!(body.contains("Create administrator"));
+    // From this machine no setup token is asked for.
+    assert!(!body.contains("name=\"setup_token\""));
+}
+
+#[tokio::test]
+async fn setup_creates_the_administrator_who_can_then_sign_in() {
+    let app = TestApp::spawn().await;
+    app.set_up_admin("Ada", GOOD_PASSWORD).await;
+    let client = app.signed_in_client("ada", GOOD_PASSWORD).await;
+    let home = client.get(app.url("/")).send().await.expect("GET");
+    assert_eq!(home.status(), 200);
+    let body = home.text().await.expect("body");
+    assert!(body.contains("Welcome, Ada Admin"));
+    assert!(body.contains("Administrator"));
+
+    let users = app.store().await.list_users().await.expect("list");
+    assert_eq!(users.len(), 1);
+    assert_eq!(users[0].username, "ada", "usernames are stored lower-cased");
+    assert!(users[0].password_hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+}
+
+#[tokio::test]
+async fn bad_setup_input_is_shown_next_to_the_fields_and_nothing_is_saved() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    let response = app
+        .post_form(
+            &client,
+            "/setup",
+            "/setup",
+            &[
+                ("username", "Bad Name!"),
+                ("display_name", "Kept Name"),
+                ("password", "password1234"),
+                ("password_confirm", "password1234"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let body = response.text().await.expect("body");
+    assert!(body.contains("There is a problem"));
+    assert!(body.contains("Use letters, digits"));
+    assert!(body.contains("commonly used passwords"));
+    assert!(body.contains("value=\"Bad Name!\""), "typed values are kept");
+    assert!(body.contains("value=\"Kept Name\""));
+    assert!(!body.contains("password1234"), "passwords are never echoed");
+    assert_eq!(app.store().await.count_users().await.expect("count"), 0);
+
+    let mismatch = app
+        .post_form(
+            &client,
+            "/setup",
+            "/setup",
+            &[
+                ("username", "ada"),
+                ("password", GOOD_PASSWORD),
+                ("password_confirm", "something else entirely"),
+            ],
+        )
+        .await;
+    assert_eq!(mismatch.status(), 422);
+    assert!(mismatch.text().await.expect("body").contains("not the same"));
+    assert_eq!(app.store().await.count_users().await.expect("count"), 0);
+}
+
+#[tokio::test]
+async fn the_setup_page_is_refused_once_an_administrator_exists() {
+    let app = TestApp::spawn().await;
+    app.set_up_admin("ada", GOOD_PASSWORD).await;
+    let client = app.client();
+    let page = client.get(app.url("/setup")).send().await.expect("GET");
+    assert_eq!(page.status(), 403);
+    assert!(page.text().await.expect("body").contains("already been set up"));
+
+    // A second administrator cannot be slipped in with a token from another page.
+    let response = app
+        .post_form(
+            &client,
+            "/sign-in",
+            "/setup",
+            &[
+                ("username", "mallory"),
+                ("display_name", "Mallory"),
+                ("password", GOOD_PASSWORD),
+                ("password_confirm", GOOD_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 403);
+    let users = app.store().await.list_users().await.expect("list");
+    assert_eq!(users.len(), 1);
+    let refused = app.store().await.recent_audit(5).await.expect("audit");
+    assert!(refused.iter().any(|e| e.action == "setup.create_admin" && e.outcome == "refused"));
+}
