@@ -43,7 +43,9 @@ pub async fn user(store: &dyn Store, command: UserCommand) -> anyhow::Result<()>
                 .await
             {
                 Ok(user) => user,
-                Err(StoreError::Conflict) => bail!("the username {} is already taken", valid.username),
+                Err(StoreError::Conflict) => {
+                    bail!("the username {} is already taken", valid.username)
+                }
                 Err(error) => return Err(error.into()),
             };
             audit(store, "user.create", &user.username, Outcome::Success).await?;
@@ -74,7 +76,13 @@ pub async fn user(store: &dyn Store, command: UserCommand) -> anyhow::Result<()>
             }
             let hash = password::hash(new).await?;
             store.set_password_hash(user.user_id, &hash).await?;
-            audit(store, "user.reset_password", &user.username, Outcome::Success).await?;
+            audit(
+                store,
+                "user.reset_password",
+                &user.username,
+                Outcome::Success,
+            )
+            .await?;
             println!("password of {} changed", user.username);
         }
     }
@@ -88,13 +96,25 @@ async fn set_disabled(store: &dyn Store, username: &str, disabled: bool) -> anyh
         Err(StoreError::NotFound) => bail!("no account named {username}"),
         Err(error) => return Err(error.into()),
     }
-    let action = if disabled { "user.disable" } else { "user.enable" };
+    let action = if disabled {
+        "user.disable"
+    } else {
+        "user.enable"
+    };
     audit(store, action, &username, Outcome::Success).await?;
-    println!("{username} {}", if disabled { "disabled" } else { "enabled" });
+    println!(
+        "{username} {}",
+        if disabled { "disabled" } else { "enabled" }
+    );
     Ok(())
 }
 
-async fn audit(store: &dyn Store, action: &'static str, username: &str, outcome: Outcome) -> anyhow::Result<()> {
+async fn audit(
+    store: &dyn Store,
+    action: &'static str,
+    username: &str,
+    outcome: Outcome,
+) -> anyhow::Result<()> {
     store
         .append_audit(NewAuditEvent {
             actor_user_id: None,

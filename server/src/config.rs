@@ -77,7 +77,12 @@ pub enum LogFormat {
 #[derive(Clone, Args)]
 pub struct Settings {
     /// Address and port to listen on.
-    #[arg(long, env = "PROBITY_LISTEN", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "PROBITY_LISTEN",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     pub listen: SocketAddr,
 
     /// Folder for the SQLite database and the evidence blob store; created when missing.
@@ -112,11 +117,21 @@ pub struct Settings {
     pub system_notice: String,
 
     /// Minutes without activity after which a session ends.
-    #[arg(long, env = "PROBITY_SESSION_IDLE_MINUTES", default_value_t = 30, global = true)]
+    #[arg(
+        long,
+        env = "PROBITY_SESSION_IDLE_MINUTES",
+        default_value_t = 30,
+        global = true
+    )]
     pub session_idle_minutes: u32,
 
     /// Hours after sign-in after which a session ends, active or not.
-    #[arg(long, env = "PROBITY_SESSION_MAX_HOURS", default_value_t = 12, global = true)]
+    #[arg(
+        long,
+        env = "PROBITY_SESSION_MAX_HOURS",
+        default_value_t = 12,
+        global = true
+    )]
     pub session_max_hours: u32,
 
     /// Session idle limit in seconds; overrides the minutes (for tests).
@@ -124,7 +139,13 @@ pub struct Settings {
     pub session_idle_seconds: Option<u32>,
 
     /// Log format.
-    #[arg(long, env = "PROBITY_LOG_FORMAT", value_enum, default_value = "text", global = true)]
+    #[arg(
+        long,
+        env = "PROBITY_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        global = true
+    )]
     pub log_format: LogFormat,
 }
 
@@ -133,10 +154,12 @@ impl Settings {
     pub fn effective_database_url(&self) -> String {
         self.database_url
             .clone()
-            .or_else(|| std::env::var("DATABASE_URL").ok().filter(|url| !url.is_empty()))
-            .unwrap_or_else(|| {
-                format!("sqlite://{}", self.data_dir.join("probity.db").display())
+            .or_else(|| {
+                std::env::var("DATABASE_URL")
+                    .ok()
+                    .filter(|url| !url.is_empty())
             })
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("probity.db").display()))
     }
 
     /// The public URL in force.

@@ -56,7 +56,9 @@ fn init_tracing(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     // `try_init`: tests start several servers in one process.
     let _ = match format {
         LogFormat::Text => builder.try_init(),
@@ -91,15 +93,22 @@ async fn shutdown_signal() {
 
 /// Creates the data folder and opens the configured database.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
-    std::fs::create_dir_all(&settings.data_dir)
-        .with_context(|| format!("cannot create the data folder {}", settings.data_dir.display()))?;
+    std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+        format!(
+            "cannot create the data folder {}",
+            settings.data_dir.display()
+        )
+    })?;
     // The evidence blob store lives here; created now so that a misconfigured folder shows at
     // start, not at the first upload.
     std::fs::create_dir_all(settings.data_dir.join("blobs"))
         .with_context(|| format!("cannot create {}/blobs", settings.data_dir.display()))?;
     let url = settings.effective_database_url();
     storage::connect(&url).await.with_context(|| {
-        format!("cannot open the database {}", config::redact_url_password(&url))
+        format!(
+            "cannot open the database {}",
+            config::redact_url_password(&url)
+        )
     })
 }
 
@@ -116,16 +125,20 @@ pub struct RunningServer {
 /// Opens the database, migrates it, binds the listener and serves in a background task.
 pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
     let db = open_database(&settings).await?;
-    db.store.migrate().await.context("cannot migrate the database")?;
+    db.store
+        .migrate()
+        .await
+        .context("cannot migrate the database")?;
     let listener = TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
     let addr = listener.local_addr()?;
     let settings = Arc::new(Settings {
         // With port 0 the public URL must name the port actually bound.
-        public_url: settings.public_url.clone().or_else(|| {
-            url::Url::parse(&format!("http://{addr}/")).ok()
-        }),
+        public_url: settings
+            .public_url
+            .clone()
+            .or_else(|| url::Url::parse(&format!("http://{addr}/")).ok()),
         ..settings
     });
     let setup = Arc::new(http::setup::SetupGate::new());

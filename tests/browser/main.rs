@@ -43,7 +43,10 @@ impl Audit {
 /// and sign-out.
 async fn walk_first_run(browser: &Browser, app: &TestApp, audit: &mut Audit) {
     browser.goto(&app.url("/")).await;
-    assert!(browser.current_url().await.ends_with("/setup"), "a fresh install leads to setup");
+    assert!(
+        browser.current_url().await.ends_with("/setup"),
+        "a fresh install leads to setup"
+    );
     audit.check(browser, "setup").await;
 
     browser.fill("#username", "Ada").await;
@@ -52,21 +55,38 @@ async fn walk_first_run(browser: &Browser, app: &TestApp, audit: &mut Audit) {
     browser.fill("#password_confirm", "short").await;
     browser.click("main form button[type=submit]").await;
     let page = browser.source().await;
-    assert!(page.contains("There is a problem"), "setup errors are shown");
-    assert_eq!(browser.value_of("#display_name").await, "Ada Admin", "typed values are kept");
+    assert!(
+        page.contains("There is a problem"),
+        "setup errors are shown"
+    );
+    assert_eq!(
+        browser.value_of("#display_name").await,
+        "Ada Admin",
+        "typed values are kept"
+    );
     audit.check(browser, "setup with errors").await;
 
     browser.fill("#password", GOOD_PASSWORD).await;
     browser.fill("#password_confirm", GOOD_PASSWORD).await;
     browser.click("main form button[type=submit]").await;
-    assert!(browser.current_url().await.contains("/sign-in?reason=setup-done"));
+    assert!(
+        browser
+            .current_url()
+            .await
+            .contains("/sign-in?reason=setup-done")
+    );
     assert!(browser.source().await.contains("System use notice"));
     audit.check(browser, "sign-in after setup").await;
 
     browser.fill("#username", "ada").await;
     browser.fill("#password", "not the right password").await;
     browser.click("main form button[type=submit]").await;
-    assert!(browser.source().await.contains("The username or password is not right."));
+    assert!(
+        browser
+            .source()
+            .await
+            .contains("The username or password is not right.")
+    );
     assert_eq!(browser.value_of("#username").await, "ada");
     audit.check(browser, "sign-in with errors").await;
 
@@ -80,8 +100,15 @@ async fn walk_first_run(browser: &Browser, app: &TestApp, audit: &mut Audit) {
     audit.check(browser, "home").await;
 
     browser.fill("#current_password", "not my password").await;
-    browser.click("form[action='/account/password'] button[type=submit]").await;
-    assert!(browser.source().await.contains("current password is not right"));
+    browser
+        .click("form[action='/account/password'] button[type=submit]")
+        .await;
+    assert!(
+        browser
+            .source()
+            .await
+            .contains("current password is not right")
+    );
     audit.check(browser, "home with password errors").await;
 
     browser.goto(&app.url("/no-such-page")).await;
@@ -90,12 +117,20 @@ async fn walk_first_run(browser: &Browser, app: &TestApp, audit: &mut Audit) {
 
     browser.goto(&app.url("/")).await;
     browser.click("form[action='/sign-out'] button").await;
-    assert!(browser.current_url().await.contains("/sign-in?reason=signed-out"));
+    assert!(
+        browser
+            .current_url()
+            .await
+            .contains("/sign-in?reason=signed-out")
+    );
     assert!(browser.source().await.contains("You have signed out."));
     audit.check(browser, "signed out").await;
 
     browser.goto(&app.url("/")).await;
-    assert!(browser.current_url().await.contains("/sign-in"), "signed out for real");
+    assert!(
+        browser.current_url().await.contains("/sign-in"),
+        "signed out for real"
+    );
 }
 
 #[tokio::test]

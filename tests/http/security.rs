@@ -18,7 +18,13 @@ async fn a_request_from_another_site_is_refused() {
         .await
         .expect("POST");
     assert_eq!(forged.status(), 403);
-    assert!(forged.text().await.expect("body").contains("came from another site"));
+    assert!(
+        forged
+            .text()
+            .await
+            .expect("body")
+            .contains("came from another site")
+    );
 
     // Right Origin, no token.
     let tokenless = client
@@ -35,7 +41,10 @@ async fn a_request_from_another_site_is_refused() {
     assert_eq!(tokenless.status(), 403);
 
     // Still signed in, password unchanged.
-    assert_eq!(client.get(app.url("/")).send().await.expect("GET").status(), 200);
+    assert_eq!(
+        client.get(app.url("/")).send().await.expect("GET").status(),
+        200
+    );
     app.signed_in_client("ada", GOOD_PASSWORD).await;
 }
 
@@ -69,7 +78,14 @@ async fn pages_carry_no_inline_script() {
     app.set_up_admin("ada", GOOD_PASSWORD).await;
     let client = app.signed_in_client("ada", GOOD_PASSWORD).await;
     for path in ["/", "/nope"] {
-        let body = client.get(app.url(path)).send().await.expect("GET").text().await.expect("body");
+        let body = client
+            .get(app.url(path))
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body");
         assert!(!body.contains("<script"), "{path} has a script tag");
         assert!(!body.contains(" style=\""), "{path} has an inline style");
     }
@@ -80,14 +96,29 @@ async fn unknown_pages_get_a_404_page_in_the_shell_without_internals() {
     let app = TestApp::spawn().await;
     app.set_up_admin("ada", GOOD_PASSWORD).await;
     let client = app.signed_in_client("ada", GOOD_PASSWORD).await;
-    let response = client.get(app.url("/cases/../../etc/passwd")).send().await.expect("GET");
+    let response = client
+        .get(app.url("/cases/../../etc/passwd"))
+        .send()
+        .await
+        .expect("GET");
     assert_eq!(response.status(), 404);
     let body = response.text().await.expect("body");
     assert!(body.contains("Page not found"));
-    assert!(body.contains("Signed in as"), "the shell shows who is signed in");
-    assert!(body.contains("Reference:"), "the request id is shown for support");
+    assert!(
+        body.contains("Signed in as"),
+        "the shell shows who is signed in"
+    );
+    assert!(
+        body.contains("Reference:"),
+        "the request id is shown for support"
+    );
 
-    let signed_out = app.client().get(app.url("/assets/nothing.css")).send().await.expect("GET");
+    let signed_out = app
+        .client()
+        .get(app.url("/assets/nothing.css"))
+        .send()
+        .await
+        .expect("GET");
     assert_eq!(signed_out.status(), 404);
 }
 
@@ -95,7 +126,11 @@ async fn unknown_pages_get_a_404_page_in_the_shell_without_internals() {
 async fn assets_are_served_from_the_binary() {
     let app = TestApp::spawn().await;
     let client = app.client();
-    let css = client.get(app.url("/assets/uswds/css/uswds.min.css")).send().await.expect("GET");
+    let css = client
+        .get(app.url("/assets/uswds/css/uswds.min.css"))
+        .send()
+        .await
+        .expect("GET");
     assert_eq!(css.status(), 200);
     assert_eq!(css.headers()["content-type"], "text/css");
     let font = client
@@ -109,7 +144,12 @@ async fn assets_are_served_from_the_binary() {
 #[tokio::test]
 async fn healthz_answers_while_the_database_does() {
     let app = TestApp::spawn().await;
-    let response = app.client().get(app.url("/healthz")).send().await.expect("GET");
+    let response = app
+        .client()
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .expect("GET");
     assert_eq!(response.status(), 200);
 }
 
@@ -122,7 +162,12 @@ async fn healthz_answers_503_when_postgres_is_gone() {
     }
     let app = TestApp::spawn().await;
     app.db.cut_off_postgres().await;
-    let response = app.client().get(app.url("/healthz")).send().await.expect("GET");
+    let response = app
+        .client()
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .expect("GET");
     assert_eq!(response.status(), 503);
 }
 
@@ -131,5 +176,8 @@ async fn the_server_stops_gracefully() {
     let app = TestApp::spawn().await;
     let addr = app.addr;
     app.stop().await;
-    assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "no longer listening");
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "no longer listening"
+    );
 }

@@ -33,7 +33,11 @@ async fn setup_creates_the_administrator_who_can_then_sign_in() {
     let users = app.store().await.list_users().await.expect("list");
     assert_eq!(users.len(), 1);
     assert_eq!(users[0].username, "ada", "usernames are stored lower-cased");
-    assert!(users[0].password_hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+    assert!(
+        users[0]
+            .password_hash
+            .starts_with("$argon2id$v=19$m=19456,t=2,p=1$")
+    );
 }
 
 #[tokio::test]
@@ -58,7 +62,10 @@ async fn bad_setup_input_is_shown_next_to_the_fields_and_nothing_is_saved() {
     assert!(body.contains("There is a problem"));
     assert!(body.contains("Use letters, digits"));
     assert!(body.contains("commonly used passwords"));
-    assert!(body.contains("value=\"Bad Name!\""), "typed values are kept");
+    assert!(
+        body.contains("value=\"Bad Name!\""),
+        "typed values are kept"
+    );
     assert!(body.contains("value=\"Kept Name\""));
     assert!(!body.contains("password1234"), "passwords are never echoed");
     assert_eq!(app.store().await.count_users().await.expect("count"), 0);
@@ -76,7 +83,13 @@ async fn bad_setup_input_is_shown_next_to_the_fields_and_nothing_is_saved() {
         )
         .await;
     assert_eq!(mismatch.status(), 422);
-    assert!(mismatch.text().await.expect("body").contains("not the same"));
+    assert!(
+        mismatch
+            .text()
+            .await
+            .expect("body")
+            .contains("not the same")
+    );
     assert_eq!(app.store().await.count_users().await.expect("count"), 0);
 }
 
@@ -87,7 +100,12 @@ async fn the_setup_page_is_refused_once_an_administrator_exists() {
     let client = app.client();
     let page = client.get(app.url("/setup")).send().await.expect("GET");
     assert_eq!(page.status(), 403);
-    assert!(page.text().await.expect("body").contains("already been set up"));
+    assert!(
+        page.text()
+            .await
+            .expect("body")
+            .contains("already been set up")
+    );
 
     // A second administrator cannot be slipped in with a token from another page.
     let response = app
@@ -107,5 +125,9 @@ async fn the_setup_page_is_refused_once_an_administrator_exists() {
     let users = app.store().await.list_users().await.expect("list");
     assert_eq!(users.len(), 1);
     let refused = app.store().await.recent_audit(5).await.expect("audit");
-    assert!(refused.iter().any(|e| e.action == "setup.create_admin" && e.outcome == "refused"));
+    assert!(
+        refused
+            .iter()
+            .any(|e| e.action == "setup.create_admin" && e.outcome == "refused")
+    );
 }

@@ -27,10 +27,23 @@ async fn wrong_password_and_unknown_user_get_the_same_answer() {
     app.set_up_admin("ada", GOOD_PASSWORD).await;
     let client = app.client();
     let wrong = app
-        .post_form(&client, "/sign-in", "/sign-in", &[("username", "ada"), ("password", "not the password at all")])
+        .post_form(
+            &client,
+            "/sign-in",
+            "/sign-in",
+            &[("username", "ada"), ("password", "not the password at all")],
+        )
         .await;
     let unknown = app
-        .post_form(&client, "/sign-in", "/sign-in", &[("username", "nobody"), ("password", "not the password at all")])
+        .post_form(
+            &client,
+            "/sign-in",
+            "/sign-in",
+            &[
+                ("username", "nobody"),
+                ("password", "not the password at all"),
+            ],
+        )
         .await;
     assert_eq!(wrong.status(), 422);
     assert_eq!(unknown.status(), 422);
@@ -45,7 +58,10 @@ async fn wrong_password_and_unknown_user_get_the_same_answer() {
     assert_eq!(location(&home), "/sign-in");
     let audit = app.store().await.recent_audit(10).await.expect("audit");
     assert_eq!(
-        audit.iter().filter(|e| e.action == "auth.sign_in" && e.outcome == "refused").count(),
+        audit
+            .iter()
+            .filter(|e| e.action == "auth.sign_in" && e.outcome == "refused")
+            .count(),
         2
     );
 }
@@ -61,13 +77,21 @@ async fn sign_in_changes_the_session_id_and_sets_strict_cookies() {
     let response = client
         .post(app.url("/sign-in"))
         .header("origin", app.origin())
-        .form(&[("csrf_token", token.as_str()), ("username", "ada"), ("password", GOOD_PASSWORD)])
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("username", "ada"),
+            ("password", GOOD_PASSWORD),
+        ])
         .send()
         .await
         .expect("POST");
     assert_eq!(response.status(), 303);
     let after = session_cookie(&response).expect("a new session cookie");
-    assert_ne!(cookie_value(&before), cookie_value(&after), "session id must change at sign-in");
+    assert_ne!(
+        cookie_value(&before),
+        cookie_value(&after),
+        "session id must change at sign-in"
+    );
     let lower = after.to_ascii_lowercase();
     assert!(lower.contains("httponly"));
     assert!(lower.contains("samesite=strict"));
@@ -134,7 +158,10 @@ async fn an_idle_session_expires() {
     let app = TestApp::spawn_with(Backend::under_test(), &["--session-idle-seconds", "1"]).await;
     app.set_up_admin("ada", GOOD_PASSWORD).await;
     let client = app.signed_in_client("ada", GOOD_PASSWORD).await;
-    assert_eq!(client.get(app.url("/")).send().await.expect("GET").status(), 200);
+    assert_eq!(
+        client.get(app.url("/")).send().await.expect("GET").status(),
+        200
+    );
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
     let after = client.get(app.url("/")).send().await.expect("GET");
     assert_eq!(after.status(), 303);
@@ -158,13 +185,22 @@ async fn disabling_an_account_ends_its_sessions_at_once() {
     let app = TestApp::spawn().await;
     app.set_up_admin("ada", GOOD_PASSWORD).await;
     let client = app.signed_in_client("ada", GOOD_PASSWORD).await;
-    app.store().await.set_user_disabled("ada", true).await.expect("disable");
+    app.store()
+        .await
+        .set_user_disabled("ada", true)
+        .await
+        .expect("disable");
     let after = client.get(app.url("/")).send().await.expect("GET");
     assert_eq!(after.status(), 303);
     assert!(location(&after).starts_with("/sign-in"));
     // And it cannot sign in again.
     let again = app
-        .post_form(&app.client(), "/sign-in", "/sign-in", &[("username", "ada"), ("password", GOOD_PASSWORD)])
+        .post_form(
+            &app.client(),
+            "/sign-in",
+            "/sign-in",
+            &[("username", "ada"), ("password", GOOD_PASSWORD)],
+        )
         .await;
     assert_eq!(again.status(), 422);
 }
@@ -187,7 +223,13 @@ async fn a_password_change_needs_the_current_password_and_follows_the_policy() {
         )
         .await;
     assert_eq!(wrong.status(), 422);
-    assert!(wrong.text().await.expect("body").contains("current password is not right"));
+    assert!(
+        wrong
+            .text()
+            .await
+            .expect("body")
+            .contains("current password is not right")
+    );
 
     let changed = app
         .post_form(
@@ -202,7 +244,14 @@ async fn a_password_change_needs_the_current_password_and_follows_the_policy() {
         )
         .await;
     assert_eq!(changed.status(), 303);
-    let home = client.get(app.url("/")).send().await.expect("GET").text().await.expect("body");
+    let home = client
+        .get(app.url("/"))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
     assert!(home.contains("Your password has been changed."));
     app.signed_in_client("ada", "a brand new passphrase").await;
 }

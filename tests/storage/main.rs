@@ -4,17 +4,32 @@ use probity_app::types::Role;
 use probity_server::storage::{self, DynStore, NewAuditEvent, NewUser, Outcome, StoreError};
 use probity_tests::{Backend, TestDatabase};
 
-/// Runs `check` once per backend on a fresh, migrated database.
+/// Which database a check runs on, and its URL for direct connections.
+#[derive(Clone)]
+struct Target {
+    backend: Backend,
+    url: String,
+}
+
+/// Runs `check` once per backend on a fresh, migrated database, dropped afterwards.
 async fn on_each_backend<F, Fut>(check: F)
 where
-    F: Fn(DynStore, TestDatabase) -> Fut,
+    F: Fn(DynStore, Target) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
     for backend in Backend::ALL {
         let db = TestDatabase::new(backend).await;
         let store = storage::connect(&db.url).await.expect("connect").store;
         store.migrate().await.expect("migrate");
-        check(store, db).await;
+        check(
+            store,
+            Target {
+                backend,
+                url: db.url.clone(),
+            },
+        )
+        .await;
+        drop(db);
     }
 }
 
@@ -53,8 +68,7 @@ async fn the_first_administrator_can_be_created_only_once_even_concurrently() {
             .join_all()
             .await
             .into_iter()
-            .map(|result| result.expect("no error"))
-            .flatten()
+            .filter_map(|result| result.expect("no error"))
             .collect();
         assert_eq!(created.len(), 1, "exactly one first administrator");
         assert_eq!(created[0].role, Role::Administrator);
@@ -71,15 +85,24 @@ async fn the_first_administrator_can_be_created_only_once_even_concurrently() {
 #[tokio::test]
 async fn users_are_created_found_listed_disabled_and_rehashed() {
     on_each_backend(|store, _db| async move {
-        let created = store.create_user(new_user("jdoe", Role::Investigator)).await.expect("create");
+        let created = store
+            .create_user(new_user("jdoe", Role::Investigator))
+            .await
+            .expect("create");
         assert_eq!(created.username, "jdoe");
         assert!(!created.disabled);
         assert!(created.last_sign_in_at.is_none());
 
         let duplicate = store.create_user(new_user("jdoe", Role::Auditor)).await;
-        assert!(matches!(duplicate, Err(StoreError::Conflict)), "got {duplicate:?}");
+        assert!(
+            matches!(duplicate, Err(StoreError::Conflict)),
+            "got {duplicate:?}"
+        );
 
-        store.create_user(new_user("alice", Role::Commissioner)).await.expect("create");
+        store
+            .create_user(new_user("alice", Role::Commissioner))
+            .await
+            .expect("create");
         let names: Vec<String> = store
             .list_users()
             .await
@@ -89,22 +112,55 @@ async fn users_are_created_found_listed_disabled_and_rehashed() {
             .collect();
         assert_eq!(names, ["alice", "jdoe"]);
 
-        let found = store.user_by_username("jdoe").await.expect("get").expect("exists");
+        let found = store
+            .user_by_username("jdoe")
+            .await
+            .expect("get")
+            .expect("exists");
         assert_eq!(found.user_id, created.user_id);
         assert_eq!(found.role, Role::Investigator);
-        assert!(store.user_by_username("nobody").await.expect("get").is_none());
-        assert!(store.user_by_id(created.user_id + 1000).await.expect("get").is_none());
+        assert!(
+            store
+                .user_by_username("nobody")
+                .await
+                .expect("get")
+                .is_none()
+        );
+        assert!(
+            store
+                .user_by_id(created.user_id + 1000)
+                .await
+                .expect("get")
+                .is_none()
+        );
 
-        store.set_user_disabled("jdoe", true).await.expect("disable");
-        assert!(store.user_by_id(created.user_id).await.expect("get").expect("exists").disabled);
+        store
+            .set_user_disabled("jdoe", true)
+            .await
+            .expect("disable");
+        assert!(
+            store
+                .user_by_id(created.user_id)
+                .await
+                .expect("get")
+                .expect("exists")
+                .disabled
+        );
         assert!(matches!(
             store.set_user_disabled("nobody", true).await,
             Err(StoreError::NotFound)
         ));
 
-        store.set_password_hash(created.user_id, "$argon2id$new").await.expect("rehash");
+        store
+            .set_password_hash(created.user_id, "$argon2id$new")
+            .await
+            .expect("rehash");
         store.record_sign_in(created.user_id).await.expect("record");
-        let after = store.user_by_id(created.user_id).await.expect("get").expect("exists");
+        let after = store
+            .user_by_id(created.user_id)
+            .await
+            .expect("get")
+            .expect("exists");
         assert_eq!(after.password_hash, "$argon2id$new");
         assert!(after.password_changed_at >= created.password_changed_at);
         assert!(after.last_sign_in_at.is_some());
@@ -134,12 +190,17 @@ async fn the_audit_trail_is_append_only() {
         assert_eq!(recent[1].outcome, "refused");
 
         // Not even a direct connection may rewrite or delete the trail.
-        let statements = ["update audit_events set actor = 'nobody'", "delete from audit_events"];
+        let statements = [
+            "update audit_events set actor = 'nobody'",
+            "delete from audit_events",
+        ];
         for statement in statements {
             let refused = match db.backend {
                 Backend::Sqlite => {
                     use sqlx::Connection as _;
-                    let mut conn = sqlx::SqliteConnection::connect(&db.url).await.expect("connect");
+                    let mut conn = sqlx::SqliteConnection::connect(&db.url)
+                        .await
+                        .expect("connect");
                     sqlx::Executor::execute(&mut conn, statement).await.is_err()
                 }
                 Backend::Postgres => {

@@ -93,7 +93,10 @@ impl TestDatabase {
     /// Blocks new connections to a PostgreSQL test database and ends the open ones, to
     /// simulate the database going away.
     pub async fn cut_off_postgres(&self) {
-        let name = self.postgres_name.as_ref().expect("a PostgreSQL test database");
+        let name = self
+            .postgres_name
+            .as_ref()
+            .expect("a PostgreSQL test database");
         let mut conn = connect_admin(&postgres_admin_url()).await;
         sqlx::Executor::execute(
             &mut conn,
@@ -159,7 +162,9 @@ mod clap_free {
         use clap::Parser as _;
         let mut all = vec!["probity".to_string()];
         all.extend(args.iter().cloned());
-        Cli::try_parse_from(all).expect("test settings parse").settings
+        Cli::try_parse_from(all)
+            .expect("test settings parse")
+            .settings
     }
 }
 
@@ -189,7 +194,9 @@ impl TestApp {
         ];
         args.extend(extra.iter().map(|arg| arg.to_string()));
         let settings = parse_settings(&args);
-        let server = probity_server::start(settings).await.expect("the app starts");
+        let server = probity_server::start(settings)
+            .await
+            .expect("the app starts");
         TestApp {
             addr: server.addr,
             db,

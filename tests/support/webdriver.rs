@@ -39,10 +39,13 @@ impl Driver {
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            if let Ok(response) = driver.http.get(format!("{}/status", driver.base)).send().await {
-                if response.status().is_success() {
-                    break;
-                }
+            let status = driver
+                .http
+                .get(format!("{}/status", driver.base))
+                .send()
+                .await;
+            if status.is_ok_and(|response| response.status().is_success()) {
+                break;
             }
             assert!(Instant::now() < deadline, "chromedriver did not start");
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -52,7 +55,8 @@ impl Driver {
 
     /// Opens a headless Chromium session.
     pub async fn session(&self, javascript: bool) -> Browser {
-        let profile = std::env::temp_dir().join(format!("probity-chrome-{}", crate::random_suffix()));
+        let profile =
+            std::env::temp_dir().join(format!("probity-chrome-{}", crate::random_suffix()));
         let mut options = json!({
             "args": [
                 "--headless=new",
@@ -230,7 +234,10 @@ impl Browser {
             if probe["value"]["error"].as_str() == Some("stale element reference") {
                 break;
             }
-            assert!(Instant::now() < deadline, "clicking {css} did not lead to a new page");
+            assert!(
+                Instant::now() < deadline,
+                "clicking {css} did not lead to a new page"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -293,9 +300,11 @@ impl Browser {
 
 /// The axe-core script, from `AXE_CORE_JS` or the npm install under `tests/node_modules`.
 pub fn axe_source() -> String {
-    let path = std::env::var("AXE_CORE_JS").map(PathBuf::from).unwrap_or_else(|_| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js")
-    });
+    let path = std::env::var("AXE_CORE_JS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js")
+        });
     std::fs::read_to_string(&path).unwrap_or_else(|error| {
         panic!(
             "cannot read axe-core at {} ({error}); run `npm ci --prefix tests`",

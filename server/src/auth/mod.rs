@@ -78,7 +78,10 @@ pub async fn start_session(session: &Session, user: &User) -> Result<(), AppErro
     session.clear().await;
     session.insert(keys::USER_ID, user.user_id).await?;
     session
-        .insert(keys::SIGNED_IN_AT, OffsetDateTime::now_utc().unix_timestamp())
+        .insert(
+            keys::SIGNED_IN_AT,
+            OffsetDateTime::now_utc().unix_timestamp(),
+        )
         .await?;
     if let Some(previous) = user.last_sign_in_at {
         session

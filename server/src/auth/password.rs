@@ -45,7 +45,10 @@ pub fn check_policy(password: &str, username: &str) -> Result<(), PolicyError> {
         return Err(PolicyError::TooLong);
     }
     let lower = password.to_lowercase();
-    if !username.is_empty() && lower.contains(&username.to_lowercase()) && lower.len() < username.len() + 4 {
+    if !username.is_empty()
+        && lower.contains(&username.to_lowercase())
+        && lower.len() < username.len() + 4
+    {
         return Err(PolicyError::SameAsUsername);
     }
     if is_common(&lower) {
@@ -96,7 +99,9 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
             return false;
         };
         match stored {
-            Some(hash) => hasher.verify_password(password.as_bytes(), hash.as_str()).is_ok(),
+            Some(hash) => hasher
+                .verify_password(password.as_bytes(), hash.as_str())
+                .is_ok(),
             None => {
                 let _ = hasher.verify_password(password.as_bytes(), dummy_hash());
                 false
@@ -136,11 +141,17 @@ mod tests {
     #[test]
     fn policy_refuses_short_long_common_and_username() {
         assert_eq!(check_policy("short", "x"), Err(PolicyError::TooShort));
-        assert_eq!(check_policy(&"a".repeat(257), "x"), Err(PolicyError::TooLong));
+        assert_eq!(
+            check_policy(&"a".repeat(257), "x"),
+            Err(PolicyError::TooLong)
+        );
         assert!(check_policy(&"é".repeat(128), "x").is_ok());
         assert_eq!(check_policy("Qwerty123456", "x"), Err(PolicyError::Common));
         assert_eq!(check_policy("1qaz2wsx3edc", "x"), Err(PolicyError::Common));
-        assert_eq!(check_policy("jdoe.smith12!", "jdoe.smith12"), Err(PolicyError::SameAsUsername));
+        assert_eq!(
+            check_policy("jdoe.smith12!", "jdoe.smith12"),
+            Err(PolicyError::SameAsUsername)
+        );
         assert!(check_policy("correct horse battery staple", "jdoe").is_ok());
     }
 

@@ -113,7 +113,10 @@ pub async fn render_error_pages(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let session = request.extensions().get::<tower_sessions::Session>().cloned();
+    let session = request
+        .extensions()
+        .get::<tower_sessions::Session>()
+        .cloned();
     let request_id = request
         .headers()
         .get("x-request-id")
@@ -129,7 +132,9 @@ pub async fn render_error_pages(
     // drawn without them rather than not at all.
     let ctx = match session {
         Some(session) => match crate::auth::Viewer::load(session, &state).await {
-            Ok(viewer) => crate::http::pages::viewer_context(&state, &viewer).await.ok(),
+            Ok(viewer) => crate::http::pages::viewer_context(&state, &viewer)
+                .await
+                .ok(),
             Err(_) => None,
         },
         None => None,

@@ -6,10 +6,10 @@ use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::pages::{format_utc, page_context, render};
 use crate::storage::{NewAuditEvent, Outcome, User};
+use axum::Form;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use leptos::prelude::*;
 use probity_app::forms::FieldErrors;
 use probity_app::pages::home::{AccountSummary, HomePage};
@@ -20,9 +20,19 @@ const PASSWORD_CHANGED: &str = "password-changed";
 
 /// Shows the home page.
 #[tracing::instrument(skip_all)]
-pub async fn show(State(state): State<AppState>, signed_in: SignedIn) -> Result<Response, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+) -> Result<Response, AppError> {
     let changed = take_flash(&signed_in.session).await?.as_deref() == Some(PASSWORD_CHANGED);
-    home_page(&state, &signed_in, StatusCode::OK, FieldErrors::default(), changed).await
+    home_page(
+        &state,
+        &signed_in,
+        StatusCode::OK,
+        FieldErrors::default(),
+        changed,
+    )
+    .await
 }
 
 async fn home_page(
@@ -94,7 +104,14 @@ pub async fn change_password(
     };
     if !errors.is_empty() {
         state.store.append_audit(audit(Outcome::Refused)).await?;
-        return home_page(&state, &signed_in, StatusCode::UNPROCESSABLE_ENTITY, errors, false).await;
+        return home_page(
+            &state,
+            &signed_in,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            false,
+        )
+        .await;
     }
     let hash = password::hash(form.new_password).await?;
     state.store.set_password_hash(user.user_id, &hash).await?;

@@ -15,7 +15,11 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; st
      frame-ancestors 'none'; base-uri 'none'";
 
 /// Adds the security headers to every response.
-pub async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let is_asset = request.uri().path().starts_with("/assets/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -23,11 +27,17 @@ pub async fn security_headers(State(state): State<AppState>, request: Request, n
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CONTENT_SECURITY_POLICY),
     );
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     // `same-origin`, not `no-referrer`: with no-referrer browsers send `Origin: null` on our
     // own form posts, which the Origin check would then have to accept.
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     headers.insert(
         "cross-origin-opener-policy",
         HeaderValue::from_static("same-origin"),
@@ -77,10 +87,11 @@ fn same_origin(headers: &HeaderMap, public_url: &Url) -> bool {
         .get(header::ORIGIN)
         .or_else(|| headers.get(header::REFERER))
         .and_then(|value| value.to_str().ok());
-    if let Some(fetch_site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        if fetch_site == "cross-site" || fetch_site == "same-site" {
-            return false;
-        }
+    let fetch_site = headers
+        .get("sec-fetch-site")
+        .and_then(|value| value.to_str().ok());
+    if matches!(fetch_site, Some("cross-site" | "same-site")) {
+        return false;
     }
     let Some(claimed) = claimed else {
         return true;
@@ -100,15 +111,18 @@ fn same_origin(headers: &HeaderMap, public_url: &Url) -> bool {
                 Some(port) => format!("{claimed_host}:{port}"),
                 None => claimed_host.to_string(),
             };
-            claimed_authority.eq_ignore_ascii_case(host)
-                && claimed.scheme() == public_url.scheme()
+            claimed_authority.eq_ignore_ascii_case(host) && claimed.scheme() == public_url.scheme()
         }
         _ => false,
     }
 }
 
 /// While no account exists, sends every page to the setup page.
-pub async fn require_setup(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn require_setup(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path();
     let exempt = path == "/setup" || path == "/healthz" || path.starts_with("/assets/");
     if !exempt {
@@ -136,25 +150,43 @@ mod tests {
     #[test]
     fn origin_rules() {
         let public = Url::parse("http://127.0.0.1:3000/").expect("url");
-        assert!(same_origin(&headers(&[("origin", "http://127.0.0.1:3000")]), &public));
         assert!(same_origin(
-            &headers(&[("origin", "http://localhost:3000"), ("host", "localhost:3000")]),
+            &headers(&[("origin", "http://127.0.0.1:3000")]),
+            &public
+        ));
+        assert!(same_origin(
+            &headers(&[
+                ("origin", "http://localhost:3000"),
+                ("host", "localhost:3000")
+            ]),
             &public
         ));
         assert!(!same_origin(
-            &headers(&[("origin", "http://evil.example"), ("host", "127.0.0.1:3000")]),
+            &headers(&[
+                ("origin", "http://evil.example"),
+                ("host", "127.0.0.1:3000")
+            ]),
             &public
         ));
         assert!(!same_origin(&headers(&[("origin", "null")]), &public));
         assert!(!same_origin(
-            &headers(&[("referer", "http://evil.example/page"), ("host", "127.0.0.1:3000")]),
+            &headers(&[
+                ("referer", "http://evil.example/page"),
+                ("host", "127.0.0.1:3000")
+            ]),
             &public
         ));
-        assert!(!same_origin(&headers(&[("sec-fetch-site", "cross-site")]), &public));
+        assert!(!same_origin(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            &public
+        ));
         assert!(same_origin(&headers(&[]), &public));
         let https = Url::parse("https://probity.example.org/").expect("url");
         assert!(!same_origin(
-            &headers(&[("origin", "http://probity.example.org"), ("host", "probity.example.org")]),
+            &headers(&[
+                ("origin", "http://probity.example.org"),
+                ("host", "probity.example.org")
+            ]),
             &https
         ));
     }

@@ -2,17 +2,17 @@
 //! It answers requests from this machine, or from elsewhere with the setup token that the
 //! server prints in its log at start.
 
-use crate::auth::{Viewer, secrets_match, verify_csrf};
-use crate::auth::password;
-use crate::http::AppState;
 use crate::accounts::{NewAccountInput, validate_new_account};
+use crate::auth::password;
+use crate::auth::{Viewer, secrets_match, verify_csrf};
+use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::pages::{render, viewer_context};
 use crate::storage::{NewAuditEvent, Outcome, Store, StoreResult};
+use axum::Form;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use leptos::prelude::*;
 use probity_app::forms::FieldErrors;
 use probity_app::pages::setup::{SetupPage, SetupValues};
@@ -136,7 +136,10 @@ pub async fn submit(
         remote_addr: Some(peer.ip().to_string()),
     };
     if state.setup.is_done(&*state.store).await? {
-        state.store.append_audit(audit(Outcome::Refused, None)).await?;
+        state
+            .store
+            .append_audit(audit(Outcome::Refused, None))
+            .await?;
         return Err(AppError::Forbidden(ALREADY_SET_UP));
     }
     let token_required = token_required(&peer);
@@ -178,7 +181,10 @@ pub async fn submit(
         .await?;
     let Some(user) = created else {
         // Someone else finished setup between our check and our insert.
-        state.store.append_audit(audit(Outcome::Refused, None)).await?;
+        state
+            .store
+            .append_audit(audit(Outcome::Refused, None))
+            .await?;
         return Err(AppError::Forbidden(ALREADY_SET_UP));
     };
     state.setup.is_done(&*state.store).await?;
@@ -190,7 +196,11 @@ pub async fn submit(
         })
         .await?;
     tracing::info!(username = %user.username, "first administrator created");
-    Ok(Redirect::to(&format!("/sign-in?reason={}", SignInReason::SetupDone.as_query())).into_response())
+    Ok(Redirect::to(&format!(
+        "/sign-in?reason={}",
+        SignInReason::SetupDone.as_query()
+    ))
+    .into_response())
 }
 
 #[cfg(test)]
@@ -201,7 +211,9 @@ mod tests {
     fn only_remote_requests_need_the_token() {
         assert!(!token_required(&"127.0.0.1:5000".parse().expect("addr")));
         assert!(!token_required(&"[::1]:5000".parse().expect("addr")));
-        assert!(!token_required(&"[::ffff:127.0.0.1]:5000".parse().expect("addr")));
+        assert!(!token_required(
+            &"[::ffff:127.0.0.1]:5000".parse().expect("addr")
+        ));
         assert!(token_required(&"192.0.2.10:5000".parse().expect("addr")));
         assert!(token_required(&"[2001:db8::1]:5000".parse().expect("addr")));
     }

@@ -6,10 +6,10 @@ use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::pages::{render, viewer_context};
 use crate::storage::{NewAuditEvent, Outcome};
+use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use leptos::prelude::*;
 use probity_app::forms::FieldErrors;
 use probity_app::pages::sign_in::{SignInPage, SignInReason};
@@ -36,7 +36,15 @@ pub async fn show(
         return Ok(Redirect::to("/").into_response());
     }
     let reason = query.reason.as_deref().and_then(SignInReason::from_query);
-    Ok(sign_in_page(&state, &viewer, StatusCode::OK, String::new(), reason, FieldErrors::default()).await?)
+    sign_in_page(
+        &state,
+        &viewer,
+        StatusCode::OK,
+        String::new(),
+        reason,
+        FieldErrors::default(),
+    )
+    .await
 }
 
 async fn sign_in_page(
@@ -74,14 +82,25 @@ pub async fn submit(
     Form(form): Form<SignInForm>,
 ) -> Result<Response, AppError> {
     let username = normalize_username(&form.username);
-    if verify_csrf(&viewer.session, &form.csrf_token).await.is_err() {
+    if verify_csrf(&viewer.session, &form.csrf_token)
+        .await
+        .is_err()
+    {
         // Usually a sign-in page left open past the session's life: say so, keep the name.
         let mut errors = FieldErrors::default();
         errors.add(
             "password",
             "The sign-in form had expired. Type your password again.",
         );
-        return sign_in_page(&state, &viewer, StatusCode::FORBIDDEN, form.username, None, errors).await;
+        return sign_in_page(
+            &state,
+            &viewer,
+            StatusCode::FORBIDDEN,
+            form.username,
+            None,
+            errors,
+        )
+        .await;
     }
     let mut errors = FieldErrors::default();
     if username.is_empty() {
@@ -91,7 +110,15 @@ pub async fn submit(
         errors.add("password", "Enter your password.");
     }
     if !errors.is_empty() {
-        return sign_in_page(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, form.username, None, errors).await;
+        return sign_in_page(
+            &state,
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form.username,
+            None,
+            errors,
+        )
+        .await;
     }
     // Bounded before the look-up: a name longer than any account's is simply wrong.
     let user = if username.chars().count() <= crate::accounts::USERNAME_MAX {
@@ -99,9 +126,16 @@ pub async fn submit(
     } else {
         None
     };
-    let matches = password::verify(form.password, user.as_ref().map(|u| u.password_hash.clone())).await;
+    let matches = password::verify(
+        form.password,
+        user.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await;
     let signed_in = user.filter(|user| matches && !user.disabled);
-    let actor: String = username.chars().take(crate::accounts::USERNAME_MAX).collect();
+    let actor: String = username
+        .chars()
+        .take(crate::accounts::USERNAME_MAX)
+        .collect();
     let Some(user) = signed_in else {
         state
             .store
@@ -116,7 +150,15 @@ pub async fn submit(
             .await?;
         let mut errors = FieldErrors::default();
         errors.add("password", FAILED);
-        return sign_in_page(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, form.username, None, errors).await;
+        return sign_in_page(
+            &state,
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form.username,
+            None,
+            errors,
+        )
+        .await;
     };
     start_session(&viewer.session, &user).await?;
     state.store.record_sign_in(user.user_id).await?;
@@ -166,5 +208,9 @@ pub async fn sign_out(
             remote_addr: Some(peer.ip().to_string()),
         })
         .await?;
-    Ok(Redirect::to(&format!("/sign-in?reason={}", SignInReason::SignedOut.as_query())).into_response())
+    Ok(Redirect::to(&format!(
+        "/sign-in?reason={}",
+        SignInReason::SignedOut.as_query()
+    ))
+    .into_response())
 }

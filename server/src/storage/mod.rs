@@ -4,8 +4,8 @@
 //! the two databases agree, through [`store_impl!`]; what differs (connection set-up,
 //! migrations, later full-text search) lives in each backend's module.
 
-mod queries;
 pub mod postgres;
+mod queries;
 pub mod sqlite;
 
 use async_trait::async_trait;
@@ -214,9 +214,9 @@ pub async fn connect(url: &str) -> anyhow::Result<Database> {
         }
         Some(Backend::Postgres) => {
             let storage = postgres::PostgresStorage::connect(url).await?;
-            let sessions = SessionBackend::Postgres(
-                tower_sessions_sqlx_store::PostgresStore::new(storage.pool().clone()),
-            );
+            let sessions = SessionBackend::Postgres(tower_sessions_sqlx_store::PostgresStore::new(
+                storage.pool().clone(),
+            ));
             Ok(Database {
                 store: Arc::new(storage),
                 sessions,

@@ -2,8 +2,8 @@
 
 use super::queries::{USER_COLUMNS, store_impl};
 use super::{NewUser, StoreResult, User};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -34,7 +34,9 @@ impl PostgresStorage {
 store_impl!(PostgresStorage, "postgres", sqlx::postgres::PgRow, {
     #[tracing::instrument(skip_all)]
     async fn migrate(&self) -> StoreResult<()> {
-        sqlx::migrate!("../migrations/postgres").run(&self.pool).await?;
+        sqlx::migrate!("../migrations/postgres")
+            .run(&self.pool)
+            .await?;
         tower_sessions_sqlx_store::PostgresStore::new(self.pool.clone())
             .migrate()
             .await?;

@@ -2,8 +2,8 @@
 
 use super::queries::{USER_COLUMNS, store_impl};
 use super::{NewUser, StoreResult, User};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -41,7 +41,9 @@ impl SqliteStorage {
 store_impl!(SqliteStorage, "sqlite", sqlx::sqlite::SqliteRow, {
     #[tracing::instrument(skip_all)]
     async fn migrate(&self) -> StoreResult<()> {
-        sqlx::migrate!("../migrations/sqlite").run(&self.pool).await?;
+        sqlx::migrate!("../migrations/sqlite")
+            .run(&self.pool)
+            .await?;
         tower_sessions_sqlx_store::SqliteStore::new(self.pool.clone())
             .migrate()
             .await?;
