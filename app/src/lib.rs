@@ -6,8 +6,10 @@
 
 #![forbid(unsafe_code)]
 
+pub mod cases;
 pub mod forms;
 pub mod pages;
+pub mod permissions;
 pub mod shell;
 pub mod types;
 

@@ -11,16 +11,39 @@ struct NavItem {
     label: &'static str,
 }
 
-/// The navigation a signed-in person sees. Later areas add their entries here, filtered by
-/// what the person's role allows.
+/// The navigation a signed-in person sees, filtered by what their role allows.
 fn navigation(ctx: &PageContext) -> Vec<NavItem> {
-    match ctx.user {
-        Some(_) => vec![NavItem {
-            href: "/",
-            label: "Home",
-        }],
-        None => Vec::new(),
+    use crate::permissions::{Action, Grant, grant};
+    let Some(user) = &ctx.user else {
+        return Vec::new();
+    };
+    let mut items = vec![NavItem {
+        href: "/",
+        label: "Home",
+    }];
+    if grant(user.role, Action::ReadCase) != Grant::Never {
+        items.push(NavItem {
+            href: "/cases",
+            label: "Cases",
+        });
     }
+    if grant(user.role, Action::ManagePeople) != Grant::Never {
+        items.push(NavItem {
+            href: "/people",
+            label: "People",
+        });
+    }
+    if grant(user.role, Action::ReadAudit) != Grant::Never {
+        items.push(NavItem {
+            href: "/audit",
+            label: "Audit trail",
+        });
+    }
+    items.push(NavItem {
+        href: "/account",
+        label: "Your account",
+    });
+    items
 }
 
 /// The whole HTML document around a page's content.

@@ -116,14 +116,9 @@ async fn audit(
     outcome: Outcome,
 ) -> anyhow::Result<()> {
     store
-        .append_audit(NewAuditEvent {
-            actor_user_id: None,
-            actor: "cli".to_string(),
-            action,
-            target: Some(format!("user:{username}")),
-            outcome,
-            remote_addr: None,
-        })
+        .append_audit(
+            NewAuditEvent::named("cli", action, outcome).target(format!("user:{username}")),
+        )
         .await?;
     Ok(())
 }

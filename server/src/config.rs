@@ -108,6 +108,10 @@ pub struct Settings {
     )]
     pub office_name: String,
 
+    /// Put before every new case number, e.g. `OIG-` gives `OIG-2025-0142`.
+    #[arg(long, env = "PROBITY_CASE_NUMBER_PREFIX", default_value = "", global = true)]
+    pub case_number_prefix: String,
+
     /// Largest evidence upload accepted, in bytes (suffixes K, M, G, KiB, MiB, GiB allowed).
     #[arg(long, env = "PROBITY_UPLOAD_LIMIT", default_value = "2GiB", value_parser = parse_size, global = true)]
     pub upload_limit: u64,

@@ -99,6 +99,8 @@ async fn walk_first_run(browser: &Browser, app: &TestApp, audit: &mut Audit) {
     assert!(home.contains("Signed in as"));
     audit.check(browser, "home").await;
 
+    browser.goto(&app.url("/account")).await;
+    audit.check(browser, "account").await;
     browser.fill("#current_password", "not my password").await;
     browser
         .click("form[action='/account/password'] button[type=submit]")
@@ -109,7 +111,7 @@ async fn walk_first_run(browser: &Browser, app: &TestApp, audit: &mut Audit) {
             .await
             .contains("current password is not right")
     );
-    audit.check(browser, "home with password errors").await;
+    audit.check(browser, "account with password errors").await;
 
     browser.goto(&app.url("/no-such-page")).await;
     assert!(browser.source().await.contains("Page not found"));

@@ -7,7 +7,7 @@ async fn a_request_from_another_site_is_refused() {
     let app = TestApp::spawn().await;
     app.set_up_admin("ada", GOOD_PASSWORD).await;
     let client = app.signed_in_client("ada", GOOD_PASSWORD).await;
-    let token = app.form_token(&client, "/").await;
+    let token = app.form_token(&client, "/account").await;
 
     // Right token, wrong Origin: a page elsewhere posting with the victim's cookies.
     let forged = client

@@ -213,7 +213,7 @@ async fn a_password_change_needs_the_current_password_and_follows_the_policy() {
     let wrong = app
         .post_form(
             &client,
-            "/",
+            "/account",
             "/account/password",
             &[
                 ("current_password", "not my password"),
@@ -234,7 +234,7 @@ async fn a_password_change_needs_the_current_password_and_follows_the_policy() {
     let changed = app
         .post_form(
             &client,
-            "/",
+            "/account",
             "/account/password",
             &[
                 ("current_password", GOOD_PASSWORD),
@@ -244,14 +244,15 @@ async fn a_password_change_needs_the_current_password_and_follows_the_policy() {
         )
         .await;
     assert_eq!(changed.status(), 303);
-    let home = client
-        .get(app.url("/"))
+    assert_eq!(location(&changed), "/account");
+    let account = client
+        .get(app.url("/account"))
         .send()
         .await
         .expect("GET")
         .text()
         .await
         .expect("body");
-    assert!(home.contains("Your password has been changed."));
+    assert!(account.contains("Your password has been changed."));
     app.signed_in_client("ada", "a brand new passphrase").await;
 }

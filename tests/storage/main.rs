@@ -173,14 +173,9 @@ async fn the_audit_trail_is_append_only() {
     on_each_backend(|store, db| async move {
         for action in ["auth.sign_in", "auth.sign_out"] {
             store
-                .append_audit(NewAuditEvent {
-                    actor_user_id: None,
-                    actor: "someone".to_string(),
-                    action,
-                    target: None,
-                    outcome: Outcome::Refused,
-                    remote_addr: Some("192.0.2.1".to_string()),
-                })
+                .append_audit(
+                    NewAuditEvent::named("someone", action, Outcome::Refused).from_addr("192.0.2.1"),
+                )
                 .await
                 .expect("append");
         }

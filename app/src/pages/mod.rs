@@ -1,6 +1,10 @@
 //! The pages, one module each.
 
+pub mod account;
+pub mod audit;
+pub mod cases;
+pub mod dashboard;
 pub mod errors;
-pub mod home;
+pub mod people;
 pub mod setup;
 pub mod sign_in;

@@ -1,9 +1,14 @@
 //! The web application: routes, shared state and the middleware stack.
 
+pub mod account;
+pub mod actor;
 pub mod assets;
+pub mod audit;
+pub mod cases;
+pub mod dashboard;
 pub mod error;
 pub mod health;
-pub mod home;
+pub mod people;
 pub mod pages;
 pub mod security;
 pub mod setup;
@@ -41,8 +46,16 @@ const FORM_LIMIT: usize = 64 * 1024;
 pub fn router(state: AppState, sessions: &SessionBackend) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let pages = Router::new()
-        .route("/", get(home::show))
-        .route("/account/password", post(home::change_password))
+        .route("/", get(dashboard::show))
+        .route("/account", get(account::show))
+        .route("/account/password", post(account::change_password))
+        .route("/people", get(people::list).post(people::add))
+        .route("/people/{user_id}", get(people::show).post(people::update))
+        .route("/people/{user_id}/disable", post(people::disable))
+        .route("/people/{user_id}/enable", post(people::enable))
+        .route("/people/{user_id}/password", post(people::reset_password))
+        .route("/audit", get(audit::show).post(audit::filter))
+        .merge(cases::router())
         .route("/setup", get(setup::show).post(setup::submit))
         .route("/sign-in", get(sign_in::show).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))

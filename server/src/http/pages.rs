@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use leptos::prelude::IntoView;
 use probity_app::types::PageContext;
-use time::OffsetDateTime;
 use tower_sessions::Session;
 
 /// The context for a page: office name, the viewer, and the session's anti-forgery token.
@@ -33,15 +32,11 @@ pub fn render<V: IntoView + 'static>(status: StatusCode, page: impl FnOnce() -> 
     (status, Html(probity_app::render::document(page))).into_response()
 }
 
-/// A UTC time as pages show it: `2025-02-03 14:05 UTC`.
-pub fn format_utc(at: OffsetDateTime) -> String {
-    let at = at.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute()
-    )
+/// A submitted form: its anti-forgery token and its fields.
+#[derive(serde::Deserialize)]
+pub struct WithCsrf<T> {
+    #[serde(default)]
+    pub csrf_token: String,
+    #[serde(flatten)]
+    pub values: T,
 }

@@ -127,18 +127,13 @@ pub async fn submit(
     Form(form): Form<SetupForm>,
 ) -> Result<Response, AppError> {
     verify_csrf(&viewer.session, &form.csrf_token).await?;
-    let audit = |outcome, target: Option<String>| NewAuditEvent {
-        actor_user_id: None,
-        actor: "setup".to_string(),
-        action: "setup.create_admin",
-        target,
-        outcome,
-        remote_addr: Some(peer.ip().to_string()),
+    let audit = |outcome| {
+        NewAuditEvent::named("setup", "setup.create_admin", outcome).from_addr(peer.ip())
     };
     if state.setup.is_done(&*state.store).await? {
         state
             .store
-            .append_audit(audit(Outcome::Refused, None))
+            .append_audit(audit(Outcome::Refused))
             .await?;
         return Err(AppError::Forbidden(ALREADY_SET_UP));
     }
@@ -183,17 +178,18 @@ pub async fn submit(
         // Someone else finished setup between our check and our insert.
         state
             .store
-            .append_audit(audit(Outcome::Refused, None))
+            .append_audit(audit(Outcome::Refused))
             .await?;
         return Err(AppError::Forbidden(ALREADY_SET_UP));
     };
     state.setup.is_done(&*state.store).await?;
     state
         .store
-        .append_audit(NewAuditEvent {
-            actor_user_id: Some(user.user_id),
-            ..audit(Outcome::Success, Some(format!("user:{}", user.username)))
-        })
+        .append_audit(
+            audit(Outcome::Success)
+                .user_id(user.user_id)
+                .target(format!("user:{}", user.username)),
+        )
         .await?;
     tracing::info!(username = %user.username, "first administrator created");
     Ok(Redirect::to(&format!(

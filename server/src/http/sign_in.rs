@@ -139,14 +139,9 @@ pub async fn submit(
     let Some(user) = signed_in else {
         state
             .store
-            .append_audit(NewAuditEvent {
-                actor_user_id: None,
-                actor,
-                action: "auth.sign_in",
-                target: None,
-                outcome: Outcome::Refused,
-                remote_addr: Some(peer.ip().to_string()),
-            })
+            .append_audit(
+                NewAuditEvent::named(actor, "auth.sign_in", Outcome::Refused).from_addr(peer.ip()),
+            )
             .await?;
         let mut errors = FieldErrors::default();
         errors.add("password", FAILED);
@@ -164,14 +159,7 @@ pub async fn submit(
     state.store.record_sign_in(user.user_id).await?;
     state
         .store
-        .append_audit(NewAuditEvent {
-            actor_user_id: Some(user.user_id),
-            actor: user.username.clone(),
-            action: "auth.sign_in",
-            target: None,
-            outcome: Outcome::Success,
-            remote_addr: Some(peer.ip().to_string()),
-        })
+        .append_audit(NewAuditEvent::by(&user, "auth.sign_in", Outcome::Success).from_addr(peer.ip()))
         .await?;
     tracing::info!(user_id = user.user_id, "signed in");
     Ok(Redirect::to("/").into_response())
@@ -199,14 +187,7 @@ pub async fn sign_out(
     viewer.session.flush().await?;
     state
         .store
-        .append_audit(NewAuditEvent {
-            actor_user_id: Some(user.user_id),
-            actor: user.username.clone(),
-            action: "auth.sign_out",
-            target: None,
-            outcome: Outcome::Success,
-            remote_addr: Some(peer.ip().to_string()),
-        })
+        .append_audit(NewAuditEvent::by(user, "auth.sign_out", Outcome::Success).from_addr(peer.ip()))
         .await?;
     Ok(Redirect::to(&format!(
         "/sign-in?reason={}",

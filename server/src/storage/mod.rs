@@ -5,6 +5,7 @@
 //! migrations, later full-text search) lives in each backend's module.
 
 pub mod postgres;
+pub mod cases;
 mod queries;
 pub mod sqlite;
 
@@ -22,6 +23,9 @@ pub enum StoreError {
     /// A unique value (such as a username) is already taken.
     #[error("already exists")]
     Conflict,
+    /// The row changed since the version the caller read.
+    #[error("changed by someone else")]
+    Stale,
     /// The database could not be reached or answered with an error.
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
@@ -92,7 +96,8 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    fn as_str(self) -> &'static str {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Success => "success",
             Outcome::Refused => "refused",
@@ -105,15 +110,70 @@ impl Outcome {
 pub struct NewAuditEvent {
     /// The account that acted, when known.
     pub actor_user_id: Option<i64>,
-    /// Who acted, as a name: the username, the name typed at a failed sign-in, or `system`.
+    /// Who acted, as a name: the username, the name typed at a failed sign-in, or `cli`.
     pub actor: String,
-    /// What was attempted, e.g. `auth.sign_in`.
+    /// What was attempted, e.g. `auth.sign_in` or `case.view`.
     pub action: &'static str,
-    /// What it was done to, e.g. `user:jdoe`.
+    /// The case it concerns, if any.
+    pub case_id: Option<i64>,
+    /// What it was done to within the case or the office, e.g. `party:12` or `user:jdoe`.
     pub target: Option<String>,
     pub outcome: Outcome,
     /// The client's address, when the action came over the network.
     pub remote_addr: Option<String>,
+    /// A short, non-sensitive detail, e.g. `intake -> open`.
+    pub detail: Option<String>,
+}
+
+impl NewAuditEvent {
+    /// An entry for something a signed-in person did or tried.
+    pub fn by(user: &User, action: &'static str, outcome: Outcome) -> Self {
+        Self::named(user.username.clone(), action, outcome).user_id(user.user_id)
+    }
+
+    /// An entry for an actor known only by name (a failed sign-in, `setup`, `cli`).
+    pub fn named(actor: impl Into<String>, action: &'static str, outcome: Outcome) -> Self {
+        NewAuditEvent {
+            actor_user_id: None,
+            actor: actor.into(),
+            action,
+            case_id: None,
+            target: None,
+            outcome,
+            remote_addr: None,
+            detail: None,
+        }
+    }
+
+    /// Sets the acting account.
+    pub fn user_id(mut self, user_id: i64) -> Self {
+        self.actor_user_id = Some(user_id);
+        self
+    }
+
+    /// Sets the case.
+    pub fn case(mut self, case_id: i64) -> Self {
+        self.case_id = Some(case_id);
+        self
+    }
+
+    /// Sets the target.
+    pub fn target(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
+    }
+
+    /// Sets the client's address.
+    pub fn from_addr(mut self, addr: impl ToString) -> Self {
+        self.remote_addr = Some(addr.to_string());
+        self
+    }
+
+    /// Sets the detail.
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
 }
 
 /// A stored audit entry.
@@ -124,14 +184,41 @@ pub struct AuditEvent {
     pub actor_user_id: Option<i64>,
     pub actor: String,
     pub action: String,
+    pub case_id: Option<i64>,
+    pub case_number: Option<String>,
     pub target: Option<String>,
     pub outcome: String,
     pub remote_addr: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// Filters of the audit trail; all optional.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    /// The actor's name, exactly.
+    pub actor: Option<String>,
+    /// The action, or its area when it ends with a dot (`case.`).
+    pub action: Option<String>,
+    pub case_id: Option<i64>,
+    pub outcome: Option<Outcome>,
+    /// Only entries older than this id (the next page).
+    pub before_id: Option<i64>,
+}
+
+impl Outcome {
+    /// Parses the stored name.
+    pub fn parse(value: &str) -> Option<Outcome> {
+        match value {
+            "success" => Some(Outcome::Success),
+            "refused" => Some(Outcome::Refused),
+            _ => None,
+        }
+    }
 }
 
 /// Everything Probity stores outside the blob store.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: cases::CaseStore + Send + Sync + 'static {
     /// Which database this is, for logs and health output.
     fn backend(&self) -> &'static str;
     /// Applies pending migrations.
@@ -161,7 +248,13 @@ pub trait Store: Send + Sync + 'static {
     /// Appends to the audit trail.
     async fn append_audit(&self, event: NewAuditEvent) -> StoreResult<()>;
     /// The newest audit entries, newest first.
-    async fn recent_audit(&self, limit: i64) -> StoreResult<Vec<AuditEvent>>;
+    async fn recent_audit(&self, limit: i64) -> StoreResult<Vec<AuditEvent>> {
+        self.list_audit(&AuditFilter::default(), limit).await
+    }
+    /// Audit entries matching a filter, newest first.
+    async fn list_audit(&self, filter: &AuditFilter, limit: i64) -> StoreResult<Vec<AuditEvent>>;
+    /// Changes an account's name and role.
+    async fn update_user(&self, user_id: i64, display_name: &str, role: Role) -> StoreResult<()>;
 }
 
 /// The storage handle shared by the whole application.

@@ -11,8 +11,8 @@ pub(crate) const USER_COLUMNS: &str = "user_id, username, display_name, role, pa
      disabled, created_at, password_changed_at, last_sign_in_at";
 
 /// Columns of `audit_events` read back.
-pub(crate) const AUDIT_COLUMNS: &str =
-    "audit_event_id, occurred_at, actor_user_id, actor, action, target, outcome, remote_addr";
+pub(crate) const AUDIT_COLUMNS: &str = "e.audit_event_id, e.occurred_at, e.actor_user_id, e.actor, \
+     e.action, e.case_id, c.case_number, e.target, e.outcome, e.remote_addr, e.detail";
 
 /// Implements [`Store`](super::Store) for a backend struct with a `pool` field.
 /// `$specific` holds the methods that differ between the databases.
@@ -153,32 +153,92 @@ macro_rules! store_impl {
                 event: $crate::storage::NewAuditEvent,
             ) -> $crate::storage::StoreResult<()> {
                 sqlx::query(
-                    "insert into audit_events (occurred_at, actor_user_id, actor, action, target, \
-                     outcome, remote_addr) values ($1, $2, $3, $4, $5, $6, $7)",
+                    "insert into audit_events (occurred_at, actor_user_id, actor, action, case_id, target, \
+                     outcome, remote_addr, detail) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(time::OffsetDateTime::now_utc())
                 .bind(event.actor_user_id)
                 .bind(&event.actor)
                 .bind(event.action)
+                .bind(event.case_id)
                 .bind(&event.target)
                 .bind(event.outcome.as_str())
                 .bind(&event.remote_addr)
+                .bind(&event.detail)
                 .execute(&self.pool)
                 .await?;
                 Ok(())
             }
 
             #[tracing::instrument(skip_all)]
-            async fn recent_audit(
+            async fn list_audit(
                 &self,
+                filter: &$crate::storage::AuditFilter,
                 limit: i64,
             ) -> $crate::storage::StoreResult<Vec<$crate::storage::AuditEvent>> {
                 use sqlx::Row as _;
+                let mut conditions: Vec<String> = Vec::new();
+                let mut texts: Vec<(usize, String)> = Vec::new();
+                let mut ints: Vec<(usize, i64)> = Vec::new();
+                let mut n = 0;
+                let mut param = || {
+                    n += 1;
+                    n
+                };
+                if let Some(actor) = &filter.actor {
+                    let p = param();
+                    conditions.push(format!("e.actor = ${p}"));
+                    texts.push((p, actor.clone()));
+                }
+                if let Some(action) = &filter.action {
+                    let p = param();
+                    if let Some(area) = action.strip_suffix('.') {
+                        // An area prefix such as `case.`; the area names are letters only.
+                        conditions.push(format!("substr(e.action, 1, length(${p}) + 1) = ${p} || '.'"));
+                        texts.push((p, area.to_string()));
+                    } else {
+                        conditions.push(format!("e.action = ${p}"));
+                        texts.push((p, action.clone()));
+                    }
+                }
+                if let Some(case_id) = filter.case_id {
+                    let p = param();
+                    conditions.push(format!("e.case_id = ${p}"));
+                    ints.push((p, case_id));
+                }
+                if let Some(outcome) = filter.outcome {
+                    let p = param();
+                    conditions.push(format!("e.outcome = ${p}"));
+                    texts.push((p, outcome.as_str().to_string()));
+                }
+                if let Some(before) = filter.before_id {
+                    let p = param();
+                    conditions.push(format!("e.audit_event_id < ${p}"));
+                    ints.push((p, before));
+                }
+                let limit_param = param();
+                ints.push((limit_param, limit));
                 let sql = format!(
-                    "select {} from audit_events order by audit_event_id desc limit $1",
-                    $crate::storage::queries::AUDIT_COLUMNS
+                    "select {} from audit_events e left join cases c on c.case_id = e.case_id {} \
+                     order by e.audit_event_id desc limit ${limit_param}",
+                    $crate::storage::queries::AUDIT_COLUMNS,
+                    if conditions.is_empty() { String::new() } else { format!("where {}", conditions.join(" and ")) },
                 );
-                let rows = sqlx::query(&sql).bind(limit).fetch_all(&self.pool).await?;
+                // Bind in parameter order.
+                let mut ordered: Vec<(usize, Result<String, i64>)> = texts
+                    .into_iter()
+                    .map(|(p, v)| (p, Ok(v)))
+                    .chain(ints.into_iter().map(|(p, v)| (p, Err(v))))
+                    .collect();
+                ordered.sort_by_key(|(p, _)| *p);
+                let mut query = sqlx::query(&sql);
+                for (_, value) in ordered {
+                    query = match value {
+                        Ok(text) => query.bind(text),
+                        Err(int) => query.bind(int),
+                    };
+                }
+                let rows = query.fetch_all(&self.pool).await?;
                 rows.iter()
                     .map(|row| {
                         Ok($crate::storage::AuditEvent {
@@ -187,12 +247,34 @@ macro_rules! store_impl {
                             actor_user_id: row.try_get("actor_user_id")?,
                             actor: row.try_get("actor")?,
                             action: row.try_get("action")?,
+                            case_id: row.try_get("case_id")?,
+                            case_number: row.try_get("case_number")?,
                             target: row.try_get("target")?,
                             outcome: row.try_get("outcome")?,
                             remote_addr: row.try_get("remote_addr")?,
+                            detail: row.try_get("detail")?,
                         })
                     })
                     .collect()
+            }
+
+            #[tracing::instrument(skip_all, fields(user_id))]
+            async fn update_user(
+                &self,
+                user_id: i64,
+                display_name: &str,
+                role: probity_app::types::Role,
+            ) -> $crate::storage::StoreResult<()> {
+                let done = sqlx::query("update users set display_name = $1, role = $2 where user_id = $3")
+                    .bind(display_name)
+                    .bind(role.as_str())
+                    .bind(user_id)
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err($crate::storage::StoreError::NotFound);
+                }
+                Ok(())
             }
         }
 

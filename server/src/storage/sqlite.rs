@@ -1,5 +1,6 @@
 //! The embedded SQLite backend: one file in the data folder, WAL journal.
 
+use super::cases::{GenerateCases, case_store_impl, search_words, MAX_QUERY_WORDS};
 use super::queries::{USER_COLUMNS, store_impl};
 use super::{NewUser, StoreResult, User};
 use sqlx::SqlitePool;
@@ -72,3 +73,113 @@ store_impl!(SqliteStorage, "sqlite", sqlx::sqlite::SqliteRow, {
         row.as_ref().map(user_from_row).transpose()
     }
 });
+
+case_store_impl!(SqliteStorage, sqlx::sqlite::SqliteRow, sqlx::Sqlite);
+
+/// Full-text search with FTS5, and bulk generation with a recursive query.
+impl SqliteStorage {
+    async fn write_search(
+        tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+        case_id: i64,
+        words: &str,
+    ) -> StoreResult<()> {
+        sqlx::query("delete from case_search where rowid = $1")
+            .bind(case_id)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query("insert into case_search (rowid, body) values ($1, $2)")
+            .bind(case_id)
+            .bind(words)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// An FTS5 query: every word as a quoted prefix. Words hold only letters and digits, so
+    /// nothing typed can change the query's syntax.
+    fn search_query(text: &str) -> Option<String> {
+        let words = search_words(text);
+        (!words.is_empty()).then(|| {
+            words
+                .iter()
+                .take(MAX_QUERY_WORDS)
+                .map(|word| format!("\"{word}\"*"))
+                .collect::<Vec<_>>()
+                .join(" AND ")
+        })
+    }
+
+    fn search_condition(param: &str) -> String {
+        format!("c.case_id in (select rowid from case_search where case_search match {param})")
+    }
+
+    async fn generate_cases_impl(&self, spec: GenerateCases) -> StoreResult<()> {
+        let now = time::OffsetDateTime::now_utc();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "with recursive seq(n) as (select 1 union all select n + 1 from seq where n < $1) \
+             insert into cases (case_number, year, sequence, title, summary, subject_agency, \
+             intake_channel, received_on, priority, confidentiality, status, lead_user_id, \
+             created_by, created_at, updated_at, version) \
+             select $2 || '-' || printf('%06d', n), $2, n, 'Generated case ' || n, \
+             'Generated summary of case ' || n || ' about contract ' || (n % 97), \
+             'Agency ' || (n % 40), \
+             case n % 3 when 0 then 'complaint' when 1 then 'referral' else 'self_initiated' end, \
+             date('2020-01-01', '+' || (n % 1800) || ' days'), \
+             case n % 4 when 0 then 'low' when 1 then 'normal' when 2 then 'high' else 'urgent' end, \
+             'standard', \
+             case n % 6 when 0 then 'intake' when 1 then 'open' when 2 then 'investigation' \
+             when 3 then 'findings_drafted' when 4 then 'under_review' else 'closed' end, \
+             null, $3, $4, $4, 1 from seq",
+        )
+        .bind(spec.count)
+        .bind(spec.year)
+        .bind(spec.created_by)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "insert into case_search (rowid, body) select case_id, \
+             lower(replace(case_number, '-', ' ') || ' ' || title || ' ' || summary || ' ' || subject_agency) \
+             from cases where year = $1",
+        )
+        .bind(spec.year)
+        .execute(&mut *tx)
+        .await?;
+        generate_members_and_sequence(&mut tx, &spec, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Puts the generated cases' member on every n-th of them and records their year's last
+/// number, so that a case opened later in that year does not collide.
+async fn generate_members_and_sequence(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    spec: &GenerateCases,
+    now: time::OffsetDateTime,
+) -> StoreResult<()> {
+    if let Some(member) = spec.member {
+        sqlx::query(
+            "insert into case_members (case_id, user_id, added_by, added_at) \
+             select case_id, $1, $2, $3 from cases where year = $4 and sequence % $5 = 0 \
+             on conflict (case_id, user_id) do nothing",
+        )
+        .bind(member)
+        .bind(spec.created_by)
+        .bind(now)
+        .bind(spec.year)
+        .bind(spec.member_every.max(1))
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query(
+        "insert into case_sequences (year, last_number) values ($1, $2) \
+         on conflict (year) do update set last_number = excluded.last_number",
+    )
+    .bind(spec.year)
+    .bind(spec.count)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,10 +1,11 @@
-//! The signed-in home page and the change-password form.
+//! The account page and the change-password form.
 
 use crate::accounts::check_new_password;
 use crate::auth::{SignedIn, password, previous_sign_in, set_flash, take_flash, verify_csrf};
 use crate::http::AppState;
 use crate::http::error::AppError;
-use crate::http::pages::{format_utc, page_context, render};
+use crate::http::pages::{page_context, render};
+use probity_app::pages::cases::format_utc;
 use crate::storage::{NewAuditEvent, Outcome, User};
 use axum::Form;
 use axum::extract::{ConnectInfo, State};
@@ -12,20 +13,20 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use probity_app::forms::FieldErrors;
-use probity_app::pages::home::{AccountSummary, HomePage};
+use probity_app::pages::account::{AccountPage, AccountSummary};
 use serde::Deserialize;
 use std::net::SocketAddr;
 
 const PASSWORD_CHANGED: &str = "password-changed";
 
-/// Shows the home page.
+/// Shows the account page.
 #[tracing::instrument(skip_all)]
 pub async fn show(
     State(state): State<AppState>,
     signed_in: SignedIn,
 ) -> Result<Response, AppError> {
     let changed = take_flash(&signed_in.session).await?.as_deref() == Some(PASSWORD_CHANGED);
-    home_page(
+    account_page(
         &state,
         &signed_in,
         StatusCode::OK,
@@ -35,7 +36,7 @@ pub async fn show(
     .await
 }
 
-async fn home_page(
+async fn account_page(
     state: &AppState,
     signed_in: &SignedIn,
     status: StatusCode,
@@ -45,7 +46,7 @@ async fn home_page(
     let ctx = page_context(state, &signed_in.session, Some(&signed_in.user)).await?;
     let account = summary(&signed_in.user, previous_sign_in(&signed_in.session).await?);
     Ok(render(status, move || {
-        view! { <HomePage ctx=ctx account=account errors=errors password_changed=password_changed /> }
+        view! { <AccountPage ctx=ctx account=account errors=errors password_changed=password_changed /> }
     }))
 }
 
@@ -94,17 +95,14 @@ pub async fn change_password(
         &form.new_password,
         &form.new_password_confirm,
     );
-    let audit = |outcome| NewAuditEvent {
-        actor_user_id: Some(user.user_id),
-        actor: user.username.clone(),
-        action: "account.change_password",
-        target: Some(format!("user:{}", user.username)),
-        outcome,
-        remote_addr: Some(peer.ip().to_string()),
+    let audit = |outcome| {
+        NewAuditEvent::by(user, "account.change_password", outcome)
+            .target(format!("user:{}", user.username))
+            .from_addr(peer.ip())
     };
     if !errors.is_empty() {
         state.store.append_audit(audit(Outcome::Refused)).await?;
-        return home_page(
+        return account_page(
             &state,
             &signed_in,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -117,5 +115,5 @@ pub async fn change_password(
     state.store.set_password_hash(user.user_id, &hash).await?;
     state.store.append_audit(audit(Outcome::Success)).await?;
     set_flash(&signed_in.session, PASSWORD_CHANGED).await?;
-    Ok(Redirect::to("/").into_response())
+    Ok(Redirect::to("/account").into_response())
 }

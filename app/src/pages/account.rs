@@ -1,11 +1,11 @@
-//! The signed-in home page: the person's account and the form to change their password.
+//! The account page: the person's own account and the form to change their password.
 
 use crate::forms::{CsrfField, ErrorSummary, FieldErrors, TextField};
 use crate::shell::Shell;
 use crate::types::{PageContext, Role};
 use leptos::prelude::*;
 
-/// What the home page shows about the account.
+/// What the account page shows.
 #[derive(Clone, Debug)]
 pub struct AccountSummary {
     /// The sign-in name.
@@ -22,9 +22,9 @@ pub struct AccountSummary {
     pub previous_sign_in: Option<String>,
 }
 
-/// The home page.
+/// The account page.
 #[component]
-pub fn HomePage(
+pub fn AccountPage(
     ctx: PageContext,
     account: AccountSummary,
     errors: FieldErrors,
@@ -36,8 +36,8 @@ pub fn HomePage(
         .previous_sign_in
         .unwrap_or_else(|| "This is your first sign-in.".to_string());
     view! {
-        <Shell ctx=ctx title="Home" current="/">
-            <h1>{format!("Welcome, {}", account.display_name)}</h1>
+        <Shell ctx=ctx title="Your account" current="/account">
+            <h1>"Your account"</h1>
             {password_changed.then(|| view! {
                 <div class="usa-alert usa-alert--success usa-alert--slim" role="status">
                     <div class="usa-alert__body">
@@ -47,7 +47,7 @@ pub fn HomePage(
             })}
             <div class="grid-row grid-gap">
                 <section class="grid-col-12 tablet:grid-col-6" aria-labelledby="account-heading">
-                    <h2 id="account-heading">"Your account"</h2>
+                    <h2 id="account-heading">"Details"</h2>
                     <dl class="probity-facts">
                         <dt>"Name"</dt>
                         <dd>{account.display_name}</dd>

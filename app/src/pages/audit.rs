@@ -1,0 +1,119 @@
+//! The audit trail, for auditors and administrators.
+
+use crate::forms::{CsrfField, SelectField, TextField};
+use crate::pages::cases::format_utc;
+use crate::shell::Shell;
+use crate::types::PageContext;
+use leptos::prelude::*;
+use time::OffsetDateTime;
+
+/// One entry as shown.
+#[derive(Clone, Debug)]
+pub struct AuditRow {
+    pub audit_event_id: i64,
+    pub occurred_at: OffsetDateTime,
+    pub actor: String,
+    pub action: String,
+    pub case_number: Option<String>,
+    pub target: Option<String>,
+    pub outcome: String,
+    pub remote_addr: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// The audit filters as typed.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AuditForm {
+    pub actor: String,
+    pub action: String,
+    pub case_number: String,
+    pub outcome: String,
+}
+
+/// The audit trail page.
+#[component]
+pub fn AuditPage(
+    ctx: PageContext,
+    form: AuditForm,
+    rows: Vec<AuditRow>,
+    /// The id to continue from for the next page.
+    next_before: Option<i64>,
+    /// A message about the filters, e.g. an unknown case number.
+    problem: Option<String>,
+) -> impl IntoView {
+    let token = ctx.csrf_token.clone();
+    let next_token = ctx.csrf_token.clone();
+    let hidden = form.clone();
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            view! {
+                <tr>
+                    <td>{format_utc(row.occurred_at)}</td>
+                    <td>{row.actor}</td>
+                    <td><code>{row.action}</code></td>
+                    <td>{row.case_number.unwrap_or_default()}</td>
+                    <td>{row.target.unwrap_or_default()}</td>
+                    <td>{row.outcome}</td>
+                    <td>{row.remote_addr.unwrap_or_default()}</td>
+                    <td>{row.detail.unwrap_or_default()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let outcomes = vec![
+        ("success".to_string(), "Success".to_string()),
+        ("refused".to_string(), "Refused".to_string()),
+    ];
+    view! {
+        <Shell ctx=ctx title="Audit trail" current="/audit">
+            <h1>"Audit trail"</h1>
+            <p>"Every sign-in, every read and change of case data and every refused attempt, newest first. Entries cannot be changed or deleted."</p>
+            {problem.map(|problem| view! {
+                <div class="usa-alert usa-alert--warning usa-alert--slim" role="alert">
+                    <div class="usa-alert__body"><p class="usa-alert__text">{problem}</p></div>
+                </div>
+            })}
+            <form class="usa-form probity-filters" method="post" action="/audit">
+                <CsrfField token=token />
+                <div class="probity-filter-grid">
+                    <TextField name="actor" label="Who" hint="A username, exactly." value=form.actor maxlength=64 error=None />
+                    <TextField name="action" label="Action" hint="For example case.view, or case. for all case actions." value=form.action maxlength=64 error=None />
+                    <TextField name="case_number" label="Case number" value=form.case_number maxlength=64 error=None />
+                    <SelectField name="outcome" label="Outcome" options=outcomes selected=form.outcome empty="Any outcome" error=None />
+                </div>
+                <button type="submit" class="usa-button">"Show entries"</button>
+            </form>
+            <div class="usa-table-container--scrollable" tabindex="0">
+                <table class="usa-table usa-table--borderless usa-table--compact probity-table">
+                    <caption class="usa-sr-only">"Audit entries, newest first"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"When"</th>
+                            <th scope="col">"Who"</th>
+                            <th scope="col">"Action"</th>
+                            <th scope="col">"Case"</th>
+                            <th scope="col">"Target"</th>
+                            <th scope="col">"Outcome"</th>
+                            <th scope="col">"From"</th>
+                            <th scope="col">"Detail"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            {next_before.map(|before| view! {
+                <form method="post" action="/audit" class="probity-inline-form">
+                    <CsrfField token=next_token />
+                    <input type="hidden" name="actor" value=hidden.actor />
+                    <input type="hidden" name="action" value=hidden.action />
+                    <input type="hidden" name="case_number" value=hidden.case_number />
+                    <input type="hidden" name="outcome" value=hidden.outcome />
+                    <input type="hidden" name="before" value=before.to_string() />
+                    <button type="submit" class="usa-button usa-button--outline">"Older entries"</button>
+                </form>
+            })}
+        </Shell>
+    }
+}

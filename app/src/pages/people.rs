@@ -1,0 +1,154 @@
+//! People: the administrator's pages for accounts.
+
+use crate::forms::{CsrfField, ErrorSummary, FieldErrors, SelectField, TextField};
+use crate::pages::cases::format_utc;
+use crate::shell::Shell;
+use crate::types::{PageContext, Role};
+use leptos::prelude::*;
+use time::OffsetDateTime;
+
+/// One account in the list.
+#[derive(Clone, Debug)]
+pub struct PersonRow {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub last_sign_in_at: Option<OffsetDateTime>,
+}
+
+fn role_options() -> Vec<(String, String)> {
+    Role::ALL
+        .iter()
+        .map(|role| (role.as_str().to_string(), role.label().to_string()))
+        .collect()
+}
+
+/// The list of accounts, with the form to add one.
+#[component]
+pub fn PeoplePage(
+    ctx: PageContext,
+    people: Vec<PersonRow>,
+    /// What was typed into the add form.
+    username: String,
+    display_name: String,
+    role: String,
+    errors: FieldErrors,
+    /// A message after a change, e.g. "Account created."
+    notice: Option<String>,
+) -> impl IntoView {
+    let token = ctx.csrf_token.clone();
+    let rows = people
+        .into_iter()
+        .map(|person| {
+            let href = format!("/people/{}", person.user_id);
+            view! {
+                <tr>
+                    <th scope="row"><a class="usa-link" href=href>{person.username}</a></th>
+                    <td>{person.display_name}</td>
+                    <td>{person.role.label()}</td>
+                    <td>{if person.disabled { "Disabled" } else { "Active" }}</td>
+                    <td>{person.last_sign_in_at.map(format_utc).unwrap_or_else(|| "Never".to_string())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <Shell ctx=ctx title="People" current="/people">
+            <h1>"People"</h1>
+            {notice.map(|notice| view! {
+                <div class="usa-alert usa-alert--success usa-alert--slim" role="status">
+                    <div class="usa-alert__body"><p class="usa-alert__text">{notice}</p></div>
+                </div>
+            })}
+            <table class="usa-table usa-table--borderless probity-table">
+                <caption class="usa-sr-only">"Accounts"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Username"</th>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Role"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Last sign-in"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <h2 id="add-heading">"Add a person"</h2>
+            <ErrorSummary errors=errors.clone() />
+            <form class="usa-form usa-form--large" method="post" action="/people" novalidate aria-labelledby="add-heading">
+                <CsrfField token=token />
+                <TextField name="username" label="Username" value=username maxlength=64 autocomplete="off" error=errors.get("username") />
+                <TextField name="display_name" label="Full name" value=display_name maxlength=120 autocomplete="off" error=errors.get("display_name") />
+                <SelectField name="role" label="Role" options=role_options() selected=role error=errors.get("role") />
+                <TextField
+                    name="password"
+                    label="First password"
+                    kind="password"
+                    hint="At least 12 characters. Give it to them in person; they can change it on their account page."
+                    autocomplete="new-password"
+                    maxlength=1024
+                    error=errors.get("password")
+                />
+                <TextField name="password_confirm" label="First password again" kind="password" autocomplete="new-password" maxlength=1024 error=errors.get("password_confirm") />
+                <button type="submit" class="usa-button">"Add person"</button>
+            </form>
+        </Shell>
+    }
+}
+
+/// One account: name and role, disable or enable, reset the password.
+#[component]
+pub fn PersonPage(
+    ctx: PageContext,
+    person: PersonRow,
+    display_name: String,
+    role: String,
+    errors: FieldErrors,
+    notice: Option<String>,
+) -> impl IntoView {
+    let token = ctx.csrf_token.clone();
+    let token_state = ctx.csrf_token.clone();
+    let token_password = ctx.csrf_token.clone();
+    let base = format!("/people/{}", person.user_id);
+    let title = format!("{} ({})", person.display_name, person.username);
+    let (state_action, state_label) = if person.disabled {
+        (format!("{base}/enable"), "Enable account")
+    } else {
+        (format!("{base}/disable"), "Disable account and end their sessions")
+    };
+    view! {
+        <Shell ctx=ctx title=title.clone() current="/people">
+            <p class="probity-breadcrumb"><a class="usa-link" href="/people">"People"</a></p>
+            <h1>{title}</h1>
+            {notice.map(|notice| view! {
+                <div class="usa-alert usa-alert--success usa-alert--slim" role="status">
+                    <div class="usa-alert__body"><p class="usa-alert__text">{notice}</p></div>
+                </div>
+            })}
+            <p>{if person.disabled { "This account is disabled." } else { "This account is active." }}</p>
+            <ErrorSummary errors=errors.clone() />
+            <div class="grid-row grid-gap">
+                <form class="usa-form grid-col-12 tablet:grid-col-6" method="post" action=base.clone() novalidate>
+                    <h2>"Name and role"</h2>
+                    <CsrfField token=token />
+                    <TextField name="display_name" label="Full name" value=display_name maxlength=120 error=errors.get("display_name") />
+                    <SelectField name="role" label="Role" options=role_options() selected=role error=errors.get("role") />
+                    <button type="submit" class="usa-button">"Save"</button>
+                </form>
+                <form class="usa-form grid-col-12 tablet:grid-col-6" method="post" action=format!("{base}/password") novalidate>
+                    <h2>"Reset password"</h2>
+                    <CsrfField token=token_password />
+                    <TextField name="password" label="New password" kind="password" autocomplete="new-password" maxlength=1024 error=errors.get("password") />
+                    <TextField name="password_confirm" label="New password again" kind="password" autocomplete="new-password" maxlength=1024 error=errors.get("password_confirm") />
+                    <button type="submit" class="usa-button">"Set password"</button>
+                </form>
+            </div>
+            <form method="post" action=state_action class="probity-danger">
+                <CsrfField token=token_state />
+                <button type="submit" class="usa-button usa-button--secondary">{state_label}</button>
+            </form>
+        </Shell>
+    }
+}

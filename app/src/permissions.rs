@@ -1,0 +1,199 @@
+//! The permission table: for each role and action, whether it is never allowed, allowed on
+//! cases whose team the person is on, only to the case's lead, or office-wide.
+//!
+//! The server checks every route against [`grant`]; the README shows the same table, printed
+//! by [`markdown_table`]. A recusal overrides all of it: a recused person has no access to the
+//! case at all, administrators included.
+
+use crate::types::Role;
+
+/// Something a person may try to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Add people, change their roles, disable accounts, reset passwords.
+    ManagePeople,
+    /// Browse the audit trail.
+    ReadAudit,
+    /// Open a new case.
+    CreateCase,
+    /// See a case and everything in it.
+    ReadCase,
+    /// Change a case's details, parties, allegations and notes.
+    EditCase,
+    /// Move a case along its workflow.
+    MoveStatus,
+    /// Reopen a closed case.
+    ReopenCase,
+    /// Add and remove team members, change the lead, record recusals.
+    ManageTeam,
+}
+
+impl Action {
+    /// Every action, in the order of the README table.
+    pub const ALL: [Action; 8] = [
+        Action::ManagePeople,
+        Action::ReadAudit,
+        Action::CreateCase,
+        Action::ReadCase,
+        Action::EditCase,
+        Action::MoveStatus,
+        Action::ReopenCase,
+        Action::ManageTeam,
+    ];
+
+    /// What the action covers, in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::ManagePeople => "manage people",
+            Action::ReadAudit => "read the audit trail",
+            Action::CreateCase => "open a case",
+            Action::ReadCase => "see a case",
+            Action::EditCase => "edit a case, its parties, allegations and notes",
+            Action::MoveStatus => "move a case along its workflow",
+            Action::ReopenCase => "reopen a closed case",
+            Action::ManageTeam => "manage a case's team and recusals",
+        }
+    }
+}
+
+/// How far a role's permission for an action reaches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grant {
+    /// Not allowed.
+    Never,
+    /// Only as the lead investigator of the case.
+    AsLead,
+    /// On cases whose team the person is on (lead or member).
+    OnTeam,
+    /// On every case (that the person is not recused from), or office-wide.
+    OfficeWide,
+}
+
+impl Grant {
+    /// A short mark for the table.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Grant::Never => "no",
+            Grant::AsLead => "as lead",
+            Grant::OnTeam => "on team",
+            Grant::OfficeWide => "all",
+        }
+    }
+}
+
+/// The permission table.
+pub fn grant(role: Role, action: Action) -> Grant {
+    use Action::*;
+    use Grant::*;
+    use Role::*;
+    match (action, role) {
+        (ManagePeople, Administrator) => OfficeWide,
+        (ManagePeople, _) => Never,
+
+        (ReadAudit, Administrator | Auditor) => OfficeWide,
+        (ReadAudit, _) => Never,
+
+        (CreateCase, Supervisor | Investigator) => OfficeWide,
+        (CreateCase, _) => Never,
+
+        // Supervisors assign work and commissioners review it, so both see every case; an
+        // administrator or auditor sees a case only when put on its team.
+        (ReadCase, Supervisor | Commissioner) => OfficeWide,
+        (ReadCase, Investigator | Administrator) => OnTeam,
+        (ReadCase, Auditor) => Never,
+
+        (EditCase, Supervisor) => OfficeWide,
+        (EditCase, Investigator) => OnTeam,
+        (EditCase, _) => Never,
+
+        (MoveStatus, Supervisor) => OfficeWide,
+        (MoveStatus, Investigator) => OnTeam,
+        (MoveStatus, _) => Never,
+
+        (ReopenCase, Supervisor) => OfficeWide,
+        (ReopenCase, _) => Never,
+
+        (ManageTeam, Supervisor) => OfficeWide,
+        (ManageTeam, Investigator) => AsLead,
+        (ManageTeam, _) => Never,
+    }
+}
+
+/// A person's standing on one case.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Standing {
+    /// They are on the case's team.
+    pub member: bool,
+    /// They are its lead investigator.
+    pub lead: bool,
+    /// They are walled off from it.
+    pub recused: bool,
+}
+
+/// True when `role` with `standing` may do `action` on the case.
+pub fn allows(role: Role, action: Action, standing: Standing) -> bool {
+    if standing.recused {
+        return false;
+    }
+    match grant(role, action) {
+        Grant::Never => false,
+        Grant::AsLead => standing.lead,
+        Grant::OnTeam => standing.member || standing.lead,
+        Grant::OfficeWide => true,
+    }
+}
+
+/// The table as Markdown, for the README.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| action |");
+    for role in Role::ALL {
+        out.push_str(&format!(" {} |", role.label().to_lowercase()));
+    }
+    out.push_str("\n|---|");
+    for _ in Role::ALL {
+        out.push_str("---|");
+    }
+    out.push('\n');
+    for action in Action::ALL {
+        out.push_str(&format!("| {} |", action.label()));
+        for role in Role::ALL {
+            out.push_str(&format!(" {} |", grant(role, action).mark()));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recusal_overrides_every_role() {
+        let recused = Standing {
+            member: true,
+            lead: true,
+            recused: true,
+        };
+        for role in Role::ALL {
+            for action in Action::ALL {
+                assert!(!allows(role, action, recused), "{role:?} {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn investigators_see_only_their_team_cases() {
+        let outsider = Standing::default();
+        let member = Standing {
+            member: true,
+            ..Standing::default()
+        };
+        assert!(!allows(Role::Investigator, Action::ReadCase, outsider));
+        assert!(allows(Role::Investigator, Action::ReadCase, member));
+        assert!(!allows(Role::Investigator, Action::ManageTeam, member));
+        assert!(!allows(Role::Auditor, Action::ReadCase, member));
+        assert!(allows(Role::Commissioner, Action::ReadCase, outsider));
+        assert!(!allows(Role::Commissioner, Action::EditCase, outsider));
+    }
+}

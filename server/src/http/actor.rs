@@ -1,0 +1,63 @@
+//! The person behind a request that needs sign-in, with their address, and the checks of
+//! the permission table that do not concern one case.
+
+use crate::auth::SignedIn;
+use crate::http::AppState;
+use crate::http::error::AppError;
+use crate::storage::{NewAuditEvent, Outcome, User};
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use probity_app::permissions::{Action, Grant, grant};
+use std::net::{IpAddr, SocketAddr};
+use tower_sessions::Session;
+
+/// A signed-in person and where the request came from.
+pub struct Actor {
+    pub user: User,
+    pub session: Session,
+    pub addr: IpAddr,
+}
+
+impl Actor {
+    /// An audit entry about this person's request.
+    pub fn audit(&self, action: &'static str, outcome: Outcome) -> NewAuditEvent {
+        NewAuditEvent::by(&self.user, action, outcome).from_addr(self.addr)
+    }
+
+    /// Refuses (and audits) an office-level action the role does not allow.
+    pub async fn require(
+        &self,
+        state: &AppState,
+        action: Action,
+        audit_action: &'static str,
+    ) -> Result<(), AppError> {
+        if grant(self.user.role, action) == Grant::OfficeWide {
+            return Ok(());
+        }
+        state
+            .store
+            .append_audit(self.audit(audit_action, Outcome::Refused))
+            .await?;
+        Err(AppError::Forbidden(
+            "Your role does not allow this. Ask an administrator if you think it should.",
+        ))
+    }
+}
+
+impl FromRequestParts<AppState> for Actor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let SignedIn { session, user } = SignedIn::from_request_parts(parts, state).await?;
+        let addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip())
+            .ok_or_else(|| AppError::Internal("no peer address".into()))?;
+        Ok(Actor {
+            user,
+            session,
+            addr,
+        })
+    }
+}

@@ -1,0 +1,141 @@
+//! Case routes. Every handler first opens the case through [`open_case`], which applies the
+//! permission table and the recusals: a case the person may not see answers 404, exactly
+//! like one that does not exist, and the refusal is audited.
+
+pub mod allegations;
+pub mod details;
+pub mod list;
+pub mod notes;
+pub mod parties;
+pub mod team;
+pub mod validate;
+
+use crate::http::AppState;
+use crate::http::actor::Actor;
+use crate::http::error::AppError;
+use crate::storage::Outcome;
+use axum::Router;
+use axum::routing::{get, post};
+use probity_app::cases::Case;
+use probity_app::pages::cases::CasePermissions;
+use probity_app::permissions::{Action, Standing, allows};
+
+/// The case routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/cases", get(list::show))
+        .route("/cases/search", post(list::search))
+        .route("/cases/new", get(details::new_form).post(details::create))
+        .route("/cases/{case_id}", get(details::show))
+        .route("/cases/{case_id}/edit", get(details::edit_form).post(details::update))
+        .route("/cases/{case_id}/status", get(details::status_form).post(details::move_status))
+        .route("/cases/{case_id}/team", get(team::show))
+        .route("/cases/{case_id}/team/add", post(team::add))
+        .route("/cases/{case_id}/team/remove", post(team::remove))
+        .route("/cases/{case_id}/team/lead", post(team::lead))
+        .route("/cases/{case_id}/team/recuse", post(team::recuse))
+        .route("/cases/{case_id}/team/lift", post(team::lift))
+        .route("/cases/{case_id}/parties/new", get(parties::new_form).post(parties::create))
+        .route(
+            "/cases/{case_id}/parties/{party_id}/edit",
+            get(parties::edit_form).post(parties::update),
+        )
+        .route(
+            "/cases/{case_id}/allegations/new",
+            get(allegations::new_form).post(allegations::create),
+        )
+        .route(
+            "/cases/{case_id}/allegations/{allegation_id}/edit",
+            get(allegations::edit_form).post(allegations::update),
+        )
+        .route("/cases/{case_id}/notes/new", get(notes::new_form).post(notes::create))
+        .route(
+            "/cases/{case_id}/notes/{note_id}/edit",
+            get(notes::edit_form).post(notes::update),
+        )
+        .route("/cases/{case_id}/notes/{note_id}/history", get(notes::history))
+}
+
+/// A case the person may act on, with their standing.
+pub struct OpenCase {
+    pub case: Case,
+    pub standing: Standing,
+}
+
+impl OpenCase {
+    /// What the person may do on the case page.
+    pub fn permissions(&self, actor: &Actor) -> CasePermissions {
+        let role = actor.user.role;
+        CasePermissions {
+            edit: allows(role, Action::EditCase, self.standing),
+            move_status: allows(role, Action::MoveStatus, self.standing)
+                || allows(role, Action::ReopenCase, self.standing),
+            manage_team: allows(role, Action::ManageTeam, self.standing),
+        }
+    }
+}
+
+/// Loads a case for an action. Not found, or not readable by this person: 404 (audited as
+/// refused). Readable but the action not allowed: 403 (audited as refused).
+pub async fn open_case(
+    state: &AppState,
+    actor: &Actor,
+    case_id: i64,
+    action: Action,
+    audit_action: &'static str,
+) -> Result<OpenCase, AppError> {
+    let case = state.store.case_by_id(case_id).await?;
+    let standing = match &case {
+        Some(_) => state.store.standing(case_id, actor.user.user_id).await?,
+        None => Standing::default(),
+    };
+    let role = actor.user.role;
+    let Some(case) = case.filter(|_| allows(role, Action::ReadCase, standing)) else {
+        state
+            .store
+            .append_audit(
+                actor
+                    .audit(audit_action, Outcome::Refused)
+                    .case(case_id)
+                    .detail("not found or no access"),
+            )
+            .await?;
+        return Err(AppError::NotFound);
+    };
+    if !allows(role, action, standing) {
+        state
+            .store
+            .append_audit(
+                actor
+                    .audit(audit_action, Outcome::Refused)
+                    .case(case_id)
+                    .detail("not allowed"),
+            )
+            .await?;
+        return Err(AppError::Forbidden(
+            "You can see this case, but your role or place on its team does not allow this change.",
+        ));
+    }
+    Ok(OpenCase { case, standing })
+}
+
+/// Records a successful read or change of a case.
+pub async fn audit_success(
+    state: &AppState,
+    actor: &Actor,
+    case_id: i64,
+    action: &'static str,
+    target: Option<String>,
+    detail: Option<String>,
+) -> Result<(), AppError> {
+    let mut event = actor.audit(action, Outcome::Success).case(case_id);
+    event.target = target;
+    event.detail = detail;
+    state.store.append_audit(event).await?;
+    Ok(())
+}
+
+/// A form's `version` field; a missing or garbled one can only be stale.
+pub fn parse_version(value: &str) -> i64 {
+    value.trim().parse().unwrap_or(-1)
+}

@@ -1,0 +1,128 @@
+//! Adding and editing a case's parties.
+
+use super::{OpenCase, audit_success, open_case, parse_version, validate};
+use crate::auth::verify_csrf;
+use crate::http::AppState;
+use crate::http::actor::Actor;
+use crate::http::error::AppError;
+use crate::http::pages::{WithCsrf, page_context, render};
+use crate::storage::StoreError;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::*;
+use probity_app::cases::{Case, Party, PartyKind};
+use probity_app::forms::FieldErrors;
+use probity_app::pages::cases::{PartyFormPage, PartyFormValues, case_path};
+use probity_app::permissions::Action;
+
+#[allow(clippy::too_many_arguments)]
+async fn form_page(
+    state: &AppState,
+    actor: &Actor,
+    case: Case,
+    party: Option<Party>,
+    values: PartyFormValues,
+    errors: FieldErrors,
+    stale: bool,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
+    Ok(render(status, move || {
+        view! { <PartyFormPage ctx=ctx case=case party=party values=values errors=errors stale=stale /> }
+    }))
+}
+
+async fn find_party(state: &AppState, case_id: i64, party_id: i64) -> Result<Party, AppError> {
+    state
+        .store
+        .parties(case_id)
+        .await?
+        .into_iter()
+        .find(|party| party.party_id == party_id)
+        .ok_or(AppError::NotFound)
+}
+
+/// The form to add a party.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn new_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+) -> Result<Response, AppError> {
+    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "party.create").await?;
+    let values = PartyFormValues {
+        kind: PartyKind::Person.as_str().into(),
+        ..PartyFormValues::default()
+    };
+    form_page(&state, &actor, case, None, values, FieldErrors::default(), false, StatusCode::OK).await
+}
+
+/// Adds a party.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn create(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+    Form(form): Form<WithCsrf<PartyFormValues>>,
+) -> Result<Response, AppError> {
+    verify_csrf(&actor.session, &form.csrf_token).await?;
+    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "party.create").await?;
+    match validate::party(&form.values) {
+        Err(errors) => {
+            form_page(&state, &actor, case, None, form.values, errors, false, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Ok(input) => {
+            let party = state.store.create_party(case_id, input).await?;
+            audit_success(&state, &actor, case_id, "party.create", Some(format!("party:{}", party.party_id)), None).await?;
+            Ok(Redirect::to(&case_path(case_id)).into_response())
+        }
+    }
+}
+
+/// The form to edit a party.
+#[tracing::instrument(skip_all, fields(case_id, party_id))]
+pub async fn edit_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, party_id)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "party.view").await?;
+    let party = find_party(&state, case_id, party_id).await?;
+    audit_success(&state, &actor, case_id, "party.view", Some(format!("party:{party_id}")), None).await?;
+    let values = PartyFormValues::from_party(&party);
+    form_page(&state, &actor, case, Some(party), values, FieldErrors::default(), false, StatusCode::OK).await
+}
+
+/// Saves a party, unless someone else saved first.
+#[tracing::instrument(skip_all, fields(case_id, party_id))]
+pub async fn update(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, party_id)): Path<(i64, i64)>,
+    Form(form): Form<WithCsrf<PartyFormValues>>,
+) -> Result<Response, AppError> {
+    verify_csrf(&actor.session, &form.csrf_token).await?;
+    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "party.update").await?;
+    let party = find_party(&state, case_id, party_id).await?;
+    let input = match validate::party(&form.values) {
+        Ok(input) => input,
+        Err(errors) => {
+            return form_page(&state, &actor, case, Some(party), form.values, errors, false, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    match state.store.update_party(case_id, party_id, parse_version(&form.values.version), input).await {
+        Ok(_) => {
+            audit_success(&state, &actor, case_id, "party.update", Some(format!("party:{party_id}")), None).await?;
+            Ok(Redirect::to(&case_path(case_id)).into_response())
+        }
+        Err(StoreError::Stale) => {
+            let current = find_party(&state, case_id, party_id).await?;
+            let mut values = form.values;
+            values.version = current.version.to_string();
+            form_page(&state, &actor, case, Some(current), values, FieldErrors::default(), true, StatusCode::CONFLICT).await
+        }
+        Err(error) => Err(error.into()),
+    }
+}

@@ -1,0 +1,46 @@
+//! The home page: the person's cases, counts by status and the oldest open cases.
+
+use crate::http::AppState;
+use crate::http::actor::Actor;
+use crate::http::cases::list::case_viewer;
+use crate::http::error::AppError;
+use crate::http::pages::{page_context, render};
+use crate::storage::Outcome;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use leptos::prelude::*;
+use probity_app::pages::dashboard::{DashboardPage, DashboardView};
+use probity_app::permissions::{Action, Grant, grant};
+
+/// Cases shown in each list of the dashboard.
+const LIST_SIZE: i64 = 10;
+
+/// Shows the dashboard.
+#[tracing::instrument(skip_all)]
+pub async fn show(State(state): State<AppState>, actor: Actor) -> Result<Response, AppError> {
+    let mut dashboard = DashboardView {
+        display_name: actor.user.display_name.clone(),
+        can_create: grant(actor.user.role, Action::CreateCase) == Grant::OfficeWide,
+        ..DashboardView::default()
+    };
+    if let Some(viewer) = case_viewer(&actor) {
+        let store = &state.store;
+        let (mine, counts, oldest) = tokio::try_join!(
+            store.my_cases(actor.user.user_id, LIST_SIZE),
+            store.count_by_status(viewer),
+            store.oldest_open(viewer, LIST_SIZE),
+        )?;
+        dashboard.my_cases = mine;
+        dashboard.counts = counts;
+        dashboard.oldest_open = oldest;
+        dashboard.sees_cases = true;
+        store
+            .append_audit(actor.audit("case.dashboard", Outcome::Success))
+            .await?;
+    }
+    let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
+    Ok(render(StatusCode::OK, move || {
+        view! { <DashboardPage ctx=ctx dashboard=dashboard /> }
+    }))
+}

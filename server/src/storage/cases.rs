@@ -1,0 +1,1451 @@
+//! Case storage: cases, their team and recusals, status history, parties, allegations and
+//! versioned notes, the case list with key-based pagination and full-text search.
+//!
+//! The SQL is shared by both backends through [`case_store_impl!`]; each backend supplies how
+//! it writes and queries its full-text index (SQLite FTS5, PostgreSQL `tsvector`) and how it
+//! generates large volumes of cases for tests and benchmarks.
+
+use super::StoreResult;
+use async_trait::async_trait;
+use probity_app::cases::{
+    Allegation, AllegationStatus, Case, CaseStatus, CaseSummary, Confidentiality, IntakeChannel,
+    Note, NoteVersion, Party, PartyKind, PartyRole, Priority, Recusal, StatusChange, TeamMember,
+};
+use probity_app::permissions::Standing;
+
+/// The editable details of a case, validated.
+#[derive(Clone, Debug)]
+pub struct CaseDetails {
+    pub title: String,
+    pub summary: String,
+    pub subject_agency: String,
+    pub intake_channel: IntakeChannel,
+    /// `YYYY-MM-DD`.
+    pub received_on: String,
+    pub priority: Priority,
+    pub confidentiality: Confidentiality,
+}
+
+/// A case about to be opened.
+#[derive(Clone, Debug)]
+pub struct NewCase {
+    pub details: CaseDetails,
+    /// Who opens it; they become its lead and first team member.
+    pub created_by: i64,
+    /// The year of its number.
+    pub year: i32,
+    /// Put before the number, e.g. `OIG-`; may be empty.
+    pub prefix: String,
+}
+
+/// A party's details, validated.
+#[derive(Clone, Debug)]
+pub struct PartyInput {
+    pub kind: PartyKind,
+    pub name: String,
+    pub party_role: PartyRole,
+    pub details: String,
+    pub pseudonym: String,
+}
+
+/// An allegation's details, validated (its subject belongs to the same case).
+#[derive(Clone, Debug)]
+pub struct AllegationInput {
+    pub subject_party_id: Option<i64>,
+    pub summary: String,
+    pub rule_at_issue: String,
+    pub status: AllegationStatus,
+}
+
+/// Orders of the case list; each is backed by an index and paginated by key.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CaseSort {
+    /// Newest case number first.
+    #[default]
+    NumberDesc,
+    /// Oldest case number first.
+    NumberAsc,
+    /// Most recently received first.
+    ReceivedDesc,
+    /// Longest-waiting first.
+    ReceivedAsc,
+}
+
+impl CaseSort {
+    /// Every order, as offered in the list.
+    pub const ALL: [CaseSort; 4] = [
+        CaseSort::NumberDesc,
+        CaseSort::NumberAsc,
+        CaseSort::ReceivedDesc,
+        CaseSort::ReceivedAsc,
+    ];
+
+    /// The value in the list's query.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseSort::NumberDesc => "number-desc",
+            CaseSort::NumberAsc => "number-asc",
+            CaseSort::ReceivedDesc => "received-desc",
+            CaseSort::ReceivedAsc => "received-asc",
+        }
+    }
+
+    /// The label shown.
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseSort::NumberDesc => "Case number, newest first",
+            CaseSort::NumberAsc => "Case number, oldest first",
+            CaseSort::ReceivedDesc => "Date received, newest first",
+            CaseSort::ReceivedAsc => "Date received, oldest first",
+        }
+    }
+
+    /// Parses the query value.
+    pub fn parse(value: &str) -> Option<CaseSort> {
+        CaseSort::ALL.into_iter().find(|sort| sort.as_str() == value)
+    }
+
+    /// The `order by` of this sort, on `cases c`.
+    pub(crate) fn order_by_sql(self) -> &'static str {
+        match self {
+            CaseSort::NumberDesc => "c.year desc, c.sequence desc",
+            CaseSort::NumberAsc => "c.year asc, c.sequence asc",
+            CaseSort::ReceivedDesc => "c.received_on desc, c.case_id desc",
+            CaseSort::ReceivedAsc => "c.received_on asc, c.case_id asc",
+        }
+    }
+}
+
+/// Filters of the case list; all optional.
+#[derive(Clone, Debug, Default)]
+pub struct CaseFilter {
+    pub status: Option<CaseStatus>,
+    pub agency: Option<String>,
+    pub lead_user_id: Option<i64>,
+    pub priority: Option<Priority>,
+    /// `YYYY-MM-DD`, inclusive.
+    pub received_from: Option<String>,
+    /// `YYYY-MM-DD`, inclusive.
+    pub received_to: Option<String>,
+    /// Words to search for in number, title, summary, agency, parties and allegations.
+    pub text: Option<String>,
+}
+
+/// Where the next page of the case list starts: the sort key of the last row shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CaseCursor {
+    Number { year: i64, sequence: i64 },
+    Received { date: String, case_id: i64 },
+}
+
+impl CaseCursor {
+    /// The cursor as it travels in a form or link: only numbers and a date, nothing about
+    /// the case's content.
+    pub fn encode(&self) -> String {
+        match self {
+            CaseCursor::Number { year, sequence } => format!("n.{year}.{sequence}"),
+            CaseCursor::Received { date, case_id } => format!("r.{date}.{case_id}"),
+        }
+    }
+
+    /// Parses an encoded cursor; anything malformed is `None` (first page).
+    pub fn decode(value: &str) -> Option<CaseCursor> {
+        let mut parts = value.splitn(3, '.');
+        match (parts.next()?, parts.next()?, parts.next()?) {
+            ("n", year, sequence) => Some(CaseCursor::Number {
+                year: year.parse().ok()?,
+                sequence: sequence.parse().ok()?,
+            }),
+            ("r", date, case_id) if is_iso_date(date) => Some(CaseCursor::Received {
+                date: date.to_string(),
+                case_id: case_id.parse().ok()?,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// True for a `YYYY-MM-DD` string naming a real date.
+pub fn is_iso_date(value: &str) -> bool {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    value.len() == 10 && time::Date::parse(value, &format).is_ok()
+}
+
+/// Whose view of the case list: a person and whether their role sees every case.
+#[derive(Clone, Copy, Debug)]
+pub struct CaseViewer {
+    pub user_id: i64,
+    /// True when the role reads cases office-wide (recusals still apply).
+    pub office_wide: bool,
+}
+
+/// One page of the case list.
+#[derive(Clone, Debug)]
+pub struct CasePage {
+    pub items: Vec<CaseSummary>,
+    /// Where the next page starts, when there is one.
+    pub next: Option<CaseCursor>,
+}
+
+/// How many cases to generate, for tests and benchmarks.
+#[derive(Clone, Debug)]
+pub struct GenerateCases {
+    pub count: i64,
+    /// The year of their numbers; pick one no real case uses.
+    pub year: i32,
+    pub created_by: i64,
+    /// Put on the team of every `member_every`-th case.
+    pub member: Option<i64>,
+    pub member_every: i64,
+}
+
+/// Case storage.
+#[async_trait]
+pub trait CaseStore: Send + Sync {
+    /// Opens a case: next number of its year, creator as lead and member, first history step.
+    async fn create_case(&self, case: NewCase) -> StoreResult<Case>;
+    /// A case by id.
+    async fn case_by_id(&self, case_id: i64) -> StoreResult<Option<Case>>;
+    /// A case by number.
+    async fn case_by_number(&self, case_number: &str) -> StoreResult<Option<Case>>;
+    /// A person's standing on a case.
+    async fn standing(&self, case_id: i64, user_id: i64) -> StoreResult<Standing>;
+    /// Changes the details; [`StoreError::Stale`](super::StoreError::Stale) when `version`
+    /// is not the current one.
+    async fn update_case(
+        &self,
+        case_id: i64,
+        version: i64,
+        details: CaseDetails,
+    ) -> StoreResult<Case>;
+    /// Moves a case from `from` to `to`, recording who and why; stale when the version or
+    /// status changed meanwhile.
+    async fn move_status(
+        &self,
+        case_id: i64,
+        version: i64,
+        from: CaseStatus,
+        to: CaseStatus,
+        reason: &str,
+        by: i64,
+    ) -> StoreResult<Case>;
+    /// The case's status history, oldest first.
+    async fn status_history(&self, case_id: i64) -> StoreResult<Vec<StatusChange>>;
+
+    /// The case's team, lead first.
+    async fn team(&self, case_id: i64) -> StoreResult<Vec<TeamMember>>;
+    /// Adds a person to the team (no-op when already on it).
+    async fn add_member(&self, case_id: i64, user_id: i64, by: i64) -> StoreResult<()>;
+    /// Removes a person from the team (and from the lead).
+    async fn remove_member(&self, case_id: i64, user_id: i64) -> StoreResult<()>;
+    /// Makes a person the lead, adding them to the team.
+    async fn set_lead(&self, case_id: i64, user_id: i64, by: i64) -> StoreResult<()>;
+    /// The case's recusals.
+    async fn recusals(&self, case_id: i64) -> StoreResult<Vec<Recusal>>;
+    /// Walls a person off from the case, taking them off the team.
+    async fn recuse(&self, case_id: i64, user_id: i64, reason: &str, by: i64) -> StoreResult<()>;
+    /// Lifts a recusal.
+    async fn lift_recusal(&self, case_id: i64, user_id: i64) -> StoreResult<()>;
+
+    /// The case's parties.
+    async fn parties(&self, case_id: i64) -> StoreResult<Vec<Party>>;
+    /// Adds a party.
+    async fn create_party(&self, case_id: i64, party: PartyInput) -> StoreResult<Party>;
+    /// Changes a party; stale when `version` is not current.
+    async fn update_party(
+        &self,
+        case_id: i64,
+        party_id: i64,
+        version: i64,
+        party: PartyInput,
+    ) -> StoreResult<Party>;
+
+    /// The case's allegations.
+    async fn allegations(&self, case_id: i64) -> StoreResult<Vec<Allegation>>;
+    /// Adds an allegation.
+    async fn create_allegation(
+        &self,
+        case_id: i64,
+        allegation: AllegationInput,
+    ) -> StoreResult<Allegation>;
+    /// Changes an allegation; stale when `version` is not current.
+    async fn update_allegation(
+        &self,
+        case_id: i64,
+        allegation_id: i64,
+        version: i64,
+        allegation: AllegationInput,
+    ) -> StoreResult<Allegation>;
+
+    /// The case's notes with their newest text, newest note first.
+    async fn notes(&self, case_id: i64) -> StoreResult<Vec<Note>>;
+    /// Adds a note.
+    async fn create_note(&self, case_id: i64, author: i64, body: &str) -> StoreResult<Note>;
+    /// Adds a new version of a note; stale when `version` is not current.
+    async fn edit_note(
+        &self,
+        case_id: i64,
+        note_id: i64,
+        version: i64,
+        body: &str,
+        by: i64,
+    ) -> StoreResult<Note>;
+    /// Every version of a note, newest first.
+    async fn note_versions(&self, case_id: i64, note_id: i64) -> StoreResult<Vec<NoteVersion>>;
+
+    /// One page of the cases the viewer may see.
+    async fn list_cases(
+        &self,
+        viewer: CaseViewer,
+        filter: &CaseFilter,
+        sort: CaseSort,
+        after: Option<&CaseCursor>,
+        limit: i64,
+    ) -> StoreResult<CasePage>;
+    /// How many cases the viewer may see, per status.
+    async fn count_by_status(&self, viewer: CaseViewer) -> StoreResult<Vec<(CaseStatus, i64)>>;
+    /// The viewer's own cases (on the team), most recently changed first.
+    async fn my_cases(&self, user_id: i64, limit: i64) -> StoreResult<Vec<CaseSummary>>;
+    /// The longest-waiting cases not closed, that the viewer may see.
+    async fn oldest_open(&self, viewer: CaseViewer, limit: i64) -> StoreResult<Vec<CaseSummary>>;
+    /// The subject agencies of the cases the viewer may see, for the list's filter.
+    async fn agencies(&self, viewer: CaseViewer) -> StoreResult<Vec<String>>;
+
+    /// Generates many plain cases quickly (tests and benchmarks).
+    async fn generate_cases(&self, spec: GenerateCases) -> StoreResult<()>;
+}
+
+/// Lower-cased words of letters and digits only, joined by spaces: the form in which case
+/// text is indexed and queries are matched, the same on both databases.
+pub fn search_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The longest query, in words; longer ones are cut.
+pub const MAX_QUERY_WORDS: usize = 8;
+
+/// Declares the case queries for a backend: `$store` with a `pool`, its row and database
+/// types, and the inherent functions `write_search`, `search_condition` and `search_query`.
+macro_rules! case_store_impl {
+    ($store:ty, $row:ty, $db:ty) => {
+        const CASE_COLUMNS: &str = "c.case_id, c.case_number, c.title, c.summary, c.subject_agency, \
+             c.intake_channel, c.received_on, c.priority, c.confidentiality, c.status, \
+             c.lead_user_id, c.created_at, c.updated_at, c.version";
+        const SUMMARY_COLUMNS: &str = "c.case_id, c.case_number, c.title, c.subject_agency, \
+             c.status, c.priority, c.received_on, u.display_name as lead_name";
+        const PARTY_COLUMNS: &str =
+            "party_id, case_id, kind, name, party_role, details, pseudonym, version";
+        const ALLEGATION_COLUMNS: &str = "a.allegation_id, a.case_id, a.subject_party_id, \
+             p.name as subject_name, a.summary, a.rule_at_issue, a.status, a.version";
+        const NOTE_COLUMNS: &str = "n.note_id, n.case_id, au.display_name as author_name, \
+             n.created_at, n.version, v.body, ed.display_name as edited_by_name, v.edited_at";
+
+        fn corrupt<T>(column: &'static str) -> impl FnOnce() -> $crate::storage::StoreError {
+            move || $crate::storage::StoreError::Corrupt(column)
+        }
+
+        fn case_from_row(row: &$row) -> $crate::storage::StoreResult<probity_app::cases::Case> {
+            use sqlx::Row as _;
+            use probity_app::cases::*;
+            let text = |column: &'static str| -> $crate::storage::StoreResult<String> {
+                Ok(row.try_get::<String, _>(column)?)
+            };
+            Ok(Case {
+                case_id: row.try_get("case_id")?,
+                case_number: text("case_number")?,
+                title: text("title")?,
+                summary: text("summary")?,
+                subject_agency: text("subject_agency")?,
+                intake_channel: IntakeChannel::parse(&text("intake_channel")?)
+                    .ok_or_else(corrupt::<()>("intake_channel"))?,
+                received_on: text("received_on")?,
+                priority: Priority::parse(&text("priority")?).ok_or_else(corrupt::<()>("priority"))?,
+                confidentiality: Confidentiality::parse(&text("confidentiality")?)
+                    .ok_or_else(corrupt::<()>("confidentiality"))?,
+                status: CaseStatus::parse(&text("status")?).ok_or_else(corrupt::<()>("status"))?,
+                lead_user_id: row.try_get("lead_user_id")?,
+                created_at: row.try_get("created_at")?,
+                updated_at: row.try_get("updated_at")?,
+                version: row.try_get("version")?,
+            })
+        }
+
+        fn summary_from_row(
+            row: &$row,
+        ) -> $crate::storage::StoreResult<probity_app::cases::CaseSummary> {
+            use sqlx::Row as _;
+            use probity_app::cases::*;
+            let status: String = row.try_get("status")?;
+            let priority: String = row.try_get("priority")?;
+            Ok(CaseSummary {
+                case_id: row.try_get("case_id")?,
+                case_number: row.try_get("case_number")?,
+                title: row.try_get("title")?,
+                subject_agency: row.try_get("subject_agency")?,
+                status: CaseStatus::parse(&status).ok_or_else(corrupt::<()>("status"))?,
+                priority: Priority::parse(&priority).ok_or_else(corrupt::<()>("priority"))?,
+                received_on: row.try_get("received_on")?,
+                lead_name: row.try_get("lead_name")?,
+            })
+        }
+
+        fn party_from_row(row: &$row) -> $crate::storage::StoreResult<probity_app::cases::Party> {
+            use sqlx::Row as _;
+            use probity_app::cases::*;
+            let kind: String = row.try_get("kind")?;
+            let role: String = row.try_get("party_role")?;
+            Ok(Party {
+                party_id: row.try_get("party_id")?,
+                case_id: row.try_get("case_id")?,
+                kind: PartyKind::parse(&kind).ok_or_else(corrupt::<()>("kind"))?,
+                name: row.try_get("name")?,
+                party_role: PartyRole::parse(&role).ok_or_else(corrupt::<()>("party_role"))?,
+                details: row.try_get("details")?,
+                pseudonym: row.try_get("pseudonym")?,
+                version: row.try_get("version")?,
+            })
+        }
+
+        fn allegation_from_row(
+            row: &$row,
+        ) -> $crate::storage::StoreResult<probity_app::cases::Allegation> {
+            use sqlx::Row as _;
+            use probity_app::cases::*;
+            let status: String = row.try_get("status")?;
+            Ok(Allegation {
+                allegation_id: row.try_get("allegation_id")?,
+                case_id: row.try_get("case_id")?,
+                subject_party_id: row.try_get("subject_party_id")?,
+                subject_name: row.try_get("subject_name")?,
+                summary: row.try_get("summary")?,
+                rule_at_issue: row.try_get("rule_at_issue")?,
+                status: AllegationStatus::parse(&status).ok_or_else(corrupt::<()>("status"))?,
+                version: row.try_get("version")?,
+            })
+        }
+
+        fn note_from_row(row: &$row) -> $crate::storage::StoreResult<probity_app::cases::Note> {
+            use sqlx::Row as _;
+            Ok(probity_app::cases::Note {
+                note_id: row.try_get("note_id")?,
+                case_id: row.try_get("case_id")?,
+                author_name: row.try_get("author_name")?,
+                created_at: row.try_get("created_at")?,
+                version: row.try_get("version")?,
+                body: row.try_get("body")?,
+                edited_by_name: row.try_get("edited_by_name")?,
+                edited_at: row.try_get("edited_at")?,
+            })
+        }
+
+        /// A value bound to a dynamically built query.
+        enum Bind {
+            Int(i64),
+            Text(String),
+        }
+
+        /// The condition limiting a query on `cases c` to what the viewer may see; it uses
+        /// parameter `$1` for the viewer's id.
+        fn visibility(viewer: &$crate::storage::cases::CaseViewer) -> &'static str {
+            if viewer.office_wide {
+                "not exists (select 1 from case_recusals r where r.case_id = c.case_id and r.user_id = $1)"
+            } else {
+                "c.case_id in (select m.case_id from case_members m where m.user_id = $1) \
+                 and not exists (select 1 from case_recusals r where r.case_id = c.case_id and r.user_id = $1)"
+            }
+        }
+
+        impl $store {
+            /// Rebuilds a case's search document from its current text, in the transaction
+            /// that changed it.
+            async fn refresh_search(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                case_id: i64,
+            ) -> $crate::storage::StoreResult<()> {
+                use sqlx::Row as _;
+                let case = sqlx::query(
+                    "select case_number, title, summary, subject_agency from cases where case_id = $1",
+                )
+                .bind(case_id)
+                .fetch_one(&mut **tx)
+                .await?;
+                let mut text = String::new();
+                for column in ["case_number", "title", "summary", "subject_agency"] {
+                    text.push_str(&case.try_get::<String, _>(column)?);
+                    text.push(' ');
+                }
+                let parties = sqlx::query("select name, pseudonym, details from parties where case_id = $1")
+                    .bind(case_id)
+                    .fetch_all(&mut **tx)
+                    .await?;
+                for party in &parties {
+                    for column in ["name", "pseudonym", "details"] {
+                        text.push_str(&party.try_get::<String, _>(column)?);
+                        text.push(' ');
+                    }
+                }
+                let allegations =
+                    sqlx::query("select summary, rule_at_issue from allegations where case_id = $1")
+                        .bind(case_id)
+                        .fetch_all(&mut **tx)
+                        .await?;
+                for allegation in &allegations {
+                    for column in ["summary", "rule_at_issue"] {
+                        text.push_str(&allegation.try_get::<String, _>(column)?);
+                        text.push(' ');
+                    }
+                }
+                let words = $crate::storage::cases::search_words(&text).join(" ");
+                Self::write_search(tx, case_id, &words).await
+            }
+
+            async fn touch_case(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                case_id: i64,
+            ) -> $crate::storage::StoreResult<()> {
+                sqlx::query("update cases set updated_at = $1 where case_id = $2")
+                    .bind(time::OffsetDateTime::now_utc())
+                    .bind(case_id)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn fetch_summaries(
+                &self,
+                sql: &str,
+                binds: Vec<Bind>,
+            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::CaseSummary>> {
+                let mut query = sqlx::query(sql);
+                for bind in binds {
+                    query = match bind {
+                        Bind::Int(value) => query.bind(value),
+                        Bind::Text(value) => query.bind(value),
+                    };
+                }
+                let rows = query.fetch_all(&self.pool).await?;
+                rows.iter().map(summary_from_row).collect()
+            }
+
+            async fn fetch_party(
+                &self,
+                case_id: i64,
+                party_id: i64,
+            ) -> $crate::storage::StoreResult<probity_app::cases::Party> {
+                let sql = format!("select {PARTY_COLUMNS} from parties where case_id = $1 and party_id = $2");
+                let row = sqlx::query(&sql).bind(case_id).bind(party_id).fetch_one(&self.pool).await?;
+                party_from_row(&row)
+            }
+
+            async fn fetch_allegation(
+                &self,
+                case_id: i64,
+                allegation_id: i64,
+            ) -> $crate::storage::StoreResult<probity_app::cases::Allegation> {
+                let sql = format!(
+                    "select {ALLEGATION_COLUMNS} from allegations a \
+                     left join parties p on p.party_id = a.subject_party_id \
+                     where a.case_id = $1 and a.allegation_id = $2"
+                );
+                let row = sqlx::query(&sql).bind(case_id).bind(allegation_id).fetch_one(&self.pool).await?;
+                allegation_from_row(&row)
+            }
+
+            async fn fetch_note(
+                &self,
+                case_id: i64,
+                note_id: i64,
+            ) -> $crate::storage::StoreResult<probity_app::cases::Note> {
+                let sql = format!(
+                    "select {NOTE_COLUMNS} from notes n \
+                     join note_versions v on v.note_id = n.note_id and v.version = n.version \
+                     join users au on au.user_id = n.author_user_id \
+                     join users ed on ed.user_id = v.edited_by \
+                     where n.case_id = $1 and n.note_id = $2"
+                );
+                let row = sqlx::query(&sql).bind(case_id).bind(note_id).fetch_one(&self.pool).await?;
+                note_from_row(&row)
+            }
+
+            /// After an update matched no row: NotFound when the row is gone, else Stale.
+            async fn stale_or_missing(
+                &self,
+                table_sql: &str,
+                id: i64,
+            ) -> $crate::storage::StoreError {
+                let exists: Result<i64, sqlx::Error> =
+                    sqlx::query_scalar(table_sql).bind(id).fetch_one(&self.pool).await;
+                match exists {
+                    Ok(count) if count > 0 => $crate::storage::StoreError::Stale,
+                    Ok(_) => $crate::storage::StoreError::NotFound,
+                    Err(error) => error.into(),
+                }
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::storage::cases::CaseStore for $store {
+            #[tracing::instrument(skip_all)]
+            async fn create_case(
+                &self,
+                case: $crate::storage::cases::NewCase,
+            ) -> $crate::storage::StoreResult<probity_app::cases::Case> {
+                let now = time::OffsetDateTime::now_utc();
+                let mut tx = self.pool.begin().await?;
+                let sequence: i64 = sqlx::query_scalar(
+                    "insert into case_sequences (year, last_number) values ($1, 1) \
+                     on conflict (year) do update set last_number = case_sequences.last_number + 1 \
+                     returning last_number",
+                )
+                .bind(case.year)
+                .fetch_one(&mut *tx)
+                .await?;
+                let number = format!("{}{}-{:04}", case.prefix, case.year, sequence);
+                let d = &case.details;
+                let case_id: i64 = sqlx::query_scalar(
+                    "insert into cases (case_number, year, sequence, title, summary, subject_agency, \
+                     intake_channel, received_on, priority, confidentiality, status, lead_user_id, \
+                     created_by, created_at, updated_at, version) \
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'intake', $11, $11, $12, $12, 1) \
+                     returning case_id",
+                )
+                .bind(&number)
+                .bind(case.year)
+                .bind(sequence)
+                .bind(&d.title)
+                .bind(&d.summary)
+                .bind(&d.subject_agency)
+                .bind(d.intake_channel.as_str())
+                .bind(&d.received_on)
+                .bind(d.priority.as_str())
+                .bind(d.confidentiality.as_str())
+                .bind(case.created_by)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "insert into case_members (case_id, user_id, added_by, added_at) values ($1, $2, $2, $3)",
+                )
+                .bind(case_id)
+                .bind(case.created_by)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "insert into case_status_changes (case_id, from_status, to_status, reason, changed_by, changed_at) \
+                     values ($1, null, 'intake', 'Case opened', $2, $3)",
+                )
+                .bind(case_id)
+                .bind(case.created_by)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                Self::refresh_search(&mut tx, case_id).await?;
+                tx.commit().await?;
+                self.case_by_id(case_id).await?.ok_or($crate::storage::StoreError::NotFound)
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id))]
+            async fn case_by_id(
+                &self,
+                case_id: i64,
+            ) -> $crate::storage::StoreResult<Option<probity_app::cases::Case>> {
+                let sql = format!("select {CASE_COLUMNS} from cases c where c.case_id = $1");
+                let row = sqlx::query(&sql).bind(case_id).fetch_optional(&self.pool).await?;
+                row.as_ref().map(case_from_row).transpose()
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn case_by_number(
+                &self,
+                case_number: &str,
+            ) -> $crate::storage::StoreResult<Option<probity_app::cases::Case>> {
+                let sql = format!("select {CASE_COLUMNS} from cases c where c.case_number = $1");
+                let row = sqlx::query(&sql).bind(case_number).fetch_optional(&self.pool).await?;
+                row.as_ref().map(case_from_row).transpose()
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id, user_id))]
+            async fn standing(
+                &self,
+                case_id: i64,
+                user_id: i64,
+            ) -> $crate::storage::StoreResult<probity_app::permissions::Standing> {
+                use sqlx::Row as _;
+                let row = sqlx::query(
+                    "select \
+                     (select count(*) from case_members where case_id = $1 and user_id = $2) as members, \
+                     (select count(*) from case_recusals where case_id = $1 and user_id = $2) as recusals, \
+                     (select count(*) from cases where case_id = $1 and lead_user_id = $2) as leads",
+                )
+                .bind(case_id)
+                .bind(user_id)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(probity_app::permissions::Standing {
+                    member: row.try_get::<i64, _>("members")? > 0,
+                    recused: row.try_get::<i64, _>("recusals")? > 0,
+                    lead: row.try_get::<i64, _>("leads")? > 0,
+                })
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id, version))]
+            async fn update_case(
+                &self,
+                case_id: i64,
+                version: i64,
+                d: $crate::storage::cases::CaseDetails,
+            ) -> $crate::storage::StoreResult<probity_app::cases::Case> {
+                let mut tx = self.pool.begin().await?;
+                let done = sqlx::query(
+                    "update cases set title = $1, summary = $2, subject_agency = $3, intake_channel = $4, \
+                     received_on = $5, priority = $6, confidentiality = $7, updated_at = $8, \
+                     version = version + 1 where case_id = $9 and version = $10",
+                )
+                .bind(&d.title)
+                .bind(&d.summary)
+                .bind(&d.subject_agency)
+                .bind(d.intake_channel.as_str())
+                .bind(&d.received_on)
+                .bind(d.priority.as_str())
+                .bind(d.confidentiality.as_str())
+                .bind(time::OffsetDateTime::now_utc())
+                .bind(case_id)
+                .bind(version)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    drop(tx);
+                    return Err(self.stale_or_missing("select count(*) from cases where case_id = $1", case_id).await);
+                }
+                Self::refresh_search(&mut tx, case_id).await?;
+                tx.commit().await?;
+                self.case_by_id(case_id).await?.ok_or($crate::storage::StoreError::NotFound)
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id, version))]
+            async fn move_status(
+                &self,
+                case_id: i64,
+                version: i64,
+                from: probity_app::cases::CaseStatus,
+                to: probity_app::cases::CaseStatus,
+                reason: &str,
+                by: i64,
+            ) -> $crate::storage::StoreResult<probity_app::cases::Case> {
+                let now = time::OffsetDateTime::now_utc();
+                let mut tx = self.pool.begin().await?;
+                let done = sqlx::query(
+                    "update cases set status = $1, updated_at = $2, version = version + 1 \
+                     where case_id = $3 and version = $4 and status = $5",
+                )
+                .bind(to.as_str())
+                .bind(now)
+                .bind(case_id)
+                .bind(version)
+                .bind(from.as_str())
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    drop(tx);
+                    return Err(self.stale_or_missing("select count(*) from cases where case_id = $1", case_id).await);
+                }
+                sqlx::query(
+                    "insert into case_status_changes (case_id, from_status, to_status, reason, changed_by, changed_at) \
+                     values ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(case_id)
+                .bind(from.as_str())
+                .bind(to.as_str())
+                .bind(reason)
+                .bind(by)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                self.case_by_id(case_id).await?.ok_or($crate::storage::StoreError::NotFound)
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id))]
+            async fn status_history(
+                &self,
+                case_id: i64,
+            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::StatusChange>> {
+                use sqlx::Row as _;
+                use probity_app::cases::CaseStatus;
+                let rows = sqlx::query(
+                    "select s.from_status, s.to_status, s.reason, u.display_name, s.changed_at \
+                     from case_status_changes s join users u on u.user_id = s.changed_by \
+                     where s.case_id = $1 order by s.case_status_change_id",
+                )
+                .bind(case_id)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        let from: Option<String> = row.try_get("from_status")?;
+                        let to: String = row.try_get("to_status")?;
+                        Ok(probity_app::cases::StatusChange {
+                            from_status: from.as_deref().and_then(CaseStatus::parse),
+                            to_status: CaseStatus::parse(&to).ok_or_else(corrupt::<()>("to_status"))?,
+                            reason: row.try_get("reason")?,
+                            changed_by_name: row.try_get("display_name")?,
+                            changed_at: row.try_get("changed_at")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id))]
+            async fn team(
+                &self,
+                case_id: i64,
+            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::TeamMember>> {
+                use sqlx::Row as _;
+                let lead: Option<i64> =
+                    sqlx::query_scalar("select lead_user_id from cases where case_id = $1")
+                        .bind(case_id)
+                        .fetch_optional(&self.pool)
+                        .await?
+                        .flatten();
+                let rows = sqlx::query(
+                    "select u.user_id, u.username, u.display_name, u.role from case_members m \
+                     join users u on u.user_id = m.user_id where m.case_id = $1 order by u.display_name",
+                )
+                .bind(case_id)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut team = rows
+                    .iter()
+                    .map(|row| {
+                        let user_id: i64 = row.try_get("user_id")?;
+                        let role: String = row.try_get("role")?;
+                        Ok(probity_app::cases::TeamMember {
+                            user_id,
+                            username: row.try_get("username")?,
+                            display_name: row.try_get("display_name")?,
+                            role: $crate::storage::parse_role(&role)?,
+                            is_lead: lead == Some(user_id),
+                        })
+                    })
+                    .collect::<$crate::storage::StoreResult<Vec<_>>>()?;
+                team.sort_by_key(|member| !member.is_lead);
+                Ok(team)
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id, user_id))]
+            async fn add_member(&self, case_id: i64, user_id: i64, by: i64) -> $crate::storage::StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "insert into case_members (case_id, user_id, added_by, added_at) values ($1, $2, $3, $4) \
+                     on conflict (case_id, user_id) do nothing",
+                )
+                .bind(case_id)
+                .bind(user_id)
+                .bind(by)
+                .bind(time::OffsetDateTime::now_utc())
+                .execute(&mut *tx)
+                .await?;
+                Self::touch_case(&mut tx, case_id).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id, user_id))]
+            async fn remove_member(&self, case_id: i64, user_id: i64) -> $crate::storage::StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("delete from case_members where case_id = $1 and user_id = $2")
+                    .bind(case_id)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("update cases set lead_user_id = null where case_id = $1 and lead_user_id = $2")
+                    .bind(case_id)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::touch_case(&mut tx, case_id).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id, user_id))]
+            async fn set_lead(&self, case_id: i64, user_id: i64, by: i64) -> $crate::storage::StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "insert into case_members (case_id, user_id, added_by, added_at) values ($1, $2, $3, $4) \
+                     on conflict (case_id, user_id) do nothing",
+                )
+                .bind(case_id)
+                .bind(user_id)
+                .bind(by)
+                .bind(time::OffsetDateTime::now_utc())
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("update cases set lead_user_id = $1 where case_id = $2")
+                    .bind(user_id)
+                    .bind(case_id)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::touch_case(&mut tx, case_id).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id))]
+            async fn recusals(
+                &self,
+                case_id: i64,
+            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::Recusal>> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "select r.user_id, u.display_name, r.reason, b.display_name as recused_by_name, r.recused_at \
+                     from case_recusals r join users u on u.user_id = r.user_id \
+                     join users b on b.user_id = r.recused_by where r.case_id = $1 order by u.display_name",
+                )
+                .bind(case_id)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok(probity_app::cases::Recusal {
+                            user_id: row.try_get("user_id")?,
+                            display_name: row.try_get("display_name")?,
+                            reason: row.try_get("reason")?,
+                            recused_by_name: row.try_get("recused_by_name")?,
+                            recused_at: row.try_get("recused_at")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id, user_id))]
+            async fn recuse(
+                &self,
+                case_id: i64,
+                user_id: i64,
+                reason: &str,
+                by: i64,
+            ) -> $crate::storage::StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("delete from case_members where case_id = $1 and user_id = $2")
+                    .bind(case_id)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("update cases set lead_user_id = null where case_id = $1 and lead_user_id = $2")
+                    .bind(case_id)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "insert into case_recusals (case_id, user_id, reason, recused_by, recused_at) \
+                     values ($1, $2, $3, $4, $5) on conflict (case_id, user_id) do nothing",
+                )
+                .bind(case_id)
+                .bind(user_id)
+                .bind(reason)
+                .bind(by)
+                .bind(time::OffsetDateTime::now_utc())
+                .execute(&mut *tx)
+                .await?;
+                Self::touch_case(&mut tx, case_id).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id, user_id))]
+            async fn lift_recusal(&self, case_id: i64, user_id: i64) -> $crate::storage::StoreResult<()> {
+                sqlx::query("delete from case_recusals where case_id = $1 and user_id = $2")
+                    .bind(case_id)
+                    .bind(user_id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id))]
+            async fn parties(
+                &self,
+                case_id: i64,
+            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::Party>> {
+                let sql = format!("select {PARTY_COLUMNS} from parties where case_id = $1 order by party_id");
+                let rows = sqlx::query(&sql).bind(case_id).fetch_all(&self.pool).await?;
+                rows.iter().map(party_from_row).collect()
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id))]
+            async fn create_party(
+                &self,
+                case_id: i64,
+                p: $crate::storage::cases::PartyInput,
+            ) -> $crate::storage::StoreResult<probity_app::cases::Party> {
+                let now = time::OffsetDateTime::now_utc();
+                let mut tx = self.pool.begin().await?;
+                let party_id: i64 = sqlx::query_scalar(
+                    "insert into parties (case_id, kind, name, party_role, details, pseudonym, created_at, updated_at, version) \
+                     values ($1, $2, $3, $4, $5, $6, $7, $7, 1) returning party_id",
+                )
+                .bind(case_id)
+                .bind(p.kind.as_str())
+                .bind(&p.name)
+                .bind(p.party_role.as_str())
+                .bind(&p.details)
+                .bind(&p.pseudonym)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                Self::touch_case(&mut tx, case_id).await?;
+                Self::refresh_search(&mut tx, case_id).await?;
+                tx.commit().await?;
+                self.fetch_party(case_id, party_id).await
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id, party_id, version))]
+            async fn update_party(
+                &self,
+                case_id: i64,
+                party_id: i64,
+                version: i64,
+                p: $crate::storage::cases::PartyInput,
+            ) -> $crate::storage::StoreResult<probity_app::cases::Party> {
+                let now = time::OffsetDateTime::now_utc();
+                let mut tx = self.pool.begin().await?;
+                let done = sqlx::query(
+                    "update parties set kind = $1, name = $2, party_role = $3, details = $4, pseudonym = $5, \
+                     updated_at = $6, version = version + 1 where case_id = $7 and party_id = $8 and version = $9",
+                )
+                .bind(p.kind.as_str())
+                .bind(&p.name)
+                .bind(p.party_role.as_str())
+                .bind(&p.details)
+                .bind(&p.pseudonym)
+                .bind(now)
+                .bind(case_id)
+                .bind(party_id)
+                .bind(version)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    drop(tx);
+                    return Err(self.stale_or_missing("select count(*) from parties where party_id = $1", party_id).await);
+                }
+                Self::touch_case(&mut tx, case_id).await?;
+                Self::refresh_search(&mut tx, case_id).await?;
+                tx.commit().await?;
+                self.fetch_party(case_id, party_id).await
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id))]
+            async fn allegations(
+                &self,
+                case_id: i64,
+            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::Allegation>> {
+                let sql = format!(
+                    "select {ALLEGATION_COLUMNS} from allegations a \
+                     left join parties p on p.party_id = a.subject_party_id \
+                     where a.case_id = $1 order by a.allegation_id"
+                );
+                let rows = sqlx::query(&sql).bind(case_id).fetch_all(&self.pool).await?;
+                rows.iter().map(allegation_from_row).collect()
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id))]
+            async fn create_allegation(
+                &self,
+                case_id: i64,
+                a: $crate::storage::cases::AllegationInput,
+            ) -> $crate::storage::StoreResult<probity_app::cases::Allegation> {
+                let now = time::OffsetDateTime::now_utc();
+                let mut tx = self.pool.begin().await?;
+                let allegation_id: i64 = sqlx::query_scalar(
+                    "insert into allegations (case_id, subject_party_id, summary, rule_at_issue, status, created_at, updated_at, version) \
+                     values ($1, $2, $3, $4, $5, $6, $6, 1) returning allegation_id",
+                )
+                .bind(case_id)
+                .bind(a.subject_party_id)
+                .bind(&a.summary)
+                .bind(&a.rule_at_issue)
+                .bind(a.status.as_str())
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                Self::touch_case(&mut tx, case_id).await?;
+                Self::refresh_search(&mut tx, case_id).await?;
+                tx.commit().await?;
+                self.fetch_allegation(case_id, allegation_id).await
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id, allegation_id, version))]
+            async fn update_allegation(
+                &self,
+                case_id: i64,
+                allegation_id: i64,
+                version: i64,
+                a: $crate::storage::cases::AllegationInput,
+            ) -> $crate::storage::StoreResult<probity_app::cases::Allegation> {
+                let now = time::OffsetDateTime::now_utc();
+                let mut tx = self.pool.begin().await?;
+                let done = sqlx::query(
+                    "update allegations set subject_party_id = $1, summary = $2, rule_at_issue = $3, status = $4, \
+                     updated_at = $5, version = version + 1 where case_id = $6 and allegation_id = $7 and version = $8",
+                )
+                .bind(a.subject_party_id)
+                .bind(&a.summary)
+                .bind(&a.rule_at_issue)
+                .bind(a.status.as_str())
+                .bind(now)
+                .bind(case_id)
+                .bind(allegation_id)
+                .bind(version)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    drop(tx);
+                    return Err(self
+                        .stale_or_missing("select count(*) from allegations where allegation_id = $1", allegation_id)
+                        .await);
+                }
+                Self::touch_case(&mut tx, case_id).await?;
+                Self::refresh_search(&mut tx, case_id).await?;
+                tx.commit().await?;
+                self.fetch_allegation(case_id, allegation_id).await
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id))]
+            async fn notes(
+                &self,
+                case_id: i64,
+            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::Note>> {
+                let sql = format!(
+                    "select {NOTE_COLUMNS} from notes n \
+                     join note_versions v on v.note_id = n.note_id and v.version = n.version \
+                     join users au on au.user_id = n.author_user_id \
+                     join users ed on ed.user_id = v.edited_by \
+                     where n.case_id = $1 order by n.note_id desc"
+                );
+                let rows = sqlx::query(&sql).bind(case_id).fetch_all(&self.pool).await?;
+                rows.iter().map(note_from_row).collect()
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id))]
+            async fn create_note(
+                &self,
+                case_id: i64,
+                author: i64,
+                body: &str,
+            ) -> $crate::storage::StoreResult<probity_app::cases::Note> {
+                let now = time::OffsetDateTime::now_utc();
+                let mut tx = self.pool.begin().await?;
+                let note_id: i64 = sqlx::query_scalar(
+                    "insert into notes (case_id, author_user_id, created_at, version) values ($1, $2, $3, 1) \
+                     returning note_id",
+                )
+                .bind(case_id)
+                .bind(author)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "insert into note_versions (note_id, version, body, edited_by, edited_at) values ($1, 1, $2, $3, $4)",
+                )
+                .bind(note_id)
+                .bind(body)
+                .bind(author)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                Self::touch_case(&mut tx, case_id).await?;
+                tx.commit().await?;
+                self.fetch_note(case_id, note_id).await
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id, note_id, version))]
+            async fn edit_note(
+                &self,
+                case_id: i64,
+                note_id: i64,
+                version: i64,
+                body: &str,
+                by: i64,
+            ) -> $crate::storage::StoreResult<probity_app::cases::Note> {
+                let now = time::OffsetDateTime::now_utc();
+                let mut tx = self.pool.begin().await?;
+                let done = sqlx::query(
+                    "update notes set version = version + 1 where case_id = $1 and note_id = $2 and version = $3",
+                )
+                .bind(case_id)
+                .bind(note_id)
+                .bind(version)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    drop(tx);
+                    return Err(self.stale_or_missing("select count(*) from notes where note_id = $1", note_id).await);
+                }
+                sqlx::query(
+                    "insert into note_versions (note_id, version, body, edited_by, edited_at) values ($1, $2, $3, $4, $5)",
+                )
+                .bind(note_id)
+                .bind(version + 1)
+                .bind(body)
+                .bind(by)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                Self::touch_case(&mut tx, case_id).await?;
+                tx.commit().await?;
+                self.fetch_note(case_id, note_id).await
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id, note_id))]
+            async fn note_versions(
+                &self,
+                case_id: i64,
+                note_id: i64,
+            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::NoteVersion>> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "select v.version, v.body, u.display_name, v.edited_at from note_versions v \
+                     join notes n on n.note_id = v.note_id join users u on u.user_id = v.edited_by \
+                     where n.case_id = $1 and v.note_id = $2 order by v.version desc",
+                )
+                .bind(case_id)
+                .bind(note_id)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok(probity_app::cases::NoteVersion {
+                            version: row.try_get("version")?,
+                            body: row.try_get("body")?,
+                            edited_by_name: row.try_get("display_name")?,
+                            edited_at: row.try_get("edited_at")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            #[tracing::instrument(skip_all, fields(user_id = viewer.user_id))]
+            async fn list_cases(
+                &self,
+                viewer: $crate::storage::cases::CaseViewer,
+                filter: &$crate::storage::cases::CaseFilter,
+                sort: $crate::storage::cases::CaseSort,
+                after: Option<&$crate::storage::cases::CaseCursor>,
+                limit: i64,
+            ) -> $crate::storage::StoreResult<$crate::storage::cases::CasePage> {
+                use $crate::storage::cases::{CaseCursor, CaseSort};
+                let mut conditions = vec![visibility(&viewer).to_string()];
+                let mut binds = vec![Bind::Int(viewer.user_id)];
+                let next_param = |binds: &mut Vec<Bind>, bind: Bind| {
+                    binds.push(bind);
+                    format!("${}", binds.len())
+                };
+                if let Some(status) = filter.status {
+                    let p = next_param(&mut binds, Bind::Text(status.as_str().into()));
+                    conditions.push(format!("c.status = {p}"));
+                }
+                if let Some(agency) = &filter.agency {
+                    let p = next_param(&mut binds, Bind::Text(agency.clone()));
+                    conditions.push(format!("c.subject_agency = {p}"));
+                }
+                if let Some(lead) = filter.lead_user_id {
+                    let p = next_param(&mut binds, Bind::Int(lead));
+                    conditions.push(format!("c.lead_user_id = {p}"));
+                }
+                if let Some(priority) = filter.priority {
+                    let p = next_param(&mut binds, Bind::Text(priority.as_str().into()));
+                    conditions.push(format!("c.priority = {p}"));
+                }
+                if let Some(from) = &filter.received_from {
+                    let p = next_param(&mut binds, Bind::Text(from.clone()));
+                    conditions.push(format!("c.received_on >= {p}"));
+                }
+                if let Some(to) = &filter.received_to {
+                    let p = next_param(&mut binds, Bind::Text(to.clone()));
+                    conditions.push(format!("c.received_on <= {p}"));
+                }
+                if let Some(query) = filter.text.as_deref().and_then(Self::search_query) {
+                    let p = next_param(&mut binds, Bind::Text(query));
+                    conditions.push(Self::search_condition(&p));
+                }
+                match (sort, after) {
+                    (CaseSort::NumberDesc, Some(CaseCursor::Number { year, sequence })) => {
+                        let y = next_param(&mut binds, Bind::Int(*year));
+                        let s = next_param(&mut binds, Bind::Int(*sequence));
+                        conditions.push(format!("(c.year < {y} or (c.year = {y} and c.sequence < {s}))"));
+                    }
+                    (CaseSort::NumberAsc, Some(CaseCursor::Number { year, sequence })) => {
+                        let y = next_param(&mut binds, Bind::Int(*year));
+                        let s = next_param(&mut binds, Bind::Int(*sequence));
+                        conditions.push(format!("(c.year > {y} or (c.year = {y} and c.sequence > {s}))"));
+                    }
+                    (CaseSort::ReceivedDesc, Some(CaseCursor::Received { date, case_id })) => {
+                        let d = next_param(&mut binds, Bind::Text(date.clone()));
+                        let i = next_param(&mut binds, Bind::Int(*case_id));
+                        conditions.push(format!("(c.received_on < {d} or (c.received_on = {d} and c.case_id < {i}))"));
+                    }
+                    (CaseSort::ReceivedAsc, Some(CaseCursor::Received { date, case_id })) => {
+                        let d = next_param(&mut binds, Bind::Text(date.clone()));
+                        let i = next_param(&mut binds, Bind::Int(*case_id));
+                        conditions.push(format!("(c.received_on > {d} or (c.received_on = {d} and c.case_id > {i}))"));
+                    }
+                    // A cursor of another order (a stale link) starts from the top.
+                    _ => {}
+                }
+                let l = next_param(&mut binds, Bind::Int(limit + 1));
+                let sql = format!(
+                    "select {SUMMARY_COLUMNS}, c.year, c.sequence from cases c \
+                     left join users u on u.user_id = c.lead_user_id \
+                     where {} order by {} limit {l}",
+                    conditions.join(" and "),
+                    sort.order_by_sql()
+                );
+                let mut query = sqlx::query(&sql);
+                for bind in binds {
+                    query = match bind {
+                        Bind::Int(value) => query.bind(value),
+                        Bind::Text(value) => query.bind(value),
+                    };
+                }
+                let rows = query.fetch_all(&self.pool).await?;
+                let has_more = rows.len() as i64 > limit;
+                let rows = &rows[..rows.len().min(limit as usize)];
+                let next = if has_more {
+                    use sqlx::Row as _;
+                    rows.last()
+                        .map(|row| -> $crate::storage::StoreResult<CaseCursor> {
+                            Ok(match sort {
+                                CaseSort::NumberDesc | CaseSort::NumberAsc => CaseCursor::Number {
+                                    year: row.try_get::<i64, _>("year")?,
+                                    sequence: row.try_get::<i64, _>("sequence")?,
+                                },
+                                CaseSort::ReceivedDesc | CaseSort::ReceivedAsc => CaseCursor::Received {
+                                    date: row.try_get("received_on")?,
+                                    case_id: row.try_get("case_id")?,
+                                },
+                            })
+                        })
+                        .transpose()?
+                } else {
+                    None
+                };
+                let items = rows.iter().map(summary_from_row).collect::<$crate::storage::StoreResult<Vec<_>>>()?;
+                Ok($crate::storage::cases::CasePage { items, next })
+            }
+
+            #[tracing::instrument(skip_all, fields(user_id = viewer.user_id))]
+            async fn count_by_status(
+                &self,
+                viewer: $crate::storage::cases::CaseViewer,
+            ) -> $crate::storage::StoreResult<Vec<(probity_app::cases::CaseStatus, i64)>> {
+                use sqlx::Row as _;
+                let sql = format!(
+                    "select c.status, count(*) as cases from cases c where {} group by c.status",
+                    visibility(&viewer)
+                );
+                let rows = sqlx::query(&sql).bind(viewer.user_id).fetch_all(&self.pool).await?;
+                let mut counts = Vec::new();
+                for status in probity_app::cases::CaseStatus::ALL {
+                    let count = rows
+                        .iter()
+                        .find(|row| row.try_get::<String, _>("status").ok().as_deref() == Some(status.as_str()))
+                        .map(|row| row.try_get::<i64, _>("cases"))
+                        .transpose()?
+                        .unwrap_or(0);
+                    counts.push((*status, count));
+                }
+                Ok(counts)
+            }
+
+            #[tracing::instrument(skip_all, fields(user_id))]
+            async fn my_cases(
+                &self,
+                user_id: i64,
+                limit: i64,
+            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::CaseSummary>> {
+                let sql = format!(
+                    "select {SUMMARY_COLUMNS} from cases c \
+                     join case_members m on m.case_id = c.case_id and m.user_id = $1 \
+                     left join users u on u.user_id = c.lead_user_id \
+                     where not exists (select 1 from case_recusals r where r.case_id = c.case_id and r.user_id = $1) \
+                     order by c.updated_at desc, c.case_id desc limit $2"
+                );
+                self.fetch_summaries(&sql, vec![Bind::Int(user_id), Bind::Int(limit)]).await
+            }
+
+            #[tracing::instrument(skip_all, fields(user_id = viewer.user_id))]
+            async fn oldest_open(
+                &self,
+                viewer: $crate::storage::cases::CaseViewer,
+                limit: i64,
+            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::CaseSummary>> {
+                let sql = format!(
+                    "select {SUMMARY_COLUMNS} from cases c left join users u on u.user_id = c.lead_user_id \
+                     where {} and c.status <> 'closed' order by c.received_on asc, c.case_id asc limit $2",
+                    visibility(&viewer)
+                );
+                self.fetch_summaries(&sql, vec![Bind::Int(viewer.user_id), Bind::Int(limit)]).await
+            }
+
+            #[tracing::instrument(skip_all, fields(user_id = viewer.user_id))]
+            async fn agencies(
+                &self,
+                viewer: $crate::storage::cases::CaseViewer,
+            ) -> $crate::storage::StoreResult<Vec<String>> {
+                let sql = format!(
+                    "select distinct c.subject_agency from cases c where {} order by c.subject_agency limit 500",
+                    visibility(&viewer)
+                );
+                Ok(sqlx::query_scalar(&sql).bind(viewer.user_id).fetch_all(&self.pool).await?)
+            }
+
+            #[tracing::instrument(skip_all, fields(count = spec.count))]
+            async fn generate_cases(
+                &self,
+                spec: $crate::storage::cases::GenerateCases,
+            ) -> $crate::storage::StoreResult<()> {
+                self.generate_cases_impl(spec).await
+            }
+        }
+    };
+}
+
+pub(crate) use case_store_impl;
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_garbage() {
+        for cursor in [
+            CaseCursor::Number {
+                year: 2025,
+                sequence: 142,
+            },
+            CaseCursor::Received {
+                date: "2025-02-03".into(),
+                case_id: 77,
+            },
+        ] {
+            assert_eq!(CaseCursor::decode(&cursor.encode()), Some(cursor));
+        }
+        for garbage in ["", "n.x.1", "r.2025-13-40.1", "z.1.2", "r.'; drop table cases.1"] {
+            assert_eq!(CaseCursor::decode(garbage), None, "{garbage}");
+        }
+    }
+
+    #[test]
+    fn search_words_keep_letters_and_digits_only() {
+        assert_eq!(
+            search_words("Case 2025-0142: Détenu \"A\" -- o'Brien"),
+            ["case", "2025", "0142", "détenu", "a", "o", "brien"]
+        );
+    }
+}
