@@ -109,7 +109,7 @@ pub fn Shell(
             <body>
                 <a class="usa-skipnav" href="#main-content">"Skip to main content"</a>
                 <header class="probity-header">
-                    <div class="grid-container probity-header__inner">
+                    <div class="grid-container-widescreen probity-header__inner">
                         <div class="probity-header__brand">
                             <a class="probity-header__home" href="/">
                                 <span class="probity-header__product">"Probity"</span>
@@ -124,11 +124,11 @@ pub fn Shell(
                         {user}
                     </div>
                 </header>
-                <main id="main-content" class="grid-container probity-main" tabindex="-1">
+                <main id="main-content" class="grid-container-widescreen probity-main" tabindex="-1">
                     {children()}
                 </main>
                 <footer class="probity-footer">
-                    <div class="grid-container">
+                    <div class="grid-container-widescreen">
                         <p>{format!("Probity case management for {}", ctx.office_name)}</p>
                     </div>
                 </footer>

@@ -31,6 +31,13 @@ pub enum Command {
     /// Manage user accounts from the shell.
     #[command(subcommand)]
     User(UserCommand),
+    /// Load the fictional demo case and one account per role (for trying Probity out; never
+    /// on a production database).
+    Demo {
+        /// The password of every demo account.
+        #[arg(long, default_value = crate::demo::DEMO_PASSWORD)]
+        password: String,
+    },
 }
 
 /// Account management from the shell.

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod http;
 pub mod storage;
 
@@ -48,6 +49,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = open_database(&cli.settings).await?;
             db.store.migrate().await?;
             cli::user(&*db.store, command).await
+        }
+        Command::Demo { password } => {
+            let db = open_database(&cli.settings).await?;
+            db.store.migrate().await?;
+            demo::load(&*db.store, &password, &cli.settings.case_number_prefix).await
         }
     }
 }

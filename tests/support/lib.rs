@@ -337,3 +337,58 @@ pub fn location(response: &reqwest::Response) -> String {
 
 /// A password that passes the policy.
 pub const GOOD_PASSWORD: &str = "correct horse battery staple";
+
+/// Accounts and a case set up directly in the store, for permission and workflow tests.
+pub mod fixtures {
+    use super::{GOOD_PASSWORD, TestApp};
+    use probity_server::storage::cases::{CaseDetails, NewCase};
+    use probity_server::storage::{DynStore, NewUser, User};
+    use probity_app::cases::{Case, Confidentiality, IntakeChannel, Priority};
+    use probity_app::types::Role;
+
+    /// Creates an account whose password is [`GOOD_PASSWORD`].
+    pub async fn user(store: &DynStore, hash: &str, username: &str, role: Role) -> User {
+        store
+            .create_user(NewUser {
+                username: username.to_string(),
+                display_name: format!("{username} (test)"),
+                role,
+                password_hash: hash.to_string(),
+            })
+            .await
+            .expect("create user")
+    }
+
+    /// The hash of [`GOOD_PASSWORD`], computed once per test.
+    pub async fn password_hash() -> String {
+        probity_server::auth::password::hash(GOOD_PASSWORD.to_string())
+            .await
+            .expect("hash")
+    }
+
+    /// Opens a case led by `lead`.
+    pub async fn case(store: &DynStore, lead: &User, title: &str) -> Case {
+        store
+            .create_case(NewCase {
+                details: CaseDetails {
+                    title: title.to_string(),
+                    summary: "A summary for the test.".to_string(),
+                    subject_agency: "Department of Tests".to_string(),
+                    intake_channel: IntakeChannel::Complaint,
+                    received_on: "2025-01-15".to_string(),
+                    priority: Priority::Normal,
+                    confidentiality: Confidentiality::Confidential,
+                },
+                created_by: lead.user_id,
+                year: 2025,
+                prefix: String::new(),
+            })
+            .await
+            .expect("create case")
+    }
+
+    /// Signs a user in over HTTP.
+    pub async fn client_for(app: &TestApp, username: &str) -> reqwest::Client {
+        app.signed_in_client(username, GOOD_PASSWORD).await
+    }
+}

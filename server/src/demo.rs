@@ -1,0 +1,212 @@
+//! `probity demo`: one fictional case that shows every feature, and one account per role.
+//!
+//! Everything here is invented for the demo: the city of Port Halden, its agencies, the
+//! people and the events. It follows the shape of a real kind of case (an officer passing
+//! detainees' custody information to federal agents) without its names or text.
+
+use crate::storage::cases::{AllegationInput, CaseDetails, NewCase, PartyInput};
+use crate::storage::{NewAuditEvent, NewUser, Outcome, Store, StoreError, User};
+use anyhow::Context as _;
+use probity_app::cases::{
+    AllegationStatus, CaseStatus, Confidentiality, IntakeChannel, PartyKind, PartyRole, Priority,
+};
+use probity_app::types::Role;
+
+/// The default password of the demo accounts.
+pub const DEMO_PASSWORD: &str = "port halden demo 2025";
+
+/// The demo accounts: username, name, role.
+pub const DEMO_USERS: [(&str, &str, Role); 8] = [
+    ("alex.admin", "Alex Moreau", Role::Administrator),
+    ("sam.supervisor", "Sam Okafor", Role::Supervisor),
+    ("ines.investigator", "Inès Duarte", Role::Investigator),
+    ("theo.investigator", "Theo Lindqvist", Role::Investigator),
+    ("nora.investigator", "Nora Blake", Role::Investigator),
+    ("pat.supervisor", "Pat Kessler", Role::Supervisor),
+    ("cora.commissioner", "Cora Whitfield", Role::Commissioner),
+    ("ade.auditor", "Ade Mensah", Role::Auditor),
+];
+
+/// The title of the demo case, used to find it again.
+pub const DEMO_CASE_TITLE: &str = "Disclosure of detainee custody information to federal agents";
+
+/// Loads the demo; running it again changes nothing.
+pub async fn load(store: &dyn Store, password: &str, prefix: &str) -> anyhow::Result<()> {
+    if let Err(problem) = crate::auth::password::check_policy(password, "") {
+        anyhow::bail!("the demo password is refused: {}", problem.message());
+    }
+    let hash = crate::auth::password::hash(password.to_string()).await?;
+    let mut users = Vec::new();
+    for (username, name, role) in DEMO_USERS {
+        let user = match store
+            .create_user(NewUser {
+                username: username.to_string(),
+                display_name: name.to_string(),
+                role,
+                password_hash: hash.clone(),
+            })
+            .await
+        {
+            Ok(user) => user,
+            Err(StoreError::Conflict) => store
+                .user_by_username(username)
+                .await?
+                .context("a demo account vanished")?,
+            Err(error) => return Err(error.into()),
+        };
+        users.push(user);
+    }
+    let by_name = |username: &str| -> anyhow::Result<&User> {
+        users
+            .iter()
+            .find(|user| user.username == username)
+            .context("demo account missing")
+    };
+    let ines = by_name("ines.investigator")?;
+    let theo = by_name("theo.investigator")?;
+    let sam = by_name("sam.supervisor")?;
+    let pat = by_name("pat.supervisor")?;
+
+    let already = store
+        .my_cases(ines.user_id, 100)
+        .await?
+        .into_iter()
+        .any(|case| case.title == DEMO_CASE_TITLE);
+    if already {
+        println!("the demo case is already loaded");
+    } else {
+        load_case(store, ines.user_id, theo.user_id, sam.user_id, pat.user_id, prefix).await?;
+    }
+    println!("demo accounts (password: {password}):");
+    for (username, name, role) in DEMO_USERS {
+        println!("  {username:<20} {name:<16} {}", role.label());
+    }
+    println!("nora.investigator is not on the demo case's team; pat.supervisor is recused from it.");
+    Ok(())
+}
+
+async fn load_case(
+    store: &dyn Store,
+    lead: i64,
+    member: i64,
+    supervisor: i64,
+    recused: i64,
+    prefix: &str,
+) -> anyhow::Result<()> {
+    let case = store
+        .create_case(NewCase {
+            details: CaseDetails {
+                title: DEMO_CASE_TITLE.to_string(),
+                summary: "The Board of Correction referred reports that an investigator of the \
+                    Port Halden Department of Correction, assigned to a joint federal task force, \
+                    passed the custody status of two people held in city jails to federal \
+                    immigration agents, with real-time updates after one was released and a \
+                    screenshot of a detainee detail report. Federal agents later arrested one of \
+                    them. Neither had a conviction that would allow cooperation under the city's \
+                    limits on immigration enforcement, and no judicial warrant was presented."
+                    .to_string(),
+                subject_agency: "Port Halden Department of Correction".to_string(),
+                intake_channel: IntakeChannel::Referral,
+                received_on: "2025-03-04".to_string(),
+                priority: Priority::High,
+                confidentiality: Confidentiality::HighlyConfidential,
+            },
+            created_by: lead,
+            year: 2025,
+            prefix: prefix.to_string(),
+        })
+        .await?;
+    let id = case.case_id;
+    store.add_member(id, member, lead).await?;
+    store.set_lead(id, lead, supervisor).await?;
+    store
+        .recuse(
+            id,
+            recused,
+            "Supervised the subject at the Department of Correction until 2024",
+            supervisor,
+        )
+        .await?;
+
+    let parties = [
+        (PartyKind::Person, "Marisol Reyes-Calder", PartyRole::Subject, "Investigator, Department of Correction Intelligence Unit; member of the joint federal task force since 2023.", "the DOC investigator"),
+        (PartyKind::Person, "Jonah Petrakis", PartyRole::AffectedPerson, "Held at the Harbour Island detention centre; released 2024-11-21.", "Detainee A"),
+        (PartyKind::Person, "Luis Okonjo", PartyRole::AffectedPerson, "Held at the Harbour Island detention centre.", "Detainee B"),
+        (PartyKind::Organisation, "Port Halden Department of Correction", PartyRole::Agency, "The agency employing the subject.", ""),
+        (PartyKind::Organisation, "Federal immigration enforcement task force", PartyRole::LawEnforcementPartner, "Agents who received the information.", "federal agents"),
+        (PartyKind::Organisation, "Port Halden Board of Correction", PartyRole::Complainant, "Oversight board that referred the matter.", ""),
+    ];
+    let mut party_ids = Vec::new();
+    for (kind, name, party_role, details, pseudonym) in parties {
+        let party = store
+            .create_party(
+                id,
+                PartyInput {
+                    kind,
+                    name: name.to_string(),
+                    party_role,
+                    details: details.to_string(),
+                    pseudonym: pseudonym.to_string(),
+                },
+            )
+            .await?;
+        party_ids.push(party.party_id);
+    }
+    let allegations = [
+        (party_ids[0], "Disclosed the custody status of Detainee A and Detainee B to federal immigration agents, and sent real-time updates after Detainee A's release.", "Port Halden Administrative Code § 9-131 (limits on cooperation with immigration enforcement)", AllegationStatus::UnderInvestigation),
+        (party_ids[0], "Sent federal agents a screenshot of a detainee detail report that included Detainee A's booking photograph.", "Department of Correction Directive 4501 (release of inmate information)", AllegationStatus::UnderInvestigation),
+        (party_ids[3], "Did not train staff assigned to federal task forces on the city's limits on cooperation with immigration enforcement.", "Port Halden Administrative Code § 9-131; Directive 4501", AllegationStatus::Open),
+    ];
+    for (subject, summary, rule, status) in allegations {
+        store
+            .create_allegation(
+                id,
+                AllegationInput {
+                    subject_party_id: Some(subject),
+                    summary: summary.to_string(),
+                    rule_at_issue: rule.to_string(),
+                    status,
+                },
+            )
+            .await?;
+    }
+    let note = store
+        .create_note(
+            id,
+            lead,
+            "Requested the task-force message logs from the Department of Correction.",
+        )
+        .await?;
+    store
+        .edit_note(
+            id,
+            note.note_id,
+            note.version,
+            "Requested the task-force message logs and the custody records of both detainees from the Department of Correction; due within ten working days.",
+            lead,
+        )
+        .await?;
+    store
+        .create_note(
+            id,
+            member,
+            "The release record shows Detainee A left custody at 16:40; the first message to the federal agents is timestamped 16:52 the same day.",
+        )
+        .await?;
+    let mut version = store.case_by_id(id).await?.context("demo case vanished")?.version;
+    for (from, to, reason) in [
+        (CaseStatus::Intake, CaseStatus::Open, "Referral screened: within the office's jurisdiction"),
+        (CaseStatus::Open, CaseStatus::Investigation, "Records requested; interviews to be scheduled"),
+    ] {
+        version = store.move_status(id, version, from, to, reason, lead).await?.version;
+    }
+    store
+        .append_audit(
+            NewAuditEvent::named("cli", "demo.load", Outcome::Success)
+                .case(id)
+                .detail("demo case loaded"),
+        )
+        .await?;
+    println!("loaded demo case {}", case.case_number);
+    Ok(())
+}
