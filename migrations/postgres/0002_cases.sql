@@ -2,15 +2,15 @@
 
 -- The last case number handed out per year; bumped in the same transaction as the insert.
 create table case_sequences (
-    year integer primary key,
-    last_number integer not null
+    year bigint primary key,
+    last_number bigint not null
 );
 
 create table cases (
     case_id bigint generated always as identity primary key,
     case_number text not null unique,
-    year integer not null,
-    sequence integer not null,
+    year bigint not null,
+    sequence bigint not null,
     title text not null,
     summary text not null,
     subject_agency text not null,
@@ -24,7 +24,7 @@ create table cases (
     created_at timestamptz not null,
     updated_at timestamptz not null,
     -- Bumped by every change; an edit based on an older version is refused.
-    version integer not null default 1,
+    version bigint not null default 1,
     -- Full-text search over number, title, summary, agency, parties and allegations; the
     -- application rewrites it whenever any of those change.
     search_vector tsvector not null default ''::tsvector,
@@ -83,7 +83,7 @@ create table parties (
     pseudonym text not null,
     created_at timestamptz not null,
     updated_at timestamptz not null,
-    version integer not null default 1
+    version bigint not null default 1
 );
 
 create index parties_case_idx on parties (case_id, party_id);
@@ -97,7 +97,7 @@ create table allegations (
     status text not null check (status in ('open', 'under_investigation', 'referred', 'withdrawn', 'resolved')),
     created_at timestamptz not null,
     updated_at timestamptz not null,
-    version integer not null default 1
+    version bigint not null default 1
 );
 
 create index allegations_case_idx on allegations (case_id, allegation_id);
@@ -108,7 +108,7 @@ create table notes (
     author_user_id bigint not null references users (user_id),
     created_at timestamptz not null,
     -- The number of the newest row in note_versions.
-    version integer not null default 1
+    version bigint not null default 1
 );
 
 create index notes_case_idx on notes (case_id, note_id);
@@ -116,7 +116,7 @@ create index notes_case_idx on notes (case_id, note_id);
 -- Every version of every note; an edit adds a row, nothing is overwritten.
 create table note_versions (
     note_id bigint not null references notes (note_id),
-    version integer not null,
+    version bigint not null,
     body text not null,
     edited_by bigint not null references users (user_id),
     edited_at timestamptz not null,

@@ -181,3 +181,24 @@ async fn the_server_stops_gracefully() {
         "no longer listening"
     );
 }
+
+#[tokio::test]
+async fn an_unreadable_form_gets_an_error_page_and_saves_nothing() {
+    let app = TestApp::spawn().await;
+    app.set_up_admin("ada", GOOD_PASSWORD).await;
+    let client = app.signed_in_client("ada", GOOD_PASSWORD).await;
+    let token = app.form_token(&client, "/account").await;
+    let response = client
+        .post(app.url("/account/password"))
+        .header("origin", app.origin())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf_token={token}&current_password=a&current_password=b"))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 422);
+    let body = response.text().await.expect("body");
+    assert!(body.contains("The form could not be read"), "{body}");
+    assert!(body.contains("<html"), "a page in the shell");
+    assert!(!body.to_lowercase().contains("deserialize"), "no internals");
+}

@@ -123,7 +123,12 @@ pub async fn render_error_pages(
         .and_then(|value| value.to_str().ok())
         .map(str::to_string);
     let response = next.run(request).await;
-    let Some(mut info) = response.extensions().get::<ErrorInfo>().cloned() else {
+    let Some(mut info) = response
+        .extensions()
+        .get::<ErrorInfo>()
+        .cloned()
+        .or_else(|| framework_error(&response))
+    else {
         return response;
     };
     info.request_id = request_id;
@@ -146,6 +151,44 @@ pub async fn render_error_pages(
     crate::http::pages::render(status, move || {
         use leptos::prelude::*;
         view! { <probity_app::pages::errors::ErrorPage ctx=ctx error=info /> }
+    })
+}
+
+/// An error answered by axum itself (a form that cannot be read, a wrong method, a body too
+/// large) rather than by a handler: drawn as a page like any other error.
+fn framework_error(response: &Response) -> Option<ErrorInfo> {
+    let status = response.status();
+    let is_html = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    if is_html || !(status.is_client_error() || status.is_server_error()) {
+        return None;
+    }
+    let (title, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "Not available",
+            "This address does not accept that kind of request.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "Too large",
+            "What you sent is larger than this form accepts. Nothing was saved.",
+        ),
+        status if status.is_server_error() => (
+            "Something went wrong",
+            "Something went wrong on our side and your request was not completed.",
+        ),
+        _ => (
+            "The form could not be read",
+            "What was sent could not be read, so nothing was saved. Go back, reload the page and try again.",
+        ),
+    };
+    Some(ErrorInfo {
+        status: status.as_u16(),
+        title: title.to_string(),
+        message: message.to_string(),
+        request_id: None,
     })
 }
 
