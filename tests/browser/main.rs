@@ -135,8 +135,103 @@ async fn walk_first_run(browser: &Browser, app: &TestApp, audit: &mut Audit) {
     );
 }
 
+/// Selects an option of a drop-down by its value.
+async fn choose(browser: &Browser, select: &str, value: &str) {
+    browser.click_in_place(&format!("{select} option[value='{value}']")).await;
+}
+
+/// The administrator adds an investigator; the investigator opens a case, adds a party, an
+/// allegation and a note, moves its status, and finds it in the list and by search.
+async fn walk_case_work(browser: &Browser, app: &TestApp, audit: &mut Audit) {
+    sign_in(browser, app, "ada", GOOD_PASSWORD).await;
+    browser.goto(&app.url("/people")).await;
+    audit.check(browser, "people").await;
+    browser.fill("#username", "ines").await;
+    browser.fill("#display_name", "Ines Duarte").await;
+    choose(browser, "#role", "investigator").await;
+    browser.fill("#password", "a first password for ines").await;
+    browser.fill("#password_confirm", "a first password for ines").await;
+    browser.click("form[action='/people'] button[type=submit]").await;
+    assert!(browser.source().await.contains("Account ines created."));
+    browser.click("form[action='/sign-out'] button").await;
+
+    sign_in(browser, app, "ines", "a first password for ines").await;
+    audit.check(browser, "dashboard").await;
+    browser.goto(&app.url("/cases/new")).await;
+    audit.check(browser, "open a case").await;
+    browser.fill("#title", "Overtime fraud at the motor pool").await;
+    browser.fill("#summary", "Drivers billed overtime for trips not taken.").await;
+    browser.click("main form button[type=submit]").await;
+    assert!(browser.source().await.contains("Enter the subject agency."));
+    assert_eq!(browser.value_of("#title").await, "Overtime fraud at the motor pool");
+    audit.check(browser, "open a case with errors").await;
+    browser.fill("#subject_agency", "Department of Transportation").await;
+    choose(browser, "#intake_channel", "complaint").await;
+    browser.click("main form button[type=submit]").await;
+    let case_url = browser.current_url().await;
+    assert!(case_url.contains("/cases/"), "at the new case: {case_url}");
+    assert!(browser.source().await.contains("Overtime fraud at the motor pool"));
+    audit.check(browser, "case page").await;
+
+    browser.goto(&format!("{case_url}/parties/new")).await;
+    audit.check(browser, "add a party").await;
+    browser.fill("#name", "Rowan Pike").await;
+    choose(browser, "#party_role", "subject").await;
+    browser.fill("#pseudonym", "Driver A").await;
+    browser.click("main form button[type=submit]").await;
+    assert!(browser.source().await.contains("Rowan Pike"));
+
+    browser.goto(&format!("{case_url}/allegations/new")).await;
+    audit.check(browser, "add an allegation").await;
+    browser.click("main form button[type=submit]").await;
+    assert!(browser.source().await.contains("Enter what they allegedly did."));
+    audit.check(browser, "add an allegation with errors").await;
+    browser.fill("#summary", "Claimed overtime for trips not taken").await;
+    browser.fill("#rule_at_issue", "Time and leave regulations").await;
+    browser.click("main form button[type=submit]").await;
+    assert!(browser.source().await.contains("Claimed overtime for trips not taken"));
+
+    browser.goto(&format!("{case_url}/notes/new")).await;
+    audit.check(browser, "add a note").await;
+    browser.fill("#body", "Asked the motor pool for trip logs.").await;
+    browser.click("main form button[type=submit]").await;
+    assert!(browser.source().await.contains("Asked the motor pool for trip logs."));
+
+    browser.goto(&format!("{case_url}/status")).await;
+    audit.check(browser, "move status").await;
+    choose(browser, "#to", "open").await;
+    browser.fill("#reason", "Complaint screened in").await;
+    browser.click("main form button[type=submit]").await;
+    let page = browser.source().await;
+    assert!(page.contains("Complaint screened in"), "the move shows in the history");
+
+    browser.goto(&format!("{case_url}/team")).await;
+    audit.check(browser, "team").await;
+
+    browser.goto(&app.url("/cases")).await;
+    audit.check(browser, "case list").await;
+    browser.fill("#q", "pike").await;
+    browser.click("form[action='/cases/search'] button[type=submit]").await;
+    assert!(browser.source().await.contains("Overtime fraud at the motor pool"), "found by a party's name");
+    audit.check(browser, "search results").await;
+    browser.click("form[action='/sign-out'] button").await;
+
+    sign_in(browser, app, "ada", GOOD_PASSWORD).await;
+    browser.goto(&app.url("/audit")).await;
+    assert!(browser.source().await.contains("case.view"));
+    audit.check(browser, "audit trail").await;
+}
+
+async fn sign_in(browser: &Browser, app: &TestApp, username: &str, password: &str) {
+    browser.goto(&app.url("/sign-in")).await;
+    browser.fill("#username", username).await;
+    browser.fill("#password", password).await;
+    browser.click("main form button[type=submit]").await;
+    assert!(browser.source().await.contains("Signed in as"), "{username} signed in");
+}
+
 #[tokio::test]
-async fn first_run_sign_in_and_sign_out_work_without_javascript_and_pass_axe() {
+async fn the_flows_work_without_javascript_and_every_page_passes_axe() {
     let driver = Driver::start().await;
 
     let app = TestApp::spawn().await;
@@ -148,6 +243,7 @@ async fn first_run_sign_in_and_sign_out_work_without_javascript_and_pass_axe() {
     assert_eq!(browser.title().await, "off", "JavaScript must be disabled");
     let mut no_js = Audit::new(false);
     walk_first_run(&browser, &app, &mut no_js).await;
+    walk_case_work(&browser, &app, &mut no_js).await;
     browser.close().await;
 
     let app = TestApp::spawn().await;
@@ -165,6 +261,7 @@ async fn first_run_sign_in_and_sign_out_work_without_javascript_and_pass_axe() {
         probe.findings
     );
     walk_first_run(&browser, &app, &mut with_js).await;
+    walk_case_work(&browser, &app, &mut with_js).await;
     browser.close().await;
     assert_eq!(no_js.pages, with_js.pages);
     with_js.assert_clean();

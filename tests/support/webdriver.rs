@@ -242,6 +242,17 @@ impl Browser {
         }
     }
 
+    /// Clicks an element that does not leave the page (an option, a checkbox).
+    pub async fn click_in_place(&self, css: &str) {
+        let element = self.find(css).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{}/click", element.0),
+            Some(json!({})),
+        )
+        .await;
+    }
+
     /// The value attribute of a field as the page holds it.
     pub async fn value_of(&self, css: &str) -> String {
         let element = self.find(css).await;
