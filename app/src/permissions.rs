@@ -197,3 +197,17 @@ mod tests {
         assert!(!allows(Role::Commissioner, Action::EditCase, outsider));
     }
 }
+
+#[cfg(test)]
+mod readme {
+    /// The README shows the table the code enforces.
+    #[test]
+    fn the_readme_shows_this_table() {
+        let readme = include_str!("../../README.md");
+        let table = super::markdown_table();
+        assert!(
+            readme.contains(&table),
+            "README.md must contain the permission table exactly as printed:\n{table}"
+        );
+    }
+}

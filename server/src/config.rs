@@ -116,7 +116,12 @@ pub struct Settings {
     pub office_name: String,
 
     /// Put before every new case number, e.g. `OIG-` gives `OIG-2025-0142`.
-    #[arg(long, env = "PROBITY_CASE_NUMBER_PREFIX", default_value = "", global = true)]
+    #[arg(
+        long,
+        env = "PROBITY_CASE_NUMBER_PREFIX",
+        default_value = "",
+        global = true
+    )]
     pub case_number_prefix: String,
 
     /// Largest evidence upload accepted, in bytes (suffixes K, M, G, KiB, MiB, GiB allowed).

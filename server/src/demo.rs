@@ -75,13 +75,23 @@ pub async fn load(store: &dyn Store, password: &str, prefix: &str) -> anyhow::Re
     if already {
         println!("the demo case is already loaded");
     } else {
-        load_case(store, ines.user_id, theo.user_id, sam.user_id, pat.user_id, prefix).await?;
+        load_case(
+            store,
+            ines.user_id,
+            theo.user_id,
+            sam.user_id,
+            pat.user_id,
+            prefix,
+        )
+        .await?;
     }
     println!("demo accounts (password: {password}):");
     for (username, name, role) in DEMO_USERS {
         println!("  {username:<20} {name:<16} {}", role.label());
     }
-    println!("nora.investigator is not on the demo case's team; pat.supervisor is recused from it.");
+    println!(
+        "nora.investigator is not on the demo case's team; pat.supervisor is recused from it."
+    );
     Ok(())
 }
 
@@ -129,12 +139,48 @@ async fn load_case(
         .await?;
 
     let parties = [
-        (PartyKind::Person, "Marisol Reyes-Calder", PartyRole::Subject, "Investigator, Department of Correction Intelligence Unit; member of the joint federal task force since 2023.", "the DOC investigator"),
-        (PartyKind::Person, "Jonah Petrakis", PartyRole::AffectedPerson, "Held at the Harbour Island detention centre; released 2024-11-21.", "Detainee A"),
-        (PartyKind::Person, "Luis Okonjo", PartyRole::AffectedPerson, "Held at the Harbour Island detention centre.", "Detainee B"),
-        (PartyKind::Organisation, "Port Halden Department of Correction", PartyRole::Agency, "The agency employing the subject.", ""),
-        (PartyKind::Organisation, "Federal immigration enforcement task force", PartyRole::LawEnforcementPartner, "Agents who received the information.", "federal agents"),
-        (PartyKind::Organisation, "Port Halden Board of Correction", PartyRole::Complainant, "Oversight board that referred the matter.", ""),
+        (
+            PartyKind::Person,
+            "Marisol Reyes-Calder",
+            PartyRole::Subject,
+            "Investigator, Department of Correction Intelligence Unit; member of the joint federal task force since 2023.",
+            "the DOC investigator",
+        ),
+        (
+            PartyKind::Person,
+            "Jonah Petrakis",
+            PartyRole::AffectedPerson,
+            "Held at the Harbour Island detention centre; released 2024-11-21.",
+            "Detainee A",
+        ),
+        (
+            PartyKind::Person,
+            "Luis Okonjo",
+            PartyRole::AffectedPerson,
+            "Held at the Harbour Island detention centre.",
+            "Detainee B",
+        ),
+        (
+            PartyKind::Organisation,
+            "Port Halden Department of Correction",
+            PartyRole::Agency,
+            "The agency employing the subject.",
+            "",
+        ),
+        (
+            PartyKind::Organisation,
+            "Federal immigration enforcement task force",
+            PartyRole::LawEnforcementPartner,
+            "Agents who received the information.",
+            "federal agents",
+        ),
+        (
+            PartyKind::Organisation,
+            "Port Halden Board of Correction",
+            PartyRole::Complainant,
+            "Oversight board that referred the matter.",
+            "",
+        ),
     ];
     let mut party_ids = Vec::new();
     for (kind, name, party_role, details, pseudonym) in parties {
@@ -153,9 +199,24 @@ async fn load_case(
         party_ids.push(party.party_id);
     }
     let allegations = [
-        (party_ids[0], "Disclosed the custody status of Detainee A and Detainee B to federal immigration agents, and sent real-time updates after Detainee A's release.", "Port Halden Administrative Code § 9-131 (limits on cooperation with immigration enforcement)", AllegationStatus::UnderInvestigation),
-        (party_ids[0], "Sent federal agents a screenshot of a detainee detail report that included Detainee A's booking photograph.", "Department of Correction Directive 4501 (release of inmate information)", AllegationStatus::UnderInvestigation),
-        (party_ids[3], "Did not train staff assigned to federal task forces on the city's limits on cooperation with immigration enforcement.", "Port Halden Administrative Code § 9-131; Directive 4501", AllegationStatus::Open),
+        (
+            party_ids[0],
+            "Disclosed the custody status of Detainee A and Detainee B to federal immigration agents, and sent real-time updates after Detainee A's release.",
+            "Port Halden Administrative Code § 9-131 (limits on cooperation with immigration enforcement)",
+            AllegationStatus::UnderInvestigation,
+        ),
+        (
+            party_ids[0],
+            "Sent federal agents a screenshot of a detainee detail report that included Detainee A's booking photograph.",
+            "Department of Correction Directive 4501 (release of inmate information)",
+            AllegationStatus::UnderInvestigation,
+        ),
+        (
+            party_ids[3],
+            "Did not train staff assigned to federal task forces on the city's limits on cooperation with immigration enforcement.",
+            "Port Halden Administrative Code § 9-131; Directive 4501",
+            AllegationStatus::Open,
+        ),
     ];
     for (subject, summary, rule, status) in allegations {
         store
@@ -193,12 +254,27 @@ async fn load_case(
             "The release record shows Detainee A left custody at 16:40; the first message to the federal agents is timestamped 16:52 the same day.",
         )
         .await?;
-    let mut version = store.case_by_id(id).await?.context("demo case vanished")?.version;
+    let mut version = store
+        .case_by_id(id)
+        .await?
+        .context("demo case vanished")?
+        .version;
     for (from, to, reason) in [
-        (CaseStatus::Intake, CaseStatus::Open, "Referral screened: within the office's jurisdiction"),
-        (CaseStatus::Open, CaseStatus::Investigation, "Records requested; interviews to be scheduled"),
+        (
+            CaseStatus::Intake,
+            CaseStatus::Open,
+            "Referral screened: within the office's jurisdiction",
+        ),
+        (
+            CaseStatus::Open,
+            CaseStatus::Investigation,
+            "Records requested; interviews to be scheduled",
+        ),
     ] {
-        version = store.move_status(id, version, from, to, reason, lead).await?.version;
+        version = store
+            .move_status(id, version, from, to, reason, lead)
+            .await?
+            .version;
     }
     store
         .append_audit(

@@ -137,7 +137,9 @@ async fn walk_first_run(browser: &Browser, app: &TestApp, audit: &mut Audit) {
 
 /// Selects an option of a drop-down by its value.
 async fn choose(browser: &Browser, select: &str, value: &str) {
-    browser.click_in_place(&format!("{select} option[value='{value}']")).await;
+    browser
+        .click_in_place(&format!("{select} option[value='{value}']"))
+        .await;
 }
 
 /// The administrator adds an investigator; the investigator opens a case, adds a party, an
@@ -150,8 +152,12 @@ async fn walk_case_work(browser: &Browser, app: &TestApp, audit: &mut Audit) {
     browser.fill("#display_name", "Ines Duarte").await;
     choose(browser, "#role", "investigator").await;
     browser.fill("#password", "a first password for ines").await;
-    browser.fill("#password_confirm", "a first password for ines").await;
-    browser.click("form[action='/people'] button[type=submit]").await;
+    browser
+        .fill("#password_confirm", "a first password for ines")
+        .await;
+    browser
+        .click("form[action='/people'] button[type=submit]")
+        .await;
     assert!(browser.source().await.contains("Account ines created."));
     browser.click("form[action='/sign-out'] button").await;
 
@@ -159,18 +165,32 @@ async fn walk_case_work(browser: &Browser, app: &TestApp, audit: &mut Audit) {
     audit.check(browser, "dashboard").await;
     browser.goto(&app.url("/cases/new")).await;
     audit.check(browser, "open a case").await;
-    browser.fill("#title", "Overtime fraud at the motor pool").await;
-    browser.fill("#summary", "Drivers billed overtime for trips not taken.").await;
+    browser
+        .fill("#title", "Overtime fraud at the motor pool")
+        .await;
+    browser
+        .fill("#summary", "Drivers billed overtime for trips not taken.")
+        .await;
     browser.click("main form button[type=submit]").await;
     assert!(browser.source().await.contains("Enter the subject agency."));
-    assert_eq!(browser.value_of("#title").await, "Overtime fraud at the motor pool");
+    assert_eq!(
+        browser.value_of("#title").await,
+        "Overtime fraud at the motor pool"
+    );
     audit.check(browser, "open a case with errors").await;
-    browser.fill("#subject_agency", "Department of Transportation").await;
+    browser
+        .fill("#subject_agency", "Department of Transportation")
+        .await;
     choose(browser, "#intake_channel", "complaint").await;
     browser.click("main form button[type=submit]").await;
     let case_url = browser.current_url().await;
     assert!(case_url.contains("/cases/"), "at the new case: {case_url}");
-    assert!(browser.source().await.contains("Overtime fraud at the motor pool"));
+    assert!(
+        browser
+            .source()
+            .await
+            .contains("Overtime fraud at the motor pool")
+    );
     audit.check(browser, "case page").await;
 
     browser.goto(&format!("{case_url}/parties/new")).await;
@@ -184,18 +204,39 @@ async fn walk_case_work(browser: &Browser, app: &TestApp, audit: &mut Audit) {
     browser.goto(&format!("{case_url}/allegations/new")).await;
     audit.check(browser, "add an allegation").await;
     browser.click("main form button[type=submit]").await;
-    assert!(browser.source().await.contains("Enter what they allegedly did."));
+    assert!(
+        browser
+            .source()
+            .await
+            .contains("Enter what they allegedly did.")
+    );
     audit.check(browser, "add an allegation with errors").await;
-    browser.fill("#summary", "Claimed overtime for trips not taken").await;
-    browser.fill("#rule_at_issue", "Time and leave regulations").await;
+    browser
+        .fill("#summary", "Claimed overtime for trips not taken")
+        .await;
+    browser
+        .fill("#rule_at_issue", "Time and leave regulations")
+        .await;
     browser.click("main form button[type=submit]").await;
-    assert!(browser.source().await.contains("Claimed overtime for trips not taken"));
+    assert!(
+        browser
+            .source()
+            .await
+            .contains("Claimed overtime for trips not taken")
+    );
 
     browser.goto(&format!("{case_url}/notes/new")).await;
     audit.check(browser, "add a note").await;
-    browser.fill("#body", "Asked the motor pool for trip logs.").await;
+    browser
+        .fill("#body", "Asked the motor pool for trip logs.")
+        .await;
     browser.click("main form button[type=submit]").await;
-    assert!(browser.source().await.contains("Asked the motor pool for trip logs."));
+    assert!(
+        browser
+            .source()
+            .await
+            .contains("Asked the motor pool for trip logs.")
+    );
 
     browser.goto(&format!("{case_url}/status")).await;
     audit.check(browser, "move status").await;
@@ -203,7 +244,10 @@ async fn walk_case_work(browser: &Browser, app: &TestApp, audit: &mut Audit) {
     browser.fill("#reason", "Complaint screened in").await;
     browser.click("main form button[type=submit]").await;
     let page = browser.source().await;
-    assert!(page.contains("Complaint screened in"), "the move shows in the history");
+    assert!(
+        page.contains("Complaint screened in"),
+        "the move shows in the history"
+    );
 
     browser.goto(&format!("{case_url}/team")).await;
     audit.check(browser, "team").await;
@@ -211,8 +255,16 @@ async fn walk_case_work(browser: &Browser, app: &TestApp, audit: &mut Audit) {
     browser.goto(&app.url("/cases")).await;
     audit.check(browser, "case list").await;
     browser.fill("#q", "pike").await;
-    browser.click("form[action='/cases/search'] button[type=submit]").await;
-    assert!(browser.source().await.contains("Overtime fraud at the motor pool"), "found by a party's name");
+    browser
+        .click("form[action='/cases/search'] button[type=submit]")
+        .await;
+    assert!(
+        browser
+            .source()
+            .await
+            .contains("Overtime fraud at the motor pool"),
+        "found by a party's name"
+    );
     audit.check(browser, "search results").await;
     browser.click("form[action='/sign-out'] button").await;
 
@@ -227,7 +279,10 @@ async fn sign_in(browser: &Browser, app: &TestApp, username: &str, password: &st
     browser.fill("#username", username).await;
     browser.fill("#password", password).await;
     browser.click("main form button[type=submit]").await;
-    assert!(browser.source().await.contains("Signed in as"), "{username} signed in");
+    assert!(
+        browser.source().await.contains("Signed in as"),
+        "{username} signed in"
+    );
 }
 
 #[tokio::test]

@@ -43,28 +43,75 @@ async fn an_investigator_opens_a_case_and_bad_input_keeps_what_was_typed() {
     let body = refused.text().await.expect("body");
     assert!(body.contains("Enter a title."));
     assert!(body.contains("YYYY-MM-DD"));
-    assert!(body.contains("Department of Buildings"), "typed values are kept");
-    assert!(store.my_cases(1, 10).await.expect("cases").is_empty(), "nothing half-saved");
+    assert!(
+        body.contains("Department of Buildings"),
+        "typed values are kept"
+    );
+    assert!(
+        store.my_cases(1, 10).await.expect("cases").is_empty(),
+        "nothing half-saved"
+    );
 
-    let created = post(&app, &client, "/cases/new", "/cases/new", &case_form("Permit bribery", "")).await;
+    let created = post(
+        &app,
+        &client,
+        "/cases/new",
+        "/cases/new",
+        &case_form("Permit bribery", ""),
+    )
+    .await;
     assert_eq!(created.status(), 303);
     let path = location(&created);
-    let page = client.get(app.url(&path)).send().await.expect("GET").text().await.expect("body");
+    let page = client
+        .get(app.url(&path))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
     let year = time::OffsetDateTime::now_utc().year();
-    assert!(page.contains(&format!("{year}-0001: Permit bribery")), "numbered per year");
+    assert!(
+        page.contains(&format!("{year}-0001: Permit bribery")),
+        "numbered per year"
+    );
     assert!(page.contains("Intake"));
     assert!(page.contains("Case opened"), "the history starts");
 
-    let second = post(&app, &client, "/cases/new", "/cases/new", &case_form("Second case", "")).await;
-    let page = client.get(app.url(&location(&second))).send().await.expect("GET").text().await.expect("body");
+    let second = post(
+        &app,
+        &client,
+        "/cases/new",
+        "/cases/new",
+        &case_form("Second case", ""),
+    )
+    .await;
+    let page = client
+        .get(app.url(&location(&second)))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
     assert!(page.contains(&format!("{year}-0002")));
 
     let views = store
-        .list_audit(&probity_server::storage::AuditFilter { action: Some("case.view".into()), ..Default::default() }, 10)
+        .list_audit(
+            &probity_server::storage::AuditFilter {
+                action: Some("case.view".into()),
+                ..Default::default()
+            },
+            10,
+        )
         .await
         .expect("audit");
     assert_eq!(views.len(), 2, "each read of a case is audited");
-    assert!(views.iter().all(|event| event.actor == "ines" && event.remote_addr.is_some()));
+    assert!(
+        views
+            .iter()
+            .all(|event| event.actor == "ines" && event.remote_addr.is_some())
+    );
 }
 
 #[tokio::test]
@@ -78,35 +125,113 @@ async fn the_workflow_allows_only_its_transitions_and_reopening_needs_a_supervis
     let status_path = format!("/cases/{}/status", opened.case_id);
     let client = client_for(&app, "ines").await;
 
-
-    let illegal = post(&app, &client, &status_path, &status_path, &[("to", "under_review"), ("from", "intake"), ("version", "1"), ("reason", "skip ahead")]).await;
+    let illegal = post(
+        &app,
+        &client,
+        &status_path,
+        &status_path,
+        &[
+            ("to", "under_review"),
+            ("from", "intake"),
+            ("version", "1"),
+            ("reason", "skip ahead"),
+        ],
+    )
+    .await;
     assert_eq!(illegal.status(), 422);
     let body = illegal.text().await.expect("body");
     assert!(body.contains("A case cannot move from Intake to Under review."));
     assert!(body.contains("skip ahead"), "the reason typed is kept");
 
-    let no_reason = post(&app, &client, &status_path, &status_path, &[("to", "open"), ("from", "intake"), ("version", "1"), ("reason", " ")]).await;
+    let no_reason = post(
+        &app,
+        &client,
+        &status_path,
+        &status_path,
+        &[
+            ("to", "open"),
+            ("from", "intake"),
+            ("version", "1"),
+            ("reason", " "),
+        ],
+    )
+    .await;
     assert_eq!(no_reason.status(), 422);
 
-    let steps = [("open", "intake"), ("investigation", "open"), ("closed", "investigation")];
+    let steps = [
+        ("open", "intake"),
+        ("investigation", "open"),
+        ("closed", "investigation"),
+    ];
     for (version, (to, from)) in (1..).zip(steps) {
         let version = version.to_string();
-        let moved = post(&app, &client, &status_path, &status_path, &[("to", to), ("from", from), ("version", &version), ("reason", "next step")]).await;
+        let moved = post(
+            &app,
+            &client,
+            &status_path,
+            &status_path,
+            &[
+                ("to", to),
+                ("from", from),
+                ("version", &version),
+                ("reason", "next step"),
+            ],
+        )
+        .await;
         assert_eq!(moved.status(), 303, "{from} -> {to}");
     }
     let history = store.status_history(opened.case_id).await.expect("history");
     assert_eq!(history.len(), 4);
-    assert!(history.iter().skip(1).all(|step| step.reason == "next step" && step.changed_by_name.starts_with("ines")));
+    assert!(
+        history
+            .iter()
+            .skip(1)
+            .all(|step| step.reason == "next step" && step.changed_by_name.starts_with("ines"))
+    );
 
     // The investigator may not reopen.
-    let reopen = post(&app, &client, &status_path, &status_path, &[("to", "open"), ("from", "closed"), ("version", "4"), ("reason", "new evidence")]).await;
+    let reopen = post(
+        &app,
+        &client,
+        &status_path,
+        &status_path,
+        &[
+            ("to", "open"),
+            ("from", "closed"),
+            ("version", "4"),
+            ("reason", "new evidence"),
+        ],
+    )
+    .await;
     assert_eq!(reopen.status(), 422);
-    assert!(reopen.text().await.expect("body").contains("Only a supervisor can reopen"));
+    assert!(
+        reopen
+            .text()
+            .await
+            .expect("body")
+            .contains("Only a supervisor can reopen")
+    );
     // The supervisor may.
     let supervisor = client_for(&app, "sam").await;
-    let reopened = post(&app, &supervisor, &status_path, &status_path, &[("to", "open"), ("from", "closed"), ("version", "4"), ("reason", "new evidence")]).await;
+    let reopened = post(
+        &app,
+        &supervisor,
+        &status_path,
+        &status_path,
+        &[
+            ("to", "open"),
+            ("from", "closed"),
+            ("version", "4"),
+            ("reason", "new evidence"),
+        ],
+    )
+    .await;
     assert_eq!(reopened.status(), 303);
-    let case = store.case_by_id(opened.case_id).await.expect("case").expect("exists");
+    let case = store
+        .case_by_id(opened.case_id)
+        .await
+        .expect("case")
+        .expect("exists");
     assert_eq!(case.status, probity_app::cases::CaseStatus::Open);
     let refusals = store
         .list_audit(
@@ -130,7 +255,10 @@ async fn a_save_based_on_an_old_version_is_refused_and_keeps_what_was_typed() {
     let lead = user(&store, &hash, "ines", Role::Investigator).await;
     let theo = user(&store, &hash, "theo", Role::Investigator).await;
     let opened = case(&store, &lead, "Original title").await;
-    store.add_member(opened.case_id, theo.user_id, lead.user_id).await.expect("member");
+    store
+        .add_member(opened.case_id, theo.user_id, lead.user_id)
+        .await
+        .expect("member");
     let edit = format!("/cases/{}/edit", opened.case_id);
     let first = client_for(&app, "ines").await;
     let second = client_for(&app, "theo").await;
@@ -141,9 +269,19 @@ async fn a_save_based_on_an_old_version_is_refused_and_keeps_what_was_typed() {
     assert_eq!(stale.status(), 409);
     let body = stale.text().await.expect("body");
     assert!(body.contains("Someone else changed this while you were editing"));
-    assert!(body.contains("value=\"Theo&#x27;s title\"") || body.contains("value=\"Theo's title\""), "Theo's text is kept");
-    assert!(body.contains("Ines&#x27;s title") || body.contains("Ines's title"), "the saved version is shown");
-    let case = store.case_by_id(opened.case_id).await.expect("case").expect("exists");
+    assert!(
+        body.contains("value=\"Theo&#x27;s title\"") || body.contains("value=\"Theo's title\""),
+        "Theo's text is kept"
+    );
+    assert!(
+        body.contains("Ines&#x27;s title") || body.contains("Ines's title"),
+        "the saved version is shown"
+    );
+    let case = store
+        .case_by_id(opened.case_id)
+        .await
+        .expect("case")
+        .expect("exists");
     assert_eq!(case.title, "Ines's title", "nothing silently overwritten");
     assert_eq!(case.version, 2);
     // Saving again from the refreshed form (now based on version 2) works.
@@ -161,20 +299,55 @@ async fn notes_keep_every_version_and_parties_and_allegations_are_searchable() {
     let base = format!("/cases/{}", opened.case_id);
     let client = client_for(&app, "ines").await;
 
-    let party = post(&app, &client, &format!("{base}/parties/new"), &format!("{base}/parties/new"), &[
-        ("name", "Zebulon Marchetti"), ("kind", "person"), ("party_role", "subject"), ("pseudonym", "Officer Z"), ("details", ""),
-    ]).await;
+    let party = post(
+        &app,
+        &client,
+        &format!("{base}/parties/new"),
+        &format!("{base}/parties/new"),
+        &[
+            ("name", "Zebulon Marchetti"),
+            ("kind", "person"),
+            ("party_role", "subject"),
+            ("pseudonym", "Officer Z"),
+            ("details", ""),
+        ],
+    )
+    .await;
     assert_eq!(party.status(), 303);
     let parties = store.parties(opened.case_id).await.expect("parties");
     let party_id = parties[0].party_id.to_string();
-    let allegation = post(&app, &client, &format!("{base}/allegations/new"), &format!("{base}/allegations/new"), &[
-        ("subject_party_id", &party_id), ("summary", "Accepted gratuities from contractors"), ("rule_at_issue", "Conflicts of Interest Law"), ("status", "open"),
-    ]).await;
+    let allegation = post(
+        &app,
+        &client,
+        &format!("{base}/allegations/new"),
+        &format!("{base}/allegations/new"),
+        &[
+            ("subject_party_id", &party_id),
+            ("summary", "Accepted gratuities from contractors"),
+            ("rule_at_issue", "Conflicts of Interest Law"),
+            ("status", "open"),
+        ],
+    )
+    .await;
     assert_eq!(allegation.status(), 303);
-    let foreign = post(&app, &client, &format!("{base}/allegations/new"), &format!("{base}/allegations/new"), &[
-        ("subject_party_id", "999999"), ("summary", "x"), ("rule_at_issue", "y"), ("status", "open"),
-    ]).await;
-    assert_eq!(foreign.status(), 422, "a subject from another case is refused");
+    let foreign = post(
+        &app,
+        &client,
+        &format!("{base}/allegations/new"),
+        &format!("{base}/allegations/new"),
+        &[
+            ("subject_party_id", "999999"),
+            ("summary", "x"),
+            ("rule_at_issue", "y"),
+            ("status", "open"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        foreign.status(),
+        422,
+        "a subject from another case is refused"
+    );
 
     let token = app.form_token(&client, "/cases").await;
     for words in ["marchetti", "officer z", "gratuities", "conflicts interest"] {
@@ -191,13 +364,34 @@ async fn notes_keep_every_version_and_parties_and_allegations_are_searchable() {
         assert!(found.contains("Notes case"), "search for {words}");
     }
 
-    let added = post(&app, &client, &format!("{base}/notes/new"), &format!("{base}/notes/new"), &[("body", "First words")]).await;
+    let added = post(
+        &app,
+        &client,
+        &format!("{base}/notes/new"),
+        &format!("{base}/notes/new"),
+        &[("body", "First words")],
+    )
+    .await;
     assert_eq!(added.status(), 303);
     let note = store.notes(opened.case_id).await.expect("notes").remove(0);
     let edit = format!("{base}/notes/{}/edit", note.note_id);
-    let edited = post(&app, &client, &edit, &edit, &[("body", "Second words"), ("version", "1")]).await;
+    let edited = post(
+        &app,
+        &client,
+        &edit,
+        &edit,
+        &[("body", "Second words"), ("version", "1")],
+    )
+    .await;
     assert_eq!(edited.status(), 303);
-    let stale = post(&app, &client, &edit, &edit, &[("body", "Third words"), ("version", "1")]).await;
+    let stale = post(
+        &app,
+        &client,
+        &edit,
+        &edit,
+        &[("body", "Third words"), ("version", "1")],
+    )
+    .await;
     assert_eq!(stale.status(), 409);
     let history = client
         .get(app.url(&format!("{base}/notes/{}/history", note.note_id)))

@@ -24,16 +24,56 @@ const fn standing(member: bool, lead: bool, recused: bool) -> Standing {
 }
 
 const SUBJECTS: [Subject; 10] = [
-    Subject { username: "lead", role: Role::Investigator, standing: standing(true, true, false) },
-    Subject { username: "member", role: Role::Investigator, standing: standing(true, false, false) },
-    Subject { username: "outsider", role: Role::Investigator, standing: standing(false, false, false) },
-    Subject { username: "supervisor", role: Role::Supervisor, standing: standing(false, false, false) },
-    Subject { username: "recused.supervisor", role: Role::Supervisor, standing: standing(false, false, true) },
-    Subject { username: "commissioner", role: Role::Commissioner, standing: standing(false, false, false) },
-    Subject { username: "auditor.member", role: Role::Auditor, standing: standing(true, false, false) },
-    Subject { username: "admin", role: Role::Administrator, standing: standing(false, false, false) },
-    Subject { username: "admin.member", role: Role::Administrator, standing: standing(true, false, false) },
-    Subject { username: "admin.recused", role: Role::Administrator, standing: standing(false, false, true) },
+    Subject {
+        username: "lead",
+        role: Role::Investigator,
+        standing: standing(true, true, false),
+    },
+    Subject {
+        username: "member",
+        role: Role::Investigator,
+        standing: standing(true, false, false),
+    },
+    Subject {
+        username: "outsider",
+        role: Role::Investigator,
+        standing: standing(false, false, false),
+    },
+    Subject {
+        username: "supervisor",
+        role: Role::Supervisor,
+        standing: standing(false, false, false),
+    },
+    Subject {
+        username: "recused.supervisor",
+        role: Role::Supervisor,
+        standing: standing(false, false, true),
+    },
+    Subject {
+        username: "commissioner",
+        role: Role::Commissioner,
+        standing: standing(false, false, false),
+    },
+    Subject {
+        username: "auditor.member",
+        role: Role::Auditor,
+        standing: standing(true, false, false),
+    },
+    Subject {
+        username: "admin",
+        role: Role::Administrator,
+        standing: standing(false, false, false),
+    },
+    Subject {
+        username: "admin.member",
+        role: Role::Administrator,
+        standing: standing(true, false, false),
+    },
+    Subject {
+        username: "admin.recused",
+        role: Role::Administrator,
+        standing: standing(false, false, true),
+    },
 ];
 
 /// One case route: method, path (with `{case}`, `{party}`, `{allegation}`, `{note}`), the
@@ -46,30 +86,150 @@ struct Route {
 }
 
 const ROUTES: &[Route] = &[
-    Route { method: "GET", path: "/cases/{case}", action: Action::ReadCase, form: &[] },
-    Route { method: "GET", path: "/cases/{case}/team", action: Action::ReadCase, form: &[] },
-    Route { method: "GET", path: "/cases/{case}/notes/{note}/history", action: Action::ReadCase, form: &[] },
-    Route { method: "GET", path: "/cases/{case}/edit", action: Action::EditCase, form: &[] },
-    Route { method: "POST", path: "/cases/{case}/edit", action: Action::EditCase, form: &[("title", "")] },
-    Route { method: "GET", path: "/cases/{case}/status", action: Action::MoveStatus, form: &[] },
-    Route { method: "POST", path: "/cases/{case}/status", action: Action::MoveStatus, form: &[("to", ""), ("reason", "")] },
-    Route { method: "GET", path: "/cases/{case}/parties/new", action: Action::EditCase, form: &[] },
-    Route { method: "POST", path: "/cases/{case}/parties/new", action: Action::EditCase, form: &[("name", "")] },
-    Route { method: "GET", path: "/cases/{case}/parties/{party}/edit", action: Action::EditCase, form: &[] },
-    Route { method: "POST", path: "/cases/{case}/parties/{party}/edit", action: Action::EditCase, form: &[("name", "")] },
-    Route { method: "GET", path: "/cases/{case}/allegations/new", action: Action::EditCase, form: &[] },
-    Route { method: "POST", path: "/cases/{case}/allegations/new", action: Action::EditCase, form: &[("summary", "")] },
-    Route { method: "GET", path: "/cases/{case}/allegations/{allegation}/edit", action: Action::EditCase, form: &[] },
-    Route { method: "POST", path: "/cases/{case}/allegations/{allegation}/edit", action: Action::EditCase, form: &[("summary", "")] },
-    Route { method: "GET", path: "/cases/{case}/notes/new", action: Action::EditCase, form: &[] },
-    Route { method: "POST", path: "/cases/{case}/notes/new", action: Action::EditCase, form: &[("body", "")] },
-    Route { method: "GET", path: "/cases/{case}/notes/{note}/edit", action: Action::EditCase, form: &[] },
-    Route { method: "POST", path: "/cases/{case}/notes/{note}/edit", action: Action::EditCase, form: &[("body", "")] },
-    Route { method: "POST", path: "/cases/{case}/team/add", action: Action::ManageTeam, form: &[("user_id", "x")] },
-    Route { method: "POST", path: "/cases/{case}/team/remove", action: Action::ManageTeam, form: &[("user_id", "x")] },
-    Route { method: "POST", path: "/cases/{case}/team/lead", action: Action::ManageTeam, form: &[("user_id", "x")] },
-    Route { method: "POST", path: "/cases/{case}/team/recuse", action: Action::ManageTeam, form: &[("recuse_user_id", "x")] },
-    Route { method: "POST", path: "/cases/{case}/team/lift", action: Action::ManageTeam, form: &[("user_id", "x")] },
+    Route {
+        method: "GET",
+        path: "/cases/{case}",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/team",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/notes/{note}/history",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/edit",
+        action: Action::EditCase,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/edit",
+        action: Action::EditCase,
+        form: &[("title", "")],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/status",
+        action: Action::MoveStatus,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/status",
+        action: Action::MoveStatus,
+        form: &[("to", ""), ("reason", "")],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/parties/new",
+        action: Action::EditCase,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/parties/new",
+        action: Action::EditCase,
+        form: &[("name", "")],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/parties/{party}/edit",
+        action: Action::EditCase,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/parties/{party}/edit",
+        action: Action::EditCase,
+        form: &[("name", "")],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/allegations/new",
+        action: Action::EditCase,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/allegations/new",
+        action: Action::EditCase,
+        form: &[("summary", "")],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/allegations/{allegation}/edit",
+        action: Action::EditCase,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/allegations/{allegation}/edit",
+        action: Action::EditCase,
+        form: &[("summary", "")],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/notes/new",
+        action: Action::EditCase,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/notes/new",
+        action: Action::EditCase,
+        form: &[("body", "")],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/notes/{note}/edit",
+        action: Action::EditCase,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/notes/{note}/edit",
+        action: Action::EditCase,
+        form: &[("body", "")],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/team/add",
+        action: Action::ManageTeam,
+        form: &[("user_id", "x")],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/team/remove",
+        action: Action::ManageTeam,
+        form: &[("user_id", "x")],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/team/lead",
+        action: Action::ManageTeam,
+        form: &[("user_id", "x")],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/team/recuse",
+        action: Action::ManageTeam,
+        form: &[("recuse_user_id", "x")],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/team/lift",
+        action: Action::ManageTeam,
+        form: &[("user_id", "x")],
+    },
 ];
 
 /// Office pages: path, method, action.
@@ -93,36 +253,59 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
     let id = opened.case_id;
     for (subject, account) in SUBJECTS.iter().zip(&users) {
         if subject.standing.member && !subject.standing.lead {
-            store.add_member(id, account.user_id, lead.user_id).await.expect("member");
+            store
+                .add_member(id, account.user_id, lead.user_id)
+                .await
+                .expect("member");
         }
         if subject.standing.recused {
-            store.add_member(id, account.user_id, lead.user_id).await.expect("member first");
-            store.recuse(id, account.user_id, "conflict of interest", lead.user_id).await.expect("recuse");
+            store
+                .add_member(id, account.user_id, lead.user_id)
+                .await
+                .expect("member first");
+            store
+                .recuse(id, account.user_id, "conflict of interest", lead.user_id)
+                .await
+                .expect("recuse");
         }
     }
     let party = store
-        .create_party(id, probity_server::storage::cases::PartyInput {
-            kind: probity_app::cases::PartyKind::Person,
-            name: "Quillfeather Subject".into(),
-            party_role: probity_app::cases::PartyRole::Subject,
-            details: String::new(),
-            pseudonym: "Person Q".into(),
-        })
+        .create_party(
+            id,
+            probity_server::storage::cases::PartyInput {
+                kind: probity_app::cases::PartyKind::Person,
+                name: "Quillfeather Subject".into(),
+                party_role: probity_app::cases::PartyRole::Subject,
+                details: String::new(),
+                pseudonym: "Person Q".into(),
+            },
+        )
         .await
         .expect("party");
     let allegation = store
-        .create_allegation(id, probity_server::storage::cases::AllegationInput {
-            subject_party_id: Some(party.party_id),
-            summary: "Did something".into(),
-            rule_at_issue: "Rule 1".into(),
-            status: probity_app::cases::AllegationStatus::Open,
-        })
+        .create_allegation(
+            id,
+            probity_server::storage::cases::AllegationInput {
+                subject_party_id: Some(party.party_id),
+                summary: "Did something".into(),
+                rule_at_issue: "Rule 1".into(),
+                status: probity_app::cases::AllegationStatus::Open,
+            },
+        )
         .await
         .expect("allegation");
-    let note = store.create_note(id, lead.user_id, "A note").await.expect("note");
+    let note = store
+        .create_note(id, lead.user_id, "A note")
+        .await
+        .expect("note");
     // Check the fixture: standings in the database are what the walk assumes.
     for (subject, account) in SUBJECTS.iter().zip(&users) {
-        assert_eq!(store.standing(id, account.user_id).await.expect("standing"), subject.standing, "{}", subject.username);
+        assert_eq!(
+            store.standing(id, account.user_id).await.expect("standing"),
+            subject.standing,
+            "{}",
+            subject.username
+        );
     }
 
     let mut mismatches = Vec::new();
@@ -143,7 +326,13 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
             } else {
                 let mut form: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
                 form.extend_from_slice(route.form);
-                client.post(app.url(&path)).header("origin", app.origin()).form(&form).send().await.expect("POST")
+                client
+                    .post(app.url(&path))
+                    .header("origin", app.origin())
+                    .form(&form)
+                    .send()
+                    .await
+                    .expect("POST")
             };
             let status = response.status().as_u16();
             // Moving status counts as allowed when moving or reopening is.
@@ -166,21 +355,38 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
             }
             if !may_read {
                 let body = response.text().await.expect("body");
-                assert!(!body.contains("Quillfeather"), "{} sees the case at {path}", subject.username);
+                assert!(
+                    !body.contains("Quillfeather"),
+                    "{} sees the case at {path}",
+                    subject.username
+                );
             }
         }
         for (method, path, action) in OFFICE {
             let response = client.get(app.url(path)).send().await.expect("GET");
-            let expected = if grant(subject.role, *action) == Grant::OfficeWide { 200 } else { 403 };
+            let expected = if grant(subject.role, *action) == Grant::OfficeWide {
+                200
+            } else {
+                403
+            };
             checked += 1;
             if response.status().as_u16() != expected {
-                mismatches.push(format!("{} {method} {path} -> {} (expected {expected})", subject.username, response.status()));
+                mismatches.push(format!(
+                    "{} {method} {path} -> {} (expected {expected})",
+                    subject.username,
+                    response.status()
+                ));
             }
         }
         // Lists, counts and search: the case shows exactly where it may be read.
         let list = client.get(app.url("/cases")).send().await.expect("GET");
         let sees_cases = grant(subject.role, Action::ReadCase) != Grant::Never;
-        assert_eq!(list.status().as_u16(), if sees_cases { 200 } else { 403 }, "{} /cases", subject.username);
+        assert_eq!(
+            list.status().as_u16(),
+            if sees_cases { 200 } else { 403 },
+            "{} /cases",
+            subject.username
+        );
         if sees_cases {
             let listed = list.text().await.expect("body").contains("Quillfeather");
             assert_eq!(listed, may_read, "{} in the list", subject.username);
@@ -193,11 +399,28 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
                 .expect("POST");
             let found = search.text().await.expect("body").contains("Quillfeather");
             assert_eq!(found, may_read, "{} in search", subject.username);
-            let home = client.get(app.url("/")).send().await.expect("GET").text().await.expect("body");
-            assert_eq!(home.contains("Quillfeather"), may_read, "{} on the dashboard", subject.username);
+            let home = client
+                .get(app.url("/"))
+                .send()
+                .await
+                .expect("GET")
+                .text()
+                .await
+                .expect("body");
+            assert_eq!(
+                home.contains("Quillfeather"),
+                may_read,
+                "{} on the dashboard",
+                subject.username
+            );
         }
     }
-    assert!(mismatches.is_empty(), "{} of {checked} answers differ from the table:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{} of {checked} answers differ from the table:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
 
     // Every refusal left an audit entry.
     let refused = store
@@ -211,7 +434,14 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
         )
         .await
         .expect("audit");
-    let outsider_refusals = refused.iter().filter(|event| event.actor == "outsider").count();
-    assert_eq!(outsider_refusals, ROUTES.len(), "each refused route is audited once");
+    let outsider_refusals = refused
+        .iter()
+        .filter(|event| event.actor == "outsider")
+        .count();
+    assert_eq!(
+        outsider_refusals,
+        ROUTES.len(),
+        "each refused route is audited once"
+    );
     assert!(refused.iter().any(|event| event.actor == "admin.recused"));
 }

@@ -192,7 +192,9 @@ async fn an_unreadable_form_gets_an_error_page_and_saves_nothing() {
         .post(app.url("/account/password"))
         .header("origin", app.origin())
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("csrf_token={token}&current_password=a&current_password=b"))
+        .body(format!(
+            "csrf_token={token}&current_password=a&current_password=b"
+        ))
         .send()
         .await
         .expect("POST");

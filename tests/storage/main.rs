@@ -174,7 +174,8 @@ async fn the_audit_trail_is_append_only() {
         for action in ["auth.sign_in", "auth.sign_out"] {
             store
                 .append_audit(
-                    NewAuditEvent::named("someone", action, Outcome::Refused).from_addr("192.0.2.1"),
+                    NewAuditEvent::named("someone", action, Outcome::Refused)
+                        .from_addr("192.0.2.1"),
                 )
                 .await
                 .expect("append");
@@ -236,7 +237,13 @@ mod volume {
                 .expect("page");
             assert!(page.items.len() as i64 <= limit);
             for item in &page.items {
-                let sequence: i64 = item.case_number.rsplit('-').next().expect("number").parse().expect("digits");
+                let sequence: i64 = item
+                    .case_number
+                    .rsplit('-')
+                    .next()
+                    .expect("number")
+                    .parse()
+                    .expect("digits");
                 rows.push((sequence, item.received_on.clone()));
             }
             match page.next {
@@ -249,16 +256,28 @@ mod volume {
 
     /// The words the generator puts in case `n`'s search document.
     fn has_prefix_word(n: i64, prefix: &str) -> bool {
-        [n.to_string(), (n % 97).to_string(), (n % 40).to_string(), format!("{n:06}"), "2001".to_string()]
-            .iter()
-            .any(|word| word.starts_with(prefix))
+        [
+            n.to_string(),
+            (n % 97).to_string(),
+            (n % 40).to_string(),
+            format!("{n:06}"),
+            "2001".to_string(),
+        ]
+        .iter()
+        .any(|word| word.starts_with(prefix))
     }
 
     #[tokio::test]
     async fn pagination_and_search_stay_correct_over_100000_cases() {
         on_each_backend(|store, target| async move {
-            let creator = store.create_user(new_user("generator", Role::Supervisor)).await.expect("user");
-            let member = store.create_user(new_user("member", Role::Investigator)).await.expect("user");
+            let creator = store
+                .create_user(new_user("generator", Role::Supervisor))
+                .await
+                .expect("user");
+            let member = store
+                .create_user(new_user("member", Role::Investigator))
+                .await
+                .expect("user");
             store
                 .generate_cases(GenerateCases {
                     count: CASES,
@@ -269,46 +288,97 @@ mod volume {
                 })
                 .await
                 .expect("generate");
-            let everyone = CaseViewer { user_id: creator.user_id, office_wide: true };
+            let everyone = CaseViewer {
+                user_id: creator.user_id,
+                office_wide: true,
+            };
             let all = CaseFilter::default();
 
             let newest = walk(&store, everyone, &all, CaseSort::NumberDesc, 1000).await;
             assert_eq!(newest.len() as i64, CASES, "{:?}", target.backend);
-            assert!(newest.windows(2).all(|pair| pair[0].0 > pair[1].0), "strictly newest first, no repeats");
+            assert!(
+                newest.windows(2).all(|pair| pair[0].0 > pair[1].0),
+                "strictly newest first, no repeats"
+            );
 
             let received = walk(&store, everyone, &all, CaseSort::ReceivedAsc, 1000).await;
             assert_eq!(received.len() as i64, CASES);
-            assert!(received.windows(2).all(|pair| pair[0].1 <= pair[1].1), "dates never go back");
+            assert!(
+                received.windows(2).all(|pair| pair[0].1 <= pair[1].1),
+                "dates never go back"
+            );
             let mut seen: Vec<i64> = received.iter().map(|row| row.0).collect();
             seen.sort_unstable();
             seen.dedup();
-            assert_eq!(seen.len() as i64, CASES, "no case twice across pages with equal dates");
+            assert_eq!(
+                seen.len() as i64,
+                CASES,
+                "no case twice across pages with equal dates"
+            );
 
             // A member sees only the cases whose team they are on, page after page.
-            let mine = CaseViewer { user_id: member.user_id, office_wide: false };
+            let mine = CaseViewer {
+                user_id: member.user_id,
+                office_wide: false,
+            };
             let member_rows = walk(&store, mine, &all, CaseSort::NumberAsc, 50).await;
             assert_eq!(member_rows.len() as i64, CASES / 10);
             assert!(member_rows.iter().all(|row| row.0 % 10 == 0));
             let counts = store.count_by_status(mine).await.expect("counts");
-            assert_eq!(counts.iter().map(|(_, count)| count).sum::<i64>(), CASES / 10);
+            assert_eq!(
+                counts.iter().map(|(_, count)| count).sum::<i64>(),
+                CASES / 10
+            );
 
             // A recusal removes the case from lists and counts at once.
-            let walled = store.case_by_number("2001-000010").await.expect("get").expect("exists");
-            store.recuse(walled.case_id, member.user_id, "conflict", creator.user_id).await.expect("recuse");
-            assert_eq!(walk(&store, mine, &all, CaseSort::NumberAsc, 500).await.len() as i64, CASES / 10 - 1);
+            let walled = store
+                .case_by_number("2001-000010")
+                .await
+                .expect("get")
+                .expect("exists");
+            store
+                .recuse(walled.case_id, member.user_id, "conflict", creator.user_id)
+                .await
+                .expect("recuse");
+            assert_eq!(
+                walk(&store, mine, &all, CaseSort::NumberAsc, 500)
+                    .await
+                    .len() as i64,
+                CASES / 10 - 1
+            );
 
-            let closed = CaseFilter { status: Some(probity_app::cases::CaseStatus::Closed), ..CaseFilter::default() };
+            let closed = CaseFilter {
+                status: Some(probity_app::cases::CaseStatus::Closed),
+                ..CaseFilter::default()
+            };
             let closed_rows = walk(&store, everyone, &closed, CaseSort::NumberDesc, 1000).await;
-            assert_eq!(closed_rows.len() as i64, (1..=CASES).filter(|n| n % 6 == 5).count() as i64);
+            assert_eq!(
+                closed_rows.len() as i64,
+                (1..=CASES).filter(|n| n % 6 == 5).count() as i64
+            );
 
-            let search = CaseFilter { text: Some("Contract 42".into()), ..CaseFilter::default() };
+            let search = CaseFilter {
+                text: Some("Contract 42".into()),
+                ..CaseFilter::default()
+            };
             let found = walk(&store, everyone, &search, CaseSort::NumberDesc, 1000).await;
             let expected = (1..=CASES).filter(|n| has_prefix_word(*n, "42")).count();
-            assert_eq!(found.len(), expected, "prefix search on {:?}", target.backend);
+            assert_eq!(
+                found.len(),
+                expected,
+                "prefix search on {:?}",
+                target.backend
+            );
             assert!(found.iter().all(|row| has_prefix_word(row.0, "42")));
 
-            let nothing = CaseFilter { text: Some("\"; drop table cases; --".into()), ..CaseFilter::default() };
-            let page = store.list_cases(everyone, &nothing, CaseSort::NumberDesc, None, 10).await.expect("hostile query is harmless");
+            let nothing = CaseFilter {
+                text: Some("\"; drop table cases; --".into()),
+                ..CaseFilter::default()
+            };
+            let page = store
+                .list_cases(everyone, &nothing, CaseSort::NumberDesc, None, 10)
+                .await
+                .expect("hostile query is harmless");
             assert!(page.items.is_empty());
         })
         .await;

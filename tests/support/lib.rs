@@ -341,10 +341,10 @@ pub const GOOD_PASSWORD: &str = "correct horse battery staple";
 /// Accounts and a case set up directly in the store, for permission and workflow tests.
 pub mod fixtures {
     use super::{GOOD_PASSWORD, TestApp};
-    use probity_server::storage::cases::{CaseDetails, NewCase};
-    use probity_server::storage::{DynStore, NewUser, User};
     use probity_app::cases::{Case, Confidentiality, IntakeChannel, Priority};
     use probity_app::types::Role;
+    use probity_server::storage::cases::{CaseDetails, NewCase};
+    use probity_server::storage::{DynStore, NewUser, User};
 
     /// Creates an account whose password is [`GOOD_PASSWORD`].
     pub async fn user(store: &DynStore, hash: &str, username: &str, role: Role) -> User {

@@ -149,8 +149,11 @@ pub fn CaseListPage(ctx: PageContext, list: CaseListView) -> impl IntoView {
             </form>
         }
     });
-    let agencies: Vec<(String, String)> =
-        list.agencies.iter().map(|a| (a.clone(), a.clone())).collect();
+    let agencies: Vec<(String, String)> = list
+        .agencies
+        .iter()
+        .map(|a| (a.clone(), a.clone()))
+        .collect();
     view! {
         <Shell ctx=ctx title="Cases" current="/cases">
             <div class="probity-title-row">
@@ -865,7 +868,10 @@ pub fn PartyFormPage(
             format!("Edit party in {}", case.case_number),
             format!("{base}/parties/{}/edit", party.party_id),
         ),
-        None => (format!("Add a party to {}", case.case_number), format!("{base}/parties/new")),
+        None => (
+            format!("Add a party to {}", case.case_number),
+            format!("{base}/parties/new"),
+        ),
     };
     let current = party.filter(|_| stale).map(|party| {
         view! {
@@ -1063,7 +1069,10 @@ pub fn NoteFormPage(
             format!("Edit note in {}", case.case_number),
             format!("{base}/notes/{}/edit", note.note_id),
         ),
-        None => (format!("Add a note to {}", case.case_number), format!("{base}/notes/new")),
+        None => (
+            format!("Add a note to {}", case.case_number),
+            format!("{base}/notes/new"),
+        ),
     };
     let current = note.filter(|_| stale).map(|note| {
         view! {

@@ -116,7 +116,10 @@ pub fn PersonPage(
     let (state_action, state_label) = if person.disabled {
         (format!("{base}/enable"), "Enable account")
     } else {
-        (format!("{base}/disable"), "Disable account and end their sessions")
+        (
+            format!("{base}/disable"),
+            "Disable account and end their sessions",
+        )
     };
     view! {
         <Shell ctx=ctx title=title.clone() current="/people">

@@ -5,7 +5,6 @@ use crate::auth::{SignedIn, password, previous_sign_in, set_flash, take_flash, v
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::pages::{page_context, render};
-use probity_app::pages::cases::format_utc;
 use crate::storage::{NewAuditEvent, Outcome, User};
 use axum::Form;
 use axum::extract::{ConnectInfo, State};
@@ -14,6 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use probity_app::forms::FieldErrors;
 use probity_app::pages::account::{AccountPage, AccountSummary};
+use probity_app::pages::cases::format_utc;
 use serde::Deserialize;
 use std::net::SocketAddr;
 

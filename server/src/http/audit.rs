@@ -32,7 +32,9 @@ pub struct AuditQuery {
 /// The newest entries.
 #[tracing::instrument(skip_all)]
 pub async fn show(State(state): State<AppState>, actor: Actor) -> Result<Response, AppError> {
-    actor.require(&state, Action::ReadAudit, "audit.view").await?;
+    actor
+        .require(&state, Action::ReadAudit, "audit.view")
+        .await?;
     page(&state, &actor, AuditQuery::default()).await
 }
 
@@ -44,7 +46,9 @@ pub async fn filter(
     Form(query): Form<AuditQuery>,
 ) -> Result<Response, AppError> {
     verify_csrf(&actor.session, &query.csrf_token).await?;
-    actor.require(&state, Action::ReadAudit, "audit.view").await?;
+    actor
+        .require(&state, Action::ReadAudit, "audit.view")
+        .await?;
     page(&state, &actor, query).await
 }
 
@@ -88,10 +92,16 @@ async fn page(state: &AppState, actor: &Actor, query: AuditQuery) -> Result<Resp
             detail: event.detail,
         })
         .collect();
-    let next_before = has_more.then(|| rows.last().map(|row| row.audit_event_id)).flatten();
+    let next_before = has_more
+        .then(|| rows.last().map(|row| row.audit_event_id))
+        .flatten();
     state
         .store
-        .append_audit(actor.audit("audit.view", Outcome::Success).detail(format!("{} shown", rows.len())))
+        .append_audit(
+            actor
+                .audit("audit.view", Outcome::Success)
+                .detail(format!("{} shown", rows.len())),
+        )
         .await?;
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
     Ok(render(StatusCode::OK, move || {

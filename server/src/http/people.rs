@@ -54,7 +54,11 @@ async fn people_page(
     let notice = take_flash(&actor.session).await?;
     let people = state.store.list_users().await?.iter().map(row).collect();
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
-    let role = if form.role.is_empty() { Role::Investigator.as_str().to_string() } else { form.role };
+    let role = if form.role.is_empty() {
+        Role::Investigator.as_str().to_string()
+    } else {
+        form.role
+    };
     Ok(render(status, move || {
         view! {
             <PeoplePage ctx=ctx people=people username=form.username display_name=form.display_name role=role errors=errors notice=notice />
@@ -65,8 +69,17 @@ async fn people_page(
 /// The list of accounts.
 #[tracing::instrument(skip_all)]
 pub async fn list(State(state): State<AppState>, actor: Actor) -> Result<Response, AppError> {
-    actor.require(&state, Action::ManagePeople, "user.list").await?;
-    people_page(&state, &actor, AddForm::default(), FieldErrors::default(), StatusCode::OK).await
+    actor
+        .require(&state, Action::ManagePeople, "user.list")
+        .await?;
+    people_page(
+        &state,
+        &actor,
+        AddForm::default(),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Adds an account.
@@ -77,7 +90,9 @@ pub async fn add(
     Form(form): Form<AddForm>,
 ) -> Result<Response, AppError> {
     verify_csrf(&actor.session, &form.csrf_token).await?;
-    actor.require(&state, Action::ManagePeople, "user.create").await?;
+    actor
+        .require(&state, Action::ManagePeople, "user.create")
+        .await?;
     let (mut errors, valid) = validate_new_account(&NewAccountInput {
         username: &form.username,
         display_name: &form.display_name,
@@ -89,7 +104,14 @@ pub async fn add(
         errors.add("role", "Choose a role.");
     }
     let (Some(valid), Some(role), true) = (valid, role, errors.is_empty()) else {
-        return people_page(&state, &actor, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return people_page(
+            &state,
+            &actor,
+            form,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     let hash = password::hash(form.password.clone()).await?;
     match state
@@ -112,20 +134,35 @@ pub async fn add(
                         .detail(format!("role {}", user.role)),
                 )
                 .await?;
-            set_flash(&actor.session, &format!("Account {} created.", user.username)).await?;
+            set_flash(
+                &actor.session,
+                &format!("Account {} created.", user.username),
+            )
+            .await?;
             Ok(Redirect::to("/people").into_response())
         }
         Err(StoreError::Conflict) => {
             let mut errors = FieldErrors::default();
             errors.add("username", "This username is already taken.");
-            people_page(&state, &actor, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            people_page(
+                &state,
+                &actor,
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(error) => Err(error.into()),
     }
 }
 
 async fn person(state: &AppState, user_id: i64) -> Result<User, AppError> {
-    state.store.user_by_id(user_id).await?.ok_or(AppError::NotFound)
+    state
+        .store
+        .user_by_id(user_id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 async fn person_page(
@@ -152,9 +189,20 @@ pub async fn show(
     actor: Actor,
     Path(user_id): Path<i64>,
 ) -> Result<Response, AppError> {
-    actor.require(&state, Action::ManagePeople, "user.view").await?;
+    actor
+        .require(&state, Action::ManagePeople, "user.view")
+        .await?;
     let user = person(&state, user_id).await?;
-    person_page(&state, &actor, &user, user.display_name.clone(), user.role.as_str().to_string(), FieldErrors::default(), StatusCode::OK).await
+    person_page(
+        &state,
+        &actor,
+        &user,
+        user.display_name.clone(),
+        user.role.as_str().to_string(),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// The name-and-role form as sent.
@@ -175,7 +223,9 @@ pub async fn update(
     Form(form): Form<EditForm>,
 ) -> Result<Response, AppError> {
     verify_csrf(&actor.session, &form.csrf_token).await?;
-    actor.require(&state, Action::ManagePeople, "user.update").await?;
+    actor
+        .require(&state, Action::ManagePeople, "user.update")
+        .await?;
     let user = person(&state, user_id).await?;
     let mut errors = FieldErrors::default();
     let display_name = form.display_name.trim().to_string();
@@ -189,12 +239,27 @@ pub async fn update(
         errors.add("role", "Choose a role.");
     }
     if role.is_some_and(|role| role != Role::Administrator) && user.user_id == actor.user.user_id {
-        errors.add("role", "You cannot take the administrator role from yourself.");
+        errors.add(
+            "role",
+            "You cannot take the administrator role from yourself.",
+        );
     }
     let (Some(role), true) = (role, errors.is_empty()) else {
-        return person_page(&state, &actor, &user, form.display_name, form.role, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return person_page(
+            &state,
+            &actor,
+            &user,
+            form.display_name,
+            form.role,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
-    state.store.update_user(user_id, &display_name, role).await?;
+    state
+        .store
+        .update_user(user_id, &display_name, role)
+        .await?;
     state
         .store
         .append_audit(
@@ -223,22 +288,50 @@ async fn set_disabled(
     disabled: bool,
 ) -> Result<Response, AppError> {
     verify_csrf(&actor.session, &form.csrf_token).await?;
-    let action = if disabled { "user.disable" } else { "user.enable" };
+    let action = if disabled {
+        "user.disable"
+    } else {
+        "user.enable"
+    };
     actor.require(&state, Action::ManagePeople, action).await?;
     let user = person(&state, user_id).await?;
     if disabled && user.user_id == actor.user.user_id {
-        return person_page(&state, &actor, &user, user.display_name.clone(), user.role.as_str().into(), {
-            let mut errors = FieldErrors::default();
-            errors.add("display_name", "You cannot disable your own account.");
-            errors
-        }, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return person_page(
+            &state,
+            &actor,
+            &user,
+            user.display_name.clone(),
+            user.role.as_str().into(),
+            {
+                let mut errors = FieldErrors::default();
+                errors.add("display_name", "You cannot disable your own account.");
+                errors
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
-    state.store.set_user_disabled(&user.username, disabled).await?;
     state
         .store
-        .append_audit(actor.audit(action, Outcome::Success).target(format!("user:{}", user.username)))
+        .set_user_disabled(&user.username, disabled)
         .await?;
-    set_flash(&actor.session, if disabled { "Account disabled; its sessions have ended." } else { "Account enabled." }).await?;
+    state
+        .store
+        .append_audit(
+            actor
+                .audit(action, Outcome::Success)
+                .target(format!("user:{}", user.username)),
+        )
+        .await?;
+    set_flash(
+        &actor.session,
+        if disabled {
+            "Account disabled; its sessions have ended."
+        } else {
+            "Account enabled."
+        },
+    )
+    .await?;
     Ok(Redirect::to(&format!("/people/{user_id}")).into_response())
 }
 
@@ -282,18 +375,39 @@ pub async fn reset_password(
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
     verify_csrf(&actor.session, &form.csrf_token).await?;
-    actor.require(&state, Action::ManagePeople, "user.reset_password").await?;
+    actor
+        .require(&state, Action::ManagePeople, "user.reset_password")
+        .await?;
     let user = person(&state, user_id).await?;
     let mut errors = FieldErrors::default();
-    check_new_password(&mut errors, ("password", "password_confirm"), &user.username, &form.password, &form.password_confirm);
+    check_new_password(
+        &mut errors,
+        ("password", "password_confirm"),
+        &user.username,
+        &form.password,
+        &form.password_confirm,
+    );
     if !errors.is_empty() {
-        return person_page(&state, &actor, &user, user.display_name.clone(), user.role.as_str().into(), errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return person_page(
+            &state,
+            &actor,
+            &user,
+            user.display_name.clone(),
+            user.role.as_str().into(),
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let hash = password::hash(form.password).await?;
     state.store.set_password_hash(user_id, &hash).await?;
     state
         .store
-        .append_audit(actor.audit("user.reset_password", Outcome::Success).target(format!("user:{}", user.username)))
+        .append_audit(
+            actor
+                .audit("user.reset_password", Outcome::Success)
+                .target(format!("user:{}", user.username)),
+        )
         .await?;
     set_flash(&actor.session, "Password set.").await?;
     Ok(Redirect::to(&format!("/people/{user_id}")).into_response())

@@ -127,14 +127,10 @@ pub async fn submit(
     Form(form): Form<SetupForm>,
 ) -> Result<Response, AppError> {
     verify_csrf(&viewer.session, &form.csrf_token).await?;
-    let audit = |outcome| {
-        NewAuditEvent::named("setup", "setup.create_admin", outcome).from_addr(peer.ip())
-    };
+    let audit =
+        |outcome| NewAuditEvent::named("setup", "setup.create_admin", outcome).from_addr(peer.ip());
     if state.setup.is_done(&*state.store).await? {
-        state
-            .store
-            .append_audit(audit(Outcome::Refused))
-            .await?;
+        state.store.append_audit(audit(Outcome::Refused)).await?;
         return Err(AppError::Forbidden(ALREADY_SET_UP));
     }
     let token_required = token_required(&peer);
@@ -176,10 +172,7 @@ pub async fn submit(
         .await?;
     let Some(user) = created else {
         // Someone else finished setup between our check and our insert.
-        state
-            .store
-            .append_audit(audit(Outcome::Refused))
-            .await?;
+        state.store.append_audit(audit(Outcome::Refused)).await?;
         return Err(AppError::Forbidden(ALREADY_SET_UP));
     };
     state.setup.is_done(&*state.store).await?;

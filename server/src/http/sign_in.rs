@@ -159,7 +159,9 @@ pub async fn submit(
     state.store.record_sign_in(user.user_id).await?;
     state
         .store
-        .append_audit(NewAuditEvent::by(&user, "auth.sign_in", Outcome::Success).from_addr(peer.ip()))
+        .append_audit(
+            NewAuditEvent::by(&user, "auth.sign_in", Outcome::Success).from_addr(peer.ip()),
+        )
         .await?;
     tracing::info!(user_id = user.user_id, "signed in");
     Ok(Redirect::to("/").into_response())
@@ -187,7 +189,9 @@ pub async fn sign_out(
     viewer.session.flush().await?;
     state
         .store
-        .append_audit(NewAuditEvent::by(user, "auth.sign_out", Outcome::Success).from_addr(peer.ip()))
+        .append_audit(
+            NewAuditEvent::by(user, "auth.sign_out", Outcome::Success).from_addr(peer.ip()),
+        )
         .await?;
     Ok(Redirect::to(&format!(
         "/sign-in?reason={}",

@@ -102,7 +102,9 @@ impl CaseSort {
 
     /// Parses the query value.
     pub fn parse(value: &str) -> Option<CaseSort> {
-        CaseSort::ALL.into_iter().find(|sort| sort.as_str() == value)
+        CaseSort::ALL
+            .into_iter()
+            .find(|sort| sort.as_str() == value)
     }
 
     /// The `order by` of this sort, on `cases c`.
@@ -343,10 +345,6 @@ macro_rules! case_store_impl {
         const NOTE_COLUMNS: &str = "n.note_id, n.case_id, au.display_name as author_name, \
              n.created_at, n.version, v.body, ed.display_name as edited_by_name, v.edited_at";
 
-        fn corrupt<T>(column: &'static str) -> impl FnOnce() -> $crate::storage::StoreError {
-            move || $crate::storage::StoreError::Corrupt(column)
-        }
-
         fn case_from_row(row: &$row) -> $crate::storage::StoreResult<probity_app::cases::Case> {
             use sqlx::Row as _;
             use probity_app::cases::*;
@@ -360,12 +358,12 @@ macro_rules! case_store_impl {
                 summary: text("summary")?,
                 subject_agency: text("subject_agency")?,
                 intake_channel: IntakeChannel::parse(&text("intake_channel")?)
-                    .ok_or_else(corrupt::<()>("intake_channel"))?,
+                    .ok_or_else($crate::storage::corrupt("intake_channel"))?,
                 received_on: text("received_on")?,
-                priority: Priority::parse(&text("priority")?).ok_or_else(corrupt::<()>("priority"))?,
+                priority: Priority::parse(&text("priority")?).ok_or_else($crate::storage::corrupt("priority"))?,
                 confidentiality: Confidentiality::parse(&text("confidentiality")?)
-                    .ok_or_else(corrupt::<()>("confidentiality"))?,
-                status: CaseStatus::parse(&text("status")?).ok_or_else(corrupt::<()>("status"))?,
+                    .ok_or_else($crate::storage::corrupt("confidentiality"))?,
+                status: CaseStatus::parse(&text("status")?).ok_or_else($crate::storage::corrupt("status"))?,
                 lead_user_id: row.try_get("lead_user_id")?,
                 created_at: row.try_get("created_at")?,
                 updated_at: row.try_get("updated_at")?,
@@ -385,8 +383,8 @@ macro_rules! case_store_impl {
                 case_number: row.try_get("case_number")?,
                 title: row.try_get("title")?,
                 subject_agency: row.try_get("subject_agency")?,
-                status: CaseStatus::parse(&status).ok_or_else(corrupt::<()>("status"))?,
-                priority: Priority::parse(&priority).ok_or_else(corrupt::<()>("priority"))?,
+                status: CaseStatus::parse(&status).ok_or_else($crate::storage::corrupt("status"))?,
+                priority: Priority::parse(&priority).ok_or_else($crate::storage::corrupt("priority"))?,
                 received_on: row.try_get("received_on")?,
                 lead_name: row.try_get("lead_name")?,
             })
@@ -400,9 +398,9 @@ macro_rules! case_store_impl {
             Ok(Party {
                 party_id: row.try_get("party_id")?,
                 case_id: row.try_get("case_id")?,
-                kind: PartyKind::parse(&kind).ok_or_else(corrupt::<()>("kind"))?,
+                kind: PartyKind::parse(&kind).ok_or_else($crate::storage::corrupt("kind"))?,
                 name: row.try_get("name")?,
-                party_role: PartyRole::parse(&role).ok_or_else(corrupt::<()>("party_role"))?,
+                party_role: PartyRole::parse(&role).ok_or_else($crate::storage::corrupt("party_role"))?,
                 details: row.try_get("details")?,
                 pseudonym: row.try_get("pseudonym")?,
                 version: row.try_get("version")?,
@@ -422,7 +420,7 @@ macro_rules! case_store_impl {
                 subject_name: row.try_get("subject_name")?,
                 summary: row.try_get("summary")?,
                 rule_at_issue: row.try_get("rule_at_issue")?,
-                status: AllegationStatus::parse(&status).ok_or_else(corrupt::<()>("status"))?,
+                status: AllegationStatus::parse(&status).ok_or_else($crate::storage::corrupt("status"))?,
                 version: row.try_get("version")?,
             })
         }
@@ -790,7 +788,7 @@ macro_rules! case_store_impl {
                         let to: String = row.try_get("to_status")?;
                         Ok(probity_app::cases::StatusChange {
                             from_status: from.as_deref().and_then(CaseStatus::parse),
-                            to_status: CaseStatus::parse(&to).ok_or_else(corrupt::<()>("to_status"))?,
+                            to_status: CaseStatus::parse(&to).ok_or_else($crate::storage::corrupt("to_status"))?,
                             reason: row.try_get("reason")?,
                             changed_by_name: row.try_get("display_name")?,
                             changed_at: row.try_get("changed_at")?,
@@ -1417,7 +1415,6 @@ macro_rules! case_store_impl {
 
 pub(crate) use case_store_impl;
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1436,7 +1433,13 @@ mod tests {
         ] {
             assert_eq!(CaseCursor::decode(&cursor.encode()), Some(cursor));
         }
-        for garbage in ["", "n.x.1", "r.2025-13-40.1", "z.1.2", "r.'; drop table cases.1"] {
+        for garbage in [
+            "",
+            "n.x.1",
+            "r.2025-13-40.1",
+            "z.1.2",
+            "r.'; drop table cases.1",
+        ] {
             assert_eq!(CaseCursor::decode(garbage), None, "{garbage}");
         }
     }

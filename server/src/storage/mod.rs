@@ -4,8 +4,8 @@
 //! the two databases agree, through [`store_impl!`]; what differs (connection set-up,
 //! migrations, later full-text search) lives in each backend's module.
 
-pub mod postgres;
 pub mod cases;
+pub mod postgres;
 mod queries;
 pub mod sqlite;
 
@@ -278,6 +278,11 @@ impl Backend {
             None
         }
     }
+}
+
+/// The error for a stored value that cannot be understood, for `ok_or_else`.
+pub(crate) fn corrupt(column: &'static str) -> impl FnOnce() -> StoreError {
+    move || StoreError::Corrupt(column)
 }
 
 /// Parses a stored role name.

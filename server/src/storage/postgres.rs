@@ -1,6 +1,6 @@
 //! The PostgreSQL backend, for offices that outgrow one machine.
 
-use super::cases::{GenerateCases, case_store_impl, search_words, MAX_QUERY_WORDS};
+use super::cases::{GenerateCases, MAX_QUERY_WORDS, case_store_impl, search_words};
 use super::queries::{USER_COLUMNS, store_impl};
 use super::{NewUser, StoreResult, User};
 use sqlx::PgPool;
@@ -81,11 +81,13 @@ impl PostgresStorage {
         case_id: i64,
         words: &str,
     ) -> StoreResult<()> {
-        sqlx::query("update cases set search_vector = to_tsvector('simple', $2) where case_id = $1")
-            .bind(case_id)
-            .bind(words)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "update cases set search_vector = to_tsvector('simple', $2) where case_id = $1",
+        )
+        .bind(case_id)
+        .bind(words)
+        .execute(&mut **tx)
+        .await?;
         Ok(())
     }
 

@@ -1,6 +1,6 @@
 //! The embedded SQLite backend: one file in the data folder, WAL journal.
 
-use super::cases::{GenerateCases, case_store_impl, search_words, MAX_QUERY_WORDS};
+use super::cases::{GenerateCases, MAX_QUERY_WORDS, case_store_impl, search_words};
 use super::queries::{USER_COLUMNS, store_impl};
 use super::{NewUser, StoreResult, User};
 use sqlx::SqlitePool;

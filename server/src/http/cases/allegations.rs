@@ -31,7 +31,12 @@ async fn form_page(
 ) -> Result<Response, AppError> {
     let subjects: Vec<(String, String)> = parties
         .iter()
-        .map(|party| (party.party_id.to_string(), format!("{} ({})", party.name, party.party_role.label())))
+        .map(|party| {
+            (
+                party.party_id.to_string(),
+                format!("{} ({})", party.name, party.party_role.label()),
+            )
+        })
         .collect();
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
     Ok(render(status, move || {
@@ -62,13 +67,31 @@ pub async fn new_form(
     actor: Actor,
     Path(case_id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "allegation.create").await?;
+    let OpenCase { case, .. } = open_case(
+        &state,
+        &actor,
+        case_id,
+        Action::EditCase,
+        "allegation.create",
+    )
+    .await?;
     let parties = state.store.parties(case_id).await?;
     let values = AllegationFormValues {
         status: AllegationStatus::Open.as_str().into(),
         ..AllegationFormValues::default()
     };
-    form_page(&state, &actor, case, &parties, None, values, FieldErrors::default(), false, StatusCode::OK).await
+    form_page(
+        &state,
+        &actor,
+        case,
+        &parties,
+        None,
+        values,
+        FieldErrors::default(),
+        false,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Adds an allegation.
@@ -80,15 +103,41 @@ pub async fn create(
     Form(form): Form<WithCsrf<AllegationFormValues>>,
 ) -> Result<Response, AppError> {
     verify_csrf(&actor.session, &form.csrf_token).await?;
-    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "allegation.create").await?;
+    let OpenCase { case, .. } = open_case(
+        &state,
+        &actor,
+        case_id,
+        Action::EditCase,
+        "allegation.create",
+    )
+    .await?;
     let parties = state.store.parties(case_id).await?;
     match validate::allegation(&form.values, &party_ids(&parties)) {
         Err(errors) => {
-            form_page(&state, &actor, case, &parties, None, form.values, errors, false, StatusCode::UNPROCESSABLE_ENTITY).await
+            form_page(
+                &state,
+                &actor,
+                case,
+                &parties,
+                None,
+                form.values,
+                errors,
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Ok(input) => {
             let allegation = state.store.create_allegation(case_id, input).await?;
-            audit_success(&state, &actor, case_id, "allegation.create", Some(format!("allegation:{}", allegation.allegation_id)), None).await?;
+            audit_success(
+                &state,
+                &actor,
+                case_id,
+                "allegation.create",
+                Some(format!("allegation:{}", allegation.allegation_id)),
+                None,
+            )
+            .await?;
             Ok(Redirect::to(&case_path(case_id)).into_response())
         }
     }
@@ -101,12 +150,32 @@ pub async fn edit_form(
     actor: Actor,
     Path((case_id, allegation_id)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "allegation.view").await?;
+    let OpenCase { case, .. } =
+        open_case(&state, &actor, case_id, Action::EditCase, "allegation.view").await?;
     let allegation = find(&state, case_id, allegation_id).await?;
     let parties = state.store.parties(case_id).await?;
-    audit_success(&state, &actor, case_id, "allegation.view", Some(format!("allegation:{allegation_id}")), None).await?;
+    audit_success(
+        &state,
+        &actor,
+        case_id,
+        "allegation.view",
+        Some(format!("allegation:{allegation_id}")),
+        None,
+    )
+    .await?;
     let values = AllegationFormValues::from_allegation(&allegation);
-    form_page(&state, &actor, case, &parties, Some(allegation), values, FieldErrors::default(), false, StatusCode::OK).await
+    form_page(
+        &state,
+        &actor,
+        case,
+        &parties,
+        Some(allegation),
+        values,
+        FieldErrors::default(),
+        false,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Saves an allegation, unless someone else saved first.
@@ -118,25 +187,71 @@ pub async fn update(
     Form(form): Form<WithCsrf<AllegationFormValues>>,
 ) -> Result<Response, AppError> {
     verify_csrf(&actor.session, &form.csrf_token).await?;
-    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "allegation.update").await?;
+    let OpenCase { case, .. } = open_case(
+        &state,
+        &actor,
+        case_id,
+        Action::EditCase,
+        "allegation.update",
+    )
+    .await?;
     let allegation = find(&state, case_id, allegation_id).await?;
     let parties = state.store.parties(case_id).await?;
     let input = match validate::allegation(&form.values, &party_ids(&parties)) {
         Ok(input) => input,
         Err(errors) => {
-            return form_page(&state, &actor, case, &parties, Some(allegation), form.values, errors, false, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return form_page(
+                &state,
+                &actor,
+                case,
+                &parties,
+                Some(allegation),
+                form.values,
+                errors,
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
-    match state.store.update_allegation(case_id, allegation_id, parse_version(&form.values.version), input).await {
+    match state
+        .store
+        .update_allegation(
+            case_id,
+            allegation_id,
+            parse_version(&form.values.version),
+            input,
+        )
+        .await
+    {
         Ok(_) => {
-            audit_success(&state, &actor, case_id, "allegation.update", Some(format!("allegation:{allegation_id}")), None).await?;
+            audit_success(
+                &state,
+                &actor,
+                case_id,
+                "allegation.update",
+                Some(format!("allegation:{allegation_id}")),
+                None,
+            )
+            .await?;
             Ok(Redirect::to(&case_path(case_id)).into_response())
         }
         Err(StoreError::Stale) => {
             let current = find(&state, case_id, allegation_id).await?;
             let mut values = form.values;
             values.version = current.version.to_string();
-            form_page(&state, &actor, case, &parties, Some(current), values, FieldErrors::default(), true, StatusCode::CONFLICT).await
+            form_page(
+                &state,
+                &actor,
+                case,
+                &parties,
+                Some(current),
+                values,
+                FieldErrors::default(),
+                true,
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(error) => Err(error.into()),
     }

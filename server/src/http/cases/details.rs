@@ -24,14 +24,25 @@ use serde::Deserialize;
 /// The form to open a case.
 #[tracing::instrument(skip_all)]
 pub async fn new_form(State(state): State<AppState>, actor: Actor) -> Result<Response, AppError> {
-    actor.require(&state, Action::CreateCase, "case.create").await?;
+    actor
+        .require(&state, Action::CreateCase, "case.create")
+        .await?;
     let values = CaseFormValues {
         received_on: validate::today(),
         priority: Priority::Normal.as_str().into(),
         confidentiality: Confidentiality::Confidential.as_str().into(),
         ..CaseFormValues::default()
     };
-    case_form(&state, &actor, None, values, FieldErrors::default(), false, StatusCode::OK).await
+    case_form(
+        &state,
+        &actor,
+        None,
+        values,
+        FieldErrors::default(),
+        false,
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -58,7 +69,9 @@ pub async fn create(
     Form(form): Form<WithCsrf<CaseFormValues>>,
 ) -> Result<Response, AppError> {
     verify_csrf(&actor.session, &form.csrf_token).await?;
-    actor.require(&state, Action::CreateCase, "case.create").await?;
+    actor
+        .require(&state, Action::CreateCase, "case.create")
+        .await?;
     let details = match validate::case_details(&form.values) {
         Ok(details) => details,
         Err(errors) => {
@@ -134,10 +147,26 @@ pub async fn edit_form(
 ) -> Result<Response, AppError> {
     let OpenCase { case, .. } =
         open_case(&state, &actor, case_id, Action::EditCase, "case.view").await?;
-    audit_success(&state, &actor, case_id, "case.view", None, Some("edit form".into())).await?;
+    audit_success(
+        &state,
+        &actor,
+        case_id,
+        "case.view",
+        None,
+        Some("edit form".into()),
+    )
+    .await?;
     let values = CaseFormValues::from_case(&case);
-    case_form(&state, &actor, Some(case), values, FieldErrors::default(), false, StatusCode::OK)
-        .await
+    case_form(
+        &state,
+        &actor,
+        Some(case),
+        values,
+        FieldErrors::default(),
+        false,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Saves a case's details, unless someone else saved first.
@@ -177,7 +206,11 @@ pub async fn update(
         }
         Err(StoreError::Stale) => {
             // Show the saved version beside what was typed; the next save is based on it.
-            let current = state.store.case_by_id(case_id).await?.ok_or(AppError::NotFound)?;
+            let current = state
+                .store
+                .case_by_id(case_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
             let mut values = form.values;
             values.version = current.version.to_string();
             case_form(
@@ -239,8 +272,26 @@ pub async fn status_form(
     Path(case_id): Path<i64>,
 ) -> Result<Response, AppError> {
     let open = open_for_status(&state, &actor, case_id, "case.view").await?;
-    audit_success(&state, &actor, case_id, "case.view", None, Some("status form".into())).await?;
-    status_page(&state, &actor, open, String::new(), String::new(), FieldErrors::default(), false, StatusCode::OK).await
+    audit_success(
+        &state,
+        &actor,
+        case_id,
+        "case.view",
+        None,
+        Some("status form".into()),
+    )
+    .await?;
+    status_page(
+        &state,
+        &actor,
+        open,
+        String::new(),
+        String::new(),
+        FieldErrors::default(),
+        false,
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -286,7 +337,14 @@ pub async fn move_status(
     verify_csrf(&actor.session, &form.csrf_token).await?;
     let open = open_for_status(&state, &actor, case_id, "case.move_status").await?;
     let mut errors = FieldErrors::default();
-    let reason = validate::text(&mut errors, "reason", &form.reason, true, 2_000, "why the case moves");
+    let reason = validate::text(
+        &mut errors,
+        "reason",
+        &form.reason,
+        true,
+        2_000,
+        "why the case moves",
+    );
     let from = open.case.status;
     let to = CaseStatus::parse(form.to.trim());
     let stale = form.from != from.as_str() || parse_version(&form.version) != open.case.version;
@@ -294,7 +352,11 @@ pub async fn move_status(
         None => errors.add("to", "Choose the new status."),
         Some(to) if !from.can_move_to(to) => errors.add(
             "to",
-            format!("A case cannot move from {} to {}.", from.label(), to.label()),
+            format!(
+                "A case cannot move from {} to {}.",
+                from.label(),
+                to.label()
+            ),
         ),
         Some(to) if !choices(&open, &actor).contains(&to) => {
             state
@@ -311,15 +373,36 @@ pub async fn move_status(
         Some(_) => {}
     }
     if stale || !errors.is_empty() {
-        let status = if stale { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
-        return status_page(&state, &actor, open, form.to, form.reason, errors, stale, status).await;
+        let status = if stale {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        return status_page(
+            &state,
+            &actor,
+            open,
+            form.to,
+            form.reason,
+            errors,
+            stale,
+            status,
+        )
+        .await;
     }
     let Some(to) = to else {
         return Err(AppError::Internal("status validated but missing".into()));
     };
     match state
         .store
-        .move_status(case_id, open.case.version, from, to, &reason, actor.user.user_id)
+        .move_status(
+            case_id,
+            open.case.version,
+            from,
+            to,
+            &reason,
+            actor.user.user_id,
+        )
         .await
     {
         Ok(_) => {
@@ -336,7 +419,17 @@ pub async fn move_status(
         }
         Err(StoreError::Stale) => {
             let open = open_for_status(&state, &actor, case_id, "case.move_status").await?;
-            status_page(&state, &actor, open, form.to, form.reason, FieldErrors::default(), true, StatusCode::CONFLICT).await
+            status_page(
+                &state,
+                &actor,
+                open,
+                form.to,
+                form.reason,
+                FieldErrors::default(),
+                true,
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(error) => Err(error.into()),
     }

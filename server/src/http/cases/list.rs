@@ -116,7 +116,11 @@ async fn list(state: &AppState, actor: &Actor, query: ListQuery) -> Result<Respo
     let detail = format!(
         "{} shown{}",
         page.items.len(),
-        if filter.text.is_some() { ", text search" } else { "" }
+        if filter.text.is_some() {
+            ", text search"
+        } else {
+            ""
+        }
     );
     store
         .append_audit(
@@ -127,9 +131,7 @@ async fn list(state: &AppState, actor: &Actor, query: ListQuery) -> Result<Respo
         .await?;
     let leads = users
         .into_iter()
-        .filter(|user| {
-            !user.disabled && matches!(user.role, Role::Investigator | Role::Supervisor)
-        })
+        .filter(|user| !user.disabled && matches!(user.role, Role::Investigator | Role::Supervisor))
         .map(|user| (user.user_id.to_string(), user.display_name))
         .collect();
     let can_create = grant(actor.user.role, Action::CreateCase) == Grant::OfficeWide;

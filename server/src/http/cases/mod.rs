@@ -27,15 +27,24 @@ pub fn router() -> Router<AppState> {
         .route("/cases/search", post(list::search))
         .route("/cases/new", get(details::new_form).post(details::create))
         .route("/cases/{case_id}", get(details::show))
-        .route("/cases/{case_id}/edit", get(details::edit_form).post(details::update))
-        .route("/cases/{case_id}/status", get(details::status_form).post(details::move_status))
+        .route(
+            "/cases/{case_id}/edit",
+            get(details::edit_form).post(details::update),
+        )
+        .route(
+            "/cases/{case_id}/status",
+            get(details::status_form).post(details::move_status),
+        )
         .route("/cases/{case_id}/team", get(team::show))
         .route("/cases/{case_id}/team/add", post(team::add))
         .route("/cases/{case_id}/team/remove", post(team::remove))
         .route("/cases/{case_id}/team/lead", post(team::lead))
         .route("/cases/{case_id}/team/recuse", post(team::recuse))
         .route("/cases/{case_id}/team/lift", post(team::lift))
-        .route("/cases/{case_id}/parties/new", get(parties::new_form).post(parties::create))
+        .route(
+            "/cases/{case_id}/parties/new",
+            get(parties::new_form).post(parties::create),
+        )
         .route(
             "/cases/{case_id}/parties/{party_id}/edit",
             get(parties::edit_form).post(parties::update),
@@ -48,12 +57,18 @@ pub fn router() -> Router<AppState> {
             "/cases/{case_id}/allegations/{allegation_id}/edit",
             get(allegations::edit_form).post(allegations::update),
         )
-        .route("/cases/{case_id}/notes/new", get(notes::new_form).post(notes::create))
+        .route(
+            "/cases/{case_id}/notes/new",
+            get(notes::new_form).post(notes::create),
+        )
         .route(
             "/cases/{case_id}/notes/{note_id}/edit",
             get(notes::edit_form).post(notes::update),
         )
-        .route("/cases/{case_id}/notes/{note_id}/history", get(notes::history))
+        .route(
+            "/cases/{case_id}/notes/{note_id}/history",
+            get(notes::history),
+        )
 }
 
 /// A case the person may act on, with their standing.

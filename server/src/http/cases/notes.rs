@@ -66,8 +66,20 @@ pub async fn new_form(
     actor: Actor,
     Path(case_id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "note.create").await?;
-    form_page(&state, &actor, case, None, String::new(), String::new(), FieldErrors::default(), false, StatusCode::OK).await
+    let OpenCase { case, .. } =
+        open_case(&state, &actor, case_id, Action::EditCase, "note.create").await?;
+    form_page(
+        &state,
+        &actor,
+        case,
+        None,
+        String::new(),
+        String::new(),
+        FieldErrors::default(),
+        false,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Adds a note.
@@ -79,14 +91,37 @@ pub async fn create(
     Form(form): Form<NoteForm>,
 ) -> Result<Response, AppError> {
     verify_csrf(&actor.session, &form.csrf_token).await?;
-    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "note.create").await?;
+    let OpenCase { case, .. } =
+        open_case(&state, &actor, case_id, Action::EditCase, "note.create").await?;
     let mut errors = FieldErrors::default();
     let text = body(&mut errors, &form.body);
     if !errors.is_empty() {
-        return form_page(&state, &actor, case, None, form.body, String::new(), errors, false, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return form_page(
+            &state,
+            &actor,
+            case,
+            None,
+            form.body,
+            String::new(),
+            errors,
+            false,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
-    let note = state.store.create_note(case_id, actor.user.user_id, &text).await?;
-    audit_success(&state, &actor, case_id, "note.create", Some(format!("note:{}", note.note_id)), None).await?;
+    let note = state
+        .store
+        .create_note(case_id, actor.user.user_id, &text)
+        .await?;
+    audit_success(
+        &state,
+        &actor,
+        case_id,
+        "note.create",
+        Some(format!("note:{}", note.note_id)),
+        None,
+    )
+    .await?;
     Ok(Redirect::to(&case_path(case_id)).into_response())
 }
 
@@ -97,11 +132,31 @@ pub async fn edit_form(
     actor: Actor,
     Path((case_id, note_id)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "note.view").await?;
+    let OpenCase { case, .. } =
+        open_case(&state, &actor, case_id, Action::EditCase, "note.view").await?;
     let note = find(&state, case_id, note_id).await?;
-    audit_success(&state, &actor, case_id, "note.view", Some(format!("note:{note_id}")), None).await?;
+    audit_success(
+        &state,
+        &actor,
+        case_id,
+        "note.view",
+        Some(format!("note:{note_id}")),
+        None,
+    )
+    .await?;
     let (text, version) = (note.body.clone(), note.version.to_string());
-    form_page(&state, &actor, case, Some(note), text, version, FieldErrors::default(), false, StatusCode::OK).await
+    form_page(
+        &state,
+        &actor,
+        case,
+        Some(note),
+        text,
+        version,
+        FieldErrors::default(),
+        false,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Saves a new version of a note, unless someone else saved first.
@@ -113,22 +168,63 @@ pub async fn update(
     Form(form): Form<NoteForm>,
 ) -> Result<Response, AppError> {
     verify_csrf(&actor.session, &form.csrf_token).await?;
-    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "note.update").await?;
+    let OpenCase { case, .. } =
+        open_case(&state, &actor, case_id, Action::EditCase, "note.update").await?;
     let note = find(&state, case_id, note_id).await?;
     let mut errors = FieldErrors::default();
     let text = body(&mut errors, &form.body);
     if !errors.is_empty() {
-        return form_page(&state, &actor, case, Some(note), form.body, form.version, errors, false, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return form_page(
+            &state,
+            &actor,
+            case,
+            Some(note),
+            form.body,
+            form.version,
+            errors,
+            false,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
-    match state.store.edit_note(case_id, note_id, parse_version(&form.version), &text, actor.user.user_id).await {
+    match state
+        .store
+        .edit_note(
+            case_id,
+            note_id,
+            parse_version(&form.version),
+            &text,
+            actor.user.user_id,
+        )
+        .await
+    {
         Ok(note) => {
-            audit_success(&state, &actor, case_id, "note.update", Some(format!("note:{note_id}")), Some(format!("version {}", note.version))).await?;
+            audit_success(
+                &state,
+                &actor,
+                case_id,
+                "note.update",
+                Some(format!("note:{note_id}")),
+                Some(format!("version {}", note.version)),
+            )
+            .await?;
             Ok(Redirect::to(&case_path(case_id)).into_response())
         }
         Err(StoreError::Stale) => {
             let current = find(&state, case_id, note_id).await?;
             let version = current.version.to_string();
-            form_page(&state, &actor, case, Some(current), form.body, version, FieldErrors::default(), true, StatusCode::CONFLICT).await
+            form_page(
+                &state,
+                &actor,
+                case,
+                Some(current),
+                form.body,
+                version,
+                FieldErrors::default(),
+                true,
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(error) => Err(error.into()),
     }
@@ -141,12 +237,21 @@ pub async fn history(
     actor: Actor,
     Path((case_id, note_id)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::ReadCase, "note.history").await?;
+    let OpenCase { case, .. } =
+        open_case(&state, &actor, case_id, Action::ReadCase, "note.history").await?;
     let versions = state.store.note_versions(case_id, note_id).await?;
     if versions.is_empty() {
         return Err(AppError::NotFound);
     }
-    audit_success(&state, &actor, case_id, "note.history", Some(format!("note:{note_id}")), None).await?;
+    audit_success(
+        &state,
+        &actor,
+        case_id,
+        "note.history",
+        Some(format!("note:{note_id}")),
+        None,
+    )
+    .await?;
     let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
     Ok(render(StatusCode::OK, move || {
         view! { <NoteHistoryPage ctx=ctx case=case versions=versions /> }

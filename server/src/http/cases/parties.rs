@@ -51,12 +51,23 @@ pub async fn new_form(
     actor: Actor,
     Path(case_id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "party.create").await?;
+    let OpenCase { case, .. } =
+        open_case(&state, &actor, case_id, Action::EditCase, "party.create").await?;
     let values = PartyFormValues {
         kind: PartyKind::Person.as_str().into(),
         ..PartyFormValues::default()
     };
-    form_page(&state, &actor, case, None, values, FieldErrors::default(), false, StatusCode::OK).await
+    form_page(
+        &state,
+        &actor,
+        case,
+        None,
+        values,
+        FieldErrors::default(),
+        false,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Adds a party.
@@ -68,14 +79,33 @@ pub async fn create(
     Form(form): Form<WithCsrf<PartyFormValues>>,
 ) -> Result<Response, AppError> {
     verify_csrf(&actor.session, &form.csrf_token).await?;
-    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "party.create").await?;
+    let OpenCase { case, .. } =
+        open_case(&state, &actor, case_id, Action::EditCase, "party.create").await?;
     match validate::party(&form.values) {
         Err(errors) => {
-            form_page(&state, &actor, case, None, form.values, errors, false, StatusCode::UNPROCESSABLE_ENTITY).await
+            form_page(
+                &state,
+                &actor,
+                case,
+                None,
+                form.values,
+                errors,
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Ok(input) => {
             let party = state.store.create_party(case_id, input).await?;
-            audit_success(&state, &actor, case_id, "party.create", Some(format!("party:{}", party.party_id)), None).await?;
+            audit_success(
+                &state,
+                &actor,
+                case_id,
+                "party.create",
+                Some(format!("party:{}", party.party_id)),
+                None,
+            )
+            .await?;
             Ok(Redirect::to(&case_path(case_id)).into_response())
         }
     }
@@ -88,11 +118,30 @@ pub async fn edit_form(
     actor: Actor,
     Path((case_id, party_id)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "party.view").await?;
+    let OpenCase { case, .. } =
+        open_case(&state, &actor, case_id, Action::EditCase, "party.view").await?;
     let party = find_party(&state, case_id, party_id).await?;
-    audit_success(&state, &actor, case_id, "party.view", Some(format!("party:{party_id}")), None).await?;
+    audit_success(
+        &state,
+        &actor,
+        case_id,
+        "party.view",
+        Some(format!("party:{party_id}")),
+        None,
+    )
+    .await?;
     let values = PartyFormValues::from_party(&party);
-    form_page(&state, &actor, case, Some(party), values, FieldErrors::default(), false, StatusCode::OK).await
+    form_page(
+        &state,
+        &actor,
+        case,
+        Some(party),
+        values,
+        FieldErrors::default(),
+        false,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Saves a party, unless someone else saved first.
@@ -104,24 +153,62 @@ pub async fn update(
     Form(form): Form<WithCsrf<PartyFormValues>>,
 ) -> Result<Response, AppError> {
     verify_csrf(&actor.session, &form.csrf_token).await?;
-    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "party.update").await?;
+    let OpenCase { case, .. } =
+        open_case(&state, &actor, case_id, Action::EditCase, "party.update").await?;
     let party = find_party(&state, case_id, party_id).await?;
     let input = match validate::party(&form.values) {
         Ok(input) => input,
         Err(errors) => {
-            return form_page(&state, &actor, case, Some(party), form.values, errors, false, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return form_page(
+                &state,
+                &actor,
+                case,
+                Some(party),
+                form.values,
+                errors,
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
-    match state.store.update_party(case_id, party_id, parse_version(&form.values.version), input).await {
+    match state
+        .store
+        .update_party(
+            case_id,
+            party_id,
+            parse_version(&form.values.version),
+            input,
+        )
+        .await
+    {
         Ok(_) => {
-            audit_success(&state, &actor, case_id, "party.update", Some(format!("party:{party_id}")), None).await?;
+            audit_success(
+                &state,
+                &actor,
+                case_id,
+                "party.update",
+                Some(format!("party:{party_id}")),
+                None,
+            )
+            .await?;
             Ok(Redirect::to(&case_path(case_id)).into_response())
         }
         Err(StoreError::Stale) => {
             let current = find_party(&state, case_id, party_id).await?;
             let mut values = form.values;
             values.version = current.version.to_string();
-            form_page(&state, &actor, case, Some(current), values, FieldErrors::default(), true, StatusCode::CONFLICT).await
+            form_page(
+                &state,
+                &actor,
+                case,
+                Some(current),
+                values,
+                FieldErrors::default(),
+                true,
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(error) => Err(error.into()),
     }

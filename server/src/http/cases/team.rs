@@ -27,7 +27,15 @@ pub async fn show(
     let open = open_case(&state, &actor, case_id, Action::ReadCase, "case.view_team").await?;
     audit_success(&state, &actor, case_id, "case.view_team", None, None).await?;
     let can_manage = open.permissions(&actor).manage_team;
-    team_page(&state, &actor, open.case, can_manage, FieldErrors::default(), StatusCode::OK).await
+    team_page(
+        &state,
+        &actor,
+        open.case,
+        can_manage,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn team_page(
@@ -49,11 +57,21 @@ async fn team_page(
     let candidates = active
         .clone()
         .filter(|user| !on_team(user.user_id) && !recused(user.user_id))
-        .map(|user| (user.user_id.to_string(), format!("{} ({})", user.display_name, user.role.label())))
+        .map(|user| {
+            (
+                user.user_id.to_string(),
+                format!("{} ({})", user.display_name, user.role.label()),
+            )
+        })
         .collect();
     let recusable = active
         .filter(|user| !recused(user.user_id))
-        .map(|user| (user.user_id.to_string(), format!("{} ({})", user.display_name, user.role.label())))
+        .map(|user| {
+            (
+                user.user_id.to_string(),
+                format!("{} ({})", user.display_name, user.role.label()),
+            )
+        })
         .collect();
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
     let view_data = TeamView {
@@ -86,7 +104,11 @@ async fn chosen_user(
     field: &'static str,
 ) -> Result<Result<crate::storage::User, FieldErrors>, AppError> {
     let user = match value.trim().parse::<i64>() {
-        Ok(id) => state.store.user_by_id(id).await?.filter(|user| !user.disabled),
+        Ok(id) => state
+            .store
+            .user_by_id(id)
+            .await?
+            .filter(|user| !user.disabled),
         Err(_) => None,
     };
     Ok(user.ok_or_else(|| {
@@ -122,12 +144,28 @@ async fn change(
         Change::Lift => "case.lift_recusal",
     };
     let open = open_case(&state, &actor, case_id, Action::ManageTeam, audit_action).await?;
-    let field = if matches!(change, Change::Recuse) { "recuse_user_id" } else { "user_id" };
-    let raw = if matches!(change, Change::Recuse) { &form.recuse_user_id } else { &form.user_id };
+    let field = if matches!(change, Change::Recuse) {
+        "recuse_user_id"
+    } else {
+        "user_id"
+    };
+    let raw = if matches!(change, Change::Recuse) {
+        &form.recuse_user_id
+    } else {
+        &form.user_id
+    };
     let user = match chosen_user(&state, raw, field).await? {
         Ok(user) => user,
         Err(errors) => {
-            return team_page(&state, &actor, open.case, true, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return team_page(
+                &state,
+                &actor,
+                open.case,
+                true,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     let me = actor.user.user_id;
@@ -136,8 +174,19 @@ async fn change(
         Change::Add | Change::Lead => {
             if store.standing(case_id, user.user_id).await?.recused {
                 let mut errors = FieldErrors::default();
-                errors.add(field, "This person is recused from the case. Lift the recusal first.");
-                return team_page(&state, &actor, open.case, true, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+                errors.add(
+                    field,
+                    "This person is recused from the case. Lift the recusal first.",
+                );
+                return team_page(
+                    &state,
+                    &actor,
+                    open.case,
+                    true,
+                    errors,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
             }
             if matches!(change, Change::Add) {
                 store.add_member(case_id, user.user_id, me).await?;
@@ -148,15 +197,38 @@ async fn change(
         Change::Remove => store.remove_member(case_id, user.user_id).await?,
         Change::Recuse => {
             let mut errors = FieldErrors::default();
-            let reason = validate::line(&mut errors, "reason", &form.reason, true, 1_000, "the reason for the recusal");
+            let reason = validate::line(
+                &mut errors,
+                "reason",
+                &form.reason,
+                true,
+                1_000,
+                "the reason for the recusal",
+            );
             if !errors.is_empty() {
-                return team_page(&state, &actor, open.case, true, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+                return team_page(
+                    &state,
+                    &actor,
+                    open.case,
+                    true,
+                    errors,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
             }
             store.recuse(case_id, user.user_id, &reason, me).await?;
         }
         Change::Lift => store.lift_recusal(case_id, user.user_id).await?,
     }
-    audit_success(&state, &actor, case_id, audit_action, Some(format!("user:{}", user.username)), None).await?;
+    audit_success(
+        &state,
+        &actor,
+        case_id,
+        audit_action,
+        Some(format!("user:{}", user.username)),
+        None,
+    )
+    .await?;
     // Someone who just removed or recused themselves may no longer see the case.
     let target = if store.case_by_id(case_id).await?.is_some()
         && matches!(change, Change::Remove | Change::Recuse)

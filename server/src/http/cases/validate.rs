@@ -66,7 +66,14 @@ pub fn choice<T>(
 pub fn case_details(values: &CaseFormValues) -> Result<CaseDetails, FieldErrors> {
     let mut errors = FieldErrors::default();
     let title = line(&mut errors, "title", &values.title, true, 200, "a title");
-    let summary = text(&mut errors, "summary", &values.summary, true, 10_000, "a summary");
+    let summary = text(
+        &mut errors,
+        "summary",
+        &values.summary,
+        true,
+        10_000,
+        "a summary",
+    );
     let subject_agency = line(
         &mut errors,
         "subject_agency",
@@ -84,11 +91,20 @@ pub fn case_details(values: &CaseFormValues) -> Result<CaseDetails, FieldErrors>
     );
     let received_on = values.received_on.trim().to_string();
     if !is_iso_date(&received_on) {
-        errors.add("received_on", "Enter the date received as YYYY-MM-DD, for example 2025-02-03.");
+        errors.add(
+            "received_on",
+            "Enter the date received as YYYY-MM-DD, for example 2025-02-03.",
+        );
     } else if received_on > today() {
         errors.add("received_on", "The date received cannot be in the future.");
     }
-    let priority = choice(&mut errors, "priority", &values.priority, Priority::parse, "a priority");
+    let priority = choice(
+        &mut errors,
+        "priority",
+        &values.priority,
+        Priority::parse,
+        "a priority",
+    );
     let confidentiality = choice(
         &mut errors,
         "confidentiality",
@@ -115,14 +131,25 @@ pub fn case_details(values: &CaseFormValues) -> Result<CaseDetails, FieldErrors>
 /// Today's date in UTC, `YYYY-MM-DD`.
 pub fn today() -> String {
     let now = time::OffsetDateTime::now_utc();
-    format!("{:04}-{:02}-{:02}", now.year(), u8::from(now.month()), now.day())
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.year(),
+        u8::from(now.month()),
+        now.day()
+    )
 }
 
 /// Validates the party form.
 pub fn party(values: &PartyFormValues) -> Result<PartyInput, FieldErrors> {
     let mut errors = FieldErrors::default();
     let name = line(&mut errors, "name", &values.name, true, 200, "a name");
-    let kind = choice(&mut errors, "kind", &values.kind, PartyKind::parse, "person or organisation");
+    let kind = choice(
+        &mut errors,
+        "kind",
+        &values.kind,
+        PartyKind::parse,
+        "person or organisation",
+    );
     let party_role = choice(
         &mut errors,
         "party_role",
@@ -130,8 +157,22 @@ pub fn party(values: &PartyFormValues) -> Result<PartyInput, FieldErrors> {
         PartyRole::parse,
         "their role in the case",
     );
-    let pseudonym = line(&mut errors, "pseudonym", &values.pseudonym, false, 100, "a pseudonym");
-    let details = text(&mut errors, "details", &values.details, false, 5_000, "details");
+    let pseudonym = line(
+        &mut errors,
+        "pseudonym",
+        &values.pseudonym,
+        false,
+        100,
+        "a pseudonym",
+    );
+    let details = text(
+        &mut errors,
+        "details",
+        &values.details,
+        false,
+        5_000,
+        "details",
+    );
     match (kind, party_role) {
         (Some(kind), Some(party_role)) if errors.is_empty() => Ok(PartyInput {
             kind,
@@ -178,7 +219,13 @@ pub fn allegation(
         500,
         "the law or policy at issue",
     );
-    let status = choice(&mut errors, "status", &values.status, AllegationStatus::parse, "a status");
+    let status = choice(
+        &mut errors,
+        "status",
+        &values.status,
+        AllegationStatus::parse,
+        "a status",
+    );
     match status {
         Some(status) if errors.is_empty() => Ok(AllegationInput {
             subject_party_id,
