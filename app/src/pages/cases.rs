@@ -31,6 +31,43 @@ pub fn case_path(case_id: i64) -> String {
     format!("/cases/{case_id}")
 }
 
+/// A section of the case page: a heading, an optional "add" button, and its content.
+#[component]
+fn CaseSection(
+    id: &'static str,
+    heading: &'static str,
+    /// Where the add button leads, when the person may add.
+    add: Option<(String, &'static str)>,
+    children: Children,
+) -> impl IntoView {
+    let heading_id = format!("{id}-heading");
+    let labelled_by = heading_id.clone();
+    view! {
+        <section aria-labelledby=labelled_by>
+            <div class="probity-title-row">
+                <h2 id=heading_id>{heading}</h2>
+                {add.map(|(href, label)| view! {
+                    <a class="usa-button usa-button--outline" href=href>{label}</a>
+                })}
+            </div>
+            {children()}
+        </section>
+    }
+}
+
+/// The box beside a refused stale save that shows what is saved now.
+#[component]
+fn SavedVersion(children: Children) -> impl IntoView {
+    view! {
+        <section class="usa-summary-box probity-current" aria-labelledby="current-heading">
+            <div class="usa-summary-box__body">
+                <h2 class="usa-summary-box__heading" id="current-heading">"The saved version now"</h2>
+                {children()}
+            </div>
+        </section>
+    }
+}
+
 /// A status shown as a tag.
 #[component]
 pub fn StatusTag(status: CaseStatus) -> impl IntoView {
@@ -309,9 +346,7 @@ pub fn CaseFormPage(
     };
     let current = case.clone().filter(|_| stale).map(|case| {
         view! {
-            <section class="usa-summary-box probity-current" aria-labelledby="current-heading">
-                <div class="usa-summary-box__body">
-                    <h2 class="usa-summary-box__heading" id="current-heading">"The saved version now"</h2>
+            <SavedVersion>
                     <dl class="probity-facts">
                         <dt>"Title"</dt><dd>{case.title}</dd>
                         <dt>"Summary"</dt><dd class="probity-pre">{case.summary}</dd>
@@ -320,8 +355,7 @@ pub fn CaseFormPage(
                         <dt>"Priority"</dt><dd>{case.priority.label()}</dd>
                         <dt>"Confidentiality"</dt><dd>{case.confidentiality.label()}</dd>
                     </dl>
-                </div>
-            </section>
+            </SavedVersion>
         }
     });
     let title_for_shell = title.clone();
@@ -553,13 +587,7 @@ pub fn CasePage(ctx: PageContext, view: CaseView) -> impl IntoView {
                 <h3>"Team"</h3>
                 <ul class="usa-list">{team}</ul>
             </section>
-            <section aria-labelledby="parties-heading">
-                <div class="probity-title-row">
-                    <h2 id="parties-heading">"Parties"</h2>
-                    {can.edit.then(|| view! {
-                        <a class="usa-button usa-button--outline" href=format!("{base}/parties/new")>"Add a party"</a>
-                    })}
-                </div>
+            <CaseSection id="parties" heading="Parties" add=can.edit.then(|| (format!("{base}/parties/new"), "Add a party"))>
                 <table class="usa-table usa-table--borderless probity-table">
                     <caption class="usa-sr-only">"Parties to the case"</caption>
                     <thead>
@@ -574,14 +602,8 @@ pub fn CasePage(ctx: PageContext, view: CaseView) -> impl IntoView {
                     </thead>
                     <tbody>{parties}</tbody>
                 </table>
-            </section>
-            <section aria-labelledby="allegations-heading">
-                <div class="probity-title-row">
-                    <h2 id="allegations-heading">"Allegations"</h2>
-                    {can.edit.then(|| view! {
-                        <a class="usa-button usa-button--outline" href=format!("{base}/allegations/new")>"Add an allegation"</a>
-                    })}
-                </div>
+            </CaseSection>
+            <CaseSection id="allegations" heading="Allegations" add=can.edit.then(|| (format!("{base}/allegations/new"), "Add an allegation"))>
                 <table class="usa-table usa-table--borderless probity-table">
                     <caption class="usa-sr-only">"Allegations under investigation"</caption>
                     <thead>
@@ -596,16 +618,10 @@ pub fn CasePage(ctx: PageContext, view: CaseView) -> impl IntoView {
                     </thead>
                     <tbody>{allegations}</tbody>
                 </table>
-            </section>
-            <section aria-labelledby="notes-heading">
-                <div class="probity-title-row">
-                    <h2 id="notes-heading">"Notes"</h2>
-                    {can.edit.then(|| view! {
-                        <a class="usa-button usa-button--outline" href=format!("{base}/notes/new")>"Add a note"</a>
-                    })}
-                </div>
+            </CaseSection>
+            <CaseSection id="notes" heading="Notes" add=can.edit.then(|| (format!("{base}/notes/new"), "Add a note"))>
                 <ul class="usa-list usa-list--unstyled">{notes}</ul>
-            </section>
+            </CaseSection>
             <section aria-labelledby="history-heading">
                 <h2 id="history-heading">"History"</h2>
                 <table class="usa-table usa-table--borderless probity-table">
@@ -875,17 +891,14 @@ pub fn PartyFormPage(
     };
     let current = party.filter(|_| stale).map(|party| {
         view! {
-            <section class="usa-summary-box probity-current" aria-labelledby="current-heading">
-                <div class="usa-summary-box__body">
-                    <h2 class="usa-summary-box__heading" id="current-heading">"The saved version now"</h2>
+            <SavedVersion>
                     <dl class="probity-facts">
                         <dt>"Name"</dt><dd>{party.name}</dd>
                         <dt>"Role"</dt><dd>{party.party_role.label()}</dd>
                         <dt>"Pseudonym"</dt><dd>{party.pseudonym}</dd>
                         <dt>"Details"</dt><dd class="probity-pre">{party.details}</dd>
                     </dl>
-                </div>
-            </section>
+            </SavedVersion>
         }
     });
     view! {
@@ -991,16 +1004,13 @@ pub fn AllegationFormPage(
     };
     let current = allegation.filter(|_| stale).map(|allegation| {
         view! {
-            <section class="usa-summary-box probity-current" aria-labelledby="current-heading">
-                <div class="usa-summary-box__body">
-                    <h2 class="usa-summary-box__heading" id="current-heading">"The saved version now"</h2>
+            <SavedVersion>
                     <dl class="probity-facts">
                         <dt>"Allegedly did"</dt><dd class="probity-pre">{allegation.summary}</dd>
                         <dt>"Law or policy"</dt><dd>{allegation.rule_at_issue}</dd>
                         <dt>"Status"</dt><dd>{allegation.status.label()}</dd>
                     </dl>
-                </div>
-            </section>
+            </SavedVersion>
         }
     });
     view! {
@@ -1076,12 +1086,9 @@ pub fn NoteFormPage(
     };
     let current = note.filter(|_| stale).map(|note| {
         view! {
-            <section class="usa-summary-box probity-current" aria-labelledby="current-heading">
-                <div class="usa-summary-box__body">
-                    <h2 class="usa-summary-box__heading" id="current-heading">"The saved version now"</h2>
+            <SavedVersion>
                     <p class="probity-pre">{note.body}</p>
-                </div>
-            </section>
+            </SavedVersion>
         }
     });
     view! {

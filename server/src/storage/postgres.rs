@@ -136,40 +136,8 @@ impl PostgresStorage {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        generate_members_and_sequence(&mut tx, &spec, now).await?;
+        Self::generate_members_and_sequence(&mut tx, &spec, now).await?;
         tx.commit().await?;
         Ok(())
     }
-}
-
-/// Puts the generated cases' member on every n-th of them and records their year's last
-/// number, so that a case opened later in that year does not collide.
-async fn generate_members_and_sequence(
-    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    spec: &GenerateCases,
-    now: time::OffsetDateTime,
-) -> StoreResult<()> {
-    if let Some(member) = spec.member {
-        sqlx::query(
-            "insert into case_members (case_id, user_id, added_by, added_at) \
-             select case_id, $1, $2, $3 from cases where year = $4 and sequence % $5 = 0 \
-             on conflict (case_id, user_id) do nothing",
-        )
-        .bind(member)
-        .bind(spec.created_by)
-        .bind(now)
-        .bind(spec.year)
-        .bind(spec.member_every.max(1))
-        .execute(&mut **tx)
-        .await?;
-    }
-    sqlx::query(
-        "insert into case_sequences (year, last_number) values ($1, $2) \
-         on conflict (year) do update set last_number = excluded.last_number",
-    )
-    .bind(spec.year)
-    .bind(spec.count)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
