@@ -32,6 +32,8 @@ macro_rules! text_enum {
     };
 }
 
+pub(crate) use text_enum;
+
 text_enum!(
     /// Where a case is in its life.
     CaseStatus {

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cases;
+pub mod evidence;
 pub mod forms;
 pub mod pages;
 pub mod permissions;

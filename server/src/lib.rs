@@ -7,9 +7,11 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod blobs;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod evidence;
 pub mod http;
 pub mod storage;
 
@@ -53,7 +55,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { password } => {
             let db = open_database(&cli.settings).await?;
             db.store.migrate().await?;
-            demo::load(&*db.store, &password, &cli.settings.case_number_prefix).await
+            let blobs = open_blobs(&cli.settings).await?;
+            demo::load(
+                &*db.store,
+                &*blobs,
+                &password,
+                &cli.settings.case_number_prefix,
+            )
+            .await
         }
     }
 }
@@ -118,6 +127,25 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
     })
 }
 
+/// Opens the blob store and removes what interrupted uploads left behind.
+pub async fn open_blobs(settings: &Settings) -> anyhow::Result<Arc<dyn blobs::BlobStore>> {
+    let store =
+        blobs::fs::FsBlobStore::open(settings.data_dir.join("blobs")).with_context(|| {
+            format!(
+                "cannot open the blob store in {}",
+                settings.data_dir.display()
+            )
+        })?;
+    let removed = blobs::BlobStore::clean_temporary(&store).await?;
+    if removed > 0 {
+        tracing::warn!(
+            removed,
+            "removed partial uploads left by an interrupted run"
+        );
+    }
+    Ok(Arc::new(store))
+}
+
 /// A running server.
 pub struct RunningServer {
     /// Where it listens (the real port when 0 was asked for).
@@ -154,7 +182,11 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
             "no account exists yet: open /setup from this machine, or from elsewhere with this setup token"
         );
     }
+    let blobs = open_blobs(&settings).await?;
+    let ocr = evidence::ocr::OcrQueue::start(db.store.clone(), blobs.clone()).await;
     let state = AppState {
+        blobs,
+        ocr,
         store: db.store.clone(),
         public_url: Arc::new(settings.effective_public_url()),
         settings: settings.clone(),

@@ -238,6 +238,47 @@ async fn walk_case_work(browser: &Browser, app: &TestApp, audit: &mut Audit) {
             .contains("Asked the motor pool for trip logs.")
     );
 
+    // Evidence: a screenshot and a chat log in one upload, then each exhibit's page.
+    let folder =
+        std::env::temp_dir().join(format!("probity-upload-{}", probity_tests::random_suffix()));
+    std::fs::create_dir_all(&folder).expect("folder");
+    let picture = folder.join("lookup screen.png");
+    std::fs::write(
+        &picture,
+        probity_server::demo::screenshot::text_png("LOOKUP", &["STATUS: RELEASED"]),
+    )
+    .expect("png");
+    let chat = folder.join("chat.txt");
+    std::fs::write(&chat, "11/21/24, 4:41 PM - Ana: he just walked out\n").expect("txt");
+    browser.goto(&format!("{case_url}/exhibits/new")).await;
+    audit.check(browser, "add evidence").await;
+    browser.fill("#description", "Lookup screen and chat").await;
+    browser.click_in_place("label[for=personal_data]").await;
+    browser
+        .send_keys(
+            "#files",
+            &format!("{}\n{}", picture.display(), chat.display()),
+        )
+        .await;
+    browser.click("main form button[type=submit]").await;
+    assert!(browser.source().await.contains("Evidence added: E-1, E-2."));
+    browser.goto(&format!("{case_url}/exhibits/1")).await;
+    let shot = browser.source().await;
+    assert!(
+        shot.contains("image/png") && shot.contains("/thumbnail"),
+        "the screenshot's page with its thumbnail"
+    );
+    audit.check(browser, "exhibit: screenshot").await;
+    let exhibits = browser.current_url().await;
+    let second = exhibits.replace("/exhibits/1", "/exhibits/2");
+    browser.goto(&second).await;
+    assert!(
+        browser.source().await.contains("he just walked out"),
+        "the chat log's text"
+    );
+    audit.check(browser, "exhibit: chat log").await;
+    let _ = std::fs::remove_dir_all(&folder);
+
     browser.goto(&format!("{case_url}/status")).await;
     audit.check(browser, "move status").await;
     choose(browser, "#to", "open").await;

@@ -2,6 +2,8 @@
 //! `PROBITY_TEST_DATABASE`.
 
 mod cases;
+mod evidence;
+mod people;
 mod permissions;
 mod security;
 mod setup;

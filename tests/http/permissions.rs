@@ -298,6 +298,33 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
         .create_note(id, lead.user_id, "A note")
         .await
         .expect("note");
+    let exhibit = store
+        .create_exhibit(probity_server::storage::evidence::NewExhibit {
+            case_id: id,
+            parent_exhibit_id: None,
+            description: "Quillfeather ledger".into(),
+            original_filename: "ledger.txt".into(),
+            sha256: "0".repeat(64),
+            size_bytes: 10,
+            media_type: "text/plain".into(),
+            extension_mismatch: false,
+            provided_by: String::new(),
+            collected_by: String::new(),
+            collected_at: String::new(),
+            personal_data: false,
+            criminal_justice: false,
+            booking_photo: false,
+            restricted: false,
+            captured_by: String::new(),
+            captured_at: String::new(),
+            capture_device: String::new(),
+            capture_shows: String::new(),
+            ocr_status: probity_app::evidence::OcrStatus::NotApplicable,
+            uploaded_by: lead.user_id,
+            access: Vec::new(),
+        })
+        .await
+        .expect("exhibit");
     // Check the fixture: standings in the database are what the walk assumes.
     for (subject, account) in SUBJECTS.iter().zip(&users) {
         assert_eq!(
@@ -320,9 +347,22 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
                 .replace("{case}", &id.to_string())
                 .replace("{party}", &party.party_id.to_string())
                 .replace("{allegation}", &allegation.allegation_id.to_string())
-                .replace("{note}", &note.note_id.to_string());
+                .replace("{note}", &note.note_id.to_string())
+                .replace("{exhibit}", &exhibit.exhibit_id.to_string());
             let response = if route.method == "GET" {
                 client.get(app.url(&path)).send().await.expect("GET")
+            } else if route.method == "MULTIPART" {
+                let mut form = reqwest::multipart::Form::new().text("csrf_token", token.clone());
+                for (name, value) in route.form {
+                    form = form.text(*name, *value);
+                }
+                client
+                    .post(app.url(&path))
+                    .header("origin", app.origin())
+                    .multipart(form)
+                    .send()
+                    .await
+                    .expect("POST")
             } else {
                 let mut form: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
                 form.extend_from_slice(route.form);

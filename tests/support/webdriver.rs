@@ -242,6 +242,17 @@ impl Browser {
         }
     }
 
+    /// Types into an element without clearing it first (file inputs take paths this way).
+    pub async fn send_keys(&self, css: &str, text: &str) {
+        let element = self.find(css).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{}/value", element.0),
+            Some(json!({ "text": text })),
+        )
+        .await;
+    }
+
     /// Clicks an element that does not leave the page (an option, a checkbox).
     pub async fn click_in_place(&self, css: &str) {
         let element = self.find(css).await;

@@ -441,7 +441,11 @@ pub struct CaseView {
     pub notes: Vec<Note>,
     pub history: Vec<StatusChange>,
     pub team: Vec<TeamMember>,
+    /// The exhibits this person may see.
+    pub exhibits: Vec<crate::evidence::Exhibit>,
     pub can: CasePermissions,
+    /// A message after an action, e.g. the exhibits just added.
+    pub notice: Option<String>,
 }
 
 /// A case's page.
@@ -550,6 +554,11 @@ pub fn CasePage(ctx: PageContext, view: CaseView) -> impl IntoView {
         <Shell ctx=ctx title=title current="/cases">
             <p class="probity-breadcrumb"><a class="usa-link" href="/cases">"Cases"</a></p>
             <h1>{heading}</h1>
+            {view.notice.map(|notice| view! {
+                <div class="usa-alert usa-alert--success usa-alert--slim" role="status">
+                    <div class="usa-alert__body"><p class="usa-alert__text">{notice}</p></div>
+                </div>
+            })}
             <p class="probity-tags">
                 <StatusTag status=case.status />
                 " "
@@ -618,6 +627,9 @@ pub fn CasePage(ctx: PageContext, view: CaseView) -> impl IntoView {
                     </thead>
                     <tbody>{allegations}</tbody>
                 </table>
+            </CaseSection>
+            <CaseSection id="evidence" heading="Evidence" add=can.edit.then(|| (format!("{base}/exhibits/new"), "Add evidence"))>
+                <crate::pages::evidence::EvidenceTable case_id=id exhibits=view.exhibits />
             </CaseSection>
             <CaseSection id="notes" heading="Notes" add=can.edit.then(|| (format!("{base}/notes/new"), "Add a note"))>
                 <ul class="usa-list usa-list--unstyled">{notes}</ul>

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod cases;
 pub mod dashboard;
 pub mod errors;
+pub mod evidence;
 pub mod people;
 pub mod setup;
 pub mod sign_in;

@@ -36,6 +36,12 @@ pub enum AppError {
     /// The session could not be read or written.
     #[error("session error: {0}")]
     Session(#[from] tower_sessions::session::Error),
+    /// The request body could not be read (a malformed upload).
+    #[error("unreadable request: {0}")]
+    BadRequest(String),
+    /// An exhibit's stored content no longer matches its recorded hash.
+    #[error("integrity alarm")]
+    Integrity,
     /// Anything else that is our fault.
     #[error("internal error: {0}")]
     Internal(String),
@@ -67,6 +73,16 @@ impl AppError {
                 "This request came from another site and was refused. Nothing was changed.",
             ),
             AppError::SignInRequired { .. } => (StatusCode::SEE_OTHER, "", ""),
+            AppError::BadRequest(_) => (
+                StatusCode::BAD_REQUEST,
+                "The form could not be read",
+                "What was sent could not be read, so nothing was saved. Go back and try again.",
+            ),
+            AppError::Integrity => (
+                StatusCode::CONFLICT,
+                "Integrity alarm",
+                "The stored content of this exhibit no longer matches the SHA-256 recorded when it was received, so the download was refused. The alarm has been recorded in the chain of custody and the audit trail.",
+            ),
             AppError::Store(_) | AppError::Session(_) | AppError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Something went wrong",

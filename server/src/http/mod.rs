@@ -7,6 +7,7 @@ pub mod audit;
 pub mod cases;
 pub mod dashboard;
 pub mod error;
+pub mod evidence;
 pub mod health;
 pub mod pages;
 pub mod people;
@@ -37,6 +38,10 @@ pub struct AppState {
     pub setup: Arc<setup::SetupGate>,
     /// The public URL, parsed once, for the Origin check.
     pub public_url: Arc<Url>,
+    /// Where evidence content lives.
+    pub blobs: Arc<dyn crate::blobs::BlobStore>,
+    /// Text extraction in the background.
+    pub ocr: crate::evidence::ocr::OcrQueue,
 }
 
 /// Largest form body accepted on ordinary form routes.
@@ -56,6 +61,7 @@ pub fn router(state: AppState, sessions: &SessionBackend) -> Router {
         .route("/people/{user_id}/password", post(people::reset_password))
         .route("/audit", get(audit::show).post(audit::filter))
         .merge(cases::router())
+        .merge(evidence::router())
         .route("/setup", get(setup::show).post(setup::submit))
         .route("/sign-in", get(sign_in::show).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))

@@ -496,6 +496,22 @@ macro_rules! case_store_impl {
                         text.push(' ');
                     }
                 }
+                // Exhibits' descriptions and extracted text, except restricted ones: a search
+                // must not reveal what only named members may read.
+                let exhibits = sqlx::query(
+                    "select description, ocr_text from exhibits where case_id = $1 and restricted = false",
+                )
+                .bind(case_id)
+                .fetch_all(&mut **tx)
+                .await?;
+                for exhibit in &exhibits {
+                    text.push_str(&exhibit.try_get::<String, _>("description")?);
+                    text.push(' ');
+                    if let Some(ocr) = exhibit.try_get::<Option<String>, _>("ocr_text")? {
+                        text.push_str(&ocr);
+                        text.push(' ');
+                    }
+                }
                 let words = $crate::storage::cases::search_words(&text).join(" ");
                 Self::write_search(tx, case_id, &words).await
             }

@@ -5,6 +5,7 @@
 //! migrations, later full-text search) lives in each backend's module.
 
 pub mod cases;
+pub mod evidence;
 pub mod postgres;
 mod queries;
 pub mod sqlite;
@@ -218,7 +219,7 @@ impl Outcome {
 
 /// Everything Probity stores outside the blob store.
 #[async_trait]
-pub trait Store: cases::CaseStore + Send + Sync + 'static {
+pub trait Store: cases::CaseStore + evidence::EvidenceStore + Send + Sync + 'static {
     /// Which database this is, for logs and health output.
     fn backend(&self) -> &'static str;
     /// Applies pending migrations.

@@ -4,6 +4,8 @@
 //! people and the events. It follows the shape of a real kind of case (an officer passing
 //! detainees' custody information to federal agents) without its names or text.
 
+pub mod screenshot;
+
 use crate::storage::cases::{AllegationInput, CaseDetails, NewCase, PartyInput};
 use crate::storage::{NewAuditEvent, NewUser, Outcome, Store, StoreError, User};
 use anyhow::Context as _;
@@ -31,7 +33,12 @@ pub const DEMO_USERS: [(&str, &str, Role); 8] = [
 pub const DEMO_CASE_TITLE: &str = "Disclosure of detainee custody information to federal agents";
 
 /// Loads the demo; running it again changes nothing.
-pub async fn load(store: &dyn Store, password: &str, prefix: &str) -> anyhow::Result<()> {
+pub async fn load(
+    store: &dyn Store,
+    blobs: &dyn crate::blobs::BlobStore,
+    password: &str,
+    prefix: &str,
+) -> anyhow::Result<()> {
     if let Err(problem) = crate::auth::password::check_policy(password, "") {
         anyhow::bail!("the demo password is refused: {}", problem.message());
     }
@@ -75,7 +82,7 @@ pub async fn load(store: &dyn Store, password: &str, prefix: &str) -> anyhow::Re
     if already {
         println!("the demo case is already loaded");
     } else {
-        load_case(
+        let case_id = load_case(
             store,
             ines.user_id,
             theo.user_id,
@@ -84,6 +91,7 @@ pub async fn load(store: &dyn Store, password: &str, prefix: &str) -> anyhow::Re
             prefix,
         )
         .await?;
+        load_evidence(store, blobs, case_id, ines.user_id).await?;
     }
     println!("demo accounts (password: {password}):");
     for (username, name, role) in DEMO_USERS {
@@ -102,7 +110,7 @@ async fn load_case(
     supervisor: i64,
     recused: i64,
     prefix: &str,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<i64> {
     let case = store
         .create_case(NewCase {
             details: CaseDetails {
@@ -284,5 +292,149 @@ async fn load_case(
         )
         .await?;
     println!("loaded demo case {}", case.case_number);
+    Ok(id)
+}
+
+/// The demo's chat log: the real-time updates, as a WhatsApp export.
+const CHAT_LOG: &str = "\
+11/21/24, 4:41 PM - Marisol Reyes-Calder: Petrakis just walked out of Harbour Island
+11/21/24, 4:42 PM - Agent D. Sorensen: Which exit?
+11/21/24, 4:42 PM - Marisol Reyes-Calder: Main gate, bus stop side. Grey hoodie.
+Sending the detail report now
+11/21/24, 4:45 PM - Marisol Reyes-Calder: <Media omitted>
+11/21/24, 4:52 PM - Agent D. Sorensen: Got it. Team is on the way
+12/02/24, 9:03 AM - Marisol Reyes-Calder: Okonjo still in custody, court date moved to the 9th
+12/02/24, 9:10 AM - Agent D. Sorensen: Thanks. Let me know if that changes
+";
+
+/// The demo's e-mail from the investigator to the task force.
+const EMAIL: &str = "\
+From: Marisol Reyes-Calder <m.reyes-calder@doc.port-halden.example>
+To: Dana Sorensen <d.sorensen@taskforce.example>
+Subject: Custody status - two names from Tuesday
+Date: Tue, 19 Nov 2024 10:12:00 -0500
+Message-ID: <demo-0001@doc.port-halden.example>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+Dana,
+
+Both names you sent are in our custody at Harbour Island.
+Petrakis is expected to be released on the 21st; I will let you know the time.
+Okonjo has a court date on 12/4.
+
+M.
+";
+
+/// Adds the demo's screenshot, message log and e-mail as exhibits.
+async fn load_evidence(
+    store: &dyn Store,
+    blobs: &dyn crate::blobs::BlobStore,
+    case_id: i64,
+    uploader: i64,
+) -> anyhow::Result<()> {
+    use crate::evidence::media;
+    use crate::storage::evidence::NewExhibit;
+    use probity_app::evidence::OcrStatus;
+    let tesseract = tokio::process::Command::new("tesseract")
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .await
+        .is_ok_and(|status| status.success());
+    let screenshot = screenshot::text_png(
+        "PHDOC INMATE LOOKUP - DETAINEE DETAIL",
+        &[
+            "NAME: PETRAKIS, JONAH",
+            "BOOKING NO: 2410-88213",
+            "FACILITY: HARBOUR ISLAND",
+            "STATUS: RELEASED 11/21/2024 16:40",
+            "CHARGES PENDING: NONE",
+        ],
+    );
+    let files: [(&str, Vec<u8>, &str, bool); 3] = [
+        (
+            "IMG_4471.png",
+            screenshot,
+            "Screenshot of the detainee detail report sent to federal agents",
+            true,
+        ),
+        (
+            "WhatsApp Chat with Agent D. Sorensen.txt",
+            CHAT_LOG.as_bytes().to_vec(),
+            "Message log of the real-time updates",
+            false,
+        ),
+        (
+            "custody-status.eml",
+            EMAIL.as_bytes().to_vec(),
+            "E-mail on the custody status of both detainees",
+            false,
+        ),
+    ];
+    for (filename, bytes, description, is_screenshot) in files {
+        let blob = blobs.put_bytes(&bytes).await?;
+        let detected = media::detect(&blob.head, filename);
+        let ocr_status = if !is_screenshot {
+            OcrStatus::NotApplicable
+        } else if tesseract {
+            OcrStatus::Pending
+        } else {
+            OcrStatus::Unavailable
+        };
+        let exhibit = store
+            .create_exhibit(NewExhibit {
+                case_id,
+                parent_exhibit_id: None,
+                description: description.to_string(),
+                original_filename: filename.to_string(),
+                sha256: blob.sha256.clone(),
+                size_bytes: bytes.len() as i64,
+                media_type: detected.media_type,
+                extension_mismatch: detected.extension_mismatch,
+                provided_by: "Port Halden Department of Correction (records request)".to_string(),
+                collected_by: "Inès Duarte".to_string(),
+                collected_at: "2025-03-18".to_string(),
+                personal_data: true,
+                criminal_justice: true,
+                booking_photo: is_screenshot,
+                restricted: false,
+                captured_by: if is_screenshot {
+                    "the DOC investigator".into()
+                } else {
+                    String::new()
+                },
+                captured_at: if is_screenshot {
+                    "2024-11-21 16:45".into()
+                } else {
+                    String::new()
+                },
+                capture_device: if is_screenshot {
+                    "Work phone, messaging application".into()
+                } else {
+                    String::new()
+                },
+                capture_shows: if is_screenshot {
+                    "Detainee detail screen of the Department of Correction's inmate lookup system"
+                        .into()
+                } else {
+                    String::new()
+                },
+                ocr_status,
+                uploaded_by: uploader,
+                access: Vec::new(),
+            })
+            .await?;
+        if is_screenshot {
+            let path = blobs.local_path(&blob.sha256).await?;
+            if let Ok(png) = crate::evidence::previews::thumbnail(path).await {
+                let thumb = blobs.put_bytes(&png).await?;
+                store
+                    .set_thumbnail(exhibit.exhibit_id, &thumb.sha256)
+                    .await?;
+            }
+        }
+    }
     Ok(())
 }

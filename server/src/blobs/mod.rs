@@ -1,0 +1,101 @@
+//! The blob store: evidence files, content-addressed by SHA-256 and written once.
+//!
+//! A writer streams a file in while hashing it; [`BlobWriter::finish`] makes it durable
+//! (fsync, then rename into place) before anything in the database may point at it. The same
+//! content is stored once. [`fs::FsBlobStore`] keeps blobs in the data folder; the interface
+//! leaves room for an S3-compatible store.
+
+pub mod fs;
+
+use async_trait::async_trait;
+use std::path::PathBuf;
+use std::pin::Pin;
+use tokio::io::AsyncRead;
+
+/// Errors of the blob store.
+#[derive(Debug, thiserror::Error)]
+pub enum BlobError {
+    /// The file is larger than the upload limit.
+    #[error("the file is larger than {limit} bytes")]
+    TooLarge { limit: u64 },
+    /// The file is empty.
+    #[error("the file is empty")]
+    Empty,
+    /// No blob has this hash.
+    #[error("no such blob")]
+    Missing,
+    /// The name is not a SHA-256 in hex.
+    #[error("not a blob name")]
+    BadName,
+    /// Reading or writing failed.
+    #[error("blob store input/output: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A blob made durable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredBlob {
+    /// Lower-case hex SHA-256 of the content.
+    pub sha256: String,
+    pub size: u64,
+    /// The first bytes, for detecting the type from the content.
+    pub head: Vec<u8>,
+}
+
+/// A blob being written.
+#[async_trait]
+pub trait BlobWriter: Send {
+    /// Appends a chunk; fails once the limit is passed (nothing is kept then).
+    async fn write(&mut self, chunk: &[u8]) -> Result<(), BlobError>;
+    /// Makes the blob durable and returns its hash.
+    async fn finish(self: Box<Self>) -> Result<StoredBlob, BlobError>;
+    /// Throws the partial blob away.
+    async fn abort(self: Box<Self>);
+}
+
+/// A readable blob.
+pub type BlobReader = Pin<Box<dyn AsyncRead + Send>>;
+
+/// Where evidence content lives.
+#[async_trait]
+pub trait BlobStore: Send + Sync {
+    /// Starts writing a blob of at most `limit` bytes.
+    async fn writer(&self, limit: u64) -> Result<Box<dyn BlobWriter>, BlobError>;
+    /// Stores a small blob from memory (thumbnails, generated files).
+    async fn put_bytes(&self, bytes: &[u8]) -> Result<StoredBlob, BlobError> {
+        let mut writer = self.writer(bytes.len().max(1) as u64).await?;
+        writer.write(bytes).await?;
+        writer.finish().await
+    }
+    /// Opens a blob for reading.
+    async fn open(&self, sha256: &str) -> Result<BlobReader, BlobError>;
+    /// A local file with the blob's content, for tools that need a path (OCR).
+    async fn local_path(&self, sha256: &str) -> Result<PathBuf, BlobError>;
+    /// Removes what interrupted writes left behind; returns how many files.
+    async fn clean_temporary(&self) -> Result<usize, BlobError>;
+}
+
+/// Checks a blob name: 64 lower-case hex digits.
+pub fn valid_name(sha256: &str) -> bool {
+    sha256.len() == 64
+        && sha256
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Hashes a whole blob again, for the integrity check before each download.
+pub async fn rehash(store: &dyn BlobStore, sha256: &str) -> Result<String, BlobError> {
+    use sha2::Digest as _;
+    use tokio::io::AsyncReadExt as _;
+    let mut reader = store.open(sha256).await?;
+    let mut hasher = sha2::Sha256::new();
+    let mut buffer = vec![0u8; 256 * 1024];
+    loop {
+        let read = reader.read(&mut buffer).await?;
+        if read == 0 {
+            break;
+        }
+        hasher.update(&buffer[..read]);
+    }
+    Ok(format!("{:x}", hasher.finalize()))
+}

@@ -1,0 +1,162 @@
+//! What a file is, judged from its content; never from its name. The name is compared with
+//! the content only to flag a mismatch, and is cleaned before it goes into a header.
+
+/// The type detected for an upload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detected {
+    pub media_type: String,
+    /// The file name's extension claims another type than the content has.
+    pub extension_mismatch: bool,
+}
+
+/// Extensions that name the same type.
+const ALIASES: &[&[&str]] = &[
+    &["jpg", "jpeg", "jpe", "jfif"],
+    &["tif", "tiff"],
+    &["htm", "html"],
+    &[
+        "txt", "text", "log", "csv", "eml", "mbox", "md", "json", "xml", "tsv",
+    ],
+];
+
+/// Extensions of binary formats, which text content must not carry.
+const BINARY_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff", "pdf", "zip", "docx", "xlsx",
+    "pptx", "doc", "xls", "mp4", "mov", "mp3", "wav", "heic",
+];
+
+/// The lower-cased extension of a client's file name, if any.
+pub fn extension(filename: &str) -> Option<String> {
+    let name = filename.rsplit(['/', '\\']).next().unwrap_or(filename);
+    let (_, ext) = name.rsplit_once('.')?;
+    (!ext.is_empty() && ext.len() <= 10).then(|| ext.to_ascii_lowercase())
+}
+
+fn same_type(a: &str, b: &str) -> bool {
+    a == b
+        || ALIASES
+            .iter()
+            .any(|group| group.contains(&a) && group.contains(&b))
+}
+
+/// True when the bytes read as UTF-8 text (a sequence cut at the end of the sample is fine).
+fn looks_like_text(head: &[u8]) -> bool {
+    match std::str::from_utf8(head) {
+        Ok(text) => !text.contains('\0'),
+        Err(error) => error.error_len().is_none() && !head[..error.valid_up_to()].contains(&0),
+    }
+}
+
+/// Detects the type of an upload from its first bytes.
+pub fn detect(head: &[u8], filename: &str) -> Detected {
+    let ext = extension(filename);
+    if let Some(kind) = infer::get(head) {
+        let mismatch = ext
+            .as_deref()
+            .is_some_and(|ext| !same_type(ext, kind.extension()));
+        return Detected {
+            media_type: kind.mime_type().to_string(),
+            extension_mismatch: mismatch,
+        };
+    }
+    if looks_like_text(head) {
+        let media_type = match ext.as_deref() {
+            Some("csv") => "text/csv",
+            Some("eml") => "message/rfc822",
+            Some("mbox") => "application/mbox",
+            Some("xml") => "application/xml",
+            Some("json") => "application/json",
+            _ => "text/plain",
+        };
+        return Detected {
+            media_type: media_type.to_string(),
+            extension_mismatch: ext
+                .as_deref()
+                .is_some_and(|ext| BINARY_EXTENSIONS.contains(&ext)),
+        };
+    }
+    Detected {
+        media_type: "application/octet-stream".to_string(),
+        extension_mismatch: ext
+            .as_deref()
+            .is_some_and(|ext| BINARY_EXTENSIONS.contains(&ext) || same_type(ext, "txt")),
+    }
+}
+
+/// True for types shown as text.
+pub fn is_text(media_type: &str) -> bool {
+    media_type.starts_with("text/")
+        || matches!(
+            media_type,
+            "message/rfc822" | "application/mbox" | "application/xml" | "application/json"
+        )
+}
+
+/// A file name safe for a `Content-Disposition` header: ASCII letters, digits, `.`, `-` and
+/// `_` only, no leading dot, at most 100 characters; `fallback` when nothing is left.
+pub fn safe_filename(filename: &str, fallback: &str) -> String {
+    let name = filename.rsplit(['/', '\\']).next().unwrap_or(filename);
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim_start_matches('.');
+    let cleaned: String = cleaned.chars().take(100).collect();
+    if cleaned.trim_matches('_').is_empty() {
+        fallback.to_string()
+    } else {
+        cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
+
+    #[test]
+    fn the_content_decides_and_a_lying_name_is_flagged() {
+        assert_eq!(
+            detect(PNG, "shot.png"),
+            Detected {
+                media_type: "image/png".into(),
+                extension_mismatch: false
+            }
+        );
+        assert!(detect(PNG, "report.pdf").extension_mismatch);
+        assert!(!detect(PNG, "no-extension").extension_mismatch);
+        let text = detect("12/01/2024, 09:15 - Ana: hola".as_bytes(), "chat.txt");
+        assert_eq!(text.media_type, "text/plain");
+        assert!(!text.extension_mismatch);
+        assert!(detect(b"plain words", "photo.jpg").extension_mismatch);
+        assert_eq!(detect(b"a,b\n1,2\n", "log.csv").media_type, "text/csv");
+        assert_eq!(
+            detect(&[0, 159, 146, 150, 1, 2], "x.bin").media_type,
+            "application/octet-stream"
+        );
+        // A multi-byte character cut by the end of the sample is still text.
+        let cut = "Détenu".as_bytes();
+        assert!(looks_like_text(&cut[..2]));
+    }
+
+    #[test]
+    fn hostile_names_become_harmless() {
+        assert_eq!(safe_filename("../../etc/passwd", "x"), "passwd");
+        assert_eq!(
+            safe_filename("C:\\Users\\a\\évidence 1.png", "x"),
+            "_vidence_1.png"
+        );
+        assert!(!safe_filename("a\"b\r\nc", "x").contains(['"', '\r', '\n']));
+        assert_eq!(safe_filename(".hidden", "x"), "hidden");
+        assert_eq!(safe_filename("日本語", "exhibit-E-1"), "exhibit-E-1");
+        assert_eq!(extension("archive.TAR.GZ"), Some("gz".into()));
+        assert_eq!(extension("dir.d/file"), None);
+    }
+}

@@ -1,0 +1,6 @@
+//! Evidence processing outside the web handlers: what a file is, previews, and text
+//! extraction in the background.
+
+pub mod media;
+pub mod ocr;
+pub mod previews;
