@@ -9,6 +9,7 @@
 pub mod cases;
 pub mod evidence;
 pub mod forms;
+pub mod messages;
 pub mod pages;
 pub mod permissions;
 pub mod shell;

@@ -13,6 +13,7 @@ pub mod config;
 pub mod demo;
 pub mod evidence;
 pub mod http;
+pub mod messages;
 pub mod storage;
 
 use crate::config::{Cli, Command, LogFormat, Settings};

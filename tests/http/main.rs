@@ -3,6 +3,7 @@
 
 mod cases;
 mod evidence;
+mod messages;
 mod people;
 mod permissions;
 mod security;

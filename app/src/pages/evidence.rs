@@ -139,6 +139,8 @@ pub struct ExhibitView {
     pub access_names: Vec<String>,
     /// A message after an action, e.g. an integrity alarm.
     pub notice: Option<String>,
+    /// Importing the exhibit as a message log, for text files.
+    pub import: Option<crate::pages::messages::ImportPanel>,
 }
 
 /// An exhibit's page.
@@ -223,6 +225,10 @@ pub fn ExhibitPage(ctx: PageContext, view: ExhibitView, errors: FieldErrors) -> 
     });
     let e = exhibit.clone();
     let access = (!view.access_names.is_empty()).then(|| view.access_names.join(", "));
+    let import_token = ctx.csrf_token.clone();
+    let import = view.import.map(
+        |panel| view! { <crate::pages::messages::ImportSection panel=panel token=import_token /> },
+    );
     view! {
         <Shell ctx=ctx title=title.clone() current="/cases">
             <p class="probity-breadcrumb"><a class="usa-link" href=case_path(view.case.case_id)>{format!("Back to {}", view.case.case_number)}</a></p>
@@ -266,6 +272,7 @@ pub fn ExhibitPage(ctx: PageContext, view: ExhibitView, errors: FieldErrors) -> 
             </div>
             {provenance}
             {exif}
+            {import}
             {text}
             {ocr}
             <div class="grid-row grid-gap">

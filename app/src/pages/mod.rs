@@ -6,6 +6,7 @@ pub mod cases;
 pub mod dashboard;
 pub mod errors;
 pub mod evidence;
+pub mod messages;
 pub mod people;
 pub mod setup;
 pub mod sign_in;

@@ -458,7 +458,7 @@ async fn make_previews(state: &AppState, exhibit: &Exhibit) {
 
 /// Opens an exhibit the person may see: the case first, then the exhibit's own restriction.
 /// A restricted exhibit is 404 to anyone not named on it, as if it did not exist.
-async fn open_exhibit(
+pub(crate) async fn open_exhibit(
     state: &AppState,
     actor: &Actor,
     case_id: i64,
@@ -491,13 +491,31 @@ async fn open_exhibit(
     }
 }
 
-async fn exhibit_page(
+pub(crate) async fn exhibit_page(
     state: &AppState,
     actor: &Actor,
     case: Case,
     exhibit: Exhibit,
     access: Vec<i64>,
     errors: FieldErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let import =
+        crate::http::messages::import_panel(state, actor, &case, &exhibit, None, None, None)
+            .await?;
+    exhibit_page_with(state, actor, case, exhibit, access, errors, import, status).await
+}
+
+/// An exhibit's page with a given import section (after an import, with its report).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn exhibit_page_with(
+    state: &AppState,
+    actor: &Actor,
+    case: Case,
+    exhibit: Exhibit,
+    access: Vec<i64>,
+    errors: FieldErrors,
+    import: Option<probity_app::pages::messages::ImportPanel>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let custody = state.store.custody(exhibit.exhibit_id).await?;
@@ -533,6 +551,7 @@ async fn exhibit_page(
         text,
         access_names,
         notice,
+        import,
     };
     Ok(render(status, move || {
         view! { <ExhibitPage ctx=ctx view=view_data errors=errors /> }

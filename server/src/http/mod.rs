@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod error;
 pub mod evidence;
 pub mod health;
+pub mod messages;
 pub mod pages;
 pub mod people;
 pub mod security;
@@ -62,6 +63,7 @@ pub fn router(state: AppState, sessions: &SessionBackend) -> Router {
         .route("/audit", get(audit::show).post(audit::filter))
         .merge(cases::router())
         .merge(evidence::router())
+        .merge(messages::router())
         .route("/setup", get(setup::show).post(setup::submit))
         .route("/sign-in", get(sign_in::show).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))

@@ -6,6 +6,7 @@
 
 pub mod cases;
 pub mod evidence;
+pub mod messages;
 pub mod postgres;
 mod queries;
 pub mod sqlite;
@@ -219,7 +220,9 @@ impl Outcome {
 
 /// Everything Probity stores outside the blob store.
 #[async_trait]
-pub trait Store: cases::CaseStore + evidence::EvidenceStore + Send + Sync + 'static {
+pub trait Store:
+    cases::CaseStore + evidence::EvidenceStore + messages::MessageStore + Send + Sync + 'static
+{
     /// Which database this is, for logs and health output.
     fn backend(&self) -> &'static str;
     /// Applies pending migrations.

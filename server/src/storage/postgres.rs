@@ -74,6 +74,7 @@ store_impl!(PostgresStorage, "postgres", sqlx::postgres::PgRow, {
 
 case_store_impl!(PostgresStorage, sqlx::postgres::PgRow, sqlx::Postgres);
 super::evidence::evidence_store_impl!(PostgresStorage, sqlx::postgres::PgRow, sqlx::Postgres);
+super::messages::message_store_impl!(PostgresStorage, sqlx::postgres::PgRow, sqlx::Postgres);
 
 /// Full-text search with `tsvector`, and bulk generation with `generate_series`.
 impl PostgresStorage {
@@ -104,6 +105,10 @@ impl PostgresStorage {
                 .collect::<Vec<_>>()
                 .join(" & ")
         })
+    }
+
+    fn message_search_condition(param: &str) -> String {
+        format!("m.search_vector @@ to_tsquery('simple', {param})")
     }
 
     fn search_condition(param: &str) -> String {

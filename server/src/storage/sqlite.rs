@@ -76,6 +76,7 @@ store_impl!(SqliteStorage, "sqlite", sqlx::sqlite::SqliteRow, {
 
 case_store_impl!(SqliteStorage, sqlx::sqlite::SqliteRow, sqlx::Sqlite);
 super::evidence::evidence_store_impl!(SqliteStorage, sqlx::sqlite::SqliteRow, sqlx::Sqlite);
+super::messages::message_store_impl!(SqliteStorage, sqlx::sqlite::SqliteRow, sqlx::Sqlite);
 
 /// Full-text search with FTS5, and bulk generation with a recursive query.
 impl SqliteStorage {
@@ -108,6 +109,12 @@ impl SqliteStorage {
                 .collect::<Vec<_>>()
                 .join(" AND ")
         })
+    }
+
+    fn message_search_condition(param: &str) -> String {
+        format!(
+            "m.message_id in (select rowid from message_search where message_search match {param})"
+        )
     }
 
     fn search_condition(param: &str) -> String {

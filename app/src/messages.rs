@@ -1,0 +1,32 @@
+//! Messages imported from message logs.
+
+/// One message.
+#[derive(Clone, Debug)]
+pub struct Message {
+    pub message_id: i64,
+    pub case_id: i64,
+    /// The exhibit it was read from, and that exhibit's number in the case.
+    pub exhibit_id: i64,
+    pub exhibit_number: i64,
+    /// Its order in that exhibit.
+    pub position: i64,
+    /// UTC, `YYYY-MM-DDTHH:MM:SSZ`.
+    pub sent_at: String,
+    pub sender: String,
+    pub recipients: String,
+    pub body: String,
+    /// Where it was in the source file.
+    pub source_location: String,
+}
+
+impl Message {
+    /// The stable address of the message.
+    pub fn path(&self) -> String {
+        format!("/cases/{}/messages/{}", self.case_id, self.message_id)
+    }
+
+    /// The time as shown: `2024-11-21 21:41:00 UTC`.
+    pub fn shown_time(&self) -> String {
+        self.sent_at.replace('T', " ").replace('Z', " UTC")
+    }
+}

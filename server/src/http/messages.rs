@@ -1,0 +1,495 @@
+//! Message routes: importing a log from its exhibit (streamed into one transaction, kept
+//! whole or not at all as chosen), the viewer, and each message's stable page.
+
+use crate::auth::verify_csrf;
+use crate::evidence::media;
+use crate::http::AppState;
+use crate::http::actor::Actor;
+use crate::http::cases::{audit_success, open_case};
+use crate::http::error::AppError;
+use crate::http::evidence::{exhibit_page_with, open_exhibit};
+use crate::http::pages::{page_context, render};
+use crate::messages::{self as logs, Format, ParsedMessage, ReadOptions};
+use crate::storage::Outcome;
+use crate::storage::cases::is_iso_date;
+use crate::storage::evidence::NewExhibit;
+use crate::storage::messages::{MessageCursor, MessageFilter, NewMessage};
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use leptos::prelude::*;
+use probity_app::cases::Case;
+use probity_app::evidence::{Exhibit, OcrStatus};
+use probity_app::forms::FieldErrors;
+use probity_app::pages::messages::{
+    ImportPanel, ImportReport, ImportValues, MessageFilterValues, MessagePage, MessagesPage,
+};
+use probity_app::permissions::{Action, allows};
+use serde::Deserialize;
+use tokio::sync::{mpsc, oneshot};
+
+/// Messages handed to the database at a time.
+const BATCH: usize = 2000;
+/// Messages per viewer page.
+const PAGE_SIZE: i64 = 100;
+
+/// The message routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/cases/{case_id}/exhibits/{exhibit_id}/import",
+            post(import),
+        )
+        .route("/cases/{case_id}/messages", get(viewer).post(viewer_search))
+        .route("/cases/{case_id}/messages/{message_id}", get(show))
+}
+
+/// True for exhibits that can hold a message log.
+pub fn importable(exhibit: &Exhibit) -> bool {
+    media::is_text(&exhibit.media_type)
+}
+
+/// The import section for an exhibit page; `None` for files that are not logs.
+pub async fn import_panel(
+    state: &AppState,
+    actor: &Actor,
+    case: &Case,
+    exhibit: &Exhibit,
+    values: Option<ImportValues>,
+    report: Option<ImportReport>,
+    error: Option<String>,
+) -> Result<Option<ImportPanel>, AppError> {
+    if !importable(exhibit) {
+        return Ok(None);
+    }
+    let existing = state.store.message_count(exhibit.exhibit_id).await?;
+    let standing = state
+        .store
+        .standing(case.case_id, actor.user.user_id)
+        .await?;
+    let values = values.unwrap_or_else(|| ImportValues {
+        format: Format::guess(&exhibit.media_type, &exhibit.original_filename)
+            .as_str()
+            .to_string(),
+        time_zone: "UTC".to_string(),
+        date_order: "auto".to_string(),
+        owner: String::new(),
+        mode: "all".to_string(),
+    });
+    Ok(Some(ImportPanel {
+        case_id: case.case_id,
+        exhibit_id: exhibit.exhibit_id,
+        existing,
+        formats: Format::ALL
+            .iter()
+            .map(|format| (format.as_str().to_string(), format.label().to_string()))
+            .collect(),
+        values,
+        report,
+        error,
+        can_import: allows(actor.user.role, Action::EditCase, standing),
+    }))
+}
+
+/// The import form as sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ImportForm {
+    csrf_token: String,
+    #[serde(flatten)]
+    values: ImportValues,
+}
+
+/// What an import did.
+struct ImportOutcome {
+    imported: i64,
+    problems: Vec<logs::Problem>,
+    total_problems: usize,
+    rolled_back: bool,
+    attachments: Vec<(String, crate::blobs::StoredBlob)>,
+}
+
+/// Reads the log in a blocking thread and streams its messages into one transaction.
+async fn run_import(
+    state: &AppState,
+    case_id: i64,
+    exhibit: &Exhibit,
+    format: Format,
+    options: ReadOptions,
+    all_or_nothing: bool,
+) -> Result<ImportOutcome, AppError> {
+    let path = state
+        .blobs
+        .local_path(&exhibit.sha256)
+        .await
+        .map_err(|error| AppError::Internal(error.to_string()))?;
+    let (parsed_tx, mut parsed_rx) = mpsc::channel::<ParsedMessage>(BATCH);
+    let parse = tokio::task::spawn_blocking(move || {
+        let file = std::fs::File::open(path)?;
+        let reader = std::io::BufReader::with_capacity(256 * 1024, file);
+        Ok::<_, std::io::Error>(logs::read(format, reader, &options, &mut |message| {
+            parsed_tx.blocking_send(message).is_ok()
+        }))
+    });
+    let (batch_tx, batch_rx) = mpsc::channel::<Vec<NewMessage>>(4);
+    let (commit_tx, commit_rx) = oneshot::channel::<bool>();
+    let store = state.store.clone();
+    let exhibit_id = exhibit.exhibit_id;
+    let import = tokio::spawn(async move {
+        store
+            .import_messages(case_id, exhibit_id, batch_rx, commit_rx)
+            .await
+    });
+    let blobs = state.blobs.clone();
+    let bridge = async move {
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut attachments = Vec::new();
+        while let Some(message) = parsed_rx.recv().await {
+            for (name, bytes) in message.attachments {
+                match blobs.put_bytes(&bytes).await {
+                    Ok(blob) => attachments.push((name, blob)),
+                    Err(error) => tracing::warn!(%error, "cannot store an e-mail attachment"),
+                }
+            }
+            batch.push(NewMessage {
+                sent_at: message.sent_at,
+                sender: message.sender,
+                recipients: message.recipients,
+                body: message.body,
+                location: message.location,
+            });
+            if batch.len() >= BATCH && batch_tx.send(std::mem::take(&mut batch)).await.is_err() {
+                break;
+            }
+        }
+        if !batch.is_empty() {
+            let _ = batch_tx.send(batch).await;
+        }
+        attachments
+    };
+    let (attachments, parsed) = tokio::join!(bridge, parse);
+    let (problems, total_problems) = parsed
+        .map_err(|error| AppError::Internal(error.to_string()))?
+        .map_err(|error| AppError::Internal(error.to_string()))?;
+    let rolled_back = all_or_nothing && total_problems > 0;
+    let _ = commit_tx.send(!rolled_back);
+    let imported = import
+        .await
+        .map_err(|error| AppError::Internal(error.to_string()))??;
+    Ok(ImportOutcome {
+        imported,
+        problems,
+        total_problems,
+        rolled_back,
+        attachments: if rolled_back { Vec::new() } else { attachments },
+    })
+}
+
+/// Imports an exhibit as a message log.
+#[tracing::instrument(skip_all, fields(case_id, exhibit_id))]
+pub async fn import(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, exhibit_id)): Path<(i64, i64)>,
+    Form(form): Form<ImportForm>,
+) -> Result<Response, AppError> {
+    verify_csrf(&actor.session, &form.csrf_token).await?;
+    open_case(&state, &actor, case_id, Action::EditCase, "messages.import").await?;
+    let (case, exhibit, access) =
+        open_exhibit(&state, &actor, case_id, exhibit_id, "messages.import").await?;
+    let values = form.values;
+    let page = |report: Option<ImportReport>,
+                error: Option<String>,
+                values: ImportValues,
+                status: StatusCode| {
+        let (state, actor, case, exhibit, access) = (
+            &state,
+            &actor,
+            case.clone(),
+            exhibit.clone(),
+            access.clone(),
+        );
+        async move {
+            let panel =
+                import_panel(state, actor, &case, &exhibit, Some(values), report, error).await?;
+            exhibit_page_with(
+                state,
+                actor,
+                case,
+                exhibit,
+                access,
+                FieldErrors::default(),
+                panel,
+                status,
+            )
+            .await
+        }
+    };
+    if !importable(&exhibit) {
+        return page(
+            None,
+            Some("Only text files can be imported as messages.".into()),
+            values,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    if state.store.message_count(exhibit_id).await? > 0 {
+        return page(
+            None,
+            Some("The messages of this exhibit are already imported.".into()),
+            values,
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
+    let Some(format) = Format::parse(&values.format) else {
+        return page(
+            None,
+            Some("Choose a format.".into()),
+            values,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let Ok(time_zone) = jiff::tz::TimeZone::get(values.time_zone.trim()) else {
+        let message = format!(
+            "\"{}\" is not a time zone name. Use a name such as America/New_York or UTC.",
+            values.time_zone.trim()
+        );
+        return page(
+            None,
+            Some(message),
+            values,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let options = ReadOptions {
+        time_zone,
+        day_first: match values.date_order.as_str() {
+            "day" => Some(true),
+            "month" => Some(false),
+            _ => None,
+        },
+        owner: values.owner.trim().chars().take(200).collect(),
+    };
+    let all_or_nothing = values.mode != "skip";
+    let outcome = run_import(&state, case_id, &exhibit, format, options, all_or_nothing).await?;
+    let mut attachment_labels = Vec::new();
+    for (name, blob) in &outcome.attachments {
+        let detected = media::detect(&blob.head, name);
+        let child = state
+            .store
+            .create_exhibit(NewExhibit {
+                case_id,
+                parent_exhibit_id: Some(exhibit_id),
+                description: format!("Attachment {name} of {}", exhibit.label()),
+                original_filename: name.clone(),
+                sha256: blob.sha256.clone(),
+                size_bytes: i64::try_from(blob.size).unwrap_or(i64::MAX),
+                media_type: detected.media_type.clone(),
+                extension_mismatch: detected.extension_mismatch,
+                provided_by: exhibit.provided_by.clone(),
+                collected_by: exhibit.collected_by.clone(),
+                collected_at: exhibit.collected_at.clone(),
+                personal_data: exhibit.personal_data,
+                criminal_justice: exhibit.criminal_justice,
+                booking_photo: exhibit.booking_photo,
+                restricted: exhibit.restricted,
+                captured_by: String::new(),
+                captured_at: String::new(),
+                capture_device: String::new(),
+                capture_shows: String::new(),
+                ocr_status: state.ocr.initial_status(&detected.media_type),
+                uploaded_by: actor.user.user_id,
+                access: access.clone(),
+            })
+            .await?;
+        if child.ocr_status == OcrStatus::Pending {
+            state.ocr.enqueue(child.exhibit_id, child.sha256.clone());
+        }
+        attachment_labels.push(child.label());
+    }
+    let outcome_label = if outcome.rolled_back {
+        Outcome::Refused
+    } else {
+        Outcome::Success
+    };
+    state
+        .store
+        .append_audit(
+            actor
+                .audit("messages.import", outcome_label)
+                .case(case_id)
+                .target(format!("exhibit:{exhibit_id}"))
+                .detail(format!(
+                    "{} imported, {} problems, format {}",
+                    outcome.imported,
+                    outcome.total_problems,
+                    format.as_str()
+                )),
+        )
+        .await?;
+    let report = ImportReport {
+        imported: outcome.imported,
+        problems: outcome
+            .problems
+            .into_iter()
+            .map(|p| (p.location, p.reason))
+            .collect(),
+        total_problems: outcome.total_problems,
+        rolled_back: outcome.rolled_back,
+        attachments: attachment_labels,
+    };
+    let status = if outcome.rolled_back {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page(Some(report), None, values, status).await
+}
+
+/// The viewer's query (from links) or form (with search words and the next page).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ViewerQuery {
+    csrf_token: String,
+    after: String,
+    #[serde(flatten)]
+    values: MessageFilterValues,
+}
+
+/// The viewer from a link: filters in the address, never search words.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn viewer(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+    Query(mut query): Query<ViewerQuery>,
+) -> Result<Response, AppError> {
+    query.values.q.clear();
+    messages_page(&state, &actor, case_id, query).await
+}
+
+/// The viewer from its form.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn viewer_search(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+    Form(query): Form<ViewerQuery>,
+) -> Result<Response, AppError> {
+    verify_csrf(&actor.session, &query.csrf_token).await?;
+    messages_page(&state, &actor, case_id, query).await
+}
+
+async fn messages_page(
+    state: &AppState,
+    actor: &Actor,
+    case_id: i64,
+    query: ViewerQuery,
+) -> Result<Response, AppError> {
+    let open = open_case(state, actor, case_id, Action::ReadCase, "messages.view").await?;
+    let values = query.values;
+    let mut problem = None;
+    let date = |value: &str, problem: &mut Option<String>| {
+        let value = value.trim();
+        if value.is_empty() {
+            None
+        } else if is_iso_date(value) {
+            Some(value.to_string())
+        } else {
+            *problem = Some("Enter dates as YYYY-MM-DD.".to_string());
+            None
+        }
+    };
+    let filter = MessageFilter {
+        exhibit_id: values.exhibit.trim().parse().ok(),
+        participant: Some(
+            values
+                .participant
+                .trim()
+                .chars()
+                .take(100)
+                .collect::<String>(),
+        )
+        .filter(|p| !p.is_empty()),
+        from: date(&values.from, &mut problem),
+        to: date(&values.to, &mut problem),
+        text: Some(values.q.trim().chars().take(200).collect::<String>()).filter(|q| !q.is_empty()),
+    };
+    let after = MessageCursor::decode(&query.after);
+    let (messages, next) = state
+        .store
+        .list_messages(
+            case_id,
+            actor.user.user_id,
+            &filter,
+            after.as_ref(),
+            PAGE_SIZE,
+        )
+        .await?;
+    let logs = state
+        .store
+        .exhibits(case_id, actor.user.user_id)
+        .await?
+        .into_iter()
+        .filter(importable)
+        .map(|exhibit| {
+            (
+                exhibit.exhibit_id.to_string(),
+                format!("{}: {}", exhibit.label(), exhibit.description),
+            )
+        })
+        .collect();
+    audit_success(
+        state,
+        actor,
+        case_id,
+        "messages.view",
+        None,
+        Some(format!("{} shown", messages.len())),
+    )
+    .await?;
+    let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
+    let case = open.case;
+    let next = next.map(|cursor| cursor.encode());
+    Ok(render(StatusCode::OK, move || {
+        view! { <MessagesPage ctx=ctx case=case values=values logs=logs messages=messages next=next problem=problem /> }
+    }))
+}
+
+/// One message at its stable address.
+#[tracing::instrument(skip_all, fields(case_id, message_id))]
+pub async fn show(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, message_id)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    open_case(&state, &actor, case_id, Action::ReadCase, "messages.view").await?;
+    let message = state
+        .store
+        .message(case_id, message_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // The message is as visible as the exhibit it came from.
+    let (case, _, _) =
+        open_exhibit(&state, &actor, case_id, message.exhibit_id, "messages.view").await?;
+    audit_success(
+        &state,
+        &actor,
+        case_id,
+        "messages.view",
+        Some(format!("message:{message_id}")),
+        None,
+    )
+    .await?;
+    let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
+    Ok(render(StatusCode::OK, move || {
+        view! { <MessagePage ctx=ctx case=case message=message /> }
+    }))
+}

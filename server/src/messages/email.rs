@@ -1,0 +1,246 @@
+//! E-mail: one message (`.eml`) or a mailbox (`.mbox`, messages separated by `From ` lines).
+//! The time comes from the `Date:` header with its offset; attachments are handed on to
+//! become child exhibits.
+
+use super::{MAX_BODY, ParsedMessage, Problems, Sink, clip};
+use mail_parser::MimeHeaders as _;
+use std::io::{BufRead, Read as _};
+
+/// Largest single e-mail read (larger ones are reported and skipped).
+const MAX_MESSAGE: usize = 64 * 1024 * 1024;
+
+fn addresses(list: Option<&mail_parser::Address<'_>>) -> String {
+    let Some(list) = list else {
+        return String::new();
+    };
+    list.iter()
+        .map(|addr| match (addr.name(), addr.address()) {
+            (Some(name), Some(address)) => format!("{name} <{address}>"),
+            (None, Some(address)) => address.to_string(),
+            (Some(name), None) => name.to_string(),
+            (None, None) => String::new(),
+        })
+        .filter(|text| !text.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Parses one e-mail's bytes.
+fn parse_one(bytes: &[u8], location: String, problems: &mut Problems) -> Option<ParsedMessage> {
+    let Some(message) = mail_parser::MessageParser::default().parse(bytes) else {
+        problems.add(location, "not an e-mail message");
+        return None;
+    };
+    let Some(date) = message.date() else {
+        problems.add(location, "no Date: header");
+        return None;
+    };
+    let Ok(timestamp) = jiff::Timestamp::from_second(date.to_timestamp()) else {
+        problems.add(location, "the Date: header is out of range");
+        return None;
+    };
+    let mut recipients = addresses(message.to());
+    let cc = addresses(message.cc());
+    if !cc.is_empty() {
+        recipients = if recipients.is_empty() {
+            cc
+        } else {
+            format!("{recipients}, {cc}")
+        };
+    }
+    let subject = message.subject().unwrap_or("").to_string();
+    let text = message
+        .body_text(0)
+        .map(|body| body.into_owned())
+        .unwrap_or_default();
+    let mut body = if subject.is_empty() {
+        text
+    } else {
+        format!("Subject: {subject}\n\n{text}")
+    };
+    if body.len() > MAX_BODY {
+        problems.add(
+            location.clone(),
+            "the text is longer than 64 KB and was cut; the original stays in the exhibit",
+        );
+        body = clip(body, MAX_BODY);
+    }
+    let attachments = message
+        .attachments()
+        .enumerate()
+        .map(|(index, part)| {
+            let name = part
+                .attachment_name()
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("attachment-{}", index + 1));
+            (name, part.contents().to_vec())
+        })
+        .filter(|(_, contents)| !contents.is_empty())
+        .collect();
+    Some(ParsedMessage {
+        sent_at: super::format_utc(timestamp),
+        sender: addresses(message.from()),
+        recipients,
+        body,
+        location,
+        attachments,
+    })
+}
+
+/// Reads a single `.eml`.
+pub fn read_eml(source: impl BufRead, sink: &mut Sink<'_>, problems: &mut Problems) {
+    let mut bytes = Vec::new();
+    let mut limited = source.take(MAX_MESSAGE as u64 + 1);
+    if let Err(error) = limited.read_to_end(&mut bytes) {
+        problems.add("message 1", format!("the file could not be read: {error}"));
+        return;
+    }
+    if bytes.len() > MAX_MESSAGE {
+        problems.add("message 1", "the e-mail is larger than 64 MB");
+        return;
+    }
+    if let Some(message) = parse_one(&bytes, "message 1".to_string(), problems) {
+        sink(message);
+    }
+}
+
+/// Reads an mbox, one message at a time.
+pub fn read_mbox(mut source: impl BufRead, sink: &mut Sink<'_>, problems: &mut Problems) {
+    let mut current: Vec<u8> = Vec::new();
+    let mut index = 0usize;
+    let mut start_line = 0usize;
+    let mut line_number = 0usize;
+    let mut previous_blank = true;
+    let mut oversized = false;
+    let mut line = Vec::new();
+    let mut flush = |current: &mut Vec<u8>,
+                     index: usize,
+                     start_line: usize,
+                     oversized: bool,
+                     problems: &mut Problems|
+     -> bool {
+        if index == 0 {
+            return true;
+        }
+        let location = format!("message {index} (line {start_line})");
+        let bytes = std::mem::take(current);
+        if oversized {
+            problems.add(location, "the e-mail is larger than 64 MB");
+            return true;
+        }
+        match parse_one(&bytes, location, problems) {
+            Some(message) => sink(message),
+            None => true,
+        }
+    };
+    loop {
+        line.clear();
+        match source.read_until(b'\n', &mut line) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(error) => {
+                problems.add(
+                    format!("line {}", line_number + 1),
+                    format!("the file could not be read: {error}"),
+                );
+                break;
+            }
+        }
+        line_number += 1;
+        if previous_blank && line.starts_with(b"From ") {
+            if !flush(&mut current, index, start_line, oversized, problems) {
+                return;
+            }
+            index += 1;
+            start_line = line_number;
+            oversized = false;
+        } else if index == 0 {
+            if !line.iter().all(u8::is_ascii_whitespace) {
+                problems.add(
+                    format!("line {line_number}"),
+                    "text before the first \"From \" line",
+                );
+            }
+        } else if current.len() + line.len() > MAX_MESSAGE {
+            oversized = true;
+        } else {
+            // mboxrd escapes body lines starting with "From " as ">From ".
+            let unescaped = line
+                .strip_prefix(b">")
+                .filter(|rest| {
+                    rest.trim_ascii_start().starts_with(b"From ") || rest.starts_with(b">From ")
+                })
+                .unwrap_or(&line);
+            current.extend_from_slice(unescaped);
+        }
+        previous_blank = line.iter().all(u8::is_ascii_whitespace);
+    }
+    flush(&mut current, index, start_line, oversized, problems);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EMAIL: &str = "From: Marisol <m@doc.example>\r\nTo: Dana <d@tf.example>\r\nCc: x@y.example\r\nSubject: Custody status\r\nDate: Tue, 19 Nov 2024 10:12:00 -0500\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBoth are in custody. Détenu A.\r\n--b\r\nContent-Type: text/csv; name=\"list.csv\"\r\nContent-Disposition: attachment; filename=\"list.csv\"\r\n\r\na,b\r\n--b--\r\n";
+
+    fn collect(run: impl FnOnce(&mut Sink<'_>, &mut Problems)) -> (Vec<ParsedMessage>, Problems) {
+        let mut messages = Vec::new();
+        let mut problems = Problems::default();
+        run(
+            &mut |m| {
+                messages.push(m);
+                true
+            },
+            &mut problems,
+        );
+        (messages, problems)
+    }
+
+    #[test]
+    fn an_eml_with_an_attachment() {
+        let (messages, problems) =
+            collect(|sink, problems| read_eml(EMAIL.as_bytes(), sink, problems));
+        assert!(problems.kept.is_empty(), "{:?}", problems.kept);
+        let message = &messages[0];
+        assert_eq!(message.sent_at, "2024-11-19T15:12:00Z");
+        assert_eq!(message.sender, "Marisol <m@doc.example>");
+        assert_eq!(message.recipients, "Dana <d@tf.example>, x@y.example");
+        assert!(
+            message
+                .body
+                .starts_with("Subject: Custody status\n\nBoth are in custody. Détenu A.")
+        );
+        assert_eq!(message.attachments.len(), 1);
+        assert_eq!(message.attachments[0].0, "list.csv");
+    }
+
+    #[test]
+    fn an_mbox_of_several_messages_with_a_broken_one() {
+        let mbox = format!(
+            "From m@doc.example Tue Nov 19 10:12:00 2024\n{}\nFrom x Wed Nov 20 00:00:00 2024\nSubject: no date\n\nbody\n\nFrom m@doc.example Thu Nov 21 10:12:00 2024\nFrom: a@b.example\nDate: Thu, 21 Nov 2024 16:41:00 -0500\n\n>From the gate\n",
+            EMAIL.replace("\r\n", "\n")
+        );
+        let (messages, problems) =
+            collect(|sink, problems| read_mbox(mbox.as_bytes(), sink, problems));
+        assert_eq!(messages.len(), 2, "{:?}", problems.kept);
+        assert_eq!(problems.total, 1);
+        assert!(problems.kept[0].location.starts_with("message 2"));
+        assert_eq!(messages[1].sent_at, "2024-11-21T21:41:00Z");
+        assert!(messages[1].body.contains("From the gate"));
+    }
+
+    #[test]
+    fn nothing_panics_on_odd_input() {
+        for text in [
+            "",
+            "From ",
+            "\n\nFrom x\n",
+            "Date: nonsense\n\n",
+            "From a\nContent-Type: multipart/mixed; boundary=\"\"\n\n--\n",
+        ] {
+            let _ = collect(|sink, problems| read_mbox(text.as_bytes(), sink, problems));
+            let _ = collect(|sink, problems| read_eml(text.as_bytes(), sink, problems));
+        }
+    }
+}

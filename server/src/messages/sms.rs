@@ -1,0 +1,267 @@
+//! SMS Backup & Restore XML: `<sms>` elements (and the text parts of `<mms>`), each with its
+//! time in milliseconds since 1970, so no time zone is needed.
+
+use super::{MAX_BODY, ParsedMessage, Problems, ReadOptions, Sink, clip, format_utc};
+use quick_xml::events::{BytesStart, Event};
+use std::io::BufRead;
+
+/// The attributes of one element, unescaped.
+fn attributes(element: &BytesStart<'_>) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for attribute in element.attributes() {
+        let attribute = attribute.map_err(|error| error.to_string())?;
+        let key = String::from_utf8_lossy(attribute.key.as_ref()).into_owned();
+        let value = attribute
+            .unescape_value()
+            .map_err(|error| error.to_string())?
+            .into_owned();
+        out.push((key, value));
+    }
+    Ok(out)
+}
+
+fn get<'a>(attributes: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    attributes
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+}
+
+/// The other party: the contact's name with the number, or the number alone.
+fn party(attributes: &[(String, String)]) -> String {
+    let address = get(attributes, "address").unwrap_or("").trim();
+    match get(attributes, "contact_name").map(str::trim) {
+        Some(name) if !name.is_empty() && name != "(Unknown)" => format!("{name} ({address})"),
+        _ => address.to_string(),
+    }
+}
+
+/// An MMS being read: its attributes and the text of its parts.
+struct Mms {
+    attributes: Vec<(String, String)>,
+    text: String,
+    index: usize,
+}
+
+/// Reads an SMS Backup & Restore file.
+pub fn read(
+    source: impl BufRead,
+    options: &ReadOptions,
+    sink: &mut Sink<'_>,
+    problems: &mut Problems,
+) {
+    let owner = if options.owner.trim().is_empty() {
+        "Phone owner".to_string()
+    } else {
+        options.owner.trim().to_string()
+    };
+    let mut reader = quick_xml::Reader::from_reader(source);
+    reader.config_mut().trim_text(true);
+    let mut buffer = Vec::new();
+    let mut index = 0usize;
+    let mut mms: Option<Mms> = None;
+    let mut saw_root = false;
+    let emit = |attributes: &[(String, String)],
+                body: String,
+                location: String,
+                kind_key: &str,
+                sent_kind: &str,
+                problems: &mut Problems,
+                sink: &mut Sink<'_>|
+     -> bool {
+        let Some(millis) = get(attributes, "date").and_then(|d| d.trim().parse::<i64>().ok())
+        else {
+            problems.add(location, "no readable date");
+            return true;
+        };
+        let Ok(timestamp) = jiff::Timestamp::from_millisecond(millis) else {
+            problems.add(location, "the date is out of range");
+            return true;
+        };
+        let sent = get(attributes, kind_key) == Some(sent_kind);
+        let other = party(attributes);
+        let (sender, recipients) = if sent {
+            (owner.clone(), other)
+        } else {
+            (other, owner.clone())
+        };
+        let mut body = body;
+        if body.len() > MAX_BODY {
+            problems.add(
+                location.clone(),
+                "the message is longer than 64 KB and was cut",
+            );
+            body = clip(body, MAX_BODY);
+        }
+        sink(ParsedMessage {
+            sent_at: format_utc(timestamp),
+            sender,
+            recipients,
+            body,
+            location,
+            attachments: Vec::new(),
+        })
+    };
+    loop {
+        buffer.clear();
+        let event = match reader.read_event_into(&mut buffer) {
+            Ok(event) => event,
+            Err(error) => {
+                problems.add(
+                    format!("byte {}", reader.buffer_position()),
+                    format!("the XML is broken here: {error}"),
+                );
+                return;
+            }
+        };
+        match event {
+            Event::Eof => break,
+            Event::Start(element) | Event::Empty(element) => {
+                let name = element.name();
+                let name = name.as_ref();
+                match name {
+                    b"smses" | b"allsms" => saw_root = true,
+                    b"sms" => {
+                        index += 1;
+                        let location = format!("message {index}");
+                        match attributes(&element) {
+                            Ok(attrs) => {
+                                let body = get(&attrs, "body").unwrap_or("").to_string();
+                                if !emit(&attrs, body, location, "type", "2", problems, sink) {
+                                    return;
+                                }
+                            }
+                            Err(error) => {
+                                problems.add(location, format!("unreadable attributes: {error}"))
+                            }
+                        }
+                    }
+                    b"mms" => {
+                        index += 1;
+                        match attributes(&element) {
+                            Ok(attrs) => {
+                                mms = Some(Mms {
+                                    attributes: attrs,
+                                    text: String::new(),
+                                    index,
+                                })
+                            }
+                            Err(error) => problems.add(
+                                format!("message {index}"),
+                                format!("unreadable attributes: {error}"),
+                            ),
+                        }
+                    }
+                    b"part" => {
+                        if let (Some(open), Ok(attrs)) = (mms.as_mut(), attributes(&element))
+                            && get(&attrs, "ct") == Some("text/plain")
+                        {
+                            if !open.text.is_empty() {
+                                open.text.push('\n');
+                            }
+                            open.text.push_str(get(&attrs, "text").unwrap_or(""));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::End(element) if element.name().as_ref() == b"mms" => {
+                if let Some(done) = mms.take() {
+                    let location = format!("message {}", done.index);
+                    if !emit(
+                        &done.attributes,
+                        done.text,
+                        location,
+                        "msg_box",
+                        "2",
+                        problems,
+                        sink,
+                    ) {
+                        return;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if !saw_root {
+        problems.add(
+            "start of file",
+            "this is not an SMS Backup & Restore file (no <smses> element)",
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::tz::TimeZone;
+
+    fn parse(text: &str) -> (Vec<ParsedMessage>, Problems) {
+        let options = ReadOptions {
+            time_zone: TimeZone::UTC,
+            day_first: None,
+            owner: "Marisol".into(),
+        };
+        let mut messages = Vec::new();
+        let mut problems = Problems::default();
+        read(
+            text.as_bytes(),
+            &options,
+            &mut |m| {
+                messages.push(m);
+                true
+            },
+            &mut problems,
+        );
+        (messages, problems)
+    }
+
+    #[test]
+    fn sms_and_mms_in_both_directions() {
+        let (messages, problems) = parse(
+            r#"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
+<smses count="3">
+  <sms protocol="0" address="+15550100" date="1732225260000" type="1" body="Which exit?" contact_name="Agent Sorensen" />
+  <sms protocol="0" address="+15550100" date="1732225320000" type="2" body="Main gate &amp; bus stop" contact_name="Agent Sorensen" />
+  <mms date="1732225500000" msg_box="2" address="+15550100" contact_name="(Unknown)">
+    <parts><part ct="image/jpeg" name="x.jpg" /><part ct="text/plain" text="Détenu libéré" /></parts>
+  </mms>
+</smses>"#,
+        );
+        assert!(problems.kept.is_empty(), "{:?}", problems.kept);
+        assert_eq!(messages.len(), 3);
+        assert_eq!(messages[0].sent_at, "2024-11-21T21:41:00Z");
+        assert_eq!(messages[0].sender, "Agent Sorensen (+15550100)");
+        assert_eq!(messages[0].recipients, "Marisol");
+        assert_eq!(messages[1].sender, "Marisol");
+        assert_eq!(messages[1].body, "Main gate & bus stop");
+        assert_eq!(messages[2].body, "Détenu libéré");
+        assert_eq!(messages[2].recipients, "+15550100");
+        assert_eq!(messages[2].location, "message 3");
+    }
+
+    #[test]
+    fn broken_files_are_reported_not_panicked_on() {
+        let (messages, problems) =
+            parse("<smses><sms date=\"x\" body=\"no date\"/><sms date=\"1\" body=\"ok\"/><sms");
+        assert_eq!(messages.len(), 1);
+        assert!(problems.total >= 2);
+        let (_, problems) = parse("just text");
+        assert!(
+            problems
+                .kept
+                .iter()
+                .any(|p| p.reason.contains("not an SMS"))
+        );
+        for text in [
+            "",
+            "<",
+            "<smses",
+            "<sms date='99999999999999999999'/>",
+            "<smses><mms><part ct='text/plain'/></mms></smses>",
+        ] {
+            let _ = parse(text);
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! Message logs over HTTP: importing each format, all-or-nothing and best-effort imports of
+//! malformed files, the viewer's filters and search, stable links, and restricted logs.
+
+use probity_app::types::Role;
+use probity_tests::fixtures::{case, client_for, password_hash, user};
+use probity_tests::{Backend, TestApp, csrf_token};
+use reqwest::multipart::{Form, Part};
+
+struct Fixture {
+    app: TestApp,
+    case_id: i64,
+    lead: reqwest::Client,
+    member: reqwest::Client,
+}
+
+async fn fixture() -> Fixture {
+    let app = TestApp::spawn_with(Backend::under_test(), &[]).await;
+    let store = app.store().await;
+    let hash = password_hash().await;
+    let ines = user(&store, &hash, "ines", Role::Investigator).await;
+    let theo = user(&store, &hash, "theo", Role::Investigator).await;
+    let opened = case(&store, &ines, "Message case").await;
+    store
+        .add_member(opened.case_id, theo.user_id, ines.user_id)
+        .await
+        .expect("member");
+    let lead = client_for(&app, "ines").await;
+    let member = client_for(&app, "theo").await;
+    Fixture {
+        case_id: opened.case_id,
+        app,
+        lead,
+        member,
+    }
+}
+
+/// Uploads one file and returns its exhibit id.
+async fn upload(f: &Fixture, name: &str, bytes: &[u8], restricted: bool) -> i64 {
+    let page = f
+        .lead
+        .get(f.app.url(&format!("/cases/{}/exhibits/new", f.case_id)))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    let mut form = Form::new().text("csrf_token", csrf_token(&page).expect("token"));
+    if restricted {
+        form = form.text("restricted", "yes");
+    }
+    form = form.part(
+        "files",
+        Part::bytes(bytes.to_vec()).file_name(name.to_string()),
+    );
+    let response = f
+        .lead
+        .post(f.app.url(&format!("/cases/{}/exhibits", f.case_id)))
+        .header("origin", f.app.origin())
+        .multipart(form)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 303);
+    let store = f.app.store().await;
+    store
+        .exhibits(f.case_id, 1)
+        .await
+        .expect("exhibits")
+        .into_iter()
+        .map(|e| e.exhibit_id)
+        .max()
+        .expect("exhibit")
+}
+
+async fn import(f: &Fixture, exhibit_id: i64, fields: &[(&str, &str)]) -> (u16, String) {
+    let path = format!("/cases/{}/exhibits/{exhibit_id}", f.case_id);
+    let response = f
+        .app
+        .post_form(&f.lead, &path, &format!("{path}/import"), fields)
+        .await;
+    (
+        response.status().as_u16(),
+        response.text().await.expect("body"),
+    )
+}
+
+const CHAT: &str = "11/21/24, 4:41 PM - Marisol: Petrakis just walked out\n11/21/24, 4:42 PM - Agent Sorensen: Which exit?\n11/21/24, 4:42 PM - Marisol: Main gate\nbus stop side\n3/10/24, 2:30 AM - Marisol: after the spring-forward gap\n";
+
+#[tokio::test]
+async fn a_whatsapp_export_is_imported_viewed_filtered_searched_and_linked() {
+    let f = fixture().await;
+    let exhibit = upload(&f, "chat.txt", CHAT.as_bytes(), false).await;
+    let (status, body) = import(
+        &f,
+        exhibit,
+        &[
+            ("format", "whatsapp"),
+            ("time_zone", "America/New_York"),
+            ("date_order", "auto"),
+            ("mode", "all"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("4 messages imported"));
+    let store = f.app.store().await;
+    let (messages, _) = store
+        .list_messages(f.case_id, 1, &Default::default(), None, 100)
+        .await
+        .expect("list");
+    assert_eq!(messages.len(), 4);
+    assert_eq!(
+        messages[0].sent_at, "2024-03-10T07:30:00Z",
+        "a time in the DST gap moves forward, UTC kept in order"
+    );
+    assert_eq!(messages[1].sent_at, "2024-11-21T21:41:00Z");
+    assert_eq!(messages[3].body, "Main gate\nbus stop side");
+    assert_eq!(messages[3].source_location, "line 3");
+
+    let again = import(
+        &f,
+        exhibit,
+        &[
+            ("format", "whatsapp"),
+            ("time_zone", "UTC"),
+            ("mode", "all"),
+        ],
+    )
+    .await;
+    assert_eq!(again.0, 409, "no second import of the same log");
+
+    let viewer = f
+        .lead
+        .get(f.app.url(&format!(
+            "/cases/{}/messages?participant=sorensen",
+            f.case_id
+        )))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        viewer.contains("Which exit?") && viewer.contains("Petrakis just walked out"),
+        "sender or recipient matches"
+    );
+    let token = csrf_token(&viewer).expect("token");
+    let searched = f
+        .lead
+        .post(f.app.url(&format!("/cases/{}/messages", f.case_id)))
+        .header("origin", f.app.origin())
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("q", "gate"),
+            ("from", "2024-11-21"),
+            ("to", "2024-11-21"),
+        ])
+        .send()
+        .await
+        .expect("POST")
+        .text()
+        .await
+        .expect("body");
+    assert!(searched.contains("Main gate") && !searched.contains("Which exit?"));
+
+    let link = messages[3].path();
+    let page = f
+        .lead
+        .get(f.app.url(&link))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        page.contains("2024-11-21 21:42:00 UTC") && page.contains("line 3"),
+        "a stable page per message"
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_log_imports_all_or_nothing_as_chosen() {
+    let f = fixture().await;
+    let broken = format!("{CHAT}31/31/24, 9:00 AM - X: impossible date\n");
+    let exhibit = upload(&f, "broken.txt", broken.as_bytes(), false).await;
+    let (status, body) = import(
+        &f,
+        exhibit,
+        &[
+            ("format", "whatsapp"),
+            ("time_zone", "UTC"),
+            ("mode", "all"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        body.contains("Nothing was imported") && body.contains("line 6"),
+        "the report names the line"
+    );
+    let store = f.app.store().await;
+    assert_eq!(
+        store.message_count(exhibit).await.expect("count"),
+        0,
+        "nothing kept"
+    );
+
+    let bad_zone = import(
+        &f,
+        exhibit,
+        &[
+            ("format", "whatsapp"),
+            ("time_zone", "Mars/Olympus"),
+            ("mode", "all"),
+        ],
+    )
+    .await;
+    assert_eq!(bad_zone.0, 422);
+    assert!(bad_zone.1.contains("not a time zone name") && bad_zone.1.contains("Mars/Olympus"));
+
+    let (status, body) = import(
+        &f,
+        exhibit,
+        &[
+            ("format", "whatsapp"),
+            ("time_zone", "UTC"),
+            ("mode", "skip"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(body.contains("4 messages imported; some parts could not be read"));
+    assert_eq!(store.message_count(exhibit).await.expect("count"), 4);
+}
+
+#[tokio::test]
+async fn sms_csv_and_email_logs_with_attachments_become_messages_and_exhibits() {
+    let f = fixture().await;
+    let sms = r#"<?xml version='1.0' encoding='UTF-8'?><smses count="1"><sms address="+15550100" date="1732225260000" type="1" body="Which exit?" contact_name="Agent" /></smses>"#;
+    let exhibit = upload(&f, "sms.xml", sms.as_bytes(), false).await;
+    let (status, body) = import(
+        &f,
+        exhibit,
+        &[
+            ("format", "sms-xml"),
+            ("time_zone", "UTC"),
+            ("owner", "Marisol"),
+            ("mode", "all"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    let csv = "timestamp,sender,recipients,body\n2024-11-21 16:41,Marisol,Agent,\"walked out, grey hoodie\"\n";
+    let exhibit = upload(&f, "log.csv", csv.as_bytes(), false).await;
+    assert_eq!(
+        import(
+            &f,
+            exhibit,
+            &[
+                ("format", "csv"),
+                ("time_zone", "America/New_York"),
+                ("mode", "all")
+            ]
+        )
+        .await
+        .0,
+        200
+    );
+
+    let eml = "From: Marisol <m@doc.example>\r\nTo: Dana <d@tf.example>\r\nSubject: Custody status\r\nDate: Tue, 19 Nov 2024 10:12:00 -0500\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nBoth are in custody.\r\n--b\r\nContent-Type: text/csv; name=\"names.csv\"\r\nContent-Disposition: attachment; filename=\"names.csv\"\r\n\r\nname\r\nPetrakis\r\n--b--\r\n";
+    let exhibit = upload(&f, "status.eml", eml.as_bytes(), false).await;
+    let (status, body) = import(
+        &f,
+        exhibit,
+        &[("format", "eml"), ("time_zone", "UTC"), ("mode", "all")],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Attachments added as exhibits: E-4."));
+    let store = f.app.store().await;
+    let child = store
+        .exhibits(f.case_id, 1)
+        .await
+        .expect("exhibits")
+        .into_iter()
+        .find(|e| e.number == 4)
+        .expect("child");
+    assert_eq!(child.parent_exhibit_id, Some(exhibit));
+    assert_eq!(child.original_filename, "names.csv");
+
+    let (messages, _) = store
+        .list_messages(f.case_id, 1, &Default::default(), None, 100)
+        .await
+        .expect("list");
+    let times: Vec<&str> = messages.iter().map(|m| m.sent_at.as_str()).collect();
+    assert_eq!(
+        times,
+        [
+            "2024-11-19T15:12:00Z",
+            "2024-11-21T21:41:00Z",
+            "2024-11-21T21:41:00Z"
+        ]
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.sender == "Agent (+15550100)" && m.recipients == "Marisol")
+    );
+}
+
+#[tokio::test]
+async fn messages_of_a_restricted_log_are_hidden_from_members_not_named_on_it() {
+    let f = fixture().await;
+    let exhibit = upload(&f, "secret.txt", CHAT.as_bytes(), true).await;
+    assert_eq!(
+        import(
+            &f,
+            exhibit,
+            &[
+                ("format", "whatsapp"),
+                ("time_zone", "UTC"),
+                ("mode", "all")
+            ]
+        )
+        .await
+        .0,
+        200
+    );
+    let store = f.app.store().await;
+    let (messages, _) = store
+        .list_messages(f.case_id, 1, &Default::default(), None, 10)
+        .await
+        .expect("list");
+    let viewer = f
+        .member
+        .get(f.app.url(&format!("/cases/{}/messages", f.case_id)))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(!viewer.contains("Petrakis"));
+    let direct = f
+        .member
+        .get(f.app.url(&messages[0].path()))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(direct.status(), 404);
+}
