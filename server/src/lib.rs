@@ -58,8 +58,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db.store.migrate().await?;
             let blobs = open_blobs(&cli.settings).await?;
             demo::load(
-                &*db.store,
-                &*blobs,
+                &db.store,
+                &blobs,
                 &password,
                 &cli.settings.case_number_prefix,
             )

@@ -50,6 +50,15 @@ pub struct ImportPanel {
     pub can_import: bool,
 }
 
+/// "1 message", "4 messages".
+fn count(messages: i64) -> String {
+    if messages == 1 {
+        "1 message".to_string()
+    } else {
+        format!("{messages} messages")
+    }
+}
+
 /// Importing a message log, shown on its exhibit's page.
 #[component]
 pub fn ImportSection(panel: ImportPanel, token: String) -> impl IntoView {
@@ -69,9 +78,9 @@ pub fn ImportSection(panel: ImportPanel, token: String) -> impl IntoView {
         let (class, heading) = if report.rolled_back {
             ("usa-alert usa-alert--error", "Nothing was imported".to_string())
         } else if report.total_problems > 0 {
-            ("usa-alert usa-alert--warning", format!("{} messages imported; some parts could not be read", report.imported))
+            ("usa-alert usa-alert--warning", format!("{} imported; some parts could not be read", count(report.imported)))
         } else {
-            ("usa-alert usa-alert--success", format!("{} messages imported", report.imported))
+            ("usa-alert usa-alert--success", format!("{} imported", count(report.imported)))
         };
         let attachments = (!report.attachments.is_empty()).then(|| {
             view! { <p class="usa-alert__text">{format!("Attachments added as exhibits: {}.", report.attachments.join(", "))}</p> }
@@ -115,7 +124,7 @@ pub fn ImportSection(panel: ImportPanel, token: String) -> impl IntoView {
             {report}
             {(panel.existing > 0).then(|| view! {
                 <p>
-                    {format!("{} messages were imported from this exhibit. ", panel.existing)}
+                    {format!("{} imported from this exhibit. ", count(panel.existing))}
                     <a class="usa-link" href=viewer.clone()>"Read them"</a>
                 </p>
             })}
@@ -223,7 +232,7 @@ pub fn MessagesPage(
                 </div>
                 <button type="submit" class="usa-button">"Show messages"</button>
             </form>
-            <div class="usa-table-container--scrollable" tabindex="0">
+            <div class="probity-wrap-table">
                 <table class="usa-table usa-table--borderless usa-table--compact probity-table">
                     <caption class="usa-sr-only">{format!("Messages, oldest first, {count} shown")}</caption>
                     <thead>

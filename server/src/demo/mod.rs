@@ -34,8 +34,8 @@ pub const DEMO_CASE_TITLE: &str = "Disclosure of detainee custody information to
 
 /// Loads the demo; running it again changes nothing.
 pub async fn load(
-    store: &dyn Store,
-    blobs: &dyn crate::blobs::BlobStore,
+    store: &crate::storage::DynStore,
+    blobs: &std::sync::Arc<dyn crate::blobs::BlobStore>,
     password: &str,
     prefix: &str,
 ) -> anyhow::Result<()> {
@@ -83,7 +83,7 @@ pub async fn load(
         println!("the demo case is already loaded");
     } else {
         let case_id = load_case(
-            store,
+            &**store,
             ines.user_id,
             theo.user_id,
             sam.user_id,
@@ -328,8 +328,8 @@ M.
 
 /// Adds the demo's screenshot, message log and e-mail as exhibits.
 async fn load_evidence(
-    store: &dyn Store,
-    blobs: &dyn crate::blobs::BlobStore,
+    store: &crate::storage::DynStore,
+    blobs: &std::sync::Arc<dyn crate::blobs::BlobStore>,
     case_id: i64,
     uploader: i64,
 ) -> anyhow::Result<()> {
@@ -353,6 +353,7 @@ async fn load_evidence(
             "CHARGES PENDING: NONE",
         ],
     );
+    use crate::messages::{Format, ReadOptions};
     let files: [(&str, Vec<u8>, &str, bool); 3] = [
         (
             "IMG_4471.png",
@@ -426,6 +427,23 @@ async fn load_evidence(
                 access: Vec::new(),
             })
             .await?;
+        // The log and the e-mail become messages, as an investigator would import them.
+        let format = if filename.ends_with(".eml") {
+            Some(Format::Email)
+        } else if filename.ends_with(".txt") {
+            Some(Format::WhatsApp)
+        } else {
+            None
+        };
+        if let Some(format) = format {
+            let options = ReadOptions {
+                time_zone: jiff::tz::TimeZone::get("America/New_York")?,
+                day_first: Some(false),
+                owner: String::new(),
+            };
+            crate::messages::import::run(store, blobs, case_id, &exhibit, format, options, true)
+                .await?;
+        }
         if is_screenshot {
             let path = blobs.local_path(&blob.sha256).await?;
             if let Ok(png) = crate::evidence::previews::thumbnail(path).await {

@@ -9,11 +9,11 @@ use crate::http::cases::{audit_success, open_case};
 use crate::http::error::AppError;
 use crate::http::evidence::{exhibit_page_with, open_exhibit};
 use crate::http::pages::{page_context, render};
-use crate::messages::{self as logs, Format, ParsedMessage, ReadOptions};
+use crate::messages::{self as logs, Format, ReadOptions};
 use crate::storage::Outcome;
 use crate::storage::cases::is_iso_date;
 use crate::storage::evidence::NewExhibit;
-use crate::storage::messages::{MessageCursor, MessageFilter, NewMessage};
+use crate::storage::messages::{MessageCursor, MessageFilter};
 use axum::Form;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -29,10 +29,7 @@ use probity_app::pages::messages::{
 };
 use probity_app::permissions::{Action, allows};
 use serde::Deserialize;
-use tokio::sync::{mpsc, oneshot};
 
-/// Messages handed to the database at a time.
-const BATCH: usize = 2000;
 /// Messages per viewer page.
 const PAGE_SIZE: i64 = 100;
 
@@ -101,91 +98,6 @@ pub struct ImportForm {
     csrf_token: String,
     #[serde(flatten)]
     values: ImportValues,
-}
-
-/// What an import did.
-struct ImportOutcome {
-    imported: i64,
-    problems: Vec<logs::Problem>,
-    total_problems: usize,
-    rolled_back: bool,
-    attachments: Vec<(String, crate::blobs::StoredBlob)>,
-}
-
-/// Reads the log in a blocking thread and streams its messages into one transaction.
-async fn run_import(
-    state: &AppState,
-    case_id: i64,
-    exhibit: &Exhibit,
-    format: Format,
-    options: ReadOptions,
-    all_or_nothing: bool,
-) -> Result<ImportOutcome, AppError> {
-    let path = state
-        .blobs
-        .local_path(&exhibit.sha256)
-        .await
-        .map_err(|error| AppError::Internal(error.to_string()))?;
-    let (parsed_tx, mut parsed_rx) = mpsc::channel::<ParsedMessage>(BATCH);
-    let parse = tokio::task::spawn_blocking(move || {
-        let file = std::fs::File::open(path)?;
-        let reader = std::io::BufReader::with_capacity(256 * 1024, file);
-        Ok::<_, std::io::Error>(logs::read(format, reader, &options, &mut |message| {
-            parsed_tx.blocking_send(message).is_ok()
-        }))
-    });
-    let (batch_tx, batch_rx) = mpsc::channel::<Vec<NewMessage>>(4);
-    let (commit_tx, commit_rx) = oneshot::channel::<bool>();
-    let store = state.store.clone();
-    let exhibit_id = exhibit.exhibit_id;
-    let import = tokio::spawn(async move {
-        store
-            .import_messages(case_id, exhibit_id, batch_rx, commit_rx)
-            .await
-    });
-    let blobs = state.blobs.clone();
-    let bridge = async move {
-        let mut batch = Vec::with_capacity(BATCH);
-        let mut attachments = Vec::new();
-        while let Some(message) = parsed_rx.recv().await {
-            for (name, bytes) in message.attachments {
-                match blobs.put_bytes(&bytes).await {
-                    Ok(blob) => attachments.push((name, blob)),
-                    Err(error) => tracing::warn!(%error, "cannot store an e-mail attachment"),
-                }
-            }
-            batch.push(NewMessage {
-                sent_at: message.sent_at,
-                sender: message.sender,
-                recipients: message.recipients,
-                body: message.body,
-                location: message.location,
-            });
-            if batch.len() >= BATCH && batch_tx.send(std::mem::take(&mut batch)).await.is_err() {
-                break;
-            }
-        }
-        if !batch.is_empty() {
-            let _ = batch_tx.send(batch).await;
-        }
-        attachments
-    };
-    let (attachments, parsed) = tokio::join!(bridge, parse);
-    let (problems, total_problems) = parsed
-        .map_err(|error| AppError::Internal(error.to_string()))?
-        .map_err(|error| AppError::Internal(error.to_string()))?;
-    let rolled_back = all_or_nothing && total_problems > 0;
-    let _ = commit_tx.send(!rolled_back);
-    let imported = import
-        .await
-        .map_err(|error| AppError::Internal(error.to_string()))??;
-    Ok(ImportOutcome {
-        imported,
-        problems,
-        total_problems,
-        rolled_back,
-        attachments: if rolled_back { Vec::new() } else { attachments },
-    })
 }
 
 /// Imports an exhibit as a message log.
@@ -278,7 +190,17 @@ pub async fn import(
         owner: values.owner.trim().chars().take(200).collect(),
     };
     let all_or_nothing = values.mode != "skip";
-    let outcome = run_import(&state, case_id, &exhibit, format, options, all_or_nothing).await?;
+    let outcome = logs::import::run(
+        &state.store,
+        &state.blobs,
+        case_id,
+        &exhibit,
+        format,
+        options,
+        all_or_nothing,
+    )
+    .await
+    .map_err(|error| AppError::Internal(error.to_string()))?;
     let mut attachment_labels = Vec::new();
     for (name, blob) in &outcome.attachments {
         let detected = media::detect(&blob.head, name);

@@ -5,6 +5,7 @@
 
 pub mod csv_log;
 pub mod email;
+pub mod import;
 pub mod sms;
 pub mod whatsapp;
 

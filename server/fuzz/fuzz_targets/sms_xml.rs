@@ -1,0 +1,18 @@
+//! Fuzzes the SmsXml parser: it must never panic, whatever the bytes.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use probity_server::messages::{Format, ReadOptions, read};
+
+fuzz_target!(|data: &[u8]| {
+    let options = ReadOptions {
+        time_zone: jiff::tz::TimeZone::UTC,
+        day_first: data.first().map(|byte| byte % 2 == 0),
+        owner: "owner".to_string(),
+    };
+    let mut count = 0usize;
+    let _ = read(Format::SmsXml, data, &options, &mut |_| {
+        count += 1;
+        true
+    });
+});

@@ -1,0 +1,109 @@
+//! Importing a message log: the parser reads the exhibit's blob in a blocking thread and
+//! hands messages over a bounded channel to one database transaction, so memory stays flat
+//! whatever the log's size. The transaction is committed, or rolled back when the import is
+//! all-or-nothing and some part could not be read.
+
+use super::{Format, ParsedMessage, ReadOptions};
+use crate::blobs::BlobStore;
+use crate::storage::DynStore;
+use crate::storage::messages::NewMessage;
+use probity_app::evidence::Exhibit;
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
+
+/// Messages handed to the database at a time.
+const BATCH: usize = 2000;
+
+/// Why an import could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Blob(#[from] crate::blobs::BlobError),
+    #[error(transparent)]
+    Store(#[from] crate::storage::StoreError),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error("import task failed: {0}")]
+    Task(String),
+}
+
+/// What an import did.
+pub struct ImportOutcome {
+    pub imported: i64,
+    pub problems: Vec<super::Problem>,
+    pub total_problems: usize,
+    pub rolled_back: bool,
+    pub attachments: Vec<(String, crate::blobs::StoredBlob)>,
+}
+
+/// Reads the log in a blocking thread and streams its messages into one transaction.
+pub async fn run(
+    store: &DynStore,
+    blobs: &Arc<dyn BlobStore>,
+    case_id: i64,
+    exhibit: &Exhibit,
+    format: Format,
+    options: ReadOptions,
+    all_or_nothing: bool,
+) -> Result<ImportOutcome, ImportError> {
+    let path = blobs.local_path(&exhibit.sha256).await?;
+    let (parsed_tx, mut parsed_rx) = mpsc::channel::<ParsedMessage>(BATCH);
+    let parse = tokio::task::spawn_blocking(move || {
+        let file = std::fs::File::open(path)?;
+        let reader = std::io::BufReader::with_capacity(256 * 1024, file);
+        Ok::<_, std::io::Error>(super::read(format, reader, &options, &mut |message| {
+            parsed_tx.blocking_send(message).is_ok()
+        }))
+    });
+    let (batch_tx, batch_rx) = mpsc::channel::<Vec<NewMessage>>(4);
+    let (commit_tx, commit_rx) = oneshot::channel::<bool>();
+    let store = store.clone();
+    let exhibit_id = exhibit.exhibit_id;
+    let import = tokio::spawn(async move {
+        store
+            .import_messages(case_id, exhibit_id, batch_rx, commit_rx)
+            .await
+    });
+    let blobs = blobs.clone();
+    let bridge = async move {
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut attachments = Vec::new();
+        while let Some(message) = parsed_rx.recv().await {
+            for (name, bytes) in message.attachments {
+                match blobs.put_bytes(&bytes).await {
+                    Ok(blob) => attachments.push((name, blob)),
+                    Err(error) => tracing::warn!(%error, "cannot store an e-mail attachment"),
+                }
+            }
+            batch.push(NewMessage {
+                sent_at: message.sent_at,
+                sender: message.sender,
+                recipients: message.recipients,
+                body: message.body,
+                location: message.location,
+            });
+            if batch.len() >= BATCH && batch_tx.send(std::mem::take(&mut batch)).await.is_err() {
+                break;
+            }
+        }
+        if !batch.is_empty() {
+            let _ = batch_tx.send(batch).await;
+        }
+        attachments
+    };
+    let (attachments, parsed) = tokio::join!(bridge, parse);
+    let (problems, total_problems) =
+        parsed.map_err(|error| ImportError::Task(error.to_string()))??;
+    let rolled_back = all_or_nothing && total_problems > 0;
+    let _ = commit_tx.send(!rolled_back);
+    let imported = import
+        .await
+        .map_err(|error| ImportError::Task(error.to_string()))??;
+    Ok(ImportOutcome {
+        imported,
+        problems,
+        total_problems,
+        rolled_back,
+        attachments: if rolled_back { Vec::new() } else { attachments },
+    })
+}
