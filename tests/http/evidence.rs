@@ -729,3 +729,51 @@ async fn text_in_an_image_is_extracted_in_the_background_and_searchable() {
         "the case is found by text in its image"
     );
 }
+
+#[tokio::test]
+async fn a_phone_photo_shows_its_exif_metadata() {
+    let Fixture {
+        app, case_id, lead, ..
+    } = fixture(&[]).await;
+    let png = probity_server::demo::screenshot::text_png("PHOTO", &["OF A SCREEN"]);
+    let jpeg = probity_server::demo::screenshot::jpeg_with_exif(
+        &png,
+        &probity_server::demo::screenshot::CameraExif {
+            make: "Probity Phones",
+            model: "Model 7",
+            taken: "2024:11:21 16:45:10",
+        },
+    )
+    .expect("jpeg");
+    assert_eq!(
+        upload(&app, &lead, case_id, &[], vec![("IMG_0001.JPG", jpeg)])
+            .await
+            .status(),
+        303
+    );
+    let store = app.store().await;
+    let exhibit = store
+        .exhibits(case_id, 1)
+        .await
+        .expect("exhibits")
+        .remove(0);
+    assert_eq!(exhibit.media_type, "image/jpeg");
+    assert!(
+        !exhibit.extension_mismatch,
+        "JPG and jpeg name the same type"
+    );
+    let page = lead
+        .get(app.url(&format!("/cases/{case_id}/exhibits/{}", exhibit.exhibit_id)))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains("Metadata in the file (EXIF)"));
+    assert!(
+        page.contains("Probity Phones")
+            && page.contains("Model 7")
+            && page.contains("2024-11-21 16:45:10")
+    );
+}

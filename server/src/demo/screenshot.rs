@@ -115,3 +115,58 @@ mod tests {
         assert!(image.height() > 100);
     }
 }
+
+/// The EXIF fields a phone camera writes, for [`jpeg_with_exif`].
+pub struct CameraExif<'a> {
+    pub make: &'a str,
+    pub model: &'a str,
+    /// `YYYY:MM:DD HH:MM:SS`, as EXIF writes it.
+    pub taken: &'a str,
+}
+
+/// Re-encodes a PNG as a JPEG carrying EXIF metadata, as a phone photo of a screen would.
+pub fn jpeg_with_exif(png: &[u8], camera: &CameraExif<'_>) -> Result<Vec<u8>, String> {
+    use exif::{Field, In, Tag, Value};
+    let image = image::load_from_memory(png).map_err(|e| e.to_string())?;
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    image
+        .to_rgb8()
+        .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+        .map_err(|e| e.to_string())?;
+    let jpeg = jpeg.into_inner();
+    let ascii = |text: &str| Value::Ascii(vec![text.as_bytes().to_vec()]);
+    let fields = [
+        Field {
+            tag: Tag::Make,
+            ifd_num: In::PRIMARY,
+            value: ascii(camera.make),
+        },
+        Field {
+            tag: Tag::Model,
+            ifd_num: In::PRIMARY,
+            value: ascii(camera.model),
+        },
+        Field {
+            tag: Tag::DateTimeOriginal,
+            ifd_num: In::PRIMARY,
+            value: ascii(camera.taken),
+        },
+    ];
+    let mut writer = exif::experimental::Writer::new();
+    for field in &fields {
+        writer.push_field(field);
+    }
+    let mut tiff = std::io::Cursor::new(Vec::new());
+    writer.write(&mut tiff, false).map_err(|e| e.to_string())?;
+    let tiff = tiff.into_inner();
+    // APP1 segment right after the start-of-image marker: "Exif\0\0" then the TIFF block.
+    let length = u16::try_from(2 + 6 + tiff.len()).map_err(|_| "EXIF too large".to_string())?;
+    let mut out = Vec::with_capacity(jpeg.len() + tiff.len() + 10);
+    out.extend_from_slice(jpeg.get(..2).ok_or("not a JPEG")?);
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&length.to_be_bytes());
+    out.extend_from_slice(b"Exif\0\0");
+    out.extend_from_slice(&tiff);
+    out.extend_from_slice(jpeg.get(2..).ok_or("not a JPEG")?);
+    Ok(out)
+}

@@ -77,6 +77,8 @@ pub async fn exif(path: PathBuf) -> Vec<(String, String)> {
             .filter_map(|(tag, label)| {
                 data.get_field(*tag, exif::In::PRIMARY).map(|field| {
                     let value = field.display_value().with_unit(&data).to_string();
+                    // Text fields come quoted; the quotes are not part of the value.
+                    let value = value.trim_matches('"');
                     (label.to_string(), value.chars().take(200).collect())
                 })
             })
@@ -155,6 +157,37 @@ mod tests {
             }
         }
         !crc
+    }
+
+    #[tokio::test]
+    async fn exif_of_a_phone_photo_is_shown() {
+        let png = crate::demo::screenshot::text_png("EXIF", &["TEST"]);
+        let jpeg = crate::demo::screenshot::jpeg_with_exif(
+            &png,
+            &crate::demo::screenshot::CameraExif {
+                make: "Probity Phones",
+                model: "Model 7",
+                taken: "2024:11:21 16:45:10",
+            },
+        )
+        .expect("jpeg");
+        let path =
+            std::env::temp_dir().join(format!("probity-exif-{}.jpg", crate::auth::random_token()));
+        std::fs::write(&path, jpeg).expect("write");
+        let fields = exif(path.clone()).await;
+        let get = |label: &str| {
+            fields
+                .iter()
+                .find(|(l, _)| l == label)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(get("Camera make").as_deref(), Some("Probity Phones"));
+        assert_eq!(get("Taken").as_deref(), Some("2024-11-21 16:45:10"));
+        assert!(
+            thumbnail(path.clone()).await.is_ok(),
+            "the JPEG still decodes"
+        );
+        let _ = std::fs::remove_file(path);
     }
 
     #[tokio::test]
