@@ -105,17 +105,6 @@ fn draw(image: &mut RgbImage, text: &str, left: u32, top: u32, color: Rgb<u8>) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn draws_a_png_sized_to_its_text() {
-        let png = super::text_png("TITLE", &["LINE ONE", "2"]);
-        let image = image::load_from_memory(&png).expect("a PNG");
-        assert_eq!(image.width(), 24 * 2 + 8 * 24);
-        assert!(image.height() > 100);
-    }
-}
-
 /// The EXIF fields a phone camera writes, for [`jpeg_with_exif`].
 pub struct CameraExif<'a> {
     pub make: &'a str,
@@ -169,4 +158,15 @@ pub fn jpeg_with_exif(png: &[u8], camera: &CameraExif<'_>) -> Result<Vec<u8>, St
     out.extend_from_slice(&tiff);
     out.extend_from_slice(jpeg.get(2..).ok_or("not a JPEG")?);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn draws_a_png_sized_to_its_text() {
+        let png = super::text_png("TITLE", &["LINE ONE", "2"]);
+        let image = image::load_from_memory(&png).expect("a PNG");
+        assert_eq!(image.width(), 24 * 2 + 8 * 24);
+        assert!(image.height() > 100);
+    }
 }
