@@ -9,7 +9,7 @@ use tokio::io::AsyncReadExt as _;
 /// Largest width or height decoded.
 const MAX_DIMENSION: u32 = 16_384;
 /// Most memory the decoder may allocate.
-const MAX_ALLOC: u64 = 512 * 1024 * 1024;
+const MAX_ALLOC: u64 = 256 * 1024 * 1024;
 /// Thumbnail bounding box.
 const THUMBNAIL: u32 = 480;
 /// How much of a text file is shown.
