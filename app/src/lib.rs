@@ -13,6 +13,7 @@ pub mod messages;
 pub mod pages;
 pub mod permissions;
 pub mod shell;
+pub mod timeline;
 pub mod types;
 
 #[cfg(feature = "ssr")]

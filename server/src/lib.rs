@@ -15,6 +15,7 @@ pub mod evidence;
 pub mod http;
 pub mod messages;
 pub mod storage;
+pub mod timeline;
 
 use crate::config::{Cli, Command, LogFormat, Settings};
 use crate::http::AppState;

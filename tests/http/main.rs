@@ -9,3 +9,4 @@ mod permissions;
 mod security;
 mod setup;
 mod sign_in;
+mod timeline;

@@ -443,6 +443,8 @@ pub struct CaseView {
     pub team: Vec<TeamMember>,
     /// The exhibits this person may see.
     pub exhibits: Vec<crate::evidence::Exhibit>,
+    /// The case's incidents.
+    pub incidents: Vec<crate::timeline::Incident>,
     pub can: CasePermissions,
     /// A message after an action, e.g. the exhibits just added.
     pub notice: Option<String>,
@@ -457,6 +459,8 @@ pub fn CasePage(ctx: PageContext, view: CaseView) -> impl IntoView {
     let can = view.can;
     let heading = format!("{}: {}", case.case_number, case.title);
     let title = case.case_number.clone();
+    let add_incident = can.edit.then(|| (format!("{base}/incidents/new"), "Add an incident"));
+    let timeline_href = format!("{base}/timeline");
     let parties = view
         .parties
         .into_iter()
@@ -627,6 +631,16 @@ pub fn CasePage(ctx: PageContext, view: CaseView) -> impl IntoView {
                     </thead>
                     <tbody>{allegations}</tbody>
                 </table>
+            </CaseSection>
+            <CaseSection id="incidents" heading="Incidents" add=add_incident>
+                <ul class="usa-list">
+                    {view.incidents.into_iter().map(|incident| {
+                        let href = crate::pages::timeline::incident_path(id, incident.incident_id);
+                        let events = if incident.event_count == 1 { "1 event".to_string() } else { format!("{} events", incident.event_count) };
+                        view! { <li><a class="usa-link" href=href>{incident.title}</a>{format!(" ({events})")}</li> }
+                    }).collect_view()}
+                </ul>
+                <p><a class="usa-link" href=timeline_href>"The whole case's timeline"</a></p>
             </CaseSection>
             <CaseSection id="evidence" heading="Evidence" add=can.edit.then(|| (format!("{base}/exhibits/new"), "Add evidence"))>
                 <crate::pages::evidence::EvidenceTable case_id=id exhibits=view.exhibits />

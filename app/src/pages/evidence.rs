@@ -141,6 +141,8 @@ pub struct ExhibitView {
     pub notice: Option<String>,
     /// Importing the exhibit as a message log, for text files.
     pub import: Option<crate::pages::messages::ImportPanel>,
+    /// `(event id, label)` of the events citing it.
+    pub cited_by: Vec<(i64, String)>,
 }
 
 /// An exhibit's page.
@@ -272,6 +274,7 @@ pub fn ExhibitPage(ctx: PageContext, view: ExhibitView, errors: FieldErrors) -> 
             </div>
             {provenance}
             {exif}
+            <crate::pages::timeline::CitedBy case_id=view.case.case_id citing=view.cited_by />
             {import}
             {text}
             {ocr}

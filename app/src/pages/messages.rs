@@ -253,9 +253,34 @@ pub fn MessagesPage(
     }
 }
 
-/// One message at its stable address.
+/// One message at its stable address, with the events citing it and links to cite it.
 #[component]
-pub fn MessagePage(ctx: PageContext, case: Case, message: Message) -> impl IntoView {
+pub fn MessagePage(
+    ctx: PageContext,
+    case: Case,
+    message: Message,
+    /// `(event id, label)` of the events citing it.
+    cited_by: Vec<(i64, String)>,
+    /// `(incident id, title)` it can be added to, when the person may edit.
+    incidents: Vec<(i64, String)>,
+) -> impl IntoView {
+    let case_id = case.case_id;
+    let message_id = message.message_id;
+    let add = (!incidents.is_empty()).then(|| {
+        let links = incidents
+            .into_iter()
+            .map(|(incident_id, title)| {
+                let href = format!("{}/events/new?message={message_id}", crate::pages::timeline::incident_path(case_id, incident_id));
+                view! { <li><a class="usa-link" href=href>{format!("Add to {title}")}</a></li> }
+            })
+            .collect_view();
+        view! {
+            <section aria-labelledby="add-heading">
+                <h2 id="add-heading">"Add to a timeline"</h2>
+                <ul class="usa-list">{links}</ul>
+            </section>
+        }
+    });
     let title = format!("Message {} in {}", message.message_id, case.case_number);
     let exhibit = exhibit_path(case.case_id, message.exhibit_id);
     let log = format!(
@@ -279,6 +304,8 @@ pub fn MessagePage(ctx: PageContext, case: Case, message: Message) -> impl IntoV
             </dl>
             <h2>"Text"</h2>
             <p class="probity-pre probity-message">{message.body}</p>
+            {add}
+            <crate::pages::timeline::CitedBy case_id=case_id citing=cited_by />
         </Shell>
     }
 }

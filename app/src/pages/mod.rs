@@ -10,3 +10,4 @@ pub mod messages;
 pub mod people;
 pub mod setup;
 pub mod sign_in;
+pub mod timeline;

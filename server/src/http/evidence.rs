@@ -542,8 +542,16 @@ pub(crate) async fn exhibit_page_with(
         Vec::new()
     };
     let notice = crate::auth::take_flash(&actor.session).await?;
+    let cited_by = state
+        .store
+        .events_citing_exhibit(exhibit.exhibit_id)
+        .await?
+        .into_iter()
+        .map(|c| (c.event_id, format!("{}: {}, {}", c.incident_title, c.local_start, c.narrative.chars().take(80).collect::<String>())))
+        .collect();
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
     let view_data = ExhibitView {
+        cited_by,
         case,
         exhibit,
         custody,

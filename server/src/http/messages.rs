@@ -392,7 +392,7 @@ pub async fn show(
     actor: Actor,
     Path((case_id, message_id)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    open_case(&state, &actor, case_id, Action::ReadCase, "messages.view").await?;
+    let open = open_case(&state, &actor, case_id, Action::ReadCase, "messages.view").await?;
     let message = state
         .store
         .message(case_id, message_id)
@@ -410,8 +410,29 @@ pub async fn show(
         None,
     )
     .await?;
+    let cited_by = state
+        .store
+        .events_citing_message(message_id)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let short: String = c.narrative.chars().take(80).collect();
+            (c.event_id, format!("{}: {}, {short}", c.incident_title, c.local_start))
+        })
+        .collect();
+    let incidents = if allows(actor.user.role, Action::EditCase, open.standing) {
+        state
+            .store
+            .incidents(case_id)
+            .await?
+            .into_iter()
+            .map(|i| (i.incident_id, i.title))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
     Ok(render(StatusCode::OK, move || {
-        view! { <MessagePage ctx=ctx case=case message=message /> }
+        view! { <MessagePage ctx=ctx case=case message=message cited_by=cited_by incidents=incidents /> }
     }))
 }

@@ -15,6 +15,7 @@ pub mod people;
 pub mod security;
 pub mod setup;
 pub mod sign_in;
+pub mod timeline;
 
 use crate::auth::session::SessionBackend;
 use crate::config::Settings;
@@ -64,6 +65,7 @@ pub fn router(state: AppState, sessions: &SessionBackend) -> Router {
         .merge(cases::router())
         .merge(evidence::router())
         .merge(messages::router())
+        .merge(timeline::router())
         .route("/setup", get(setup::show).post(setup::submit))
         .route("/sign-in", get(sign_in::show).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))

@@ -40,3 +40,10 @@ pub struct WithCsrf<T> {
     #[serde(flatten)]
     pub values: T,
 }
+
+/// The fields of a URL-encoded form body, repeated names included (checkbox groups).
+pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(body)
+        .map(|(key, value)| (key.into_owned(), value.into_owned()))
+        .collect()
+}

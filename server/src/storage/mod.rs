@@ -7,6 +7,7 @@
 pub mod cases;
 pub mod evidence;
 pub mod messages;
+pub mod timeline;
 pub mod postgres;
 mod queries;
 pub mod sqlite;
@@ -221,7 +222,13 @@ impl Outcome {
 /// Everything Probity stores outside the blob store.
 #[async_trait]
 pub trait Store:
-    cases::CaseStore + evidence::EvidenceStore + messages::MessageStore + Send + Sync + 'static
+    cases::CaseStore
+    + evidence::EvidenceStore
+    + messages::MessageStore
+    + timeline::TimelineStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Which database this is, for logs and health output.
     fn backend(&self) -> &'static str;

@@ -109,13 +109,14 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let open = open_case(&state, &actor, case_id, Action::ReadCase, "case.view").await?;
     let store = &state.store;
-    let (parties, allegations, notes, history, team, exhibits) = tokio::try_join!(
+    let (parties, allegations, notes, history, team, exhibits, incidents) = tokio::try_join!(
         store.parties(case_id),
         store.allegations(case_id),
         store.notes(case_id),
         store.status_history(case_id),
         store.team(case_id),
         store.exhibits(case_id, actor.user.user_id),
+        store.incidents(case_id),
     )?;
     let notice = crate::auth::take_flash(&actor.session).await?;
     audit_success(&state, &actor, case_id, "case.view", None, None).await?;
@@ -134,6 +135,7 @@ pub async fn show(
         history,
         team,
         exhibits,
+        incidents,
         can,
         notice,
     };

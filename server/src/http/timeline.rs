@@ -1,0 +1,489 @@
+//! Timeline routes: incidents, their timelines (chart and table), the merged case timeline,
+//! events with their citations and history, and "add to timeline" from a message.
+
+use crate::auth::verify_csrf;
+use crate::http::AppState;
+use crate::http::actor::Actor;
+use crate::http::cases::{OpenCase, audit_success, open_case, parse_version, validate};
+use crate::http::error::AppError;
+use crate::http::pages::{WithCsrf, form_pairs, page_context, render};
+use crate::storage::StoreError;
+use crate::storage::timeline::NewEvent;
+use crate::timeline::{bounds, chart_svg};
+use axum::Form;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use leptos::prelude::*;
+use probity_app::cases::Case;
+use probity_app::forms::FieldErrors;
+use probity_app::pages::timeline::{
+    EventFormPage, EventFormValues, EventFormView, EventHistoryPage, EventPage, IncidentFormPage,
+    TimelinePage, event_path, incident_path,
+};
+use probity_app::permissions::{Action, allows};
+use probity_app::timeline::{
+    Channel, Event, EventKind, Incident, Information, PermittedBasis, Precision,
+};
+use serde::Deserialize;
+
+/// The timeline routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{case_id}/incidents/new", get(incident_form).post(create_incident))
+        .route("/cases/{case_id}/incidents/{incident_id}", get(incident_timeline))
+        .route("/cases/{case_id}/incidents/{incident_id}/timeline.svg", get(incident_svg))
+        .route(
+            "/cases/{case_id}/incidents/{incident_id}/events/new",
+            get(new_event_form).post(create_event),
+        )
+        .route("/cases/{case_id}/timeline", get(case_timeline))
+        .route("/cases/{case_id}/timeline.svg", get(case_svg))
+        .route("/cases/{case_id}/events/{event_id}", get(show_event))
+        .route("/cases/{case_id}/events/{event_id}/edit", get(edit_event_form).post(update_event))
+        .route("/cases/{case_id}/events/{event_id}/history", get(event_history))
+}
+
+/// The incident form as sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct IncidentForm {
+    title: String,
+    summary: String,
+}
+
+/// The form to add an incident.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn incident_form(State(state): State<AppState>, actor: Actor, Path(case_id): Path<i64>) -> Result<Response, AppError> {
+    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "incident.create").await?;
+    let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
+    Ok(render(StatusCode::OK, move || {
+        view! { <IncidentFormPage ctx=ctx case=case title=String::new() summary=String::new() errors=FieldErrors::default() /> }
+    }))
+}
+
+/// Adds an incident.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn create_incident(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+    Form(form): Form<WithCsrf<IncidentForm>>,
+) -> Result<Response, AppError> {
+    verify_csrf(&actor.session, &form.csrf_token).await?;
+    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "incident.create").await?;
+    let mut errors = FieldErrors::default();
+    let title = validate::line(&mut errors, "title", &form.values.title, true, 200, "a title");
+    let summary = validate::text(&mut errors, "summary", &form.values.summary, false, 5_000, "a summary");
+    if !errors.is_empty() {
+        let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
+        let values = form.values;
+        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, move || {
+            view! { <IncidentFormPage ctx=ctx case=case title=values.title summary=values.summary errors=errors /> }
+        }));
+    }
+    let incident = state.store.create_incident(case_id, &title, &summary).await?;
+    audit_success(&state, &actor, case_id, "incident.create", Some(format!("incident:{}", incident.incident_id)), None).await?;
+    Ok(Redirect::to(&incident_path(case_id, incident.incident_id)).into_response())
+}
+
+async fn find_incident(state: &AppState, case_id: i64, incident_id: i64) -> Result<Incident, AppError> {
+    state
+        .store
+        .incidents(case_id)
+        .await?
+        .into_iter()
+        .find(|incident| incident.incident_id == incident_id)
+        .ok_or(AppError::NotFound)
+}
+
+async fn timeline_page(
+    state: &AppState,
+    actor: &Actor,
+    case_id: i64,
+    incident_id: Option<i64>,
+) -> Result<Response, AppError> {
+    let open = open_case(state, actor, case_id, Action::ReadCase, "timeline.view").await?;
+    let incident = match incident_id {
+        Some(id) => Some(find_incident(state, case_id, id).await?),
+        None => None,
+    };
+    let events = state.store.events(case_id, incident_id, actor.user.user_id).await?;
+    audit_success(state, actor, case_id, "timeline.view", incident_id.map(|id| format!("incident:{id}")), None).await?;
+    let title = incident.as_ref().map(|i| i.title.clone()).unwrap_or_else(|| format!("Timeline of {}", open.case.case_number));
+    let chart = chart_svg(&events, &title, false);
+    let can_edit = allows(actor.user.role, Action::EditCase, open.standing);
+    let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
+    let case = open.case;
+    Ok(render(StatusCode::OK, move || {
+        view! { <TimelinePage ctx=ctx case=case incident=incident events=events chart=chart can_edit=can_edit /> }
+    }))
+}
+
+async fn svg_download(state: &AppState, actor: &Actor, case_id: i64, incident_id: Option<i64>) -> Result<Response, AppError> {
+    let open = open_case(state, actor, case_id, Action::ReadCase, "timeline.export").await?;
+    let title = match incident_id {
+        Some(id) => find_incident(state, case_id, id).await?.title,
+        None => format!("Timeline of {}", open.case.case_number),
+    };
+    let events = state.store.events(case_id, incident_id, actor.user.user_id).await?;
+    audit_success(state, actor, case_id, "timeline.export", incident_id.map(|id| format!("incident:{id}")), Some("svg".into())).await?;
+    let svg = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}", chart_svg(&events, &title, true));
+    let mut response = svg.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
+    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"timeline.svg\""));
+    Ok(response)
+}
+
+/// An incident's timeline.
+#[tracing::instrument(skip_all, fields(case_id, incident_id))]
+pub async fn incident_timeline(State(state): State<AppState>, actor: Actor, Path((case_id, incident_id)): Path<(i64, i64)>) -> Result<Response, AppError> {
+    timeline_page(&state, &actor, case_id, Some(incident_id)).await
+}
+
+/// The whole case's timeline.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn case_timeline(State(state): State<AppState>, actor: Actor, Path(case_id): Path<i64>) -> Result<Response, AppError> {
+    timeline_page(&state, &actor, case_id, None).await
+}
+
+/// An incident's chart as a file.
+#[tracing::instrument(skip_all, fields(case_id, incident_id))]
+pub async fn incident_svg(State(state): State<AppState>, actor: Actor, Path((case_id, incident_id)): Path<(i64, i64)>) -> Result<Response, AppError> {
+    svg_download(&state, &actor, case_id, Some(incident_id)).await
+}
+
+/// The case's chart as a file.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn case_svg(State(state): State<AppState>, actor: Actor, Path(case_id): Path<i64>) -> Result<Response, AppError> {
+    svg_download(&state, &actor, case_id, None).await
+}
+
+/// What the event form offers for a case: its parties and the exhibits the person may see.
+async fn choices(state: &AppState, actor: &Actor, case_id: i64) -> Result<(Vec<(String, String)>, Vec<(String, String)>), AppError> {
+    let (parties, exhibits) = tokio::try_join!(state.store.parties(case_id), state.store.exhibits(case_id, actor.user.user_id))?;
+    Ok((
+        parties.into_iter().map(|p| (p.party_id.to_string(), format!("{} ({})", p.name, p.party_role.label()))).collect(),
+        exhibits.into_iter().map(|e| (e.exhibit_id.to_string(), format!("{}: {}", e.label(), e.description))).collect(),
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn event_form(
+    state: &AppState,
+    actor: &Actor,
+    case: Case,
+    incident: Incident,
+    event: Option<Event>,
+    values: EventFormValues,
+    errors: FieldErrors,
+    stale: bool,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let (parties, exhibits) = choices(state, actor, case.case_id).await?;
+    let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
+    let form = EventFormView { case, incident, event, values, parties, exhibits, stale };
+    Ok(render(status, move || {
+        view! { <EventFormPage ctx=ctx form=form errors=errors /> }
+    }))
+}
+
+/// The query of the new-event form: a message to start from.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewEventQuery {
+    message: Option<i64>,
+}
+
+/// The form to add an event, prefilled from a message when one is named.
+#[tracing::instrument(skip_all, fields(case_id, incident_id))]
+pub async fn new_event_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, incident_id)): Path<(i64, i64)>,
+    Query(query): Query<NewEventQuery>,
+) -> Result<Response, AppError> {
+    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "event.create").await?;
+    let incident = find_incident(&state, case_id, incident_id).await?;
+    let mut values = EventFormValues {
+        precision: Precision::Minute.as_str().into(),
+        time_zone: "UTC".into(),
+        kind: EventKind::Communication.as_str().into(),
+        channel: Channel::TextMessage.as_str().into(),
+        permitted_basis: PermittedBasis::Unknown.as_str().into(),
+        ..EventFormValues::default()
+    };
+    if let Some(message_id) = query.message {
+        // The message must be one this person may read; otherwise the form starts empty.
+        let visible = visible_message_ids(&state, &actor, case_id, &[message_id]).await?;
+        if let Some(message) = state.store.message(case_id, message_id).await?.filter(|_| !visible.is_empty()) {
+            values.start = message.sent_at.get(..16).unwrap_or("").replace('T', " ");
+            values.narrative = format!("{} to {}: {}", message.sender, message.recipients, message.body);
+            values.messages = message_id.to_string();
+            values.exhibits = vec![message.exhibit_id.to_string()];
+            let parties = state.store.parties(case_id).await?;
+            let matching = |text: &str| -> Vec<String> {
+                parties
+                    .iter()
+                    .filter(|party| !party.name.is_empty() && text.to_lowercase().contains(&party.name.to_lowercase()))
+                    .map(|party| party.party_id.to_string())
+                    .collect()
+            };
+            values.actors = matching(&message.sender);
+            values.recipients = matching(&message.recipients);
+        }
+    }
+    event_form(&state, &actor, case, incident, None, values, FieldErrors::default(), false, StatusCode::OK).await
+}
+
+/// Of the given message ids, those of this case the person may read.
+async fn visible_message_ids(state: &AppState, actor: &Actor, case_id: i64, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    let visible_exhibits: Vec<i64> = state
+        .store
+        .exhibits(case_id, actor.user.user_id)
+        .await?
+        .into_iter()
+        .map(|e| e.exhibit_id)
+        .collect();
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(message) = state.store.message(case_id, *id).await? {
+            if visible_exhibits.contains(&message.exhibit_id) {
+                out.push(*id);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Reads the event form (repeated checkbox fields included).
+fn read_form(body: &Bytes) -> (String, EventFormValues) {
+    let mut token = String::new();
+    let mut v = EventFormValues::default();
+    for (key, value) in form_pairs(body) {
+        match key.as_str() {
+            "csrf_token" => token = value,
+            "start" => v.start = value,
+            "end" => v.end = value,
+            "precision" => v.precision = value,
+            "time_zone" => v.time_zone = value,
+            "discovered_on" => v.discovered_on = value,
+            "kind" => v.kind = value,
+            "channel" => v.channel = value,
+            "information" => v.information.push(value),
+            "permitted_basis" => v.permitted_basis = value,
+            "narrative" => v.narrative = value,
+            "actors" => v.actors.push(value),
+            "recipients" => v.recipients.push(value),
+            "exhibits" => v.exhibits.push(value),
+            "messages" => v.messages = value,
+            "version" => v.version = value,
+            _ => {}
+        }
+    }
+    (token, v)
+}
+
+/// Validates the event form against the case; the summary records the version.
+async fn validate_event(
+    state: &AppState,
+    actor: &Actor,
+    case_id: i64,
+    incident_id: i64,
+    v: &EventFormValues,
+) -> Result<Result<NewEvent, FieldErrors>, AppError> {
+    let mut errors = FieldErrors::default();
+    let precision = validate::choice(&mut errors, "precision", &v.precision, Precision::parse, "how exactly the time is known");
+    let zone = jiff::tz::TimeZone::get(v.time_zone.trim());
+    if zone.is_err() {
+        errors.add("time_zone", "Enter a time zone name such as America/New_York or UTC.");
+    }
+    let found = match (precision, &zone) {
+        (Some(precision), Ok(zone)) => match bounds(&v.start, &v.end, precision, zone) {
+            Ok(found) => Some(found),
+            Err((field, message)) => {
+                errors.add(if field == "end" { "end" } else { "start" }, message);
+                None
+            }
+        },
+        _ => None,
+    };
+    let discovered_on = v.discovered_on.trim().to_string();
+    if !discovered_on.is_empty() && !crate::storage::cases::is_iso_date(&discovered_on) {
+        errors.add("discovered_on", "Enter the date as YYYY-MM-DD.");
+    }
+    let kind = validate::choice(&mut errors, "kind", &v.kind, EventKind::parse, "the kind of event");
+    let channel = validate::choice(&mut errors, "channel", &v.channel, Channel::parse, "the channel");
+    let basis = validate::choice(&mut errors, "permitted_basis", &v.permitted_basis, PermittedBasis::parse, "whether a permitted basis existed");
+    let information: Vec<Information> = v.information.iter().filter_map(|i| Information::parse(i)).collect();
+    let narrative = validate::text(&mut errors, "narrative", &v.narrative, true, 10_000, "what happened");
+    let parties = state.store.parties(case_id).await?;
+    let party_ids = |values: &[String]| -> Vec<i64> {
+        values.iter().filter_map(|id| id.parse().ok()).filter(|id| parties.iter().any(|p| p.party_id == *id)).collect()
+    };
+    let actors = party_ids(&v.actors);
+    let recipients = party_ids(&v.recipients);
+    let visible: Vec<i64> = state.store.exhibits(case_id, actor.user.user_id).await?.into_iter().map(|e| e.exhibit_id).collect();
+    let exhibits: Vec<i64> = v.exhibits.iter().filter_map(|id| id.parse().ok()).filter(|id| visible.contains(id)).collect();
+    let mut message_ids = Vec::new();
+    for part in v.messages.split(|c: char| c == ',' || c.is_whitespace()).filter(|p| !p.is_empty()) {
+        match part.trim_start_matches('#').parse::<i64>() {
+            Ok(id) => message_ids.push(id),
+            Err(_) => errors.add("messages", format!("\"{part}\" is not a message number.")),
+        }
+    }
+    message_ids.truncate(100);
+    let messages = visible_message_ids(state, actor, case_id, &message_ids).await?;
+    if messages.len() < message_ids.len() && errors.get("messages").is_none() {
+        errors.add("messages", "Some of these numbers are not messages of this case that you can see.");
+    }
+    let (Some(found), Some(precision), Ok(zone), Some(kind), Some(channel), Some(basis), true) =
+        (found, precision, zone, kind, channel, basis, errors.is_empty())
+    else {
+        return Ok(Err(errors));
+    };
+    let name = |id: &i64| parties.iter().find(|p| p.party_id == *id).map(|p| p.name.clone()).unwrap_or_default();
+    let span = if found.local_end.is_empty() { found.local_start.clone() } else { format!("{} to {}", found.local_start, found.local_end) };
+    let summary = format!(
+        "{span} ({}, {})\n{} by {} to {} via {}\nInformation: {}\nPermitted basis: {}\nCites {} exhibits and {} messages\n{}",
+        zone.iana_name().unwrap_or("UTC"),
+        precision.label(),
+        kind.label(),
+        actors.iter().map(name).collect::<Vec<_>>().join(", "),
+        recipients.iter().map(name).collect::<Vec<_>>().join(", "),
+        channel.label(),
+        information.iter().map(|i| i.label()).collect::<Vec<_>>().join(", "),
+        basis.label(),
+        exhibits.len(),
+        messages.len(),
+        narrative
+    );
+    Ok(Ok(NewEvent {
+        case_id,
+        incident_id,
+        bounds: found,
+        precision,
+        time_zone: zone.iana_name().unwrap_or("UTC").to_string(),
+        discovered_on,
+        kind,
+        channel,
+        information,
+        permitted_basis: basis,
+        narrative,
+        actors,
+        recipients,
+        exhibits,
+        messages,
+        summary,
+        by: actor.user.user_id,
+    }))
+}
+
+/// Adds an event to an incident.
+#[tracing::instrument(skip_all, fields(case_id, incident_id))]
+pub async fn create_event(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, incident_id)): Path<(i64, i64)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let (token, values) = read_form(&body);
+    verify_csrf(&actor.session, &token).await?;
+    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "event.create").await?;
+    let incident = find_incident(&state, case_id, incident_id).await?;
+    match validate_event(&state, &actor, case_id, incident_id, &values).await? {
+        Err(errors) => event_form(&state, &actor, case, incident, None, values, errors, false, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Ok(event) => {
+            let event_id = state.store.create_event(event).await?;
+            audit_success(&state, &actor, case_id, "event.create", Some(format!("event:{event_id}")), None).await?;
+            Ok(Redirect::to(&incident_path(case_id, incident_id)).into_response())
+        }
+    }
+}
+
+async fn find_event(state: &AppState, actor: &Actor, case_id: i64, event_id: i64) -> Result<Event, AppError> {
+    state
+        .store
+        .events(case_id, None, actor.user.user_id)
+        .await?
+        .into_iter()
+        .find(|event| event.event_id == event_id)
+        .ok_or(AppError::NotFound)
+}
+
+/// An event's page.
+#[tracing::instrument(skip_all, fields(case_id, event_id))]
+pub async fn show_event(State(state): State<AppState>, actor: Actor, Path((case_id, event_id)): Path<(i64, i64)>) -> Result<Response, AppError> {
+    let open = open_case(&state, &actor, case_id, Action::ReadCase, "event.view").await?;
+    let event = find_event(&state, &actor, case_id, event_id).await?;
+    audit_success(&state, &actor, case_id, "event.view", Some(format!("event:{event_id}")), None).await?;
+    let can_edit = allows(actor.user.role, Action::EditCase, open.standing);
+    let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
+    let case = open.case;
+    Ok(render(StatusCode::OK, move || {
+        view! { <EventPage ctx=ctx case=case event=event can_edit=can_edit /> }
+    }))
+}
+
+/// The form to edit an event.
+#[tracing::instrument(skip_all, fields(case_id, event_id))]
+pub async fn edit_event_form(State(state): State<AppState>, actor: Actor, Path((case_id, event_id)): Path<(i64, i64)>) -> Result<Response, AppError> {
+    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "event.update").await?;
+    let event = find_event(&state, &actor, case_id, event_id).await?;
+    let incident = find_incident(&state, case_id, event.incident_id).await?;
+    let values = EventFormValues::from_event(&event);
+    event_form(&state, &actor, case, incident, Some(event), values, FieldErrors::default(), false, StatusCode::OK).await
+}
+
+/// Saves an event, keeping the earlier version, unless someone else saved first.
+#[tracing::instrument(skip_all, fields(case_id, event_id))]
+pub async fn update_event(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, event_id)): Path<(i64, i64)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let (token, values) = read_form(&body);
+    verify_csrf(&actor.session, &token).await?;
+    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "event.update").await?;
+    let event = find_event(&state, &actor, case_id, event_id).await?;
+    let incident = find_incident(&state, case_id, event.incident_id).await?;
+    let new = match validate_event(&state, &actor, case_id, event.incident_id, &values).await? {
+        Ok(new) => new,
+        Err(errors) => {
+            return event_form(&state, &actor, case, incident, Some(event), values, errors, false, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    match state.store.update_event(event_id, parse_version(&values.version), new).await {
+        Ok(()) => {
+            audit_success(&state, &actor, case_id, "event.update", Some(format!("event:{event_id}")), None).await?;
+            Ok(Redirect::to(&event_path(case_id, event_id)).into_response())
+        }
+        Err(StoreError::Stale) => {
+            let current = find_event(&state, &actor, case_id, event_id).await?;
+            let mut values = values;
+            values.version = current.version.to_string();
+            event_form(&state, &actor, case, incident, Some(current), values, FieldErrors::default(), true, StatusCode::CONFLICT).await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// An event's saved versions.
+#[tracing::instrument(skip_all, fields(case_id, event_id))]
+pub async fn event_history(State(state): State<AppState>, actor: Actor, Path((case_id, event_id)): Path<(i64, i64)>) -> Result<Response, AppError> {
+    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::ReadCase, "event.history").await?;
+    let versions = state.store.event_versions(case_id, event_id).await?;
+    if versions.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    audit_success(&state, &actor, case_id, "event.history", Some(format!("event:{event_id}")), None).await?;
+    let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
+    Ok(render(StatusCode::OK, move || {
+        view! { <EventHistoryPage ctx=ctx case=case event_id=event_id versions=versions /> }
+    }))
+}

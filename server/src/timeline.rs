@@ -1,0 +1,320 @@
+//! Event times: what an investigator types (a moment, a day, a month or a range, in the zone
+//! the event was observed in) becomes the earliest and latest UTC instants it may have
+//! happened at. Timelines sort by those bounds, so mixed precisions and zones order correctly.
+
+use crate::messages::{civil, to_utc};
+use probity_app::timeline::Precision;
+
+/// The bounds of an event's time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bounds {
+    pub earliest: String,
+    pub latest: String,
+    /// Normalised as typed, for showing and editing.
+    pub local_start: String,
+    pub local_end: String,
+}
+
+/// A parsed local time: date, and time of day if given.
+struct Local {
+    year: i32,
+    month: u32,
+    day: Option<u32>,
+    time: Option<(u32, u32)>,
+}
+
+fn parse_local(text: &str) -> Option<Local> {
+    let text = text.trim().replacen('T', " ", 1);
+    let (date, time) = match text.split_once(' ') {
+        Some((date, time)) => (date.to_string(), Some(time.trim().to_string())),
+        None => (text.clone(), None),
+    };
+    let mut parts = date.split('-');
+    let year: i32 = parts.next()?.parse().ok()?;
+    let month: u32 = parts.next()?.parse().ok()?;
+    let day: Option<u32> = match parts.next() {
+        Some(day) => Some(day.parse().ok()?),
+        None => None,
+    };
+    if parts.next().is_some() || !(1000..=9999).contains(&year) || !(1..=12).contains(&month) {
+        return None;
+    }
+    let time = match time {
+        Some(time) => {
+            let mut pieces = time.split(':');
+            let hour: u32 = pieces.next()?.parse().ok()?;
+            let minute: u32 = pieces.next()?.parse().ok()?;
+            // Seconds, if typed, are accepted and dropped: events are kept to the minute.
+            if let Some(seconds) = pieces.next() {
+                seconds.parse::<u32>().ok()?;
+            }
+            if hour > 23 || minute > 59 || day.is_none() {
+                return None;
+            }
+            Some((hour, minute))
+        }
+        None => None,
+    };
+    // The date must exist.
+    civil(year, month, day.unwrap_or(1), 0, 0, 0)?;
+    Some(Local { year, month, day, time })
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    (28..=31).rev().find(|day| civil(year, month, *day, 0, 0, 0).is_some()).unwrap_or(28)
+}
+
+/// The first and last instants of a local time, in UTC.
+fn span(local: &Local, zone: &jiff::tz::TimeZone) -> Option<(String, String)> {
+    let day_first = local.day.unwrap_or(1);
+    let day_last = local.day.unwrap_or_else(|| days_in_month(local.year, local.month));
+    let (start, end) = match local.time {
+        Some((hour, minute)) => (
+            civil(local.year, local.month, day_first, hour, minute, 0)?,
+            civil(local.year, local.month, day_first, hour, minute, 0)?,
+        ),
+        None => (
+            civil(local.year, local.month, day_first, 0, 0, 0)?,
+            civil(local.year, local.month, day_last, 23, 59, 59)?,
+        ),
+    };
+    Some((to_utc(zone, start)?, to_utc(zone, end)?))
+}
+
+fn normalised(local: &Local) -> String {
+    match (local.day, local.time) {
+        (Some(day), Some((hour, minute))) => format!("{:04}-{:02}-{day:02} {hour:02}:{minute:02}", local.year, local.month),
+        (Some(day), None) => format!("{:04}-{:02}-{day:02}", local.year, local.month),
+        (None, _) => format!("{:04}-{:02}", local.year, local.month),
+    }
+}
+
+/// Works out an event's bounds; the error names the field and what to fix.
+pub fn bounds(
+    start: &str,
+    end: &str,
+    precision: Precision,
+    zone: &jiff::tz::TimeZone,
+) -> Result<Bounds, (&'static str, String)> {
+    let bad_start = |what: &str| ("start", format!("Enter {what}."));
+    let Some(first) = parse_local(start) else {
+        return Err(bad_start(match precision {
+            Precision::Minute => "the date and time as YYYY-MM-DD HH:MM",
+            Precision::Day => "the date as YYYY-MM-DD",
+            Precision::Month => "the month as YYYY-MM",
+            Precision::Approximate => "the earliest date (and time) as YYYY-MM-DD or YYYY-MM-DD HH:MM",
+        }));
+    };
+    let shape_ok = match precision {
+        Precision::Minute => first.time.is_some(),
+        Precision::Day => first.day.is_some() && first.time.is_none(),
+        Precision::Month => first.day.is_none(),
+        Precision::Approximate => true,
+    };
+    if !shape_ok {
+        return Err(bad_start(match precision {
+            Precision::Minute => "the date and time as YYYY-MM-DD HH:MM",
+            Precision::Day => "only the date, as YYYY-MM-DD",
+            _ => "only the month, as YYYY-MM",
+        }));
+    }
+    let unreal = || ("start", "That time does not exist in the chosen time zone.".to_string());
+    let (earliest, mut latest) = span(&first, zone).ok_or_else(unreal)?;
+    let mut local_end = String::new();
+    if precision == Precision::Approximate {
+        let Some(last) = parse_local(end) else {
+            return Err(("end", "Enter the latest date (and time) of the range.".to_string()));
+        };
+        let (_, last_latest) = span(&last, zone).ok_or(("end", "That time does not exist in the chosen time zone.".to_string()))?;
+        if last_latest < earliest {
+            return Err(("end", "The end of the range is before its start.".to_string()));
+        }
+        latest = last_latest;
+        local_end = normalised(&last);
+    } else if !end.trim().is_empty() {
+        return Err(("end", "Only a range has an end; choose \"Somewhere in a range\" or leave it empty.".to_string()));
+    }
+    Ok(Bounds {
+        earliest,
+        latest,
+        local_start: normalised(&first),
+        local_end,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::tz::TimeZone;
+
+    fn zone(name: &str) -> TimeZone {
+        TimeZone::get(name).expect("zone")
+    }
+
+    #[test]
+    fn each_precision_gives_its_bounds() {
+        let ny = zone("America/New_York");
+        let minute = bounds("2024-11-21 16:41", "", Precision::Minute, &ny).expect("minute");
+        assert_eq!((minute.earliest.as_str(), minute.latest.as_str()), ("2024-11-21T21:41:00Z", "2024-11-21T21:41:00Z"));
+        let day = bounds("2024-11-21", "", Precision::Day, &ny).expect("day");
+        assert_eq!((day.earliest.as_str(), day.latest.as_str()), ("2024-11-21T05:00:00Z", "2024-11-22T04:59:59Z"));
+        let month = bounds("2024-02", "", Precision::Month, &zone("UTC")).expect("month");
+        assert_eq!((month.earliest.as_str(), month.latest.as_str()), ("2024-02-01T00:00:00Z", "2024-02-29T23:59:59Z"));
+        let range = bounds("2024-11-20", "2024-11-22 09:00", Precision::Approximate, &ny).expect("range");
+        assert_eq!((range.earliest.as_str(), range.latest.as_str()), ("2024-11-20T05:00:00Z", "2024-11-22T14:00:00Z"));
+        assert_eq!(range.local_end, "2024-11-22 09:00");
+    }
+
+    #[test]
+    fn daylight_saving_and_zones_order_correctly() {
+        // 01:30 on the night clocks go back in New York happens twice; the earlier is taken.
+        let ny = zone("America/New_York");
+        let fall = bounds("2024-11-03 01:30", "", Precision::Minute, &ny).expect("fold");
+        assert_eq!(fall.earliest, "2024-11-03T05:30:00Z");
+        // 16:41 in Paris comes before 16:41 in New York.
+        let paris = bounds("2024-11-21 16:41", "", Precision::Minute, &zone("Europe/Paris")).expect("paris");
+        let new_york = bounds("2024-11-21 16:41", "", Precision::Minute, &ny).expect("ny");
+        assert!(paris.earliest < new_york.earliest);
+    }
+
+    #[test]
+    fn wrong_shapes_are_explained() {
+        let utc = zone("UTC");
+        assert_eq!(bounds("2024-11-21", "", Precision::Minute, &utc).expect_err("no time").0, "start");
+        assert_eq!(bounds("2024-11-21 10:00", "", Precision::Day, &utc).expect_err("time").0, "start");
+        assert_eq!(bounds("2024-13", "", Precision::Month, &utc).expect_err("month").0, "start");
+        assert_eq!(bounds("2024-02-30", "", Precision::Day, &utc).expect_err("date").0, "start");
+        assert_eq!(bounds("2024-11-21", "2024-11-20", Precision::Approximate, &utc).expect_err("order").0, "end");
+        assert_eq!(bounds("2024-11-21", "2024-11-22", Precision::Day, &utc).expect_err("end").0, "end");
+        assert_eq!(bounds("2024-11-21", "", Precision::Approximate, &utc).expect_err("missing").0, "end");
+    }
+}
+
+/// Escapes text for XML content and attributes.
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+fn seconds(utc: &str) -> Option<i64> {
+    utc.parse::<jiff::Timestamp>().ok().map(|t| t.as_second())
+}
+
+/// Draws a timeline as SVG: one lane per actor, each event numbered as in the table, a moment
+/// as a dot and an uncertain time as a bar across its range. `standalone` adds the XML
+/// namespace for the downloadable file.
+pub fn chart_svg(events: &[probity_app::timeline::Event], title: &str, standalone: bool) -> String {
+    const WIDTH: i64 = 960;
+    const LEFT: i64 = 220;
+    const RIGHT: i64 = 30;
+    const LANE: i64 = 44;
+    const TOP: i64 = 40;
+    let mut lanes: Vec<String> = Vec::new();
+    for event in events {
+        let names: Vec<String> = if event.actors.is_empty() {
+            vec!["No actor recorded".to_string()]
+        } else {
+            event.actors.iter().map(|actor| actor.name.clone()).collect()
+        };
+        for name in names {
+            if !lanes.contains(&name) {
+                lanes.push(name);
+            }
+        }
+    }
+    let spans: Vec<(i64, i64)> = events
+        .iter()
+        .map(|e| (seconds(&e.earliest).unwrap_or(0), seconds(&e.latest).unwrap_or(0)))
+        .collect();
+    let min = spans.iter().map(|s| s.0).min().unwrap_or(0);
+    let max = spans.iter().map(|s| s.1).max().unwrap_or(0);
+    let (min, max) = if max - min < 3600 { (min - 1800, max + 1800) } else { (min, max) };
+    let plot = WIDTH - LEFT - RIGHT;
+    let x = |t: i64| LEFT + ((t - min) as f64 / (max - min) as f64 * plot as f64).round() as i64;
+    let height = TOP + LANE * lanes.len().max(1) as i64 + 40;
+    let mut svg = String::new();
+    let namespace = if standalone { " xmlns=\"http://www.w3.org/2000/svg\"" } else { "" };
+    svg.push_str(&format!(
+        "<svg{namespace} class=\"probity-chart\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" role=\"img\" aria-labelledby=\"chart-title chart-desc\">"
+    ));
+    svg.push_str(&format!(
+        "<title id=\"chart-title\">{}</title><desc id=\"chart-desc\">{} events in {} lanes, one per actor, in time order (UTC). Dots are moments; bars are times known only as a range. The table below gives the same events.</desc>",
+        xml(title),
+        events.len(),
+        lanes.len()
+    ));
+    svg.push_str(&format!("<rect x=\"0\" y=\"0\" width=\"{WIDTH}\" height=\"{height}\" fill=\"#ffffff\"/>"));
+    for (index, lane) in lanes.iter().enumerate() {
+        let y = TOP + LANE * index as i64 + LANE / 2;
+        let shade = if index % 2 == 0 { "#f0f0f0" } else { "#ffffff" };
+        svg.push_str(&format!(
+            "<rect x=\"0\" y=\"{}\" width=\"{WIDTH}\" height=\"{LANE}\" fill=\"{shade}\"/>",
+            y - LANE / 2
+        ));
+        let label: String = lane.chars().take(30).collect();
+        svg.push_str(&format!(
+            "<text x=\"10\" y=\"{}\" font-size=\"14\" fill=\"#1b1b1b\">{}</text>",
+            y + 5,
+            xml(&label)
+        ));
+    }
+    // Axis: start, three steps, end.
+    let axis_y = TOP + LANE * lanes.len().max(1) as i64 + 10;
+    svg.push_str(&format!("<line x1=\"{LEFT}\" y1=\"{axis_y}\" x2=\"{}\" y2=\"{axis_y}\" stroke=\"#565c65\"/>", WIDTH - RIGHT));
+    for step in 0..=4 {
+        let t = min + (max - min) * step / 4;
+        let label = jiff::Timestamp::from_second(t)
+            .map(|ts| ts.strftime("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default();
+        let tx = x(t);
+        let anchor = match step {
+            0 => "start",
+            4 => "end",
+            _ => "middle",
+        };
+        svg.push_str(&format!(
+            "<line x1=\"{tx}\" y1=\"{}\" x2=\"{tx}\" y2=\"{}\" stroke=\"#565c65\"/><text x=\"{tx}\" y=\"{}\" font-size=\"12\" text-anchor=\"{anchor}\" fill=\"#1b1b1b\">{label}</text>",
+            axis_y - 4,
+            axis_y + 4,
+            axis_y + 20
+        ));
+    }
+    for (number, (event, (start, end))) in events.iter().zip(&spans).enumerate() {
+        let names: Vec<String> = if event.actors.is_empty() {
+            vec!["No actor recorded".to_string()]
+        } else {
+            event.actors.iter().map(|a| a.name.clone()).collect()
+        };
+        for name in names {
+            let Some(lane) = lanes.iter().position(|l| *l == name) else {
+                continue;
+            };
+            let y = TOP + LANE * lane as i64 + LANE / 2;
+            let (x1, x2) = (x(*start), x(*end));
+            let label = format!("{}. {} {}", number + 1, event.kind.label(), event.shown_time());
+            if event.is_range() {
+                svg.push_str(&format!(
+                    "<rect x=\"{x1}\" y=\"{}\" width=\"{}\" height=\"12\" rx=\"6\" fill=\"#005ea2\" fill-opacity=\"0.45\" stroke=\"#005ea2\"><title>{}</title></rect>",
+                    y - 6,
+                    (x2 - x1).max(8),
+                    xml(&label)
+                ));
+            } else {
+                svg.push_str(&format!(
+                    "<circle cx=\"{x1}\" cy=\"{y}\" r=\"6\" fill=\"#005ea2\"><title>{}</title></circle>",
+                    xml(&label)
+                ));
+            }
+            svg.push_str(&format!(
+                "<text x=\"{x1}\" y=\"{}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#1b1b1b\">{}</text>",
+                y - 10,
+                number + 1
+            ));
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
