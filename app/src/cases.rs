@@ -180,6 +180,8 @@ mod records {
         pub priority: Priority,
         pub confidentiality: Confidentiality,
         pub status: CaseStatus,
+        /// The IANA zone the case's times are shown in.
+        pub time_zone: String,
         pub lead_user_id: Option<i64>,
         pub created_at: OffsetDateTime,
         pub updated_at: OffsetDateTime,

@@ -109,6 +109,8 @@ pub struct Event {
     pub messages: Vec<(i64, String)>,
     pub updated_at: OffsetDateTime,
     pub version: i64,
+    /// The time in the case's zone, filled in for display (empty when it is the same zone).
+    pub case_time: String,
 }
 
 impl Event {

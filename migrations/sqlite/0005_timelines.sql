@@ -74,3 +74,6 @@ create table event_versions (
     edited_at text not null,
     primary key (event_id, version)
 );
+
+-- The zone a case's times are shown in.
+alter table cases add column time_zone text not null default 'UTC';

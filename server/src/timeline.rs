@@ -57,17 +57,27 @@ fn parse_local(text: &str) -> Option<Local> {
     };
     // The date must exist.
     civil(year, month, day.unwrap_or(1), 0, 0, 0)?;
-    Some(Local { year, month, day, time })
+    Some(Local {
+        year,
+        month,
+        day,
+        time,
+    })
 }
 
 fn days_in_month(year: i32, month: u32) -> u32 {
-    (28..=31).rev().find(|day| civil(year, month, *day, 0, 0, 0).is_some()).unwrap_or(28)
+    (28..=31)
+        .rev()
+        .find(|day| civil(year, month, *day, 0, 0, 0).is_some())
+        .unwrap_or(28)
 }
 
 /// The first and last instants of a local time, in UTC.
 fn span(local: &Local, zone: &jiff::tz::TimeZone) -> Option<(String, String)> {
     let day_first = local.day.unwrap_or(1);
-    let day_last = local.day.unwrap_or_else(|| days_in_month(local.year, local.month));
+    let day_last = local
+        .day
+        .unwrap_or_else(|| days_in_month(local.year, local.month));
     let (start, end) = match local.time {
         Some((hour, minute)) => (
             civil(local.year, local.month, day_first, hour, minute, 0)?,
@@ -83,7 +93,10 @@ fn span(local: &Local, zone: &jiff::tz::TimeZone) -> Option<(String, String)> {
 
 fn normalised(local: &Local) -> String {
     match (local.day, local.time) {
-        (Some(day), Some((hour, minute))) => format!("{:04}-{:02}-{day:02} {hour:02}:{minute:02}", local.year, local.month),
+        (Some(day), Some((hour, minute))) => format!(
+            "{:04}-{:02}-{day:02} {hour:02}:{minute:02}",
+            local.year, local.month
+        ),
         (Some(day), None) => format!("{:04}-{:02}-{day:02}", local.year, local.month),
         (None, _) => format!("{:04}-{:02}", local.year, local.month),
     }
@@ -102,7 +115,9 @@ pub fn bounds(
             Precision::Minute => "the date and time as YYYY-MM-DD HH:MM",
             Precision::Day => "the date as YYYY-MM-DD",
             Precision::Month => "the month as YYYY-MM",
-            Precision::Approximate => "the earliest date (and time) as YYYY-MM-DD or YYYY-MM-DD HH:MM",
+            Precision::Approximate => {
+                "the earliest date (and time) as YYYY-MM-DD or YYYY-MM-DD HH:MM"
+            }
         }));
     };
     let shape_ok = match precision {
@@ -118,21 +133,39 @@ pub fn bounds(
             _ => "only the month, as YYYY-MM",
         }));
     }
-    let unreal = || ("start", "That time does not exist in the chosen time zone.".to_string());
+    let unreal = || {
+        (
+            "start",
+            "That time does not exist in the chosen time zone.".to_string(),
+        )
+    };
     let (earliest, mut latest) = span(&first, zone).ok_or_else(unreal)?;
     let mut local_end = String::new();
     if precision == Precision::Approximate {
         let Some(last) = parse_local(end) else {
-            return Err(("end", "Enter the latest date (and time) of the range.".to_string()));
+            return Err((
+                "end",
+                "Enter the latest date (and time) of the range.".to_string(),
+            ));
         };
-        let (_, last_latest) = span(&last, zone).ok_or(("end", "That time does not exist in the chosen time zone.".to_string()))?;
+        let (_, last_latest) = span(&last, zone).ok_or((
+            "end",
+            "That time does not exist in the chosen time zone.".to_string(),
+        ))?;
         if last_latest < earliest {
-            return Err(("end", "The end of the range is before its start.".to_string()));
+            return Err((
+                "end",
+                "The end of the range is before its start.".to_string(),
+            ));
         }
         latest = last_latest;
         local_end = normalised(&last);
     } else if !end.trim().is_empty() {
-        return Err(("end", "Only a range has an end; choose \"Somewhere in a range\" or leave it empty.".to_string()));
+        return Err((
+            "end",
+            "Only a range has an end; choose \"Somewhere in a range\" or leave it empty."
+                .to_string(),
+        ));
     }
     Ok(Bounds {
         earliest,
@@ -142,51 +175,37 @@ pub fn bounds(
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use jiff::tz::TimeZone;
+/// A UTC instant in a zone: `2024-11-21 16:41`.
+fn in_zone(utc: &str, zone: &jiff::tz::TimeZone) -> Option<String> {
+    let timestamp: jiff::Timestamp = utc.parse().ok()?;
+    Some(
+        timestamp
+            .to_zoned(zone.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string(),
+    )
+}
 
-    fn zone(name: &str) -> TimeZone {
-        TimeZone::get(name).expect("zone")
-    }
-
-    #[test]
-    fn each_precision_gives_its_bounds() {
-        let ny = zone("America/New_York");
-        let minute = bounds("2024-11-21 16:41", "", Precision::Minute, &ny).expect("minute");
-        assert_eq!((minute.earliest.as_str(), minute.latest.as_str()), ("2024-11-21T21:41:00Z", "2024-11-21T21:41:00Z"));
-        let day = bounds("2024-11-21", "", Precision::Day, &ny).expect("day");
-        assert_eq!((day.earliest.as_str(), day.latest.as_str()), ("2024-11-21T05:00:00Z", "2024-11-22T04:59:59Z"));
-        let month = bounds("2024-02", "", Precision::Month, &zone("UTC")).expect("month");
-        assert_eq!((month.earliest.as_str(), month.latest.as_str()), ("2024-02-01T00:00:00Z", "2024-02-29T23:59:59Z"));
-        let range = bounds("2024-11-20", "2024-11-22 09:00", Precision::Approximate, &ny).expect("range");
-        assert_eq!((range.earliest.as_str(), range.latest.as_str()), ("2024-11-20T05:00:00Z", "2024-11-22T14:00:00Z"));
-        assert_eq!(range.local_end, "2024-11-22 09:00");
-    }
-
-    #[test]
-    fn daylight_saving_and_zones_order_correctly() {
-        // 01:30 on the night clocks go back in New York happens twice; the earlier is taken.
-        let ny = zone("America/New_York");
-        let fall = bounds("2024-11-03 01:30", "", Precision::Minute, &ny).expect("fold");
-        assert_eq!(fall.earliest, "2024-11-03T05:30:00Z");
-        // 16:41 in Paris comes before 16:41 in New York.
-        let paris = bounds("2024-11-21 16:41", "", Precision::Minute, &zone("Europe/Paris")).expect("paris");
-        let new_york = bounds("2024-11-21 16:41", "", Precision::Minute, &ny).expect("ny");
-        assert!(paris.earliest < new_york.earliest);
-    }
-
-    #[test]
-    fn wrong_shapes_are_explained() {
-        let utc = zone("UTC");
-        assert_eq!(bounds("2024-11-21", "", Precision::Minute, &utc).expect_err("no time").0, "start");
-        assert_eq!(bounds("2024-11-21 10:00", "", Precision::Day, &utc).expect_err("time").0, "start");
-        assert_eq!(bounds("2024-13", "", Precision::Month, &utc).expect_err("month").0, "start");
-        assert_eq!(bounds("2024-02-30", "", Precision::Day, &utc).expect_err("date").0, "start");
-        assert_eq!(bounds("2024-11-21", "2024-11-20", Precision::Approximate, &utc).expect_err("order").0, "end");
-        assert_eq!(bounds("2024-11-21", "2024-11-22", Precision::Day, &utc).expect_err("end").0, "end");
-        assert_eq!(bounds("2024-11-21", "", Precision::Approximate, &utc).expect_err("missing").0, "end");
+/// Fills in each event's time in the case's zone, where it was observed in another.
+pub fn show_in_zone(events: &mut [probity_app::timeline::Event], zone_name: &str) {
+    let Ok(zone) = jiff::tz::TimeZone::get(zone_name) else {
+        return;
+    };
+    for event in events
+        .iter_mut()
+        .filter(|event| event.time_zone != zone_name)
+    {
+        let (Some(start), Some(end)) = (
+            in_zone(&event.earliest, &zone),
+            in_zone(&event.latest, &zone),
+        ) else {
+            continue;
+        };
+        event.case_time = if start == end {
+            format!("{start} ({zone_name})")
+        } else {
+            format!("between {start} and {end} ({zone_name})")
+        };
     }
 }
 
@@ -217,7 +236,11 @@ pub fn chart_svg(events: &[probity_app::timeline::Event], title: &str, standalon
         let names: Vec<String> = if event.actors.is_empty() {
             vec!["No actor recorded".to_string()]
         } else {
-            event.actors.iter().map(|actor| actor.name.clone()).collect()
+            event
+                .actors
+                .iter()
+                .map(|actor| actor.name.clone())
+                .collect()
         };
         for name in names {
             if !lanes.contains(&name) {
@@ -227,16 +250,29 @@ pub fn chart_svg(events: &[probity_app::timeline::Event], title: &str, standalon
     }
     let spans: Vec<(i64, i64)> = events
         .iter()
-        .map(|e| (seconds(&e.earliest).unwrap_or(0), seconds(&e.latest).unwrap_or(0)))
+        .map(|e| {
+            (
+                seconds(&e.earliest).unwrap_or(0),
+                seconds(&e.latest).unwrap_or(0),
+            )
+        })
         .collect();
     let min = spans.iter().map(|s| s.0).min().unwrap_or(0);
     let max = spans.iter().map(|s| s.1).max().unwrap_or(0);
-    let (min, max) = if max - min < 3600 { (min - 1800, max + 1800) } else { (min, max) };
+    let (min, max) = if max - min < 3600 {
+        (min - 1800, max + 1800)
+    } else {
+        (min, max)
+    };
     let plot = WIDTH - LEFT - RIGHT;
     let x = |t: i64| LEFT + ((t - min) as f64 / (max - min) as f64 * plot as f64).round() as i64;
     let height = TOP + LANE * lanes.len().max(1) as i64 + 40;
     let mut svg = String::new();
-    let namespace = if standalone { " xmlns=\"http://www.w3.org/2000/svg\"" } else { "" };
+    let namespace = if standalone {
+        " xmlns=\"http://www.w3.org/2000/svg\""
+    } else {
+        ""
+    };
     svg.push_str(&format!(
         "<svg{namespace} class=\"probity-chart\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" role=\"img\" aria-labelledby=\"chart-title chart-desc\">"
     ));
@@ -246,7 +282,9 @@ pub fn chart_svg(events: &[probity_app::timeline::Event], title: &str, standalon
         events.len(),
         lanes.len()
     ));
-    svg.push_str(&format!("<rect x=\"0\" y=\"0\" width=\"{WIDTH}\" height=\"{height}\" fill=\"#ffffff\"/>"));
+    svg.push_str(&format!(
+        "<rect x=\"0\" y=\"0\" width=\"{WIDTH}\" height=\"{height}\" fill=\"#ffffff\"/>"
+    ));
     for (index, lane) in lanes.iter().enumerate() {
         let y = TOP + LANE * index as i64 + LANE / 2;
         let shade = if index % 2 == 0 { "#f0f0f0" } else { "#ffffff" };
@@ -263,7 +301,10 @@ pub fn chart_svg(events: &[probity_app::timeline::Event], title: &str, standalon
     }
     // Axis: start, three steps, end.
     let axis_y = TOP + LANE * lanes.len().max(1) as i64 + 10;
-    svg.push_str(&format!("<line x1=\"{LEFT}\" y1=\"{axis_y}\" x2=\"{}\" y2=\"{axis_y}\" stroke=\"#565c65\"/>", WIDTH - RIGHT));
+    svg.push_str(&format!(
+        "<line x1=\"{LEFT}\" y1=\"{axis_y}\" x2=\"{}\" y2=\"{axis_y}\" stroke=\"#565c65\"/>",
+        WIDTH - RIGHT
+    ));
     for step in 0..=4 {
         let t = min + (max - min) * step / 4;
         let label = jiff::Timestamp::from_second(t)
@@ -294,7 +335,12 @@ pub fn chart_svg(events: &[probity_app::timeline::Event], title: &str, standalon
             };
             let y = TOP + LANE * lane as i64 + LANE / 2;
             let (x1, x2) = (x(*start), x(*end));
-            let label = format!("{}. {} {}", number + 1, event.kind.label(), event.shown_time());
+            let label = format!(
+                "{}. {} {}",
+                number + 1,
+                event.kind.label(),
+                event.shown_time()
+            );
             if event.is_range() {
                 svg.push_str(&format!(
                     "<rect x=\"{x1}\" y=\"{}\" width=\"{}\" height=\"12\" rx=\"6\" fill=\"#005ea2\" fill-opacity=\"0.45\" stroke=\"#005ea2\"><title>{}</title></rect>",
@@ -317,4 +363,202 @@ pub fn chart_svg(events: &[probity_app::timeline::Event], title: &str, standalon
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// The events as JSON: one object each, with their citations and both time forms.
+pub fn events_json(events: &[probity_app::timeline::Event]) -> Result<String, serde_json::Error> {
+    let items: Vec<serde_json::Value> = events
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "event_id": e.event_id,
+                "incident_id": e.incident_id,
+                "incident": e.incident_title,
+                "earliest_utc": e.earliest,
+                "latest_utc": e.latest,
+                "precision": e.precision.as_str(),
+                "local_start": e.local_start,
+                "local_end": e.local_end,
+                "time_zone": e.time_zone,
+                "discovered_on": e.discovered_on,
+                "kind": e.kind.as_str(),
+                "channel": e.channel.as_str(),
+                "information": e.information.iter().map(|i| i.as_str()).collect::<Vec<_>>(),
+                "permitted_basis": e.permitted_basis.as_str(),
+                "actors": e.actors.iter().map(|p| serde_json::json!({"party_id": p.party_id, "name": p.name})).collect::<Vec<_>>(),
+                "recipients": e.recipients.iter().map(|p| serde_json::json!({"party_id": p.party_id, "name": p.name})).collect::<Vec<_>>(),
+                "narrative": e.narrative,
+                "exhibits": e.exhibits.iter().map(|(id, label)| serde_json::json!({"exhibit_id": id, "label": label})).collect::<Vec<_>>(),
+                "messages": e.messages.iter().map(|(id, label)| serde_json::json!({"message_id": id, "label": label})).collect::<Vec<_>>(),
+                "version": e.version,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({ "events": items }))
+}
+
+/// The events as CSV, one row each; lists are separated by semicolons.
+pub fn events_csv(events: &[probity_app::timeline::Event]) -> Result<String, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record([
+        "number",
+        "event_id",
+        "incident",
+        "earliest_utc",
+        "latest_utc",
+        "precision",
+        "local_start",
+        "local_end",
+        "time_zone",
+        "discovered_on",
+        "kind",
+        "channel",
+        "information",
+        "permitted_basis",
+        "actors",
+        "recipients",
+        "narrative",
+        "exhibits",
+        "messages",
+    ])?;
+    for (index, e) in events.iter().enumerate() {
+        let join = |items: Vec<String>| items.join("; ");
+        writer.write_record([
+            (index + 1).to_string(),
+            e.event_id.to_string(),
+            e.incident_title.clone(),
+            e.earliest.clone(),
+            e.latest.clone(),
+            e.precision.as_str().to_string(),
+            e.local_start.clone(),
+            e.local_end.clone(),
+            e.time_zone.clone(),
+            e.discovered_on.clone(),
+            e.kind.as_str().to_string(),
+            e.channel.as_str().to_string(),
+            join(
+                e.information
+                    .iter()
+                    .map(|i| i.as_str().to_string())
+                    .collect(),
+            ),
+            e.permitted_basis.as_str().to_string(),
+            join(e.actors.iter().map(|p| p.name.clone()).collect()),
+            join(e.recipients.iter().map(|p| p.name.clone()).collect()),
+            e.narrative.clone(),
+            join(e.exhibits.iter().map(|(_, label)| label.clone()).collect()),
+            join(e.messages.iter().map(|(id, _)| id.to_string()).collect()),
+        ])?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|error| csv::Error::from(error.into_error()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::tz::TimeZone;
+
+    fn zone(name: &str) -> TimeZone {
+        TimeZone::get(name).expect("zone")
+    }
+
+    #[test]
+    fn each_precision_gives_its_bounds() {
+        let ny = zone("America/New_York");
+        let minute = bounds("2024-11-21 16:41", "", Precision::Minute, &ny).expect("minute");
+        assert_eq!(
+            (minute.earliest.as_str(), minute.latest.as_str()),
+            ("2024-11-21T21:41:00Z", "2024-11-21T21:41:00Z")
+        );
+        let day = bounds("2024-11-21", "", Precision::Day, &ny).expect("day");
+        assert_eq!(
+            (day.earliest.as_str(), day.latest.as_str()),
+            ("2024-11-21T05:00:00Z", "2024-11-22T04:59:59Z")
+        );
+        let month = bounds("2024-02", "", Precision::Month, &zone("UTC")).expect("month");
+        assert_eq!(
+            (month.earliest.as_str(), month.latest.as_str()),
+            ("2024-02-01T00:00:00Z", "2024-02-29T23:59:59Z")
+        );
+        let range = bounds(
+            "2024-11-20",
+            "2024-11-22 09:00",
+            Precision::Approximate,
+            &ny,
+        )
+        .expect("range");
+        assert_eq!(
+            (range.earliest.as_str(), range.latest.as_str()),
+            ("2024-11-20T05:00:00Z", "2024-11-22T14:00:00Z")
+        );
+        assert_eq!(range.local_end, "2024-11-22 09:00");
+    }
+
+    #[test]
+    fn daylight_saving_and_zones_order_correctly() {
+        // 01:30 on the night clocks go back in New York happens twice; the earlier is taken.
+        let ny = zone("America/New_York");
+        let fall = bounds("2024-11-03 01:30", "", Precision::Minute, &ny).expect("fold");
+        assert_eq!(fall.earliest, "2024-11-03T05:30:00Z");
+        // 16:41 in Paris comes before 16:41 in New York.
+        let paris = bounds(
+            "2024-11-21 16:41",
+            "",
+            Precision::Minute,
+            &zone("Europe/Paris"),
+        )
+        .expect("paris");
+        let new_york = bounds("2024-11-21 16:41", "", Precision::Minute, &ny).expect("ny");
+        assert!(paris.earliest < new_york.earliest);
+    }
+
+    #[test]
+    fn wrong_shapes_are_explained() {
+        let utc = zone("UTC");
+        assert_eq!(
+            bounds("2024-11-21", "", Precision::Minute, &utc)
+                .expect_err("no time")
+                .0,
+            "start"
+        );
+        assert_eq!(
+            bounds("2024-11-21 10:00", "", Precision::Day, &utc)
+                .expect_err("time")
+                .0,
+            "start"
+        );
+        assert_eq!(
+            bounds("2024-13", "", Precision::Month, &utc)
+                .expect_err("month")
+                .0,
+            "start"
+        );
+        assert_eq!(
+            bounds("2024-02-30", "", Precision::Day, &utc)
+                .expect_err("date")
+                .0,
+            "start"
+        );
+        assert_eq!(
+            bounds("2024-11-21", "2024-11-20", Precision::Approximate, &utc)
+                .expect_err("order")
+                .0,
+            "end"
+        );
+        assert_eq!(
+            bounds("2024-11-21", "2024-11-22", Precision::Day, &utc)
+                .expect_err("end")
+                .0,
+            "end"
+        );
+        assert_eq!(
+            bounds("2024-11-21", "", Precision::Approximate, &utc)
+                .expect_err("missing")
+                .0,
+            "end"
+        );
+    }
 }

@@ -279,6 +279,56 @@ async fn walk_case_work(browser: &Browser, app: &TestApp, audit: &mut Audit) {
     audit.check(browser, "exhibit: chat log").await;
     let _ = std::fs::remove_dir_all(&folder);
 
+    // The chat log becomes messages, read in the zone chosen at import.
+    browser.fill("#time_zone", "America/New_York").await;
+    browser
+        .click("form[action$='/import'] button[type=submit]")
+        .await;
+    assert!(
+        browser.source().await.contains("1 message imported"),
+        "the chat log becomes messages"
+    );
+    audit.check(browser, "import report").await;
+    browser.goto(&format!("{case_url}/messages")).await;
+    assert!(
+        browser.source().await.contains("2024-11-21 21:41:00 UTC"),
+        "shown in UTC"
+    );
+    audit.check(browser, "message viewer").await;
+    browser.click("tbody a.usa-link").await;
+    assert!(browser.source().await.contains("message 1 of the log"));
+    audit.check(browser, "one message").await;
+    let message_url = browser.current_url().await;
+
+    // An incident built from the message: "Add to timeline" prefills the event.
+    browser.goto(&format!("{case_url}/incidents/new")).await;
+    audit.check(browser, "add an incident").await;
+    browser.fill("#title", "Release of the detainee").await;
+    browser.click("main form button[type=submit]").await;
+    assert!(browser.source().await.contains("No events yet."));
+    audit.check(browser, "empty timeline").await;
+    browser.goto(&message_url).await;
+    browser.click("a[href*='/events/new?message=']").await;
+    assert_eq!(
+        browser.value_of("#start").await,
+        "2024-11-21 21:41",
+        "the time comes from the message"
+    );
+    audit.check(browser, "event form").await;
+    browser.click_in_place("label[for^='actors-']").await;
+    browser.click("main form button[type=submit]").await;
+    let timeline = browser.source().await;
+    assert!(
+        timeline.contains("<svg") && timeline.contains("he just walked out"),
+        "chart and table"
+    );
+    audit.check(browser, "timeline with chart").await;
+    browser.click("tbody a.usa-link").await;
+    assert!(browser.source().await.contains("Cited messages"));
+    audit.check(browser, "event").await;
+    browser.goto(&format!("{case_url}/timeline")).await;
+    audit.check(browser, "case timeline").await;
+
     browser.goto(&format!("{case_url}/status")).await;
     audit.check(browser, "move status").await;
     choose(browser, "#to", "open").await;

@@ -2,6 +2,7 @@
 //! `PROBITY_TEST_DATABASE`.
 
 mod cases;
+mod demo;
 mod evidence;
 mod messages;
 mod people;

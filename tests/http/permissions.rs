@@ -230,6 +230,150 @@ const ROUTES: &[Route] = &[
         action: Action::ManageTeam,
         form: &[("user_id", "x")],
     },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/exhibits/new",
+        action: Action::EditCase,
+        form: &[],
+    },
+    Route {
+        method: "MULTIPART",
+        path: "/cases/{case}/exhibits",
+        action: Action::EditCase,
+        form: &[("description", "")],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/exhibits/{exhibit}",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/exhibits/{exhibit}/download",
+        action: Action::ReadCase,
+        form: &[("reason", "")],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/exhibits/{exhibit}/transfer",
+        action: Action::EditCase,
+        form: &[("to_whom", "")],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/exhibits/{exhibit}/import",
+        action: Action::EditCase,
+        form: &[("format", "")],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/messages",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/messages",
+        action: Action::ReadCase,
+        form: &[("q", "quillfeather")],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/incidents/new",
+        action: Action::EditCase,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/incidents/new",
+        action: Action::EditCase,
+        form: &[("title", "")],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/incidents/{incident}",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/incidents/{incident}/timeline.svg",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/incidents/{incident}/events.csv",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/incidents/{incident}/events.json",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/incidents/{incident}/events/new",
+        action: Action::EditCase,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/incidents/{incident}/events/new",
+        action: Action::EditCase,
+        form: &[("narrative", "")],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/timeline",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/timeline.svg",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/events.csv",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/events.json",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/events/{event}",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/events/{event}/history",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/events/{event}/edit",
+        action: Action::EditCase,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/events/{event}/edit",
+        action: Action::EditCase,
+        form: &[("narrative", "")],
+    },
 ];
 
 /// Office pages: path, method, action.
@@ -325,6 +469,38 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
         })
         .await
         .expect("exhibit");
+    let incident = store
+        .create_incident(id, "Quillfeather incident", "")
+        .await
+        .expect("incident");
+    let event_id = store
+        .create_event(probity_server::storage::timeline::NewEvent {
+            case_id: id,
+            incident_id: incident.incident_id,
+            bounds: probity_server::timeline::bounds(
+                "2024-11-21",
+                "",
+                probity_app::timeline::Precision::Day,
+                &jiff::tz::TimeZone::UTC,
+            )
+            .expect("bounds"),
+            precision: probity_app::timeline::Precision::Day,
+            time_zone: "UTC".into(),
+            discovered_on: String::new(),
+            kind: probity_app::timeline::EventKind::Other,
+            channel: probity_app::timeline::Channel::NotApplicable,
+            information: Vec::new(),
+            permitted_basis: probity_app::timeline::PermittedBasis::Unknown,
+            narrative: "Quillfeather event".into(),
+            actors: Vec::new(),
+            recipients: Vec::new(),
+            exhibits: Vec::new(),
+            messages: Vec::new(),
+            summary: "v1".into(),
+            by: lead.user_id,
+        })
+        .await
+        .expect("event");
     // Check the fixture: standings in the database are what the walk assumes.
     for (subject, account) in SUBJECTS.iter().zip(&users) {
         assert_eq!(
@@ -348,7 +524,9 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
                 .replace("{party}", &party.party_id.to_string())
                 .replace("{allegation}", &allegation.allegation_id.to_string())
                 .replace("{note}", &note.note_id.to_string())
-                .replace("{exhibit}", &exhibit.exhibit_id.to_string());
+                .replace("{exhibit}", &exhibit.exhibit_id.to_string())
+                .replace("{incident}", &incident.incident_id.to_string())
+                .replace("{event}", &event_id.to_string());
             let response = if route.method == "GET" {
                 client.get(app.url(&path)).send().await.expect("GET")
             } else if route.method == "MULTIPART" {

@@ -378,6 +378,7 @@ pub mod fixtures {
                     received_on: "2025-01-15".to_string(),
                     priority: Priority::Normal,
                     confidentiality: Confidentiality::Confidential,
+                    time_zone: "UTC".to_string(),
                 },
                 created_by: lead.user_id,
                 year: 2025,

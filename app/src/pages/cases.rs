@@ -297,6 +297,7 @@ pub struct CaseFormValues {
     pub received_on: String,
     pub priority: String,
     pub confidentiality: String,
+    pub time_zone: String,
     /// The version the edit is based on (edits only).
     pub version: String,
 }
@@ -312,6 +313,7 @@ impl CaseFormValues {
             received_on: case.received_on.clone(),
             priority: case.priority.as_str().to_string(),
             confidentiality: case.confidentiality.as_str().to_string(),
+            time_zone: case.time_zone.clone(),
             version: case.version.to_string(),
         }
     }
@@ -416,6 +418,14 @@ pub fn CaseFormPage(
                     selected=values.confidentiality
                     error=errors.get("confidentiality")
                 />
+                <TextField
+                    name="time_zone"
+                    label="Time zone"
+                    hint="Where the case's events happened, for example America/New_York. Times are stored in UTC and shown in this zone."
+                    value=values.time_zone
+                    maxlength=64
+                    error=errors.get("time_zone")
+                />
                 <button type="submit" class="usa-button">{button}</button>
                 <a class="usa-button usa-button--unstyled" href=back>"Cancel"</a>
             </form>
@@ -459,7 +469,9 @@ pub fn CasePage(ctx: PageContext, view: CaseView) -> impl IntoView {
     let can = view.can;
     let heading = format!("{}: {}", case.case_number, case.title);
     let title = case.case_number.clone();
-    let add_incident = can.edit.then(|| (format!("{base}/incidents/new"), "Add an incident"));
+    let add_incident = can
+        .edit
+        .then(|| (format!("{base}/incidents/new"), "Add an incident"));
     let timeline_href = format!("{base}/timeline");
     let parties = view
         .parties
@@ -593,6 +605,7 @@ pub fn CasePage(ctx: PageContext, view: CaseView) -> impl IntoView {
                     <dt>"Subject agency"</dt><dd>{case.subject_agency.clone()}</dd>
                     <dt>"How it came in"</dt><dd>{case.intake_channel.label()}</dd>
                     <dt>"Received"</dt><dd>{case.received_on.clone()}</dd>
+                    <dt>"Time zone"</dt><dd>{case.time_zone.clone()}</dd>
                     <dt>"Lead investigator"</dt><dd>{view.lead_name.unwrap_or_else(|| "None".to_string())}</dd>
                     <dt>"Last changed"</dt><dd>{format_utc(case.updated_at)}</dd>
                     <dt>"Summary"</dt><dd class="probity-pre">{case.summary.clone()}</dd>

@@ -270,7 +270,10 @@ pub fn MessagePage(
         let links = incidents
             .into_iter()
             .map(|(incident_id, title)| {
-                let href = format!("{}/events/new?message={message_id}", crate::pages::timeline::incident_path(case_id, incident_id));
+                let href = format!(
+                    "{}/events/new?message={message_id}",
+                    crate::pages::timeline::incident_path(case_id, incident_id)
+                );
                 view! { <li><a class="usa-link" href=href>{format!("Add to {title}")}</a></li> }
             })
             .collect_view();

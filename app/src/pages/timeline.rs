@@ -2,7 +2,9 @@
 //! table, the event form, an event's page and its history.
 
 use crate::cases::Case;
-use crate::forms::{CsrfField, ErrorSummary, FieldErrors, SelectField, StaleWarning, TextArea, TextField, options};
+use crate::forms::{
+    CsrfField, ErrorSummary, FieldErrors, SelectField, StaleWarning, TextArea, TextField, options,
+};
 use crate::pages::cases::{case_path, format_utc};
 use crate::shell::Shell;
 use crate::timeline::{
@@ -53,7 +55,50 @@ fn names(parties: &[crate::timeline::EventParty]) -> String {
     if parties.is_empty() {
         "None recorded".to_string()
     } else {
-        parties.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+        parties
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The timeline filters as typed (all optional).
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct TimelineFilter {
+    /// A party id.
+    pub actor: String,
+    pub kind: String,
+    /// `YYYY-MM-DD`, UTC.
+    pub from: String,
+    /// `YYYY-MM-DD`, UTC.
+    pub to: String,
+}
+
+impl TimelineFilter {
+    /// The filter as a query string, for the export links.
+    pub fn query(&self) -> String {
+        let mut parts = Vec::new();
+        for (key, value) in [
+            ("actor", &self.actor),
+            ("kind", &self.kind),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if !value.is_empty() {
+                let safe: String = value
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+                    .collect();
+                parts.push(format!("{key}={safe}"));
+            }
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
     }
 }
 
@@ -68,20 +113,34 @@ pub fn TimelinePage(
     /// The chart, already drawn as SVG.
     chart: String,
     can_edit: bool,
+    filter: TimelineFilter,
+    /// `(party id, name)` for the actor filter.
+    parties: Vec<(String, String)>,
 ) -> impl IntoView {
     let base = case_path(case.case_id);
-    let (title, svg_href, add) = match &incident {
-        Some(incident) => (
-            format!("{}: {}", case.case_number, incident.title),
-            format!("{}/timeline.svg", incident_path(case.case_id, incident.incident_id)),
-            can_edit.then(|| format!("{}/events/new", incident_path(case.case_id, incident.incident_id))),
-        ),
+    let query = filter.query();
+    // Where the filter form posts back to, and the base of the exports.
+    let (title, here, exports, add) = match &incident {
+        Some(incident) => {
+            let path = incident_path(case.case_id, incident.incident_id);
+            (
+                format!("{}: {}", case.case_number, incident.title),
+                path.clone(),
+                path.clone(),
+                can_edit.then(|| format!("{path}/events/new")),
+            )
+        }
         None => (
             format!("Timeline of {}", case.case_number),
-            format!("{base}/timeline.svg"),
+            format!("{base}/timeline"),
+            base.clone(),
             None,
         ),
     };
+    let svg_href = format!("{exports}/timeline.svg{query}");
+    let csv_href = format!("{exports}/events.csv{query}");
+    let json_href = format!("{exports}/events.json{query}");
+    let filter_action = here;
     let summary = incident.as_ref().map(|incident| incident.summary.clone());
     let merged = incident.is_none();
     let empty = events.is_empty();
@@ -97,6 +156,7 @@ pub fn TimelinePage(
                     <th scope="row"><a class="usa-link" href=href>{index + 1}</a></th>
                     <td>
                         {event.shown_time()}
+                        {(!event.case_time.is_empty()).then(|| view! { <br /><span>{format!("= {}", event.case_time)}</span> })}
                         <br />
                         <span class="usa-hint">{event.precision.label()}</span>
                     </td>
@@ -121,6 +181,22 @@ pub fn TimelinePage(
                 {add.map(|href| view! { <a class="usa-button" href=href>"Add an event"</a> })}
             </div>
             {summary.map(|summary| view! { <p class="probity-pre">{summary}</p> })}
+            // Filters travel in the address: party numbers, kinds and dates only.
+            <form class="usa-form probity-filters" method="get" action=filter_action>
+                <div class="probity-filter-grid">
+                    <SelectField name="actor" label="Actor" options=parties selected=filter.actor.clone() empty="Anyone" error=None />
+                    <SelectField name="kind" label="Kind" options=options(EventKind::ALL, EventKind::as_str, EventKind::label) selected=filter.kind.clone() empty="Any kind" error=None />
+                    <TextField name="from" label="From (UTC)" kind="date" value=filter.from.clone() error=None />
+                    <TextField name="to" label="Until (UTC)" kind="date" value=filter.to.clone() error=None />
+                </div>
+                <button type="submit" class="usa-button">"Show events"</button>
+            </form>
+            <p>
+                "Export the events shown: "
+                <a class="usa-link" href=csv_href>"CSV"</a>
+                ", "
+                <a class="usa-link" href=json_href>"JSON"</a>
+            </p>
             {if empty {
                 view! { <p class="probity-empty">"No events yet."</p> }.into_any()
             } else {
@@ -193,13 +269,34 @@ impl EventFormValues {
             discovered_on: event.discovered_on.clone(),
             kind: event.kind.as_str().into(),
             channel: event.channel.as_str().into(),
-            information: event.information.iter().map(|i| i.as_str().to_string()).collect(),
+            information: event
+                .information
+                .iter()
+                .map(|i| i.as_str().to_string())
+                .collect(),
             permitted_basis: event.permitted_basis.as_str().into(),
             narrative: event.narrative.clone(),
-            actors: event.actors.iter().map(|p| p.party_id.to_string()).collect(),
-            recipients: event.recipients.iter().map(|p| p.party_id.to_string()).collect(),
-            exhibits: event.exhibits.iter().map(|(id, _)| id.to_string()).collect(),
-            messages: event.messages.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(", "),
+            actors: event
+                .actors
+                .iter()
+                .map(|p| p.party_id.to_string())
+                .collect(),
+            recipients: event
+                .recipients
+                .iter()
+                .map(|p| p.party_id.to_string())
+                .collect(),
+            exhibits: event
+                .exhibits
+                .iter()
+                .map(|(id, _)| id.to_string())
+                .collect(),
+            messages: event
+                .messages
+                .iter()
+                .map(|(id, _)| id.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
             version: event.version.to_string(),
         }
     }
@@ -265,7 +362,10 @@ pub fn EventFormPage(ctx: PageContext, form: EventFormView, errors: FieldErrors)
         ),
         None => (
             format!("Add an event to {}", form.incident.title),
-            format!("{}/events/new", incident_path(form.case.case_id, form.incident.incident_id)),
+            format!(
+                "{}/events/new",
+                incident_path(form.case.case_id, form.incident.incident_id)
+            ),
             incident_path(form.case.case_id, form.incident.incident_id),
         ),
     };
@@ -332,7 +432,12 @@ pub fn EventPage(ctx: PageContext, case: Case, event: Event, can_edit: bool) -> 
             view! { <li><a class="usa-link" href=href>{label.clone()}</a></li> }
         })
         .collect_view();
-    let info = event.information.iter().map(|i| i.label()).collect::<Vec<_>>().join(", ");
+    let info = event
+        .information
+        .iter()
+        .map(|i| i.label())
+        .collect::<Vec<_>>()
+        .join(", ");
     let utc = if event.is_range() {
         format!("{} to {}", event.earliest, event.latest)
     } else {
@@ -350,6 +455,7 @@ pub fn EventPage(ctx: PageContext, case: Case, event: Event, can_edit: bool) -> 
             </ul>
             <dl class="probity-facts">
                 <dt>"When"</dt><dd>{event.shown_time()}</dd>
+                {(!event.case_time.is_empty()).then(|| view! { <dt>"In the case's time zone"</dt><dd>{event.case_time.clone()}</dd> })}
                 <dt>"In UTC"</dt><dd>{utc}</dd>
                 <dt>"Precision"</dt><dd>{event.precision.label()}</dd>
                 <dt>"Discovered on"</dt><dd>{event.discovered_on.clone()}</dd>
@@ -371,7 +477,12 @@ pub fn EventPage(ctx: PageContext, case: Case, event: Event, can_edit: bool) -> 
 
 /// An event's saved versions.
 #[component]
-pub fn EventHistoryPage(ctx: PageContext, case: Case, event_id: i64, versions: Vec<EventVersion>) -> impl IntoView {
+pub fn EventHistoryPage(
+    ctx: PageContext,
+    case: Case,
+    event_id: i64,
+    versions: Vec<EventVersion>,
+) -> impl IntoView {
     let back = event_path(case.case_id, event_id);
     let title = format!("Versions of an event in {}", case.case_number);
     let items = versions

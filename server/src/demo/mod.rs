@@ -92,6 +92,7 @@ pub async fn load(
         )
         .await?;
         load_evidence(store, blobs, case_id, ines.user_id).await?;
+        load_timeline(store, case_id, ines.user_id).await?;
     }
     println!("demo accounts (password: {password}):");
     for (username, name, role) in DEMO_USERS {
@@ -128,6 +129,7 @@ async fn load_case(
                 received_on: "2025-03-04".to_string(),
                 priority: Priority::High,
                 confidentiality: Confidentiality::HighlyConfidential,
+                time_zone: "America/New_York".to_string(),
             },
             created_by: lead,
             year: 2025,
@@ -353,10 +355,20 @@ async fn load_evidence(
             "CHARGES PENDING: NONE",
         ],
     );
+    // Photographed on a phone, as the screenshot in the real kind of case was sent on.
+    let screenshot = screenshot::jpeg_with_exif(
+        &screenshot,
+        &screenshot::CameraExif {
+            make: "Harbour Phones",
+            model: "HP-12",
+            taken: "2024:11:21 16:45:10",
+        },
+    )
+    .map_err(|error| anyhow::anyhow!(error))?;
     use crate::messages::{Format, ReadOptions};
     let files: [(&str, Vec<u8>, &str, bool); 3] = [
         (
-            "IMG_4471.png",
+            "IMG_4471.jpg",
             screenshot,
             "Screenshot of the detainee detail report sent to federal agents",
             true,
@@ -453,6 +465,206 @@ async fn load_evidence(
                     .await?;
             }
         }
+    }
+    Ok(())
+}
+
+/// The demo's two incidents, rebuilt from its evidence as an investigator would.
+async fn load_timeline(
+    store: &crate::storage::DynStore,
+    case_id: i64,
+    lead: i64,
+) -> anyhow::Result<()> {
+    use crate::storage::timeline::NewEvent;
+    use probity_app::timeline::{Channel, EventKind, Information, PermittedBasis, Precision};
+    let parties = store.parties(case_id).await?;
+    let party = |name: &str| -> anyhow::Result<i64> {
+        parties
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.party_id)
+            .context("demo party missing")
+    };
+    let subject = party("Marisol Reyes-Calder")?;
+    let detainee_a = party("Jonah Petrakis")?;
+    let agency = party("Port Halden Department of Correction")?;
+    let agents = party("Federal immigration enforcement task force")?;
+    let exhibits = store.exhibits(case_id, lead).await?;
+    let exhibit = |file: &str| -> anyhow::Result<i64> {
+        exhibits
+            .iter()
+            .find(|e| e.original_filename == file)
+            .map(|e| e.exhibit_id)
+            .context("demo exhibit missing")
+    };
+    let (screenshot, chat, email) = (
+        exhibit("IMG_4471.jpg")?,
+        exhibit("WhatsApp Chat with Agent D. Sorensen.txt")?,
+        exhibit("custody-status.eml")?,
+    );
+    let (messages, _) = store
+        .list_messages(case_id, lead, &Default::default(), None, 100)
+        .await?;
+    let message = |text: &str| -> anyhow::Result<i64> {
+        messages
+            .iter()
+            .find(|m| m.body.contains(text))
+            .map(|m| m.message_id)
+            .context("demo message missing")
+    };
+    let zone = jiff::tz::TimeZone::get("America/New_York")?;
+    let first = store
+        .create_incident(case_id, "Disclosure 1: custody status of Detainee A and Detainee B", "The investigator told the task force by e-mail that both men were in city custody and when Detainee A would be released.")
+        .await?;
+    let second = store
+        .create_incident(case_id, "Disclosure 2: release of Detainee A, real-time updates and detail report", "On the day of the release the investigator sent the task force real-time updates and a photo of the detainee detail screen; agents arrested Detainee A shortly after.")
+        .await?;
+    #[allow(clippy::type_complexity)]
+    let events: [(
+        i64,
+        Precision,
+        &str,
+        &str,
+        EventKind,
+        Channel,
+        Vec<Information>,
+        PermittedBasis,
+        Vec<i64>,
+        Vec<i64>,
+        &str,
+        Vec<i64>,
+        Vec<i64>,
+    ); 6] = [
+        (
+            first.incident_id,
+            Precision::Approximate,
+            "2024-11-18",
+            "2024-11-19 09:00",
+            EventKind::Communication,
+            Channel::Phone,
+            vec![Information::IdentityData],
+            PermittedBasis::NotApplicable,
+            vec![agents],
+            vec![subject],
+            "The task force asked, by phone, whether two named men were held by the Department of Correction (date from the investigator's account; not recorded).",
+            vec![],
+            vec![],
+        ),
+        (
+            first.incident_id,
+            Precision::Minute,
+            "2024-11-19 10:12",
+            "",
+            EventKind::Disclosure,
+            Channel::Email,
+            vec![Information::CustodyStatus, Information::ReleaseTime],
+            PermittedBasis::None,
+            vec![subject],
+            vec![agents],
+            "E-mail confirming both men in custody at Harbour Island and the expected release date of Detainee A.",
+            vec![email],
+            vec![message("Both names you sent")?],
+        ),
+        (
+            second.incident_id,
+            Precision::Minute,
+            "2024-11-21 16:40",
+            "",
+            EventKind::Release,
+            Channel::NotApplicable,
+            vec![],
+            PermittedBasis::NotApplicable,
+            vec![agency],
+            vec![detainee_a],
+            "Detainee A released from Harbour Island (release record).",
+            vec![screenshot],
+            vec![],
+        ),
+        (
+            second.incident_id,
+            Precision::Minute,
+            "2024-11-21 16:41",
+            "",
+            EventKind::Disclosure,
+            Channel::TextMessage,
+            vec![Information::ReleaseTime, Information::Location],
+            PermittedBasis::None,
+            vec![subject],
+            vec![agents],
+            "Real-time message that Detainee A had just left, with the exit and his clothing.",
+            vec![chat],
+            vec![message("just walked out")?, message("Main gate")?],
+        ),
+        (
+            second.incident_id,
+            Precision::Minute,
+            "2024-11-21 16:45",
+            "",
+            EventKind::Disclosure,
+            Channel::TextMessage,
+            vec![Information::BookingPhoto, Information::IdentityData],
+            PermittedBasis::None,
+            vec![subject],
+            vec![agents],
+            "Photo of the detainee detail screen, with the booking photograph, sent to the agents.",
+            vec![screenshot, chat],
+            vec![message("Media omitted")?],
+        ),
+        (
+            second.incident_id,
+            Precision::Approximate,
+            "2024-11-21 17:00",
+            "2024-11-21 19:00",
+            EventKind::Arrest,
+            Channel::InPerson,
+            vec![],
+            PermittedBasis::None,
+            vec![agents],
+            vec![detainee_a],
+            "Federal agents arrested Detainee A near the bus stop (time known only from the agents' report: between 5 and 7 p.m.).",
+            vec![],
+            vec![message("Team is on the way")?],
+        ),
+    ];
+    for (
+        incident_id,
+        precision,
+        start,
+        end,
+        kind,
+        channel,
+        information,
+        basis,
+        actors,
+        recipients,
+        narrative,
+        cited_exhibits,
+        cited_messages,
+    ) in events
+    {
+        let bounds = crate::timeline::bounds(start, end, precision, &zone)
+            .map_err(|(_, message)| anyhow::anyhow!(message))?;
+        store
+            .create_event(NewEvent {
+                case_id,
+                incident_id,
+                bounds,
+                precision,
+                time_zone: "America/New_York".to_string(),
+                discovered_on: "2025-03-18".to_string(),
+                kind,
+                channel,
+                information,
+                permitted_basis: basis,
+                narrative: narrative.to_string(),
+                actors,
+                recipients,
+                exhibits: cited_exhibits,
+                messages: cited_messages,
+                summary: format!("{start} {end} {narrative}"),
+                by: lead,
+            })
+            .await?;
     }
     Ok(())
 }

@@ -547,7 +547,17 @@ pub(crate) async fn exhibit_page_with(
         .events_citing_exhibit(exhibit.exhibit_id)
         .await?
         .into_iter()
-        .map(|c| (c.event_id, format!("{}: {}, {}", c.incident_title, c.local_start, c.narrative.chars().take(80).collect::<String>())))
+        .map(|c| {
+            (
+                c.event_id,
+                format!(
+                    "{}: {}, {}",
+                    c.incident_title,
+                    c.local_start,
+                    c.narrative.chars().take(80).collect::<String>()
+                ),
+            )
+        })
         .collect();
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
     let view_data = ExhibitView {

@@ -417,7 +417,10 @@ pub async fn show(
         .into_iter()
         .map(|c| {
             let short: String = c.narrative.chars().take(80).collect();
-            (c.event_id, format!("{}: {}, {short}", c.incident_title, c.local_start))
+            (
+                c.event_id,
+                format!("{}: {}, {short}", c.incident_title, c.local_start),
+            )
         })
         .collect();
     let incidents = if allows(actor.user.role, Action::EditCase, open.standing) {

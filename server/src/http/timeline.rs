@@ -22,7 +22,7 @@ use probity_app::cases::Case;
 use probity_app::forms::FieldErrors;
 use probity_app::pages::timeline::{
     EventFormPage, EventFormValues, EventFormView, EventHistoryPage, EventPage, IncidentFormPage,
-    TimelinePage, event_path, incident_path,
+    TimelineFilter, TimelinePage, event_path, incident_path,
 };
 use probity_app::permissions::{Action, allows};
 use probity_app::timeline::{
@@ -33,18 +33,43 @@ use serde::Deserialize;
 /// The timeline routes.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/cases/{case_id}/incidents/new", get(incident_form).post(create_incident))
-        .route("/cases/{case_id}/incidents/{incident_id}", get(incident_timeline))
-        .route("/cases/{case_id}/incidents/{incident_id}/timeline.svg", get(incident_svg))
+        .route(
+            "/cases/{case_id}/incidents/new",
+            get(incident_form).post(create_incident),
+        )
+        .route(
+            "/cases/{case_id}/incidents/{incident_id}",
+            get(incident_timeline),
+        )
+        .route(
+            "/cases/{case_id}/incidents/{incident_id}/timeline.svg",
+            get(incident_svg),
+        )
         .route(
             "/cases/{case_id}/incidents/{incident_id}/events/new",
             get(new_event_form).post(create_event),
         )
         .route("/cases/{case_id}/timeline", get(case_timeline))
         .route("/cases/{case_id}/timeline.svg", get(case_svg))
+        .route("/cases/{case_id}/events.csv", get(case_csv))
+        .route("/cases/{case_id}/events.json", get(case_json))
+        .route(
+            "/cases/{case_id}/incidents/{incident_id}/events.csv",
+            get(incident_csv),
+        )
+        .route(
+            "/cases/{case_id}/incidents/{incident_id}/events.json",
+            get(incident_json),
+        )
         .route("/cases/{case_id}/events/{event_id}", get(show_event))
-        .route("/cases/{case_id}/events/{event_id}/edit", get(edit_event_form).post(update_event))
-        .route("/cases/{case_id}/events/{event_id}/history", get(event_history))
+        .route(
+            "/cases/{case_id}/events/{event_id}/edit",
+            get(edit_event_form).post(update_event),
+        )
+        .route(
+            "/cases/{case_id}/events/{event_id}/history",
+            get(event_history),
+        )
 }
 
 /// The incident form as sent.
@@ -57,8 +82,13 @@ pub struct IncidentForm {
 
 /// The form to add an incident.
 #[tracing::instrument(skip_all, fields(case_id))]
-pub async fn incident_form(State(state): State<AppState>, actor: Actor, Path(case_id): Path<i64>) -> Result<Response, AppError> {
-    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "incident.create").await?;
+pub async fn incident_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+) -> Result<Response, AppError> {
+    let OpenCase { case, .. } =
+        open_case(&state, &actor, case_id, Action::EditCase, "incident.create").await?;
     let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
     Ok(render(StatusCode::OK, move || {
         view! { <IncidentFormPage ctx=ctx case=case title=String::new() summary=String::new() errors=FieldErrors::default() /> }
@@ -74,10 +104,25 @@ pub async fn create_incident(
     Form(form): Form<WithCsrf<IncidentForm>>,
 ) -> Result<Response, AppError> {
     verify_csrf(&actor.session, &form.csrf_token).await?;
-    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "incident.create").await?;
+    let OpenCase { case, .. } =
+        open_case(&state, &actor, case_id, Action::EditCase, "incident.create").await?;
     let mut errors = FieldErrors::default();
-    let title = validate::line(&mut errors, "title", &form.values.title, true, 200, "a title");
-    let summary = validate::text(&mut errors, "summary", &form.values.summary, false, 5_000, "a summary");
+    let title = validate::line(
+        &mut errors,
+        "title",
+        &form.values.title,
+        true,
+        200,
+        "a title",
+    );
+    let summary = validate::text(
+        &mut errors,
+        "summary",
+        &form.values.summary,
+        false,
+        5_000,
+        "a summary",
+    );
     if !errors.is_empty() {
         let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
         let values = form.values;
@@ -85,12 +130,27 @@ pub async fn create_incident(
             view! { <IncidentFormPage ctx=ctx case=case title=values.title summary=values.summary errors=errors /> }
         }));
     }
-    let incident = state.store.create_incident(case_id, &title, &summary).await?;
-    audit_success(&state, &actor, case_id, "incident.create", Some(format!("incident:{}", incident.incident_id)), None).await?;
+    let incident = state
+        .store
+        .create_incident(case_id, &title, &summary)
+        .await?;
+    audit_success(
+        &state,
+        &actor,
+        case_id,
+        "incident.create",
+        Some(format!("incident:{}", incident.incident_id)),
+        None,
+    )
+    .await?;
     Ok(Redirect::to(&incident_path(case_id, incident.incident_id)).into_response())
 }
 
-async fn find_incident(state: &AppState, case_id: i64, incident_id: i64) -> Result<Incident, AppError> {
+async fn find_incident(
+    state: &AppState,
+    case_id: i64,
+    incident_id: i64,
+) -> Result<Incident, AppError> {
     state
         .store
         .incidents(case_id)
@@ -100,75 +160,283 @@ async fn find_incident(state: &AppState, case_id: i64, incident_id: i64) -> Resu
         .ok_or(AppError::NotFound)
 }
 
+/// Keeps the events matching the filters: an actor, a kind, a date range (UTC, overlapping).
+fn apply(filter: &TimelineFilter, events: Vec<Event>) -> Vec<Event> {
+    let actor: Option<i64> = filter.actor.trim().parse().ok();
+    let kind = EventKind::parse(filter.kind.trim());
+    let from = Some(filter.from.trim())
+        .filter(|d| crate::storage::cases::is_iso_date(d))
+        .map(|d| format!("{d}T00:00:00Z"));
+    let to = Some(filter.to.trim())
+        .filter(|d| crate::storage::cases::is_iso_date(d))
+        .map(|d| format!("{d}T23:59:59Z"));
+    events
+        .into_iter()
+        .filter(|e| actor.is_none_or(|id| e.actors.iter().any(|a| a.party_id == id)))
+        .filter(|e| kind.is_none_or(|k| e.kind == k))
+        .filter(|e| from.as_ref().is_none_or(|from| e.latest >= *from))
+        .filter(|e| to.as_ref().is_none_or(|to| e.earliest <= *to))
+        .collect()
+}
+
 async fn timeline_page(
     state: &AppState,
     actor: &Actor,
     case_id: i64,
     incident_id: Option<i64>,
+    filter: TimelineFilter,
 ) -> Result<Response, AppError> {
     let open = open_case(state, actor, case_id, Action::ReadCase, "timeline.view").await?;
     let incident = match incident_id {
         Some(id) => Some(find_incident(state, case_id, id).await?),
         None => None,
     };
-    let events = state.store.events(case_id, incident_id, actor.user.user_id).await?;
-    audit_success(state, actor, case_id, "timeline.view", incident_id.map(|id| format!("incident:{id}")), None).await?;
-    let title = incident.as_ref().map(|i| i.title.clone()).unwrap_or_else(|| format!("Timeline of {}", open.case.case_number));
+    let events = state
+        .store
+        .events(case_id, incident_id, actor.user.user_id)
+        .await?;
+    let mut events = apply(&filter, events);
+    let parties = state
+        .store
+        .parties(case_id)
+        .await?
+        .into_iter()
+        .map(|p| (p.party_id.to_string(), p.name))
+        .collect();
+    crate::timeline::show_in_zone(&mut events, &open.case.time_zone);
+    audit_success(
+        state,
+        actor,
+        case_id,
+        "timeline.view",
+        incident_id.map(|id| format!("incident:{id}")),
+        None,
+    )
+    .await?;
+    let title = incident
+        .as_ref()
+        .map(|i| i.title.clone())
+        .unwrap_or_else(|| format!("Timeline of {}", open.case.case_number));
     let chart = chart_svg(&events, &title, false);
     let can_edit = allows(actor.user.role, Action::EditCase, open.standing);
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
     let case = open.case;
     Ok(render(StatusCode::OK, move || {
-        view! { <TimelinePage ctx=ctx case=case incident=incident events=events chart=chart can_edit=can_edit /> }
+        view! { <TimelinePage ctx=ctx case=case incident=incident events=events chart=chart can_edit=can_edit filter=filter parties=parties /> }
     }))
 }
 
-async fn svg_download(state: &AppState, actor: &Actor, case_id: i64, incident_id: Option<i64>) -> Result<Response, AppError> {
+async fn svg_download(
+    state: &AppState,
+    actor: &Actor,
+    case_id: i64,
+    incident_id: Option<i64>,
+    filter: TimelineFilter,
+) -> Result<Response, AppError> {
     let open = open_case(state, actor, case_id, Action::ReadCase, "timeline.export").await?;
     let title = match incident_id {
         Some(id) => find_incident(state, case_id, id).await?.title,
         None => format!("Timeline of {}", open.case.case_number),
     };
-    let events = state.store.events(case_id, incident_id, actor.user.user_id).await?;
-    audit_success(state, actor, case_id, "timeline.export", incident_id.map(|id| format!("incident:{id}")), Some("svg".into())).await?;
-    let svg = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}", chart_svg(&events, &title, true));
+    let events = apply(
+        &filter,
+        state
+            .store
+            .events(case_id, incident_id, actor.user.user_id)
+            .await?,
+    );
+    audit_success(
+        state,
+        actor,
+        case_id,
+        "timeline.export",
+        incident_id.map(|id| format!("incident:{id}")),
+        Some("svg".into()),
+    )
+    .await?;
+    let svg = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}",
+        chart_svg(&events, &title, true)
+    );
     let mut response = svg.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
-    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"timeline.svg\""));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("image/svg+xml"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"timeline.svg\""),
+    );
     Ok(response)
 }
 
 /// An incident's timeline.
 #[tracing::instrument(skip_all, fields(case_id, incident_id))]
-pub async fn incident_timeline(State(state): State<AppState>, actor: Actor, Path((case_id, incident_id)): Path<(i64, i64)>) -> Result<Response, AppError> {
-    timeline_page(&state, &actor, case_id, Some(incident_id)).await
+pub async fn incident_timeline(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, incident_id)): Path<(i64, i64)>,
+    Query(filter): Query<TimelineFilter>,
+) -> Result<Response, AppError> {
+    timeline_page(&state, &actor, case_id, Some(incident_id), filter).await
 }
 
 /// The whole case's timeline.
 #[tracing::instrument(skip_all, fields(case_id))]
-pub async fn case_timeline(State(state): State<AppState>, actor: Actor, Path(case_id): Path<i64>) -> Result<Response, AppError> {
-    timeline_page(&state, &actor, case_id, None).await
+pub async fn case_timeline(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+    Query(filter): Query<TimelineFilter>,
+) -> Result<Response, AppError> {
+    timeline_page(&state, &actor, case_id, None, filter).await
 }
 
 /// An incident's chart as a file.
 #[tracing::instrument(skip_all, fields(case_id, incident_id))]
-pub async fn incident_svg(State(state): State<AppState>, actor: Actor, Path((case_id, incident_id)): Path<(i64, i64)>) -> Result<Response, AppError> {
-    svg_download(&state, &actor, case_id, Some(incident_id)).await
+pub async fn incident_svg(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, incident_id)): Path<(i64, i64)>,
+    Query(filter): Query<TimelineFilter>,
+) -> Result<Response, AppError> {
+    svg_download(&state, &actor, case_id, Some(incident_id), filter).await
 }
 
 /// The case's chart as a file.
 #[tracing::instrument(skip_all, fields(case_id))]
-pub async fn case_svg(State(state): State<AppState>, actor: Actor, Path(case_id): Path<i64>) -> Result<Response, AppError> {
-    svg_download(&state, &actor, case_id, None).await
+pub async fn case_svg(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+    Query(filter): Query<TimelineFilter>,
+) -> Result<Response, AppError> {
+    svg_download(&state, &actor, case_id, None, filter).await
 }
 
+/// The export formats of a timeline.
+#[derive(Clone, Copy)]
+enum Export {
+    Csv,
+    Json,
+}
+
+/// The events shown, as CSV or JSON, with their citations.
+async fn export(
+    state: &AppState,
+    actor: &Actor,
+    case_id: i64,
+    incident_id: Option<i64>,
+    filter: TimelineFilter,
+    format: Export,
+) -> Result<Response, AppError> {
+    open_case(state, actor, case_id, Action::ReadCase, "timeline.export").await?;
+    if let Some(id) = incident_id {
+        find_incident(state, case_id, id).await?;
+    }
+    let events = apply(
+        &filter,
+        state
+            .store
+            .events(case_id, incident_id, actor.user.user_id)
+            .await?,
+    );
+    let label = match format {
+        Export::Csv => "csv",
+        Export::Json => "json",
+    };
+    audit_success(
+        state,
+        actor,
+        case_id,
+        "timeline.export",
+        incident_id.map(|id| format!("incident:{id}")),
+        Some(label.into()),
+    )
+    .await?;
+    let (body, content_type, filename) = match format {
+        Export::Json => (
+            crate::timeline::events_json(&events).map_err(|e| AppError::Internal(e.to_string()))?,
+            "application/json",
+            "events.json",
+        ),
+        Export::Csv => (
+            crate::timeline::events_csv(&events).map_err(|e| AppError::Internal(e.to_string()))?,
+            "text/csv; charset=utf-8",
+            "events.csv",
+        ),
+    };
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+macro_rules! export_handler {
+    ($name:ident, $format:expr, incident) => {
+        /// An incident's events as a file.
+        #[tracing::instrument(skip_all, fields(case_id, incident_id))]
+        pub async fn $name(
+            State(state): State<AppState>,
+            actor: Actor,
+            Path((case_id, incident_id)): Path<(i64, i64)>,
+            Query(filter): Query<TimelineFilter>,
+        ) -> Result<Response, AppError> {
+            export(&state, &actor, case_id, Some(incident_id), filter, $format).await
+        }
+    };
+    ($name:ident, $format:expr, case) => {
+        /// The case's events as a file.
+        #[tracing::instrument(skip_all, fields(case_id))]
+        pub async fn $name(
+            State(state): State<AppState>,
+            actor: Actor,
+            Path(case_id): Path<i64>,
+            Query(filter): Query<TimelineFilter>,
+        ) -> Result<Response, AppError> {
+            export(&state, &actor, case_id, None, filter, $format).await
+        }
+    };
+}
+
+export_handler!(incident_csv, Export::Csv, incident);
+export_handler!(incident_json, Export::Json, incident);
+export_handler!(case_csv, Export::Csv, case);
+export_handler!(case_json, Export::Json, case);
+
 /// What the event form offers for a case: its parties and the exhibits the person may see.
-async fn choices(state: &AppState, actor: &Actor, case_id: i64) -> Result<(Vec<(String, String)>, Vec<(String, String)>), AppError> {
-    let (parties, exhibits) = tokio::try_join!(state.store.parties(case_id), state.store.exhibits(case_id, actor.user.user_id))?;
+async fn choices(
+    state: &AppState,
+    actor: &Actor,
+    case_id: i64,
+) -> Result<(Vec<(String, String)>, Vec<(String, String)>), AppError> {
+    let (parties, exhibits) = tokio::try_join!(
+        state.store.parties(case_id),
+        state.store.exhibits(case_id, actor.user.user_id)
+    )?;
     Ok((
-        parties.into_iter().map(|p| (p.party_id.to_string(), format!("{} ({})", p.name, p.party_role.label()))).collect(),
-        exhibits.into_iter().map(|e| (e.exhibit_id.to_string(), format!("{}: {}", e.label(), e.description))).collect(),
+        parties
+            .into_iter()
+            .map(|p| {
+                (
+                    p.party_id.to_string(),
+                    format!("{} ({})", p.name, p.party_role.label()),
+                )
+            })
+            .collect(),
+        exhibits
+            .into_iter()
+            .map(|e| {
+                (
+                    e.exhibit_id.to_string(),
+                    format!("{}: {}", e.label(), e.description),
+                )
+            })
+            .collect(),
     ))
 }
 
@@ -186,7 +454,15 @@ async fn event_form(
 ) -> Result<Response, AppError> {
     let (parties, exhibits) = choices(state, actor, case.case_id).await?;
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
-    let form = EventFormView { case, incident, event, values, parties, exhibits, stale };
+    let form = EventFormView {
+        case,
+        incident,
+        event,
+        values,
+        parties,
+        exhibits,
+        stale,
+    };
     Ok(render(status, move || {
         view! { <EventFormPage ctx=ctx form=form errors=errors /> }
     }))
@@ -207,7 +483,8 @@ pub async fn new_event_form(
     Path((case_id, incident_id)): Path<(i64, i64)>,
     Query(query): Query<NewEventQuery>,
 ) -> Result<Response, AppError> {
-    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "event.create").await?;
+    let OpenCase { case, .. } =
+        open_case(&state, &actor, case_id, Action::EditCase, "event.create").await?;
     let incident = find_incident(&state, case_id, incident_id).await?;
     let mut values = EventFormValues {
         precision: Precision::Minute.as_str().into(),
@@ -220,16 +497,27 @@ pub async fn new_event_form(
     if let Some(message_id) = query.message {
         // The message must be one this person may read; otherwise the form starts empty.
         let visible = visible_message_ids(&state, &actor, case_id, &[message_id]).await?;
-        if let Some(message) = state.store.message(case_id, message_id).await?.filter(|_| !visible.is_empty()) {
+        if let Some(message) = state
+            .store
+            .message(case_id, message_id)
+            .await?
+            .filter(|_| !visible.is_empty())
+        {
             values.start = message.sent_at.get(..16).unwrap_or("").replace('T', " ");
-            values.narrative = format!("{} to {}: {}", message.sender, message.recipients, message.body);
+            values.narrative = format!(
+                "{} to {}: {}",
+                message.sender, message.recipients, message.body
+            );
             values.messages = message_id.to_string();
             values.exhibits = vec![message.exhibit_id.to_string()];
             let parties = state.store.parties(case_id).await?;
             let matching = |text: &str| -> Vec<String> {
                 parties
                     .iter()
-                    .filter(|party| !party.name.is_empty() && text.to_lowercase().contains(&party.name.to_lowercase()))
+                    .filter(|party| {
+                        !party.name.is_empty()
+                            && text.to_lowercase().contains(&party.name.to_lowercase())
+                    })
                     .map(|party| party.party_id.to_string())
                     .collect()
             };
@@ -237,11 +525,27 @@ pub async fn new_event_form(
             values.recipients = matching(&message.recipients);
         }
     }
-    event_form(&state, &actor, case, incident, None, values, FieldErrors::default(), false, StatusCode::OK).await
+    event_form(
+        &state,
+        &actor,
+        case,
+        incident,
+        None,
+        values,
+        FieldErrors::default(),
+        false,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Of the given message ids, those of this case the person may read.
-async fn visible_message_ids(state: &AppState, actor: &Actor, case_id: i64, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+async fn visible_message_ids(
+    state: &AppState,
+    actor: &Actor,
+    case_id: i64,
+    ids: &[i64],
+) -> Result<Vec<i64>, AppError> {
     let visible_exhibits: Vec<i64> = state
         .store
         .exhibits(case_id, actor.user.user_id)
@@ -251,10 +555,10 @@ async fn visible_message_ids(state: &AppState, actor: &Actor, case_id: i64, ids:
         .collect();
     let mut out = Vec::new();
     for id in ids {
-        if let Some(message) = state.store.message(case_id, *id).await? {
-            if visible_exhibits.contains(&message.exhibit_id) {
-                out.push(*id);
-            }
+        if let Some(message) = state.store.message(case_id, *id).await?
+            && visible_exhibits.contains(&message.exhibit_id)
+        {
+            out.push(*id);
         }
     }
     Ok(out)
@@ -297,10 +601,19 @@ async fn validate_event(
     v: &EventFormValues,
 ) -> Result<Result<NewEvent, FieldErrors>, AppError> {
     let mut errors = FieldErrors::default();
-    let precision = validate::choice(&mut errors, "precision", &v.precision, Precision::parse, "how exactly the time is known");
+    let precision = validate::choice(
+        &mut errors,
+        "precision",
+        &v.precision,
+        Precision::parse,
+        "how exactly the time is known",
+    );
     let zone = jiff::tz::TimeZone::get(v.time_zone.trim());
     if zone.is_err() {
-        errors.add("time_zone", "Enter a time zone name such as America/New_York or UTC.");
+        errors.add(
+            "time_zone",
+            "Enter a time zone name such as America/New_York or UTC.",
+        );
     }
     let found = match (precision, &zone) {
         (Some(precision), Ok(zone)) => match bounds(&v.start, &v.end, precision, zone) {
@@ -316,21 +629,69 @@ async fn validate_event(
     if !discovered_on.is_empty() && !crate::storage::cases::is_iso_date(&discovered_on) {
         errors.add("discovered_on", "Enter the date as YYYY-MM-DD.");
     }
-    let kind = validate::choice(&mut errors, "kind", &v.kind, EventKind::parse, "the kind of event");
-    let channel = validate::choice(&mut errors, "channel", &v.channel, Channel::parse, "the channel");
-    let basis = validate::choice(&mut errors, "permitted_basis", &v.permitted_basis, PermittedBasis::parse, "whether a permitted basis existed");
-    let information: Vec<Information> = v.information.iter().filter_map(|i| Information::parse(i)).collect();
-    let narrative = validate::text(&mut errors, "narrative", &v.narrative, true, 10_000, "what happened");
+    let kind = validate::choice(
+        &mut errors,
+        "kind",
+        &v.kind,
+        EventKind::parse,
+        "the kind of event",
+    );
+    let channel = validate::choice(
+        &mut errors,
+        "channel",
+        &v.channel,
+        Channel::parse,
+        "the channel",
+    );
+    let basis = validate::choice(
+        &mut errors,
+        "permitted_basis",
+        &v.permitted_basis,
+        PermittedBasis::parse,
+        "whether a permitted basis existed",
+    );
+    let information: Vec<Information> = v
+        .information
+        .iter()
+        .filter_map(|i| Information::parse(i))
+        .collect();
+    let narrative = validate::text(
+        &mut errors,
+        "narrative",
+        &v.narrative,
+        true,
+        10_000,
+        "what happened",
+    );
     let parties = state.store.parties(case_id).await?;
     let party_ids = |values: &[String]| -> Vec<i64> {
-        values.iter().filter_map(|id| id.parse().ok()).filter(|id| parties.iter().any(|p| p.party_id == *id)).collect()
+        values
+            .iter()
+            .filter_map(|id| id.parse().ok())
+            .filter(|id| parties.iter().any(|p| p.party_id == *id))
+            .collect()
     };
     let actors = party_ids(&v.actors);
     let recipients = party_ids(&v.recipients);
-    let visible: Vec<i64> = state.store.exhibits(case_id, actor.user.user_id).await?.into_iter().map(|e| e.exhibit_id).collect();
-    let exhibits: Vec<i64> = v.exhibits.iter().filter_map(|id| id.parse().ok()).filter(|id| visible.contains(id)).collect();
+    let visible: Vec<i64> = state
+        .store
+        .exhibits(case_id, actor.user.user_id)
+        .await?
+        .into_iter()
+        .map(|e| e.exhibit_id)
+        .collect();
+    let exhibits: Vec<i64> = v
+        .exhibits
+        .iter()
+        .filter_map(|id| id.parse().ok())
+        .filter(|id| visible.contains(id))
+        .collect();
     let mut message_ids = Vec::new();
-    for part in v.messages.split(|c: char| c == ',' || c.is_whitespace()).filter(|p| !p.is_empty()) {
+    for part in v
+        .messages
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+    {
         match part.trim_start_matches('#').parse::<i64>() {
             Ok(id) => message_ids.push(id),
             Err(_) => errors.add("messages", format!("\"{part}\" is not a message number.")),
@@ -339,15 +700,34 @@ async fn validate_event(
     message_ids.truncate(100);
     let messages = visible_message_ids(state, actor, case_id, &message_ids).await?;
     if messages.len() < message_ids.len() && errors.get("messages").is_none() {
-        errors.add("messages", "Some of these numbers are not messages of this case that you can see.");
+        errors.add(
+            "messages",
+            "Some of these numbers are not messages of this case that you can see.",
+        );
     }
-    let (Some(found), Some(precision), Ok(zone), Some(kind), Some(channel), Some(basis), true) =
-        (found, precision, zone, kind, channel, basis, errors.is_empty())
-    else {
+    let (Some(found), Some(precision), Ok(zone), Some(kind), Some(channel), Some(basis), true) = (
+        found,
+        precision,
+        zone,
+        kind,
+        channel,
+        basis,
+        errors.is_empty(),
+    ) else {
         return Ok(Err(errors));
     };
-    let name = |id: &i64| parties.iter().find(|p| p.party_id == *id).map(|p| p.name.clone()).unwrap_or_default();
-    let span = if found.local_end.is_empty() { found.local_start.clone() } else { format!("{} to {}", found.local_start, found.local_end) };
+    let name = |id: &i64| {
+        parties
+            .iter()
+            .find(|p| p.party_id == *id)
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    };
+    let span = if found.local_end.is_empty() {
+        found.local_start.clone()
+    } else {
+        format!("{} to {}", found.local_start, found.local_end)
+    };
     let summary = format!(
         "{span} ({}, {})\n{} by {} to {} via {}\nInformation: {}\nPermitted basis: {}\nCites {} exhibits and {} messages\n{}",
         zone.iana_name().unwrap_or("UTC"),
@@ -356,7 +736,11 @@ async fn validate_event(
         actors.iter().map(name).collect::<Vec<_>>().join(", "),
         recipients.iter().map(name).collect::<Vec<_>>().join(", "),
         channel.label(),
-        information.iter().map(|i| i.label()).collect::<Vec<_>>().join(", "),
+        information
+            .iter()
+            .map(|i| i.label())
+            .collect::<Vec<_>>()
+            .join(", "),
         basis.label(),
         exhibits.len(),
         messages.len(),
@@ -393,19 +777,46 @@ pub async fn create_event(
 ) -> Result<Response, AppError> {
     let (token, values) = read_form(&body);
     verify_csrf(&actor.session, &token).await?;
-    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "event.create").await?;
+    let OpenCase { case, .. } =
+        open_case(&state, &actor, case_id, Action::EditCase, "event.create").await?;
     let incident = find_incident(&state, case_id, incident_id).await?;
     match validate_event(&state, &actor, case_id, incident_id, &values).await? {
-        Err(errors) => event_form(&state, &actor, case, incident, None, values, errors, false, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(errors) => {
+            event_form(
+                &state,
+                &actor,
+                case,
+                incident,
+                None,
+                values,
+                errors,
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
         Ok(event) => {
             let event_id = state.store.create_event(event).await?;
-            audit_success(&state, &actor, case_id, "event.create", Some(format!("event:{event_id}")), None).await?;
+            audit_success(
+                &state,
+                &actor,
+                case_id,
+                "event.create",
+                Some(format!("event:{event_id}")),
+                None,
+            )
+            .await?;
             Ok(Redirect::to(&incident_path(case_id, incident_id)).into_response())
         }
     }
 }
 
-async fn find_event(state: &AppState, actor: &Actor, case_id: i64, event_id: i64) -> Result<Event, AppError> {
+async fn find_event(
+    state: &AppState,
+    actor: &Actor,
+    case_id: i64,
+    event_id: i64,
+) -> Result<Event, AppError> {
     state
         .store
         .events(case_id, None, actor.user.user_id)
@@ -417,10 +828,23 @@ async fn find_event(state: &AppState, actor: &Actor, case_id: i64, event_id: i64
 
 /// An event's page.
 #[tracing::instrument(skip_all, fields(case_id, event_id))]
-pub async fn show_event(State(state): State<AppState>, actor: Actor, Path((case_id, event_id)): Path<(i64, i64)>) -> Result<Response, AppError> {
+pub async fn show_event(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, event_id)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
     let open = open_case(&state, &actor, case_id, Action::ReadCase, "event.view").await?;
-    let event = find_event(&state, &actor, case_id, event_id).await?;
-    audit_success(&state, &actor, case_id, "event.view", Some(format!("event:{event_id}")), None).await?;
+    let mut event = find_event(&state, &actor, case_id, event_id).await?;
+    crate::timeline::show_in_zone(std::slice::from_mut(&mut event), &open.case.time_zone);
+    audit_success(
+        &state,
+        &actor,
+        case_id,
+        "event.view",
+        Some(format!("event:{event_id}")),
+        None,
+    )
+    .await?;
     let can_edit = allows(actor.user.role, Action::EditCase, open.standing);
     let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
     let case = open.case;
@@ -431,12 +855,28 @@ pub async fn show_event(State(state): State<AppState>, actor: Actor, Path((case_
 
 /// The form to edit an event.
 #[tracing::instrument(skip_all, fields(case_id, event_id))]
-pub async fn edit_event_form(State(state): State<AppState>, actor: Actor, Path((case_id, event_id)): Path<(i64, i64)>) -> Result<Response, AppError> {
-    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "event.update").await?;
+pub async fn edit_event_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, event_id)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let OpenCase { case, .. } =
+        open_case(&state, &actor, case_id, Action::EditCase, "event.update").await?;
     let event = find_event(&state, &actor, case_id, event_id).await?;
     let incident = find_incident(&state, case_id, event.incident_id).await?;
     let values = EventFormValues::from_event(&event);
-    event_form(&state, &actor, case, incident, Some(event), values, FieldErrors::default(), false, StatusCode::OK).await
+    event_form(
+        &state,
+        &actor,
+        case,
+        incident,
+        Some(event),
+        values,
+        FieldErrors::default(),
+        false,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Saves an event, keeping the earlier version, unless someone else saved first.
@@ -449,25 +889,60 @@ pub async fn update_event(
 ) -> Result<Response, AppError> {
     let (token, values) = read_form(&body);
     verify_csrf(&actor.session, &token).await?;
-    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::EditCase, "event.update").await?;
+    let OpenCase { case, .. } =
+        open_case(&state, &actor, case_id, Action::EditCase, "event.update").await?;
     let event = find_event(&state, &actor, case_id, event_id).await?;
     let incident = find_incident(&state, case_id, event.incident_id).await?;
     let new = match validate_event(&state, &actor, case_id, event.incident_id, &values).await? {
         Ok(new) => new,
         Err(errors) => {
-            return event_form(&state, &actor, case, incident, Some(event), values, errors, false, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return event_form(
+                &state,
+                &actor,
+                case,
+                incident,
+                Some(event),
+                values,
+                errors,
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
-    match state.store.update_event(event_id, parse_version(&values.version), new).await {
+    match state
+        .store
+        .update_event(event_id, parse_version(&values.version), new)
+        .await
+    {
         Ok(()) => {
-            audit_success(&state, &actor, case_id, "event.update", Some(format!("event:{event_id}")), None).await?;
+            audit_success(
+                &state,
+                &actor,
+                case_id,
+                "event.update",
+                Some(format!("event:{event_id}")),
+                None,
+            )
+            .await?;
             Ok(Redirect::to(&event_path(case_id, event_id)).into_response())
         }
         Err(StoreError::Stale) => {
             let current = find_event(&state, &actor, case_id, event_id).await?;
             let mut values = values;
             values.version = current.version.to_string();
-            event_form(&state, &actor, case, incident, Some(current), values, FieldErrors::default(), true, StatusCode::CONFLICT).await
+            event_form(
+                &state,
+                &actor,
+                case,
+                incident,
+                Some(current),
+                values,
+                FieldErrors::default(),
+                true,
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(error) => Err(error.into()),
     }
@@ -475,13 +950,26 @@ pub async fn update_event(
 
 /// An event's saved versions.
 #[tracing::instrument(skip_all, fields(case_id, event_id))]
-pub async fn event_history(State(state): State<AppState>, actor: Actor, Path((case_id, event_id)): Path<(i64, i64)>) -> Result<Response, AppError> {
-    let OpenCase { case, .. } = open_case(&state, &actor, case_id, Action::ReadCase, "event.history").await?;
+pub async fn event_history(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, event_id)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let OpenCase { case, .. } =
+        open_case(&state, &actor, case_id, Action::ReadCase, "event.history").await?;
     let versions = state.store.event_versions(case_id, event_id).await?;
     if versions.is_empty() {
         return Err(AppError::NotFound);
     }
-    audit_success(&state, &actor, case_id, "event.history", Some(format!("event:{event_id}")), None).await?;
+    audit_success(
+        &state,
+        &actor,
+        case_id,
+        "event.history",
+        Some(format!("event:{event_id}")),
+        None,
+    )
+    .await?;
     let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
     Ok(render(StatusCode::OK, move || {
         view! { <EventHistoryPage ctx=ctx case=case event_id=event_id versions=versions /> }

@@ -24,6 +24,8 @@ pub struct CaseDetails {
     pub received_on: String,
     pub priority: Priority,
     pub confidentiality: Confidentiality,
+    /// The IANA zone the case's times are shown in.
+    pub time_zone: String,
 }
 
 /// A case about to be opened.
@@ -334,7 +336,7 @@ pub const MAX_QUERY_WORDS: usize = 8;
 macro_rules! case_store_impl {
     ($store:ty, $row:ty, $db:ty) => {
         const CASE_COLUMNS: &str = "c.case_id, c.case_number, c.title, c.summary, c.subject_agency, \
-             c.intake_channel, c.received_on, c.priority, c.confidentiality, c.status, \
+             c.intake_channel, c.received_on, c.priority, c.confidentiality, c.time_zone, c.status, \
              c.lead_user_id, c.created_at, c.updated_at, c.version";
         const SUMMARY_COLUMNS: &str = "c.case_id, c.case_number, c.title, c.subject_agency, \
              c.status, c.priority, c.received_on, u.display_name as lead_name";
@@ -364,6 +366,7 @@ macro_rules! case_store_impl {
                 confidentiality: Confidentiality::parse(&text("confidentiality")?)
                     .ok_or_else($crate::storage::corrupt("confidentiality"))?,
                 status: CaseStatus::parse(&text("status")?).ok_or_else($crate::storage::corrupt("status"))?,
+                time_zone: text("time_zone")?,
                 lead_user_id: row.try_get("lead_user_id")?,
                 created_at: row.try_get("created_at")?,
                 updated_at: row.try_get("updated_at")?,
@@ -654,8 +657,8 @@ macro_rules! case_store_impl {
                 let case_id: i64 = sqlx::query_scalar(
                     "insert into cases (case_number, year, sequence, title, summary, subject_agency, \
                      intake_channel, received_on, priority, confidentiality, status, lead_user_id, \
-                     created_by, created_at, updated_at, version) \
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'intake', $11, $11, $12, $12, 1) \
+                     created_by, created_at, updated_at, version, time_zone) \
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'intake', $11, $11, $12, $12, 1, $13) \
                      returning case_id",
                 )
                 .bind(&number)
@@ -670,6 +673,7 @@ macro_rules! case_store_impl {
                 .bind(d.confidentiality.as_str())
                 .bind(case.created_by)
                 .bind(now)
+                .bind(&d.time_zone)
                 .fetch_one(&mut *tx)
                 .await?;
                 sqlx::query(
@@ -749,7 +753,7 @@ macro_rules! case_store_impl {
                 let done = sqlx::query(
                     "update cases set title = $1, summary = $2, subject_agency = $3, intake_channel = $4, \
                      received_on = $5, priority = $6, confidentiality = $7, updated_at = $8, \
-                     version = version + 1 where case_id = $9 and version = $10",
+                     version = version + 1, time_zone = $11 where case_id = $9 and version = $10",
                 )
                 .bind(&d.title)
                 .bind(&d.summary)
@@ -761,6 +765,7 @@ macro_rules! case_store_impl {
                 .bind(time::OffsetDateTime::now_utc())
                 .bind(case_id)
                 .bind(version)
+                .bind(&d.time_zone)
                 .execute(&mut *tx)
                 .await?;
                 if done.rows_affected() == 0 {

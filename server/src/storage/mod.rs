@@ -7,10 +7,10 @@
 pub mod cases;
 pub mod evidence;
 pub mod messages;
-pub mod timeline;
 pub mod postgres;
 mod queries;
 pub mod sqlite;
+pub mod timeline;
 
 use async_trait::async_trait;
 use probity_app::types::{CurrentUser, Role};

@@ -44,7 +44,12 @@ pub struct Citing {
 #[async_trait]
 pub trait TimelineStore: Send + Sync {
     /// Adds an incident to a case.
-    async fn create_incident(&self, case_id: i64, title: &str, summary: &str) -> StoreResult<Incident>;
+    async fn create_incident(
+        &self,
+        case_id: i64,
+        title: &str,
+        summary: &str,
+    ) -> StoreResult<Incident>;
     /// A case's incidents with their event counts.
     async fn incidents(&self, case_id: i64) -> StoreResult<Vec<Incident>>;
     /// Adds an event and its first version.
@@ -383,6 +388,7 @@ macro_rules! timeline_store_impl {
                             messages: cited_messages.remove(&event_id).unwrap_or_default(),
                             updated_at: row.try_get("updated_at")?,
                             version: row.try_get("version")?,
+                            case_time: String::new(),
                         })
                     })
                     .collect()

@@ -31,6 +31,7 @@ pub async fn new_form(State(state): State<AppState>, actor: Actor) -> Result<Res
         received_on: validate::today(),
         priority: Priority::Normal.as_str().into(),
         confidentiality: Confidentiality::Confidential.as_str().into(),
+        time_zone: "UTC".into(),
         ..CaseFormValues::default()
     };
     case_form(

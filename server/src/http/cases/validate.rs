@@ -112,6 +112,19 @@ pub fn case_details(values: &CaseFormValues) -> Result<CaseDetails, FieldErrors>
         Confidentiality::parse,
         "a confidentiality level",
     );
+    let time_zone = match values.time_zone.trim() {
+        "" => "UTC".to_string(),
+        name => match jiff::tz::TimeZone::get(name) {
+            Ok(zone) => zone.iana_name().unwrap_or(name).to_string(),
+            Err(_) => {
+                errors.add(
+                    "time_zone",
+                    "Enter a time zone name such as America/New_York or UTC.",
+                );
+                String::new()
+            }
+        },
+    };
     match (intake_channel, priority, confidentiality) {
         (Some(intake_channel), Some(priority), Some(confidentiality)) if errors.is_empty() => {
             Ok(CaseDetails {
@@ -122,6 +135,7 @@ pub fn case_details(values: &CaseFormValues) -> Result<CaseDetails, FieldErrors>
                 received_on,
                 priority,
                 confidentiality,
+                time_zone,
             })
         }
         _ => Err(errors),
@@ -250,6 +264,7 @@ mod tests {
             received_on: "2025-02-03".into(),
             priority: "high".into(),
             confidentiality: "confidential".into(),
+            time_zone: String::new(),
             version: String::new(),
         }
     }
@@ -270,6 +285,7 @@ mod tests {
             received_on: "3025-01-01".into(),
             priority: String::new(),
             confidentiality: "top".into(),
+            time_zone: "Nowhere/Land".into(),
             version: String::new(),
         };
         let errors = case_details(&values).expect_err("invalid");
@@ -281,6 +297,7 @@ mod tests {
             "received_on",
             "priority",
             "confidentiality",
+            "time_zone",
         ] {
             assert!(errors.get(field).is_some(), "{field}");
         }

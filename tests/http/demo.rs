@@ -1,0 +1,78 @@
+//! `probity demo`: the fictional case loads once, with every feature, and is browsable.
+
+use probity_tests::TestApp;
+
+#[tokio::test]
+async fn the_demo_case_loads_once_and_shows_every_part() {
+    let app = TestApp::spawn().await;
+    let store = app.store().await;
+    let settings_blobs =
+        probity_server::blobs::fs::FsBlobStore::open(app.db.data_dir.join("blobs")).expect("blobs");
+    let blobs: std::sync::Arc<dyn probity_server::blobs::BlobStore> =
+        std::sync::Arc::new(settings_blobs);
+    let password = probity_server::demo::DEMO_PASSWORD;
+    probity_server::demo::load(&store, &blobs, password, "")
+        .await
+        .expect("demo");
+    probity_server::demo::load(&store, &blobs, password, "")
+        .await
+        .expect("demo again changes nothing");
+
+    let ines = store
+        .user_by_username("ines.investigator")
+        .await
+        .expect("get")
+        .expect("demo user");
+    let cases = store.my_cases(ines.user_id, 10).await.expect("cases");
+    assert_eq!(cases.len(), 1, "one demo case, not two");
+    let case_id = cases[0].case_id;
+    assert_eq!(
+        store
+            .exhibits(case_id, ines.user_id)
+            .await
+            .expect("exhibits")
+            .len(),
+        3
+    );
+    assert_eq!(
+        store
+            .message_count(store.exhibits(case_id, ines.user_id).await.expect("e")[1].exhibit_id)
+            .await
+            .expect("count"),
+        7
+    );
+    assert_eq!(store.incidents(case_id).await.expect("incidents").len(), 2);
+    let events = store
+        .events(case_id, None, ines.user_id)
+        .await
+        .expect("events");
+    assert_eq!(events.len(), 6);
+    assert!(
+        events.iter().any(|event| event.is_range()),
+        "uncertain events are ranges"
+    );
+    assert!(events.iter().all(|e| !e.exhibits.is_empty()
+        || !e.messages.is_empty()
+        || e.narrative.contains("not recorded")));
+
+    // Browsable by the lead, walled off from the recused supervisor and the outsider.
+    let lead = app.signed_in_client("ines.investigator", password).await;
+    for path in [
+        format!("/cases/{case_id}"),
+        format!("/cases/{case_id}/timeline"),
+        format!("/cases/{case_id}/messages"),
+        format!("/cases/{case_id}/exhibits/1"),
+    ] {
+        let response = lead.get(app.url(&path)).send().await.expect("GET");
+        assert_eq!(response.status(), 200, "{path}");
+    }
+    for outsider in ["pat.supervisor", "nora.investigator"] {
+        let client = app.signed_in_client(outsider, password).await;
+        let response = client
+            .get(app.url(&format!("/cases/{case_id}")))
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(response.status(), 404, "{outsider}");
+    }
+}
