@@ -77,3 +77,6 @@ create table event_versions (
 
 -- The zone a case's times are shown in.
 alter table cases add column time_zone text not null default 'UTC';
+
+-- Failed sign-ins per name, for throttling.
+create index audit_events_actor_name_idx on audit_events (actor, action, audit_event_id);

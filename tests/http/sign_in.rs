@@ -256,3 +256,62 @@ async fn a_password_change_needs_the_current_password_and_follows_the_policy() {
     assert!(account.contains("Your password has been changed."));
     app.signed_in_client("ada", "a brand new passphrase").await;
 }
+
+#[tokio::test]
+async fn repeated_failures_pause_sign_in_for_that_name_only() {
+    let app = TestApp::spawn().await;
+    app.set_up_admin("ada", GOOD_PASSWORD).await;
+    let client = app.client();
+    for _ in 0..5 {
+        let wrong = app
+            .post_form(
+                &client,
+                "/sign-in",
+                "/sign-in",
+                &[("username", "ada"), ("password", "a wrong guess here")],
+            )
+            .await;
+        assert_eq!(wrong.status(), 422);
+    }
+    let paused = app
+        .post_form(
+            &client,
+            "/sign-in",
+            "/sign-in",
+            &[("username", "ada"), ("password", GOOD_PASSWORD)],
+        )
+        .await;
+    assert_eq!(paused.status(), 429, "even the right password waits");
+    assert!(
+        paused
+            .text()
+            .await
+            .expect("body")
+            .contains("Too many failed sign-ins")
+    );
+    // An unknown name is paused the same way, so the pause reveals nothing.
+    for _ in 0..5 {
+        app.post_form(
+            &client,
+            "/sign-in",
+            "/sign-in",
+            &[("username", "nobody"), ("password", "a wrong guess here")],
+        )
+        .await;
+    }
+    let unknown = app
+        .post_form(
+            &client,
+            "/sign-in",
+            "/sign-in",
+            &[("username", "nobody"), ("password", "a wrong guess here")],
+        )
+        .await;
+    assert_eq!(unknown.status(), 429);
+    // Other names are not affected.
+    let store = app.store().await;
+    let hash = probity_tests::fixtures::password_hash().await;
+    probity_tests::fixtures::user(&store, &hash, "bo", probity_app::types::Role::Investigator)
+        .await;
+    app.signed_in_client("bo", GOOD_PASSWORD).await;
+}

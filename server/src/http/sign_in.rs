@@ -19,6 +19,11 @@ use std::net::SocketAddr;
 /// The one message for every failed sign-in, so that nobody can learn which usernames exist.
 const FAILED: &str = "The username or password is not right.";
 
+/// Failed sign-ins for one name before it is paused, whether or not the account exists.
+const MAX_FAILURES: i64 = 5;
+/// How long the failures count, and so how long a pause lasts.
+const FAILURE_WINDOW_MINUTES: i64 = 15;
+
 /// The query of the sign-in page.
 #[derive(Deserialize)]
 pub struct SignInQuery {
@@ -120,6 +125,37 @@ pub async fn submit(
         )
         .await;
     }
+    let actor: String = username
+        .chars()
+        .take(crate::accounts::USERNAME_MAX)
+        .collect();
+    // Guessing is paused per name after repeated failures; unknown names are paused alike, so
+    // the pause tells nothing about which accounts exist.
+    let since = time::OffsetDateTime::now_utc() - time::Duration::minutes(FAILURE_WINDOW_MINUTES);
+    if state.store.recent_sign_in_failures(&actor, since).await? >= MAX_FAILURES {
+        state
+            .store
+            .append_audit(
+                NewAuditEvent::named(actor, "auth.sign_in", Outcome::Refused)
+                    .from_addr(peer.ip())
+                    .detail("paused after repeated failures"),
+            )
+            .await?;
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "password",
+            format!("Too many failed sign-ins for this username. Wait {FAILURE_WINDOW_MINUTES} minutes, or ask an administrator to reset the password."),
+        );
+        return sign_in_page(
+            &state,
+            &viewer,
+            StatusCode::TOO_MANY_REQUESTS,
+            form.username,
+            None,
+            errors,
+        )
+        .await;
+    }
     // Bounded before the look-up: a name longer than any account's is simply wrong.
     let user = if username.chars().count() <= crate::accounts::USERNAME_MAX {
         state.store.user_by_username(&username).await?
@@ -132,10 +168,6 @@ pub async fn submit(
     )
     .await;
     let signed_in = user.filter(|user| matches && !user.disabled);
-    let actor: String = username
-        .chars()
-        .take(crate::accounts::USERNAME_MAX)
-        .collect();
     let Some(user) = signed_in else {
         state
             .store

@@ -264,6 +264,9 @@ pub trait Store:
     }
     /// Audit entries matching a filter, newest first.
     async fn list_audit(&self, filter: &AuditFilter, limit: i64) -> StoreResult<Vec<AuditEvent>>;
+    /// Refused sign-ins for a name since `since` and since its last successful sign-in.
+    async fn recent_sign_in_failures(&self, actor: &str, since: OffsetDateTime)
+    -> StoreResult<i64>;
     /// Changes an account's name and role.
     async fn update_user(&self, user_id: i64, display_name: &str, role: Role) -> StoreResult<()>;
 }

@@ -258,6 +258,25 @@ macro_rules! store_impl {
                     .collect()
             }
 
+            #[tracing::instrument(skip_all)]
+            async fn recent_sign_in_failures(
+                &self,
+                actor: &str,
+                since: time::OffsetDateTime,
+            ) -> $crate::storage::StoreResult<i64> {
+                let count: i64 = sqlx::query_scalar(
+                    "select count(*) from audit_events where actor = $1 and action = 'auth.sign_in' \
+                     and outcome = 'refused' and occurred_at > $2 and audit_event_id > coalesce( \
+                     (select max(audit_event_id) from audit_events where actor = $1 \
+                     and action = 'auth.sign_in' and outcome = 'success'), 0)",
+                )
+                .bind(actor)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(count)
+            }
+
             #[tracing::instrument(skip_all, fields(user_id))]
             async fn update_user(
                 &self,

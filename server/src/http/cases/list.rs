@@ -73,8 +73,11 @@ pub async fn search(
 
 async fn list(state: &AppState, actor: &Actor, query: ListQuery) -> Result<Response, AppError> {
     let Some(viewer) = case_viewer(actor) else {
+        // Roles that see no case (auditors): refused and audited like any office-level action.
         actor.require(state, Action::ReadCase, "case.list").await?;
-        return Err(AppError::NotFound);
+        return Err(AppError::Forbidden(
+            "Your role does not give access to cases.",
+        ));
     };
     let form = query.form;
     let mut errors = FieldErrors::default();
