@@ -2,8 +2,8 @@
 //! integrity checks at download, restricted exhibits and bad uploads.
 
 use probity_app::types::Role;
-use probity_tests::fixtures::{case, client_for, password_hash, user};
-use probity_tests::{Backend, TestApp, csrf_token, location};
+use probity_tests::fixtures::{TeamCase, case, password_hash, team_case, upload, user};
+use probity_tests::{Backend, csrf_token, location};
 use reqwest::multipart::{Form, Part};
 use sha2::Digest as _;
 
@@ -23,72 +23,11 @@ fn sha256(bytes: &[u8]) -> String {
     format!("{:x}", sha2::Sha256::digest(bytes))
 }
 
-/// Sends the upload form with the page's token first, as a browser does.
-async fn upload(
-    app: &TestApp,
-    client: &reqwest::Client,
-    case_id: i64,
-    fields: &[(&str, &str)],
-    files: Vec<(&str, Vec<u8>)>,
-) -> reqwest::Response {
-    let page = client
-        .get(app.url(&format!("/cases/{case_id}/exhibits/new")))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
-    let token = csrf_token(&page).expect("token");
-    let mut form = Form::new().text("csrf_token", token);
-    for (name, value) in fields {
-        form = form.text(name.to_string(), value.to_string());
-    }
-    for (name, bytes) in files {
-        form = form.part("files", Part::bytes(bytes).file_name(name.to_string()));
-    }
-    client
-        .post(app.url(&format!("/cases/{case_id}/exhibits")))
-        .header("origin", app.origin())
-        .multipart(form)
-        .send()
-        .await
-        .expect("POST")
-}
-
-struct Fixture {
-    app: TestApp,
-    case_id: i64,
-    lead: reqwest::Client,
-    member: reqwest::Client,
-}
-
-async fn fixture(extra: &[&str]) -> Fixture {
-    let app = TestApp::spawn_with(Backend::under_test(), extra).await;
-    let store = app.store().await;
-    let hash = password_hash().await;
-    let ines = user(&store, &hash, "ines", Role::Investigator).await;
-    let theo = user(&store, &hash, "theo", Role::Investigator).await;
-    let opened = case(&store, &ines, "Evidence case").await;
-    store
-        .add_member(opened.case_id, theo.user_id, ines.user_id)
-        .await
-        .expect("member");
-    let lead = client_for(&app, "ines").await;
-    let member = client_for(&app, "theo").await;
-    Fixture {
-        case_id: opened.case_id,
-        app,
-        lead,
-        member,
-    }
-}
-
 #[tokio::test]
 async fn an_uploaded_screenshot_and_chat_log_are_stored_hashed_previewed_and_downloaded_intact() {
-    let Fixture {
+    let TeamCase {
         app, case_id, lead, ..
-    } = fixture(&[]).await;
+    } = team_case("Evidence case", &[]).await;
     let picture = png(900, 500);
     let chat = "12/01/2025, 09:15 - Ana: la llamada fue a las 9\n12/01/2025, 09:16 - Bo: Détenu libéré ✔\n".as_bytes().to_vec();
     let response = upload(
@@ -234,9 +173,9 @@ async fn an_uploaded_screenshot_and_chat_log_are_stored_hashed_previewed_and_dow
 
 #[tokio::test]
 async fn a_changed_byte_in_a_stored_blob_is_caught_at_download() {
-    let Fixture {
+    let TeamCase {
         app, case_id, lead, ..
-    } = fixture(&[]).await;
+    } = team_case("Evidence case", &[]).await;
     let content = b"Original message log line\n".repeat(100);
     assert_eq!(
         upload(
@@ -311,12 +250,12 @@ async fn a_changed_byte_in_a_stored_blob_is_caught_at_download() {
 
 #[tokio::test]
 async fn a_restricted_exhibit_is_hidden_from_members_not_named_on_it() {
-    let Fixture {
+    let TeamCase {
         app,
         case_id,
         lead,
         member,
-    } = fixture(&[]).await;
+    } = team_case("Evidence case", &[]).await;
     let response = upload(
         &app,
         &lead,
@@ -376,9 +315,9 @@ async fn a_restricted_exhibit_is_hidden_from_members_not_named_on_it() {
 
 #[tokio::test]
 async fn bad_uploads_are_refused_clearly_and_leave_nothing_behind() {
-    let Fixture {
+    let TeamCase {
         app, case_id, lead, ..
-    } = fixture(&["--upload-limit", "1KiB"]).await;
+    } = team_case("Evidence case", &["--upload-limit", "1KiB"]).await;
     let empty = upload(
         &app,
         &lead,
@@ -644,9 +583,9 @@ async fn killing_the_server_during_uploads_leaves_no_exhibit_without_its_blob() 
 
 #[tokio::test]
 async fn text_in_an_image_is_extracted_in_the_background_and_searchable() {
-    let Fixture {
+    let TeamCase {
         app, case_id, lead, ..
-    } = fixture(&[]).await;
+    } = team_case("Evidence case", &[]).await;
     let image = probity_server::demo::screenshot::text_png(
         "RECORDS SYSTEM",
         &["FACILITY: HARBOUR ISLAND", "STATUS: RELEASED"],
@@ -732,9 +671,9 @@ async fn text_in_an_image_is_extracted_in_the_background_and_searchable() {
 
 #[tokio::test]
 async fn a_phone_photo_shows_its_exif_metadata() {
-    let Fixture {
+    let TeamCase {
         app, case_id, lead, ..
-    } = fixture(&[]).await;
+    } = team_case("Evidence case", &[]).await;
     let png = probity_server::demo::screenshot::text_png("PHOTO", &["OF A SCREEN"]);
     let jpeg = probity_server::demo::screenshot::jpeg_with_exif(
         &png,

@@ -1,79 +1,10 @@
 //! Message logs over HTTP: importing each format, all-or-nothing and best-effort imports of
 //! malformed files, the viewer's filters and search, stable links, and restricted logs.
 
-use probity_app::types::Role;
-use probity_tests::fixtures::{case, client_for, password_hash, user};
-use probity_tests::{Backend, TestApp, csrf_token};
-use reqwest::multipart::{Form, Part};
+use probity_tests::csrf_token;
+use probity_tests::fixtures::{TeamCase, team_case, upload_one};
 
-struct Fixture {
-    app: TestApp,
-    case_id: i64,
-    lead: reqwest::Client,
-    member: reqwest::Client,
-}
-
-async fn fixture() -> Fixture {
-    let app = TestApp::spawn_with(Backend::under_test(), &[]).await;
-    let store = app.store().await;
-    let hash = password_hash().await;
-    let ines = user(&store, &hash, "ines", Role::Investigator).await;
-    let theo = user(&store, &hash, "theo", Role::Investigator).await;
-    let opened = case(&store, &ines, "Message case").await;
-    store
-        .add_member(opened.case_id, theo.user_id, ines.user_id)
-        .await
-        .expect("member");
-    let lead = client_for(&app, "ines").await;
-    let member = client_for(&app, "theo").await;
-    Fixture {
-        case_id: opened.case_id,
-        app,
-        lead,
-        member,
-    }
-}
-
-/// Uploads one file and returns its exhibit id.
-async fn upload(f: &Fixture, name: &str, bytes: &[u8], restricted: bool) -> i64 {
-    let page = f
-        .lead
-        .get(f.app.url(&format!("/cases/{}/exhibits/new", f.case_id)))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
-    let mut form = Form::new().text("csrf_token", csrf_token(&page).expect("token"));
-    if restricted {
-        form = form.text("restricted", "yes");
-    }
-    form = form.part(
-        "files",
-        Part::bytes(bytes.to_vec()).file_name(name.to_string()),
-    );
-    let response = f
-        .lead
-        .post(f.app.url(&format!("/cases/{}/exhibits", f.case_id)))
-        .header("origin", f.app.origin())
-        .multipart(form)
-        .send()
-        .await
-        .expect("POST");
-    assert_eq!(response.status(), 303);
-    let store = f.app.store().await;
-    store
-        .exhibits(f.case_id, 1)
-        .await
-        .expect("exhibits")
-        .into_iter()
-        .map(|e| e.exhibit_id)
-        .max()
-        .expect("exhibit")
-}
-
-async fn import(f: &Fixture, exhibit_id: i64, fields: &[(&str, &str)]) -> (u16, String) {
+async fn import(f: &TeamCase, exhibit_id: i64, fields: &[(&str, &str)]) -> (u16, String) {
     let path = format!("/cases/{}/exhibits/{exhibit_id}", f.case_id);
     let response = f
         .app
@@ -89,8 +20,8 @@ const CHAT: &str = "11/21/24, 4:41 PM - Marisol: Petrakis just walked out\n11/21
 
 #[tokio::test]
 async fn a_whatsapp_export_is_imported_viewed_filtered_searched_and_linked() {
-    let f = fixture().await;
-    let exhibit = upload(&f, "chat.txt", CHAT.as_bytes(), false).await;
+    let f = team_case("Message case", &[]).await;
+    let exhibit = upload_one(&f, "chat.txt", CHAT.as_bytes(), false).await;
     let (status, body) = import(
         &f,
         exhibit,
@@ -183,9 +114,9 @@ async fn a_whatsapp_export_is_imported_viewed_filtered_searched_and_linked() {
 
 #[tokio::test]
 async fn a_malformed_log_imports_all_or_nothing_as_chosen() {
-    let f = fixture().await;
+    let f = team_case("Message case", &[]).await;
     let broken = format!("{CHAT}31/31/24, 9:00 AM - X: impossible date\n");
-    let exhibit = upload(&f, "broken.txt", broken.as_bytes(), false).await;
+    let exhibit = upload_one(&f, "broken.txt", broken.as_bytes(), false).await;
     let (status, body) = import(
         &f,
         exhibit,
@@ -238,9 +169,9 @@ async fn a_malformed_log_imports_all_or_nothing_as_chosen() {
 
 #[tokio::test]
 async fn sms_csv_and_email_logs_with_attachments_become_messages_and_exhibits() {
-    let f = fixture().await;
+    let f = team_case("Message case", &[]).await;
     let sms = r#"<?xml version='1.0' encoding='UTF-8'?><smses count="1"><sms address="+15550100" date="1732225260000" type="1" body="Which exit?" contact_name="Agent" /></smses>"#;
-    let exhibit = upload(&f, "sms.xml", sms.as_bytes(), false).await;
+    let exhibit = upload_one(&f, "sms.xml", sms.as_bytes(), false).await;
     let (status, body) = import(
         &f,
         exhibit,
@@ -255,7 +186,7 @@ async fn sms_csv_and_email_logs_with_attachments_become_messages_and_exhibits() 
     assert_eq!(status, 200, "{body}");
 
     let csv = "timestamp,sender,recipients,body\n2024-11-21 16:41,Marisol,Agent,\"walked out, grey hoodie\"\n";
-    let exhibit = upload(&f, "log.csv", csv.as_bytes(), false).await;
+    let exhibit = upload_one(&f, "log.csv", csv.as_bytes(), false).await;
     assert_eq!(
         import(
             &f,
@@ -272,7 +203,7 @@ async fn sms_csv_and_email_logs_with_attachments_become_messages_and_exhibits() 
     );
 
     let eml = "From: Marisol <m@doc.example>\r\nTo: Dana <d@tf.example>\r\nSubject: Custody status\r\nDate: Tue, 19 Nov 2024 10:12:00 -0500\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nBoth are in custody.\r\n--b\r\nContent-Type: text/csv; name=\"names.csv\"\r\nContent-Disposition: attachment; filename=\"names.csv\"\r\n\r\nname\r\nPetrakis\r\n--b--\r\n";
-    let exhibit = upload(&f, "status.eml", eml.as_bytes(), false).await;
+    let exhibit = upload_one(&f, "status.eml", eml.as_bytes(), false).await;
     let (status, body) = import(
         &f,
         exhibit,
@@ -314,8 +245,8 @@ async fn sms_csv_and_email_logs_with_attachments_become_messages_and_exhibits() 
 
 #[tokio::test]
 async fn messages_of_a_restricted_log_are_hidden_from_members_not_named_on_it() {
-    let f = fixture().await;
-    let exhibit = upload(&f, "secret.txt", CHAT.as_bytes(), true).await;
+    let f = team_case("Message case", &[]).await;
+    let exhibit = upload_one(&f, "secret.txt", CHAT.as_bytes(), true).await;
     assert_eq!(
         import(
             &f,

@@ -1,31 +1,27 @@
 //! Timelines over HTTP: building an incident from a message, ordering across zones and
 //! precisions, citations both ways, restricted citations, history, the chart and its download.
 
-use probity_app::types::Role;
-use probity_tests::fixtures::{case, client_for, password_hash, user};
-use probity_tests::{Backend, TestApp, csrf_token, location};
-use reqwest::multipart::{Form, Part};
+use probity_tests::fixtures::{TeamCase, team_case, upload_one};
+use probity_tests::location;
 
+/// A team case with two parties, for actors and recipients.
 struct Fixture {
-    app: TestApp,
-    case_id: i64,
-    lead: reqwest::Client,
-    member: reqwest::Client,
+    team: TeamCase,
     party_a: i64,
     party_b: i64,
 }
 
+impl std::ops::Deref for Fixture {
+    type Target = TeamCase;
+
+    fn deref(&self) -> &TeamCase {
+        &self.team
+    }
+}
+
 async fn fixture() -> Fixture {
-    let app = TestApp::spawn_with(Backend::under_test(), &[]).await;
-    let store = app.store().await;
-    let hash = password_hash().await;
-    let ines = user(&store, &hash, "ines", Role::Investigator).await;
-    let theo = user(&store, &hash, "theo", Role::Investigator).await;
-    let opened = case(&store, &ines, "Timeline case").await;
-    store
-        .add_member(opened.case_id, theo.user_id, ines.user_id)
-        .await
-        .expect("member");
+    let team = team_case("Timeline case", &[]).await;
+    let store = team.app.store().await;
     let mut ids = Vec::new();
     for (name, role) in [
         ("Marisol", probity_app::cases::PartyRole::Subject),
@@ -36,7 +32,7 @@ async fn fixture() -> Fixture {
     ] {
         let party = store
             .create_party(
-                opened.case_id,
+                team.case_id,
                 probity_server::storage::cases::PartyInput {
                     kind: probity_app::cases::PartyKind::Person,
                     name: name.into(),
@@ -49,55 +45,11 @@ async fn fixture() -> Fixture {
             .expect("party");
         ids.push(party.party_id);
     }
-    let lead = client_for(&app, "ines").await;
-    let member = client_for(&app, "theo").await;
     Fixture {
-        case_id: opened.case_id,
-        app,
-        lead,
-        member,
+        team,
         party_a: ids[0],
         party_b: ids[1],
     }
-}
-
-async fn upload(f: &Fixture, name: &str, bytes: &[u8], restricted: bool) -> i64 {
-    let page = f
-        .lead
-        .get(f.app.url(&format!("/cases/{}/exhibits/new", f.case_id)))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
-    let mut form = Form::new().text("csrf_token", csrf_token(&page).expect("token"));
-    if restricted {
-        form = form.text("restricted", "yes");
-    }
-    form = form.part(
-        "files",
-        Part::bytes(bytes.to_vec()).file_name(name.to_string()),
-    );
-    let response = f
-        .lead
-        .post(f.app.url(&format!("/cases/{}/exhibits", f.case_id)))
-        .header("origin", f.app.origin())
-        .multipart(form)
-        .send()
-        .await
-        .expect("POST");
-    assert_eq!(response.status(), 303);
-    f.app
-        .store()
-        .await
-        .exhibits(f.case_id, 1)
-        .await
-        .expect("exhibits")
-        .into_iter()
-        .map(|e| e.exhibit_id)
-        .max()
-        .expect("id")
 }
 
 async fn incident(f: &Fixture, title: &str) -> String {
@@ -119,7 +71,7 @@ async fn add_event(f: &Fixture, incident: &str, fields: &[(&str, &str)]) -> reqw
 async fn an_incident_is_built_from_a_message_and_citations_show_both_ways() {
     let f = fixture().await;
     let chat = "11/21/24, 4:41 PM - Marisol: Petrakis just walked out\n11/21/24, 4:42 PM - Agent Sorensen: Which exit?\n";
-    let exhibit = upload(&f, "chat.txt", chat.as_bytes(), false).await;
+    let exhibit = upload_one(&f, "chat.txt", chat.as_bytes(), false).await;
     let path = format!("/cases/{}/exhibits/{exhibit}", f.case_id);
     let imported = f
         .app
@@ -441,7 +393,7 @@ async fn bad_events_keep_their_values_stale_edits_are_refused_and_versions_kept(
 #[tokio::test]
 async fn citations_of_a_restricted_exhibit_are_hidden_from_members_not_named_on_it() {
     let f = fixture().await;
-    let secret = upload(&f, "booking.txt", b"booking record", true).await;
+    let secret = upload_one(&f, "booking.txt", b"booking record", true).await;
     let incident_path = incident(&f, "Restricted").await;
     let exhibit = secret.to_string();
     let created = add_event(

@@ -392,4 +392,102 @@ pub mod fixtures {
     pub async fn client_for(app: &TestApp, username: &str) -> reqwest::Client {
         app.signed_in_client(username, GOOD_PASSWORD).await
     }
+
+    /// A running app with one case led by the investigator `ines`, with `theo` on its team.
+    pub struct TeamCase {
+        pub app: TestApp,
+        pub case_id: i64,
+        /// Signed in as `ines`.
+        pub lead: reqwest::Client,
+        /// Signed in as `theo`.
+        pub member: reqwest::Client,
+    }
+
+    /// Spawns the app (with extra settings) and sets up a [`TeamCase`] titled `title`.
+    pub async fn team_case(title: &str, extra: &[&str]) -> TeamCase {
+        let app = TestApp::spawn_with(super::Backend::under_test(), extra).await;
+        let store = app.store().await;
+        let hash = password_hash().await;
+        let ines = user(&store, &hash, "ines", Role::Investigator).await;
+        let theo = user(&store, &hash, "theo", Role::Investigator).await;
+        let opened = case(&store, &ines, title).await;
+        store
+            .add_member(opened.case_id, theo.user_id, ines.user_id)
+            .await
+            .expect("member");
+        let lead = client_for(&app, "ines").await;
+        let member = client_for(&app, "theo").await;
+        TeamCase {
+            case_id: opened.case_id,
+            app,
+            lead,
+            member,
+        }
+    }
+
+    /// Sends the upload form with the page's token first, as a browser does.
+    pub async fn upload(
+        app: &TestApp,
+        client: &reqwest::Client,
+        case_id: i64,
+        fields: &[(&str, &str)],
+        files: Vec<(&str, Vec<u8>)>,
+    ) -> reqwest::Response {
+        use reqwest::multipart::{Form, Part};
+        let page = client
+            .get(app.url(&format!("/cases/{case_id}/exhibits/new")))
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body");
+        let token = super::csrf_token(&page).expect("token");
+        let mut form = Form::new().text("csrf_token", token);
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        for (name, bytes) in files {
+            form = form.part("files", Part::bytes(bytes).file_name(name.to_string()));
+        }
+        client
+            .post(app.url(&format!("/cases/{case_id}/exhibits")))
+            .header("origin", app.origin())
+            .multipart(form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Uploads one file to the team case as its lead and returns the new exhibit's id.
+    pub async fn upload_one(team: &TeamCase, name: &str, bytes: &[u8], restricted: bool) -> i64 {
+        let fields: &[(&str, &str)] = if restricted {
+            &[("restricted", "yes")]
+        } else {
+            &[]
+        };
+        let response = upload(
+            &team.app,
+            &team.lead,
+            team.case_id,
+            fields,
+            vec![(name, bytes.to_vec())],
+        )
+        .await;
+        assert_eq!(response.status(), 303, "upload of {name}");
+        let store = team.app.store().await;
+        let lead = store
+            .user_by_username("ines")
+            .await
+            .expect("get")
+            .expect("lead");
+        store
+            .exhibits(team.case_id, lead.user_id)
+            .await
+            .expect("exhibits")
+            .into_iter()
+            .map(|exhibit| exhibit.exhibit_id)
+            .max()
+            .expect("an exhibit")
+    }
 }
