@@ -12,6 +12,7 @@ pub mod forms;
 pub mod messages;
 pub mod pages;
 pub mod permissions;
+pub mod reports;
 pub mod shell;
 pub mod timeline;
 pub mod types;

@@ -26,11 +26,18 @@ pub enum Action {
     ReopenCase,
     /// Add and remove team members, change the lead, record recusals.
     ManageTeam,
+    /// Write findings, recommendations, redactions and report drafts; submit a draft for
+    /// review; record an agency's response.
+    DraftReport,
+    /// Approve a submitted report or return it with comments.
+    ReviewReport,
+    /// Publish an approved, leak-checked report.
+    PublishReport,
 }
 
 impl Action {
     /// Every action, in the order of the README table.
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 11] = [
         Action::ManagePeople,
         Action::ReadAudit,
         Action::CreateCase,
@@ -39,6 +46,9 @@ impl Action {
         Action::MoveStatus,
         Action::ReopenCase,
         Action::ManageTeam,
+        Action::DraftReport,
+        Action::ReviewReport,
+        Action::PublishReport,
     ];
 
     /// What the action covers, in words.
@@ -52,6 +62,11 @@ impl Action {
             Action::MoveStatus => "move a case along its workflow",
             Action::ReopenCase => "reopen a closed case",
             Action::ManageTeam => "manage a case's team and recusals",
+            Action::DraftReport => {
+                "write findings, recommendations, redactions and report drafts; submit them"
+            }
+            Action::ReviewReport => "approve a report or return it with comments",
+            Action::PublishReport => "publish an approved report",
         }
     }
 }
@@ -116,6 +131,14 @@ pub fn grant(role: Role, action: Action) -> Grant {
         (ManageTeam, Supervisor) => OfficeWide,
         (ManageTeam, Investigator) => AsLead,
         (ManageTeam, _) => Never,
+
+        (DraftReport, Supervisor) => OfficeWide,
+        (DraftReport, Investigator) => OnTeam,
+        (DraftReport, _) => Never,
+
+        // Only commissioners sign off and publish: the office's word is theirs.
+        (ReviewReport | PublishReport, Commissioner) => OfficeWide,
+        (ReviewReport | PublishReport, _) => Never,
     }
 }
 

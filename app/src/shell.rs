@@ -15,7 +15,10 @@ struct NavItem {
 fn navigation(ctx: &PageContext) -> Vec<NavItem> {
     use crate::permissions::{Action, Grant, grant};
     let Some(user) = &ctx.user else {
-        return Vec::new();
+        return vec![NavItem {
+            href: "/reports",
+            label: "Published reports",
+        }];
     };
     let mut items = vec![NavItem {
         href: "/",
@@ -27,6 +30,16 @@ fn navigation(ctx: &PageContext) -> Vec<NavItem> {
             label: "Cases",
         });
     }
+    if grant(user.role, Action::ReadCase) != Grant::Never {
+        items.push(NavItem {
+            href: "/recommendations",
+            label: "Recommendations",
+        });
+    }
+    items.push(NavItem {
+        href: "/reports",
+        label: "Published reports",
+    });
     if grant(user.role, Action::ManagePeople) != Grant::Never {
         items.push(NavItem {
             href: "/people",

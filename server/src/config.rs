@@ -124,6 +124,15 @@ pub struct Settings {
     )]
     pub case_number_prefix: String,
 
+    /// The dispositions a finding may have, separated by commas.
+    #[arg(
+        long,
+        env = "PROBITY_DISPOSITIONS",
+        default_value = "Substantiated,Unsubstantiated,Unfounded,Exonerated",
+        global = true
+    )]
+    pub dispositions: String,
+
     /// Largest evidence upload accepted, in bytes (suffixes K, M, G, KiB, MiB, GiB allowed).
     #[arg(long, env = "PROBITY_UPLOAD_LIMIT", default_value = "2GiB", value_parser = parse_size, global = true)]
     pub upload_limit: u64,
@@ -191,6 +200,16 @@ impl Settings {
     /// True when people reach Probity over https.
     pub fn is_https(&self) -> bool {
         self.effective_public_url().scheme() == "https"
+    }
+
+    /// The configured dispositions, trimmed, without empty ones.
+    pub fn disposition_list(&self) -> Vec<String> {
+        self.dispositions
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(str::to_string)
+            .collect()
     }
 
     /// Idle limit of a session, in seconds.

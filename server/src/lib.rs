@@ -14,6 +14,7 @@ pub mod demo;
 pub mod evidence;
 pub mod http;
 pub mod messages;
+pub mod reports;
 pub mod storage;
 pub mod timeline;
 
@@ -63,6 +64,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 &blobs,
                 &password,
                 &cli.settings.case_number_prefix,
+                &cli.settings.office_name,
             )
             .await
         }

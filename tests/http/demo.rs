@@ -11,12 +11,24 @@ async fn the_demo_case_loads_once_and_shows_every_part() {
     let blobs: std::sync::Arc<dyn probity_server::blobs::BlobStore> =
         std::sync::Arc::new(settings_blobs);
     let password = probity_server::demo::DEMO_PASSWORD;
-    probity_server::demo::load(&store, &blobs, password, "")
-        .await
-        .expect("demo");
-    probity_server::demo::load(&store, &blobs, password, "")
-        .await
-        .expect("demo again changes nothing");
+    probity_server::demo::load(
+        &store,
+        &blobs,
+        password,
+        "",
+        "Office of the Inspector General",
+    )
+    .await
+    .expect("demo");
+    probity_server::demo::load(
+        &store,
+        &blobs,
+        password,
+        "",
+        "Office of the Inspector General",
+    )
+    .await
+    .expect("demo again changes nothing");
 
     let ines = store
         .user_by_username("ines.investigator")

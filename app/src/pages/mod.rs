@@ -8,6 +8,7 @@ pub mod errors;
 pub mod evidence;
 pub mod messages;
 pub mod people;
+pub mod reports;
 pub mod setup;
 pub mod sign_in;
 pub mod timeline;

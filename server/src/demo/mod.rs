@@ -38,6 +38,7 @@ pub async fn load(
     blobs: &std::sync::Arc<dyn crate::blobs::BlobStore>,
     password: &str,
     prefix: &str,
+    office_name: &str,
 ) -> anyhow::Result<()> {
     if let Err(problem) = crate::auth::password::check_policy(password, "") {
         anyhow::bail!("the demo password is refused: {}", problem.message());
@@ -93,6 +94,16 @@ pub async fn load(
         .await?;
         load_evidence(store, blobs, case_id, ines.user_id).await?;
         load_timeline(store, case_id, ines.user_id).await?;
+        let cora = by_name("cora.commissioner")?;
+        load_report(
+            store,
+            blobs.as_ref(),
+            office_name,
+            case_id,
+            ines.user_id,
+            cora.user_id,
+        )
+        .await?;
     }
     println!("demo accounts (password: {password}):");
     for (username, name, role) in DEMO_USERS {
@@ -666,5 +677,238 @@ async fn load_timeline(
             })
             .await?;
     }
+    Ok(())
+}
+
+/// Findings, recommendations, a redaction, and the report: version 1 returned with comments,
+/// version 2 approved and published, version 3 (a correction) approved and waiting.
+async fn load_report(
+    store: &crate::storage::DynStore,
+    blobs: &dyn crate::blobs::BlobStore,
+    office_name: &str,
+    case_id: i64,
+    lead: i64,
+    commissioner: i64,
+) -> anyhow::Result<()> {
+    use crate::storage::reports::{FindingInput, RecommendationInput};
+    use probity_app::reports::{RecommendationStatus, RedactionReason, ReportState};
+
+    let allegations = store.allegations(case_id).await?;
+    let events = store.events(case_id, None, lead).await?;
+    let exhibits = store.exhibits(case_id, lead).await?;
+    let event_ids: Vec<i64> = events.iter().map(|event| event.event_id).collect();
+    let exhibit_ids: Vec<i64> = exhibits.iter().map(|exhibit| exhibit.exhibit_id).collect();
+    let findings = [
+        (
+            "Substantiated",
+            "Port Halden Administrative Code § 9-131",
+            "The e-mail of 14 November and the chat messages of 21 November show **the DOC investigator** telling the task force where Detainee A and Detainee B were held and when Detainee A would leave custody.\n\nNeither request came with a judicial warrant, and no exception of § 9-131 applies.",
+            event_ids.clone(),
+            exhibit_ids.iter().take(2).copied().collect::<Vec<_>>(),
+        ),
+        (
+            "Substantiated",
+            "Department of Correction Directive 4501, section 3",
+            "The photo of the lookup screen (E-1) shows the detainee detail report, booking photograph included, as sent to the agents.",
+            event_ids.iter().rev().take(2).copied().collect(),
+            exhibit_ids.iter().take(1).copied().collect(),
+        ),
+        (
+            "Unsubstantiated",
+            "Port Halden Administrative Code § 9-131; Directive 4501",
+            "Training records were incomplete for 2023. The office could not establish whether task-force staff received the annual briefing.",
+            Vec::new(),
+            Vec::new(),
+        ),
+    ];
+    for (allegation, (disposition, basis, analysis, events, exhibits)) in
+        allegations.iter().zip(findings)
+    {
+        store
+            .save_finding(
+                case_id,
+                allegation.allegation_id,
+                0,
+                FindingInput {
+                    disposition: disposition.into(),
+                    basis: basis.into(),
+                    analysis: analysis.into(),
+                    event_ids: events,
+                    exhibit_ids: exhibits,
+                },
+                lead,
+            )
+            .await?;
+    }
+    let agency = "Port Halden Department of Correction";
+    let first = store
+        .create_recommendation(
+            case_id,
+            RecommendationInput {
+                agency: agency.into(),
+                body: "Remove access to the detainee lookup system from staff assigned to federal task forces, and log every lookup they make.".into(),
+                response: String::new(),
+                status: RecommendationStatus::Open,
+                status_on: "2025-02-03".into(),
+                note: "Issued with the draft report.".into(),
+            },
+            lead,
+        )
+        .await?;
+    store
+        .update_recommendation(
+            case_id,
+            first.recommendation_id,
+            first.version,
+            RecommendationInput {
+                agency: agency.into(),
+                body: first.body.clone(),
+                response: "The Department agrees and will remove the access by the end of March."
+                    .into(),
+                status: RecommendationStatus::Accepted,
+                status_on: "2025-02-20".into(),
+                note: "Agency letter of 20 February.".into(),
+            },
+            lead,
+        )
+        .await?;
+    store
+        .create_recommendation(
+            case_id,
+            RecommendationInput {
+                agency: agency.into(),
+                body: "Brief every member of a federal task force on § 9-131 before assignment and every year after, and keep the records.".into(),
+                response: "The Department will consider a briefing.".into(),
+                status: RecommendationStatus::Open,
+                status_on: "2025-02-20".into(),
+                note: String::new(),
+            },
+            lead,
+        )
+        .await?;
+    store
+        .add_redaction(case_id, "RC-4471", RedactionReason::PersonalData, lead)
+        .await?;
+
+    let sections = |summary: &str, corrections: &str| -> Vec<(String, String)> {
+        vec![
+            ("summary".into(), summary.into()),
+            ("background".into(), "The Board of Correction referred the matter after a lawyer for Detainee A asked how agents knew the hour of his release. The DOC investigator (user ID RC-4471 in the lookup system) had served on a joint federal task force since 2023.".into()),
+            ("scope".into(), "The office examined:\n\n- the lookup system's access log for November 2024\n- the investigator's e-mail and chat messages with the task force\n- a photo of the lookup screen sent to the agents\n\nIt interviewed the investigator and two supervisors.".into()),
+            ("agency_response".into(), "The Department accepted the first recommendation and is considering the second.".into()),
+            ("conclusion".into(), "The disclosures broke the city's limits on cooperation with immigration enforcement. The Department should act on both recommendations.".into()),
+            ("corrections".into(), corrections.into()),
+        ]
+    };
+    let summary = "The office found that a Department of Correction investigator told federal immigration agents where two detainees were held and when one would be released, and sent them a screen with his booking photograph. Both disclosures broke city law. The office makes two recommendations.";
+    let v1 = store
+        .save_report_version(
+            case_id,
+            0,
+            &sections("Draft summary to be written.", ""),
+            lead,
+        )
+        .await?;
+    store
+        .review_report(
+            case_id,
+            v1,
+            ReportState::Draft,
+            ReportState::Submitted,
+            lead,
+            "",
+            &[],
+        )
+        .await?;
+    store
+        .review_report(
+            case_id,
+            v1,
+            ReportState::Submitted,
+            ReportState::Returned,
+            commissioner,
+            "The summary must state the findings.",
+            &[(
+                "summary".into(),
+                "Say what was found and what is recommended.".into(),
+            )],
+        )
+        .await?;
+    let v2 = store
+        .save_report_version(case_id, v1, &sections(summary, ""), lead)
+        .await?;
+    approve_demo_version(store, blobs, office_name, case_id, v2, lead, commissioner).await?;
+    let version = store
+        .report_version(case_id, v2)
+        .await?
+        .context("approved version")?;
+    if version
+        .leak_hits
+        .as_ref()
+        .is_some_and(|hits| !hits.is_empty())
+    {
+        anyhow::bail!(
+            "the demo report leaks a redacted string: {:?}",
+            version.leak_hits
+        );
+    }
+    match crate::reports::publish(store, blobs, case_id, &version, commissioner).await? {
+        crate::reports::PublishOutcome::Published(_) => {}
+        _ => anyhow::bail!("the demo report could not be published"),
+    }
+    let v3 = store
+        .save_report_version(
+            case_id,
+            v2,
+            &sections(
+                summary,
+                "The date of the Department's response to recommendation R-1 was corrected from 2 February to 20 February.",
+            ),
+            lead,
+        )
+        .await?;
+    approve_demo_version(store, blobs, office_name, case_id, v3, lead, commissioner).await?;
+    Ok(())
+}
+
+async fn approve_demo_version(
+    store: &crate::storage::DynStore,
+    blobs: &dyn crate::blobs::BlobStore,
+    office_name: &str,
+    case_id: i64,
+    version: i64,
+    lead: i64,
+    commissioner: i64,
+) -> anyhow::Result<()> {
+    use probity_app::reports::ReportState;
+    store
+        .review_report(
+            case_id,
+            version,
+            ReportState::Draft,
+            ReportState::Submitted,
+            lead,
+            "",
+            &[],
+        )
+        .await?;
+    let case = store.case_by_id(case_id).await?.context("demo case")?;
+    let saved = store
+        .report_version(case_id, version)
+        .await?
+        .context("report version")?;
+    let approval = crate::reports::approve(
+        store,
+        blobs,
+        office_name,
+        &case,
+        &saved.sections,
+        version,
+        commissioner,
+    )
+    .await?;
+    store
+        .approve_report(case_id, version, commissioner, approval)
+        .await?;
     Ok(())
 }

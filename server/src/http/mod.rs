@@ -12,6 +12,8 @@ pub mod health;
 pub mod messages;
 pub mod pages;
 pub mod people;
+pub mod portal;
+pub mod reports;
 pub mod security;
 pub mod setup;
 pub mod sign_in;
@@ -66,6 +68,8 @@ pub fn router(state: AppState, sessions: &SessionBackend) -> Router {
         .merge(evidence::router())
         .merge(messages::router())
         .merge(timeline::router())
+        .merge(reports::router())
+        .merge(portal::router())
         .route("/setup", get(setup::show).post(setup::submit))
         .route("/sign-in", get(sign_in::show).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))

@@ -9,6 +9,7 @@ pub mod evidence;
 pub mod messages;
 pub mod postgres;
 mod queries;
+pub mod reports;
 pub mod sqlite;
 pub mod timeline;
 
@@ -226,6 +227,7 @@ pub trait Store:
     + evidence::EvidenceStore
     + messages::MessageStore
     + timeline::TimelineStore
+    + reports::ReportStore
     + Send
     + Sync
     + 'static

@@ -76,6 +76,7 @@ case_store_impl!(PostgresStorage, sqlx::postgres::PgRow, sqlx::Postgres);
 super::evidence::evidence_store_impl!(PostgresStorage, sqlx::postgres::PgRow, sqlx::Postgres);
 super::messages::message_store_impl!(PostgresStorage, sqlx::postgres::PgRow, sqlx::Postgres);
 super::timeline::timeline_store_impl!(PostgresStorage, sqlx::postgres::PgRow, sqlx::Postgres);
+super::reports::report_store_impl!(PostgresStorage, sqlx::postgres::PgRow, sqlx::Postgres);
 
 /// Full-text search with `tsvector`, and bulk generation with `generate_series`.
 impl PostgresStorage {

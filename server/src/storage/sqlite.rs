@@ -78,6 +78,7 @@ case_store_impl!(SqliteStorage, sqlx::sqlite::SqliteRow, sqlx::Sqlite);
 super::evidence::evidence_store_impl!(SqliteStorage, sqlx::sqlite::SqliteRow, sqlx::Sqlite);
 super::messages::message_store_impl!(SqliteStorage, sqlx::sqlite::SqliteRow, sqlx::Sqlite);
 super::timeline::timeline_store_impl!(SqliteStorage, sqlx::sqlite::SqliteRow, sqlx::Sqlite);
+super::reports::report_store_impl!(SqliteStorage, sqlx::sqlite::SqliteRow, sqlx::Sqlite);
 
 /// Full-text search with FTS5, and bulk generation with a recursive query.
 impl SqliteStorage {

@@ -1,0 +1,1776 @@
+//! Report routes of a case: findings, recommendations, redactions, report versions with their
+//! review, approval and publication, and the approved files. Every route opens the case through
+//! [`open_case`], so permissions, recusals and the audit trail apply as everywhere else.
+
+use crate::auth::verify_csrf;
+use crate::http::AppState;
+use crate::http::actor::Actor;
+use crate::http::cases::{OpenCase, audit_success, open_case, parse_version};
+use crate::http::error::AppError;
+use crate::http::pages::{WithCsrf, form_pairs, page_context, render};
+use crate::reports::{self, Loaded, compose};
+use crate::storage::reports::{FindingInput, RecommendationInput};
+use crate::storage::{Outcome, StoreError};
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use leptos::prelude::*;
+use probity_app::cases::Case;
+use probity_app::forms::FieldErrors;
+use probity_app::pages::cases::case_path;
+use probity_app::pages::reports::*;
+use probity_app::permissions::{Action, allows};
+use probity_app::reports::{
+    LeakHit, RecommendationStatus, RedactionReason, ReportState, ReportVersion, SECTIONS,
+};
+use serde::Deserialize;
+
+/// The report routes under a case.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{case_id}/findings", get(findings))
+        .route(
+            "/cases/{case_id}/findings/{allegation_id}",
+            get(finding_form).post(save_finding),
+        )
+        .route("/cases/{case_id}/recommendations", get(recommendations))
+        .route(
+            "/cases/{case_id}/recommendations/new",
+            get(new_recommendation).post(create_recommendation),
+        )
+        .route(
+            "/cases/{case_id}/recommendations/{recommendation_id}",
+            get(recommendation).post(update_recommendation),
+        )
+        .route(
+            "/cases/{case_id}/redactions",
+            get(redactions).post(add_redaction),
+        )
+        .route(
+            "/cases/{case_id}/redactions/{redaction_id}/remove",
+            post(remove_redaction),
+        )
+        .route("/cases/{case_id}/redactions/release", post(release))
+        .route("/cases/{case_id}/report", get(report))
+        .route(
+            "/cases/{case_id}/report/edit",
+            get(edit_form).post(save_version),
+        )
+        .route("/cases/{case_id}/report/compare", get(compare))
+        .route("/cases/{case_id}/report/versions/{version}", get(version))
+        .route(
+            "/cases/{case_id}/report/versions/{version}/preview",
+            get(preview),
+        )
+        .route(
+            "/cases/{case_id}/report/versions/{version}/submit",
+            post(submit),
+        )
+        .route(
+            "/cases/{case_id}/report/versions/{version}/return",
+            post(return_version),
+        )
+        .route(
+            "/cases/{case_id}/report/versions/{version}/approve",
+            post(approve),
+        )
+        .route(
+            "/cases/{case_id}/report/versions/{version}/publish",
+            post(publish),
+        )
+        .route(
+            "/cases/{case_id}/report/versions/{version}/{file}",
+            get(download),
+        )
+        .route("/recommendations", get(open_recommendations))
+}
+
+fn permissions(actor: &Actor, open: &OpenCase) -> ReportPermissions {
+    let role = actor.user.role;
+    ReportPermissions {
+        draft: allows(role, Action::DraftReport, open.standing),
+        review: allows(role, Action::ReviewReport, open.standing),
+        publish: allows(role, Action::PublishReport, open.standing),
+    }
+}
+
+async fn audit(
+    state: &AppState,
+    actor: &Actor,
+    case_id: i64,
+    action: &'static str,
+    target: String,
+    detail: Option<String>,
+) -> Result<(), AppError> {
+    audit_success(state, actor, case_id, action, Some(target), detail).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Findings
+
+async fn citation_labels(
+    state: &AppState,
+    actor: &Actor,
+    case_id: i64,
+) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>), AppError> {
+    let events = state
+        .store
+        .events(case_id, None, actor.user.user_id)
+        .await?;
+    let exhibits = state.store.exhibits(case_id, actor.user.user_id).await?;
+    let events = events
+        .into_iter()
+        .map(|event| {
+            let narrative: String = event.narrative.chars().take(60).collect();
+            (
+                event.event_id,
+                format!(
+                    "{} — {}: {narrative}",
+                    event.incident_title, event.local_start
+                ),
+            )
+        })
+        .collect();
+    let exhibits = exhibits
+        .into_iter()
+        .map(|exhibit| {
+            let description: String = exhibit.description.chars().take(60).collect();
+            (
+                exhibit.exhibit_id,
+                format!("E-{}: {description}", exhibit.number),
+            )
+        })
+        .collect();
+    Ok((events, exhibits))
+}
+
+/// A case's findings.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn findings(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+) -> Result<Response, AppError> {
+    let open = open_case(&state, &actor, case_id, Action::ReadCase, "finding.list").await?;
+    let allegations = state.store.allegations(case_id).await?;
+    let findings = state.store.findings(case_id).await?;
+    let (event_labels, exhibit_labels) = citation_labels(&state, &actor, case_id).await?;
+    audit(
+        &state,
+        &actor,
+        case_id,
+        "finding.list",
+        "findings".into(),
+        None,
+    )
+    .await?;
+    let can_edit = permissions(&actor, &open).draft;
+    let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
+    let case = open.case;
+    Ok(render(StatusCode::OK, move || {
+        view! { <FindingsPage ctx=ctx case=case allegations=allegations findings=findings event_labels=event_labels exhibit_labels=exhibit_labels can_edit=can_edit /> }
+    }))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn finding_page(
+    state: &AppState,
+    actor: &Actor,
+    case: Case,
+    allegation_id: i64,
+    values: FindingFormValues,
+    errors: FieldErrors,
+    stale: bool,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let case_id = case.case_id;
+    let allegation = state
+        .store
+        .allegations(case_id)
+        .await?
+        .into_iter()
+        .find(|a| a.allegation_id == allegation_id)
+        .ok_or(AppError::NotFound)?;
+    let current = state
+        .store
+        .findings(case_id)
+        .await?
+        .into_iter()
+        .find(|f| f.allegation_id == allegation_id);
+    let (event_choices, exhibit_choices) = citation_labels(state, actor, case_id).await?;
+    let dispositions = state.settings.disposition_list();
+    let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
+    Ok(render(status, move || {
+        view! {
+            <FindingFormPage ctx=ctx case=case allegation=allegation dispositions=dispositions
+                event_choices=event_choices exhibit_choices=exhibit_choices values=values errors=errors
+                stale=stale current=current />
+        }
+    }))
+}
+
+/// The form to record or edit a finding.
+#[tracing::instrument(skip_all, fields(case_id, allegation_id))]
+pub async fn finding_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, allegation_id)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let open = open_case(&state, &actor, case_id, Action::DraftReport, "finding.view").await?;
+    let finding = state
+        .store
+        .findings(case_id)
+        .await?
+        .into_iter()
+        .find(|f| f.allegation_id == allegation_id);
+    let values = match &finding {
+        Some(f) => FindingFormValues {
+            disposition: f.disposition.clone(),
+            basis: f.basis.clone(),
+            analysis: f.analysis.clone(),
+            version: f.version.to_string(),
+            events: f.event_ids.iter().map(i64::to_string).collect(),
+            exhibits: f.exhibit_ids.iter().map(i64::to_string).collect(),
+        },
+        None => FindingFormValues {
+            version: "0".into(),
+            ..FindingFormValues::default()
+        },
+    };
+    audit(
+        &state,
+        &actor,
+        case_id,
+        "finding.view",
+        format!("allegation:{allegation_id}"),
+        None,
+    )
+    .await?;
+    finding_page(
+        &state,
+        &actor,
+        open.case,
+        allegation_id,
+        values,
+        FieldErrors::default(),
+        false,
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+        .unwrap_or("")
+}
+
+fn ids(pairs: &[(String, String)], name: &str) -> Vec<String> {
+    pairs
+        .iter()
+        .filter(|(key, _)| key == name)
+        .map(|(_, value)| value.clone())
+        .collect()
+}
+
+fn length(errors: &mut FieldErrors, name: &'static str, value: &str, max: usize, label: &str) {
+    if value.chars().count() > max {
+        errors.add(name, format!("{label} must be {max} characters or fewer"));
+    }
+}
+
+/// Saves a finding, unless someone else saved first.
+#[tracing::instrument(skip_all, fields(case_id, allegation_id))]
+pub async fn save_finding(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, allegation_id)): Path<(i64, i64)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let pairs = form_pairs(&body);
+    verify_csrf(&actor.session, field(&pairs, "csrf_token")).await?;
+    let open = open_case(&state, &actor, case_id, Action::DraftReport, "finding.save").await?;
+    let values = FindingFormValues {
+        disposition: field(&pairs, "disposition").trim().to_string(),
+        basis: field(&pairs, "basis").trim().to_string(),
+        analysis: field(&pairs, "analysis").trim().to_string(),
+        version: field(&pairs, "version").to_string(),
+        events: ids(&pairs, "events"),
+        exhibits: ids(&pairs, "exhibits"),
+    };
+    let mut errors = FieldErrors::default();
+    if !state
+        .settings
+        .disposition_list()
+        .contains(&values.disposition)
+    {
+        errors.add("disposition", "Choose a finding");
+    }
+    if values.basis.is_empty() {
+        errors.add("basis", "Enter the legal or policy basis");
+    }
+    length(&mut errors, "basis", &values.basis, 500, "The basis");
+    length(
+        &mut errors,
+        "analysis",
+        &values.analysis,
+        20000,
+        "The analysis",
+    );
+    let (event_choices, exhibit_choices) = citation_labels(&state, &actor, case_id).await?;
+    let pick = |wanted: &[String], choices: &[(i64, String)]| -> Option<Vec<i64>> {
+        wanted
+            .iter()
+            .map(|id| {
+                id.parse::<i64>()
+                    .ok()
+                    .filter(|id| choices.iter().any(|(c, _)| c == id))
+            })
+            .collect()
+    };
+    let event_ids = pick(&values.events, &event_choices);
+    let exhibit_ids = pick(&values.exhibits, &exhibit_choices);
+    if event_ids.is_none() || exhibit_ids.is_none() {
+        errors.add("analysis", "A cited event or exhibit is not in this case");
+    }
+    if !errors.is_empty() {
+        return finding_page(
+            &state,
+            &actor,
+            open.case,
+            allegation_id,
+            values,
+            errors,
+            false,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    if !state
+        .store
+        .allegations(case_id)
+        .await?
+        .iter()
+        .any(|a| a.allegation_id == allegation_id)
+    {
+        return Err(AppError::NotFound);
+    }
+    let input = FindingInput {
+        disposition: values.disposition.clone(),
+        basis: values.basis.clone(),
+        analysis: values.analysis.clone(),
+        event_ids: event_ids.unwrap_or_default(),
+        exhibit_ids: exhibit_ids.unwrap_or_default(),
+    };
+    match state
+        .store
+        .save_finding(
+            case_id,
+            allegation_id,
+            parse_version(&values.version),
+            input,
+            actor.user.user_id,
+        )
+        .await
+    {
+        Ok(()) => {
+            audit(
+                &state,
+                &actor,
+                case_id,
+                "finding.save",
+                format!("allegation:{allegation_id}"),
+                Some(values.disposition),
+            )
+            .await?;
+            Ok(Redirect::to(&format!("{}/findings", case_path(case_id))).into_response())
+        }
+        Err(StoreError::Stale) => {
+            let mut values = values;
+            values.version = state
+                .store
+                .findings(case_id)
+                .await?
+                .iter()
+                .find(|f| f.allegation_id == allegation_id)
+                .map(|f| f.version.to_string())
+                .unwrap_or_else(|| "0".into());
+            finding_page(
+                &state,
+                &actor,
+                open.case,
+                allegation_id,
+                values,
+                FieldErrors::default(),
+                true,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recommendations
+
+/// A case's recommendations.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn recommendations(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+) -> Result<Response, AppError> {
+    let open = open_case(
+        &state,
+        &actor,
+        case_id,
+        Action::ReadCase,
+        "recommendation.list",
+    )
+    .await?;
+    let list = state.store.recommendations(case_id).await?;
+    audit(
+        &state,
+        &actor,
+        case_id,
+        "recommendation.list",
+        "recommendations".into(),
+        None,
+    )
+    .await?;
+    let can_edit = permissions(&actor, &open).draft;
+    let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
+    let case = open.case;
+    Ok(render(StatusCode::OK, move || {
+        view! { <RecommendationsPage ctx=ctx case=case recommendations=list can_edit=can_edit /> }
+    }))
+}
+
+fn today() -> String {
+    let today = time::OffsetDateTime::now_utc().date();
+    format!(
+        "{:04}-{:02}-{:02}",
+        today.year(),
+        u8::from(today.month()),
+        today.day()
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn recommendation_page(
+    state: &AppState,
+    actor: &Actor,
+    open: OpenCase,
+    recommendation_id: Option<i64>,
+    values: RecommendationFormValues,
+    errors: FieldErrors,
+    stale: bool,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let can_edit = permissions(actor, &open).draft;
+    let case = open.case;
+    let (recommendation, history) = match recommendation_id {
+        Some(id) => {
+            let found = state
+                .store
+                .recommendations(case.case_id)
+                .await?
+                .into_iter()
+                .find(|r| r.recommendation_id == id)
+                .ok_or(AppError::NotFound)?;
+            (Some(found), state.store.recommendation_history(id).await?)
+        }
+        None => (None, Vec::new()),
+    };
+    let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
+    Ok(render(status, move || {
+        view! { <RecommendationFormPage ctx=ctx case=case recommendation=recommendation history=history values=values errors=errors stale=stale can_edit=can_edit /> }
+    }))
+}
+
+fn validate_recommendation(
+    values: &RecommendationFormValues,
+) -> Result<RecommendationInput, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let agency = values.agency.trim();
+    let body = values.body.trim();
+    if agency.is_empty() {
+        errors.add(
+            "agency",
+            "Enter the agency the recommendation is addressed to",
+        );
+    }
+    length(&mut errors, "agency", agency, 200, "The agency");
+    if body.is_empty() {
+        errors.add("body", "Enter the recommendation");
+    }
+    length(&mut errors, "body", body, 4000, "The recommendation");
+    length(
+        &mut errors,
+        "response",
+        values.response.trim(),
+        8000,
+        "The response",
+    );
+    length(&mut errors, "note", values.note.trim(), 500, "The note");
+    let status = RecommendationStatus::parse(&values.status);
+    if status.is_none() {
+        errors.add("status", "Choose a status");
+    }
+    let date_ok = time::Date::parse(
+        values.status_on.trim(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .is_ok();
+    if !date_ok {
+        errors.add(
+            "status_on",
+            "Enter the date the status took effect, like 2025-03-31",
+        );
+    }
+    match status {
+        Some(status) if errors.is_empty() => Ok(RecommendationInput {
+            agency: agency.to_string(),
+            body: body.to_string(),
+            response: values.response.trim().to_string(),
+            status,
+            status_on: values.status_on.trim().to_string(),
+            note: values.note.trim().to_string(),
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// The form to add a recommendation.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn new_recommendation(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+) -> Result<Response, AppError> {
+    let open = open_case(
+        &state,
+        &actor,
+        case_id,
+        Action::DraftReport,
+        "recommendation.create",
+    )
+    .await?;
+    let values = RecommendationFormValues {
+        agency: open.case.subject_agency.clone(),
+        status: RecommendationStatus::Open.as_str().into(),
+        status_on: today(),
+        ..RecommendationFormValues::default()
+    };
+    recommendation_page(
+        &state,
+        &actor,
+        open,
+        None,
+        values,
+        FieldErrors::default(),
+        false,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Adds a recommendation.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn create_recommendation(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+    axum::Form(form): axum::Form<WithCsrf<RecommendationFormValues>>,
+) -> Result<Response, AppError> {
+    verify_csrf(&actor.session, &form.csrf_token).await?;
+    let open = open_case(
+        &state,
+        &actor,
+        case_id,
+        Action::DraftReport,
+        "recommendation.create",
+    )
+    .await?;
+    match validate_recommendation(&form.values) {
+        Err(errors) => {
+            recommendation_page(
+                &state,
+                &actor,
+                open,
+                None,
+                form.values,
+                errors,
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Ok(input) => {
+            let created = state
+                .store
+                .create_recommendation(case_id, input, actor.user.user_id)
+                .await?;
+            audit(
+                &state,
+                &actor,
+                case_id,
+                "recommendation.create",
+                format!("recommendation:{}", created.recommendation_id),
+                None,
+            )
+            .await?;
+            Ok(Redirect::to(&format!("{}/recommendations", case_path(case_id))).into_response())
+        }
+    }
+}
+
+/// A recommendation with its history (and the form, for those who may change it).
+#[tracing::instrument(skip_all, fields(case_id, recommendation_id))]
+pub async fn recommendation(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, recommendation_id)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let open = open_case(
+        &state,
+        &actor,
+        case_id,
+        Action::ReadCase,
+        "recommendation.view",
+    )
+    .await?;
+    let found = state
+        .store
+        .recommendations(case_id)
+        .await?
+        .into_iter()
+        .find(|r| r.recommendation_id == recommendation_id)
+        .ok_or(AppError::NotFound)?;
+    audit(
+        &state,
+        &actor,
+        case_id,
+        "recommendation.view",
+        format!("recommendation:{recommendation_id}"),
+        None,
+    )
+    .await?;
+    let values = RecommendationFormValues {
+        agency: found.agency,
+        body: found.body,
+        response: found.response,
+        status: found.status.as_str().into(),
+        status_on: found.status_on,
+        note: String::new(),
+        version: found.version.to_string(),
+    };
+    recommendation_page(
+        &state,
+        &actor,
+        open,
+        Some(recommendation_id),
+        values,
+        FieldErrors::default(),
+        false,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Saves a recommendation: text, the agency's response, its status and date.
+#[tracing::instrument(skip_all, fields(case_id, recommendation_id))]
+pub async fn update_recommendation(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, recommendation_id)): Path<(i64, i64)>,
+    axum::Form(form): axum::Form<WithCsrf<RecommendationFormValues>>,
+) -> Result<Response, AppError> {
+    verify_csrf(&actor.session, &form.csrf_token).await?;
+    let open = open_case(
+        &state,
+        &actor,
+        case_id,
+        Action::DraftReport,
+        "recommendation.update",
+    )
+    .await?;
+    let input = match validate_recommendation(&form.values) {
+        Ok(input) => input,
+        Err(errors) => {
+            return recommendation_page(
+                &state,
+                &actor,
+                open,
+                Some(recommendation_id),
+                form.values,
+                errors,
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let status = input.status;
+    match state
+        .store
+        .update_recommendation(
+            case_id,
+            recommendation_id,
+            parse_version(&form.values.version),
+            input,
+            actor.user.user_id,
+        )
+        .await
+    {
+        Ok(()) => {
+            audit(
+                &state,
+                &actor,
+                case_id,
+                "recommendation.update",
+                format!("recommendation:{recommendation_id}"),
+                Some(status.as_str().into()),
+            )
+            .await?;
+            Ok(Redirect::to(&format!("{}/recommendations", case_path(case_id))).into_response())
+        }
+        Err(StoreError::Stale) => {
+            let mut values = form.values;
+            values.version = state
+                .store
+                .recommendations(case_id)
+                .await?
+                .iter()
+                .find(|r| r.recommendation_id == recommendation_id)
+                .map(|r| r.version.to_string())
+                .unwrap_or_default();
+            recommendation_page(
+                &state,
+                &actor,
+                open,
+                Some(recommendation_id),
+                values,
+                FieldErrors::default(),
+                true,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Where the office's open recommendations list starts.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OpenQuery {
+    agency: String,
+    after: String,
+}
+
+/// Open recommendations of every case the person may see, by agency.
+#[tracing::instrument(skip_all)]
+pub async fn open_recommendations(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<OpenQuery>,
+) -> Result<Response, AppError> {
+    const PAGE: i64 = 100;
+    let Some(viewer) = crate::http::cases::list::case_viewer(&actor) else {
+        actor
+            .require(&state, Action::ReadCase, "recommendation.open_list")
+            .await?;
+        return Err(AppError::NotFound);
+    };
+    let after = query
+        .after
+        .parse::<i64>()
+        .ok()
+        .map(|id| (query.agency.clone(), id));
+    let list = state
+        .store
+        .open_recommendations(&viewer, after, PAGE)
+        .await?;
+    state
+        .store
+        .append_audit(
+            actor
+                .audit("recommendation.open_list", Outcome::Success)
+                .detail(format!("{} shown", list.len())),
+        )
+        .await?;
+    let next = (list.len() as i64 == PAGE)
+        .then(|| list.last())
+        .flatten()
+        .map(|last| {
+            format!(
+                "/recommendations?agency={}&after={}",
+                url::form_urlencoded::byte_serialize(last.agency.as_bytes()).collect::<String>(),
+                last.recommendation_id
+            )
+        });
+    let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
+    Ok(render(StatusCode::OK, move || {
+        view! { <OpenRecommendationsPage ctx=ctx recommendations=list next=next /> }
+    }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Redactions
+
+async fn redactions_page(
+    state: &AppState,
+    actor: &Actor,
+    open: OpenCase,
+    values: RedactionFormValues,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let can_edit = permissions(actor, &open).draft;
+    let case = open.case;
+    let case_id = case.case_id;
+    let parties = state.store.parties(case_id).await?;
+    let redactions = state.store.redactions(case_id).await?;
+    let released = state.store.releases(case_id).await?;
+    let sensitive = state
+        .store
+        .exhibits(case_id, actor.user.user_id)
+        .await?
+        .into_iter()
+        .filter(compose::is_sensitive)
+        .map(|exhibit| {
+            let mut why = Vec::new();
+            if exhibit.booking_photo {
+                why.push("booking photo");
+            }
+            if exhibit.personal_data {
+                why.push("personal data");
+            }
+            if exhibit.restricted {
+                why.push("restricted");
+            }
+            (
+                exhibit.exhibit_id,
+                format!("E-{}: {}", exhibit.number, exhibit.description),
+                why.join(", "),
+                released.contains(&exhibit.exhibit_id),
+            )
+        })
+        .collect();
+    let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
+    Ok(render(status, move || {
+        view! { <RedactionsPage ctx=ctx case=case parties=parties redactions=redactions sensitive=sensitive values=values errors=errors can_edit=can_edit /> }
+    }))
+}
+
+/// A case's redactions.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn redactions(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+) -> Result<Response, AppError> {
+    let open = open_case(&state, &actor, case_id, Action::ReadCase, "redaction.list").await?;
+    audit(
+        &state,
+        &actor,
+        case_id,
+        "redaction.list",
+        "redactions".into(),
+        None,
+    )
+    .await?;
+    redactions_page(
+        &state,
+        &actor,
+        open,
+        RedactionFormValues::default(),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Adds a redaction.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn add_redaction(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+    axum::Form(form): axum::Form<WithCsrf<RedactionFormValues>>,
+) -> Result<Response, AppError> {
+    verify_csrf(&actor.session, &form.csrf_token).await?;
+    let open = open_case(
+        &state,
+        &actor,
+        case_id,
+        Action::DraftReport,
+        "redaction.add",
+    )
+    .await?;
+    let text = form.values.text.trim().to_string();
+    let mut errors = FieldErrors::default();
+    if text.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+        errors.add(
+            "text",
+            "Enter the text to redact: at least two letters or digits",
+        );
+    }
+    length(&mut errors, "text", &text, 300, "The text");
+    let reason = RedactionReason::parse(&form.values.reason);
+    if reason.is_none() {
+        errors.add("reason", "Choose a reason");
+    }
+    let Some(reason) = reason.filter(|_| errors.is_empty()) else {
+        return redactions_page(
+            &state,
+            &actor,
+            open,
+            form.values,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    match state
+        .store
+        .add_redaction(case_id, &text, reason, actor.user.user_id)
+        .await
+    {
+        Ok(id) => {
+            audit(
+                &state,
+                &actor,
+                case_id,
+                "redaction.add",
+                format!("redaction:{id}"),
+                Some(reason.as_str().into()),
+            )
+            .await?;
+            Ok(Redirect::to(&format!("{}/redactions", case_path(case_id))).into_response())
+        }
+        Err(StoreError::Conflict) => {
+            errors.add("text", "This text is already redacted");
+            redactions_page(
+                &state,
+                &actor,
+                open,
+                form.values,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// A form with only its anti-forgery token.
+#[derive(Deserialize)]
+pub struct TokenOnly {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// Removes a redaction.
+#[tracing::instrument(skip_all, fields(case_id, redaction_id))]
+pub async fn remove_redaction(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, redaction_id)): Path<(i64, i64)>,
+    axum::Form(form): axum::Form<TokenOnly>,
+) -> Result<Response, AppError> {
+    verify_csrf(&actor.session, &form.csrf_token).await?;
+    open_case(
+        &state,
+        &actor,
+        case_id,
+        Action::DraftReport,
+        "redaction.remove",
+    )
+    .await?;
+    state.store.remove_redaction(case_id, redaction_id).await?;
+    audit(
+        &state,
+        &actor,
+        case_id,
+        "redaction.remove",
+        format!("redaction:{redaction_id}"),
+        None,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("{}/redactions", case_path(case_id))).into_response())
+}
+
+/// The release form.
+#[derive(Deserialize)]
+pub struct ReleaseForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    exhibit_id: String,
+    #[serde(default)]
+    released: String,
+}
+
+/// Releases a sensitive exhibit for publication, or withholds it again.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn release(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+    axum::Form(form): axum::Form<ReleaseForm>,
+) -> Result<Response, AppError> {
+    verify_csrf(&actor.session, &form.csrf_token).await?;
+    open_case(
+        &state,
+        &actor,
+        case_id,
+        Action::DraftReport,
+        "redaction.release",
+    )
+    .await?;
+    let exhibit_id: i64 = form.exhibit_id.parse().map_err(|_| AppError::NotFound)?;
+    // Only an exhibit of this case that the person may see.
+    let visible = state
+        .store
+        .exhibits(case_id, actor.user.user_id)
+        .await?
+        .iter()
+        .any(|exhibit| exhibit.exhibit_id == exhibit_id);
+    if !visible {
+        return Err(AppError::NotFound);
+    }
+    let released = form.released == "1";
+    state
+        .store
+        .set_release(case_id, exhibit_id, released, actor.user.user_id)
+        .await?;
+    audit(
+        &state,
+        &actor,
+        case_id,
+        "redaction.release",
+        format!("exhibit:{exhibit_id}"),
+        Some(if released { "released" } else { "withheld" }.into()),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("{}/redactions", case_path(case_id))).into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report versions
+
+/// A case's report versions.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn report(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+) -> Result<Response, AppError> {
+    let open = open_case(&state, &actor, case_id, Action::ReadCase, "report.list").await?;
+    let versions = state.store.report_versions(case_id).await?;
+    let published = state.store.published_for_case(case_id).await?;
+    audit(
+        &state,
+        &actor,
+        case_id,
+        "report.list",
+        "report".into(),
+        None,
+    )
+    .await?;
+    let permissions = permissions(&actor, &open);
+    let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
+    let case = open.case;
+    Ok(render(StatusCode::OK, move || {
+        view! { <ReportPage ctx=ctx case=case versions=versions published=published permissions=permissions /> }
+    }))
+}
+
+async fn edit_page(
+    state: &AppState,
+    actor: &Actor,
+    case: Case,
+    based_on: i64,
+    values: Vec<(String, String)>,
+    errors: FieldErrors,
+    stale: bool,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let newest = state.store.report_versions(case.case_id).await?;
+    let comments = match newest.first() {
+        Some(v) if v.state == ReportState::Returned => {
+            state.store.report_comments(v.report_version_id).await?
+        }
+        _ => Vec::new(),
+    };
+    let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
+    Ok(render(status, move || {
+        view! { <ReportEditPage ctx=ctx case=case based_on=based_on values=values comments=comments errors=errors stale=stale /> }
+    }))
+}
+
+/// The form to write a new draft, filled with the newest version.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn edit_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+) -> Result<Response, AppError> {
+    let open = open_case(&state, &actor, case_id, Action::DraftReport, "report.edit").await?;
+    let versions = state.store.report_versions(case_id).await?;
+    let (based_on, values) = match versions.first() {
+        Some(v) => (v.version, v.sections.clone()),
+        None => (
+            0,
+            SECTIONS
+                .iter()
+                .map(|(key, _, _)| {
+                    let text = if *key == "summary" {
+                        open.case.summary.clone()
+                    } else {
+                        String::new()
+                    };
+                    (key.to_string(), text)
+                })
+                .collect(),
+        ),
+    };
+    audit(
+        &state,
+        &actor,
+        case_id,
+        "report.edit",
+        "report".into(),
+        None,
+    )
+    .await?;
+    edit_page(
+        &state,
+        &actor,
+        open.case,
+        based_on,
+        values,
+        FieldErrors::default(),
+        false,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Saves the narrative as a new version.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn save_version(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let pairs = form_pairs(&body);
+    verify_csrf(&actor.session, field(&pairs, "csrf_token")).await?;
+    let open = open_case(&state, &actor, case_id, Action::DraftReport, "report.save").await?;
+    let based_on = parse_version(field(&pairs, "based_on"));
+    let values: Vec<(String, String)> = SECTIONS
+        .iter()
+        .map(|(key, _, _)| (key.to_string(), field(&pairs, key).replace("\r\n", "\n")))
+        .collect();
+    let mut errors = FieldErrors::default();
+    for (key, title, _) in SECTIONS {
+        length(
+            &mut errors,
+            key,
+            field(&pairs, key),
+            50000,
+            &format!("“{title}”"),
+        );
+    }
+    if values.iter().all(|(_, text)| text.trim().is_empty()) {
+        errors.add("summary", "Write at least the summary");
+    }
+    if !errors.is_empty() {
+        return edit_page(
+            &state,
+            &actor,
+            open.case,
+            based_on,
+            values,
+            errors,
+            false,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    match state
+        .store
+        .save_report_version(case_id, based_on, &values, actor.user.user_id)
+        .await
+    {
+        Ok(version) => {
+            audit(
+                &state,
+                &actor,
+                case_id,
+                "report.save",
+                format!("report_version:{version}"),
+                None,
+            )
+            .await?;
+            Ok(Redirect::to(&version_path(case_id, version)).into_response())
+        }
+        Err(StoreError::Stale) => {
+            let newest = state
+                .store
+                .report_versions(case_id)
+                .await?
+                .first()
+                .map(|v| v.version)
+                .unwrap_or(0);
+            edit_page(
+                &state,
+                &actor,
+                open.case,
+                newest,
+                values,
+                FieldErrors::default(),
+                true,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+async fn find_version(
+    state: &AppState,
+    case_id: i64,
+    version: i64,
+) -> Result<ReportVersion, AppError> {
+    state
+        .store
+        .report_version(case_id, version)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn version_page(
+    state: &AppState,
+    actor: &Actor,
+    open: OpenCase,
+    version: ReportVersion,
+    message: Option<String>,
+    blocking: Vec<LeakHit>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let case_id = open.case.case_id;
+    let newest = state
+        .store
+        .report_versions(case_id)
+        .await?
+        .first()
+        .map(|v| v.version)
+        == Some(version.version);
+    let comments = state
+        .store
+        .report_comments(version.report_version_id)
+        .await?;
+    let correction = !state.store.published_for_case(case_id).await?.is_empty();
+    let permissions = permissions(actor, &open);
+    let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
+    let case = open.case;
+    Ok(render(status, move || {
+        view! { <ReportVersionPage ctx=ctx case=case version=version comments=comments newest=newest permissions=permissions correction=correction message=message blocking=blocking /> }
+    }))
+}
+
+/// One version.
+#[tracing::instrument(skip_all, fields(case_id, version))]
+pub async fn version(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, number)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let open = open_case(&state, &actor, case_id, Action::ReadCase, "report.view").await?;
+    let found = find_version(&state, case_id, number).await?;
+    audit(
+        &state,
+        &actor,
+        case_id,
+        "report.view",
+        format!("report_version:{number}"),
+        None,
+    )
+    .await?;
+    version_page(
+        &state,
+        &actor,
+        open,
+        found,
+        None,
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Which versions to compare.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CompareQuery {
+    from: String,
+    to: String,
+}
+
+/// Two versions compared.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn compare(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+    Query(query): Query<CompareQuery>,
+) -> Result<Response, AppError> {
+    let open = open_case(&state, &actor, case_id, Action::ReadCase, "report.compare").await?;
+    let from = find_version(&state, case_id, parse_version(&query.from)).await?;
+    let to = find_version(&state, case_id, parse_version(&query.to)).await?;
+    audit(
+        &state,
+        &actor,
+        case_id,
+        "report.compare",
+        format!("report_version:{}", to.version),
+        Some(format!("against {}", from.version)),
+    )
+    .await?;
+    let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
+    let case = open.case;
+    Ok(render(StatusCode::OK, move || {
+        view! { <ComparePage ctx=ctx case=case from=from to=to /> }
+    }))
+}
+
+/// The internal and public versions of a version, drawn from the case as it is now.
+#[tracing::instrument(skip_all, fields(case_id, version))]
+pub async fn preview(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, number)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let open = open_case(&state, &actor, case_id, Action::ReadCase, "report.preview").await?;
+    let found = find_version(&state, case_id, number).await?;
+    let loaded = Loaded::read(&state.store, case_id, actor.user.user_id).await?;
+    let sources = loaded.sources(
+        &state.settings.office_name,
+        &open.case,
+        &found.sections,
+        number,
+        "",
+    );
+    let redactor = loaded.redactor();
+    let internal = compose::compose(&sources, None).model;
+    let public = compose::compose(&sources, Some(&redactor)).model;
+    audit(
+        &state,
+        &actor,
+        case_id,
+        "report.preview",
+        format!("report_version:{number}"),
+        None,
+    )
+    .await?;
+    let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
+    let case = open.case;
+    Ok(render(StatusCode::OK, move || {
+        view! { <PreviewPage ctx=ctx case=case version=number internal=internal public=public /> }
+    }))
+}
+
+/// Submits the newest draft for review.
+#[tracing::instrument(skip_all, fields(case_id, version))]
+pub async fn submit(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, number)): Path<(i64, i64)>,
+    axum::Form(form): axum::Form<TokenOnly>,
+) -> Result<Response, AppError> {
+    verify_csrf(&actor.session, &form.csrf_token).await?;
+    let open = open_case(
+        &state,
+        &actor,
+        case_id,
+        Action::DraftReport,
+        "report.submit",
+    )
+    .await?;
+    let found = find_version(&state, case_id, number).await?;
+    match state
+        .store
+        .review_report(
+            case_id,
+            number,
+            ReportState::Draft,
+            ReportState::Submitted,
+            actor.user.user_id,
+            "",
+            &[],
+        )
+        .await
+    {
+        Ok(()) => {
+            audit(
+                &state,
+                &actor,
+                case_id,
+                "report.submit",
+                format!("report_version:{number}"),
+                None,
+            )
+            .await?;
+            Ok(Redirect::to(&version_path(case_id, number)).into_response())
+        }
+        Err(StoreError::Stale) => {
+            version_page(
+                &state,
+                &actor,
+                open,
+                found,
+                Some("Only the newest version, while it is a draft, can be submitted.".into()),
+                Vec::new(),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Returns a submitted version with comments anchored to its sections.
+#[tracing::instrument(skip_all, fields(case_id, version))]
+pub async fn return_version(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, number)): Path<(i64, i64)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let pairs = form_pairs(&body);
+    verify_csrf(&actor.session, field(&pairs, "csrf_token")).await?;
+    let open = open_case(
+        &state,
+        &actor,
+        case_id,
+        Action::ReviewReport,
+        "report.return",
+    )
+    .await?;
+    let found = find_version(&state, case_id, number).await?;
+    let note: String = field(&pairs, "note").trim().chars().take(4000).collect();
+    let comments: Vec<(String, String)> = SECTIONS
+        .iter()
+        .filter_map(|(key, _, _)| {
+            let text: String = field(&pairs, &format!("comment_{key}"))
+                .trim()
+                .chars()
+                .take(4000)
+                .collect();
+            (!text.is_empty()).then(|| (key.to_string(), text))
+        })
+        .collect();
+    if note.is_empty() && comments.is_empty() {
+        return version_page(
+            &state,
+            &actor,
+            open,
+            found,
+            Some("Say why the version goes back: a note or a comment on a section.".into()),
+            Vec::new(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    match state
+        .store
+        .review_report(
+            case_id,
+            number,
+            ReportState::Submitted,
+            ReportState::Returned,
+            actor.user.user_id,
+            &note,
+            &comments,
+        )
+        .await
+    {
+        Ok(()) => {
+            audit(
+                &state,
+                &actor,
+                case_id,
+                "report.return",
+                format!("report_version:{number}"),
+                Some(format!("{} comments", comments.len())),
+            )
+            .await?;
+            Ok(Redirect::to(&version_path(case_id, number)).into_response())
+        }
+        Err(StoreError::Stale) => {
+            version_page(
+                &state,
+                &actor,
+                open,
+                found,
+                Some("Only the newest version, while it is submitted, can be returned.".into()),
+                Vec::new(),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Approves a submitted version: renders and freezes its files and runs the leak check.
+#[tracing::instrument(skip_all, fields(case_id, version))]
+pub async fn approve(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, number)): Path<(i64, i64)>,
+    axum::Form(form): axum::Form<TokenOnly>,
+) -> Result<Response, AppError> {
+    verify_csrf(&actor.session, &form.csrf_token).await?;
+    let open = open_case(
+        &state,
+        &actor,
+        case_id,
+        Action::ReviewReport,
+        "report.approve",
+    )
+    .await?;
+    let found = find_version(&state, case_id, number).await?;
+    let newest = state
+        .store
+        .report_versions(case_id)
+        .await?
+        .first()
+        .map(|v| v.version);
+    if found.state != ReportState::Submitted || newest != Some(number) {
+        return version_page(
+            &state,
+            &actor,
+            open,
+            found,
+            Some("Only the newest version, while it is submitted, can be approved.".into()),
+            Vec::new(),
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
+    let approval = reports::approve(
+        &state.store,
+        state.blobs.as_ref(),
+        &state.settings.office_name,
+        &open.case,
+        &found.sections,
+        number,
+        actor.user.user_id,
+    )
+    .await
+    .map_err(|error| AppError::Internal(error.to_string()))?;
+    let detail = format!(
+        "public pdf {}; {} leak-check hits",
+        approval.public_pdf_sha256,
+        approval.leak_hits.len()
+    );
+    match state
+        .store
+        .approve_report(case_id, number, actor.user.user_id, approval)
+        .await
+    {
+        Ok(()) => {
+            audit(
+                &state,
+                &actor,
+                case_id,
+                "report.approve",
+                format!("report_version:{number}"),
+                Some(detail),
+            )
+            .await?;
+            Ok(Redirect::to(&version_path(case_id, number)).into_response())
+        }
+        Err(StoreError::Stale) => {
+            version_page(
+                &state,
+                &actor,
+                open,
+                found,
+                Some(
+                    "The version changed while it was being approved; nothing was approved.".into(),
+                ),
+                Vec::new(),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Publishes an approved version once its public files pass the leak check again.
+#[tracing::instrument(skip_all, fields(case_id, version))]
+pub async fn publish(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, number)): Path<(i64, i64)>,
+    axum::Form(form): axum::Form<TokenOnly>,
+) -> Result<Response, AppError> {
+    verify_csrf(&actor.session, &form.csrf_token).await?;
+    let open = open_case(
+        &state,
+        &actor,
+        case_id,
+        Action::PublishReport,
+        "report.publish",
+    )
+    .await?;
+    let found = find_version(&state, case_id, number).await?;
+    let outcome = reports::publish(
+        &state.store,
+        state.blobs.as_ref(),
+        case_id,
+        &found,
+        actor.user.user_id,
+    )
+    .await
+    .map_err(|error| AppError::Internal(error.to_string()))?;
+    let (message, hits, status) = match outcome {
+        reports::PublishOutcome::Published(published) => {
+            audit(
+                &state,
+                &actor,
+                case_id,
+                "report.publish",
+                format!("report_version:{number}"),
+                Some(format!(
+                    "report {} edition {}",
+                    published.report_number, published.edition
+                )),
+            )
+            .await?;
+            return Ok(
+                Redirect::to(&portal_path(&published.report_number, published.edition))
+                    .into_response(),
+            );
+        }
+        reports::PublishOutcome::NotApproved => (
+            "Only an approved version that is not yet published can be published.",
+            Vec::new(),
+            StatusCode::CONFLICT,
+        ),
+        reports::PublishOutcome::CorrectionNoteMissing => (
+            "An edition of this report is already published, so this one is a correction: its “Corrections” section must say what changed. Write it in a new draft.",
+            Vec::new(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        reports::PublishOutcome::Leaks(hits) => (
+            "The leak check found redacted strings in the public files.",
+            hits,
+            StatusCode::CONFLICT,
+        ),
+    };
+    state
+        .store
+        .append_audit(
+            actor
+                .audit("report.publish", Outcome::Refused)
+                .case(case_id)
+                .target(format!("report_version:{number}"))
+                .detail(format!("{message} ({} leak-check hits)", hits.len())),
+        )
+        .await?;
+    version_page(
+        &state,
+        &actor,
+        open,
+        found,
+        Some(message.into()),
+        hits,
+        status,
+    )
+    .await
+}
+
+/// Streams a stored file with a fixed name and type.
+pub async fn stored_file(
+    state: &AppState,
+    sha256: &str,
+    content_type: &'static str,
+    file_name: &str,
+    inline: bool,
+) -> Result<Response, AppError> {
+    let reader = state
+        .blobs
+        .open(sha256)
+        .await
+        .map_err(|error| AppError::Internal(error.to_string()))?;
+    let mut response = Body::from_stream(tokio_util::io::ReaderStream::new(reader)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    let disposition = format!(
+        "{}; filename=\"{file_name}\"",
+        if inline { "inline" } else { "attachment" }
+    );
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    if content_type.starts_with("text/html") {
+        // The standalone HTML carries its own style and no script.
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+            ),
+        );
+    }
+    if let Ok(value) = HeaderValue::from_str(sha256) {
+        headers.insert("x-probity-sha256", value);
+    }
+    Ok(response)
+}
+
+/// An approved version's files.
+#[tracing::instrument(skip_all, fields(case_id, version))]
+pub async fn download(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, number, file)): Path<(i64, i64, String)>,
+) -> Result<Response, AppError> {
+    let open = open_case(&state, &actor, case_id, Action::ReadCase, "report.download").await?;
+    let found = find_version(&state, case_id, number).await?;
+    let (sha256, content_type) = match file.as_str() {
+        "internal.pdf" => (found.internal_pdf_sha256, "application/pdf"),
+        "public.pdf" => (found.public_pdf_sha256, "application/pdf"),
+        "public.html" => (found.public_html_sha256, "text/html; charset=utf-8"),
+        "public.json" => (found.public_json_sha256, "application/json"),
+        _ => return Err(AppError::NotFound),
+    };
+    let sha256 = sha256.ok_or(AppError::NotFound)?;
+    audit(
+        &state,
+        &actor,
+        case_id,
+        "report.download",
+        format!("report_version:{number}"),
+        Some(file.clone()),
+    )
+    .await?;
+    let name = format!("report-{}-v{number}-{file}", open.case.case_number);
+    stored_file(&state, &sha256, content_type, &name, false).await
+}

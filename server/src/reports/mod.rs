@@ -1,0 +1,309 @@
+//! Reports: drawing a case's report from its records ([`compose`]), redaction ([`redact`]),
+//! typesetting the PDF ([`pdf`]), the leak check ([`leak`]), and approval, which renders the
+//! internal and public files once, stores them in the blob store and records their hashes, so
+//! what was approved is exactly what gets published.
+
+pub mod compose;
+pub mod leak;
+pub mod pdf;
+pub mod redact;
+
+use crate::blobs::BlobStore;
+use crate::storage::reports::Approval;
+use crate::storage::{DynStore, StoreError};
+use compose::{Composed, Sources};
+use probity_app::cases::{Allegation, Case, Party};
+use probity_app::evidence::Exhibit;
+use probity_app::reports::{Finding, LeakHit, Recommendation, Redaction, ReportModel};
+use probity_app::timeline::{Event, Incident};
+use redact::Redactor;
+use tokio::io::AsyncReadExt as _;
+
+/// Why report files could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Pdf(#[from] pdf::PdfError),
+    #[error("blob store: {0}")]
+    Blob(#[from] crate::blobs::BlobError),
+    #[error("input/output: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A case's records as a report needs them, read once.
+pub struct Loaded {
+    pub parties: Vec<Party>,
+    pub allegations: Vec<Allegation>,
+    pub findings: Vec<Finding>,
+    pub incidents: Vec<Incident>,
+    pub events: Vec<Event>,
+    pub recommendations: Vec<Recommendation>,
+    pub exhibits: Vec<Exhibit>,
+    pub released: Vec<i64>,
+    pub redactions: Vec<Redaction>,
+}
+
+impl Loaded {
+    /// Reads what a report of `case_id` shows, as `viewer` may see it (restricted exhibits
+    /// and citations they may not see stay out).
+    pub async fn read(store: &DynStore, case_id: i64, viewer: i64) -> Result<Loaded, StoreError> {
+        Ok(Loaded {
+            parties: store.parties(case_id).await?,
+            allegations: store.allegations(case_id).await?,
+            findings: store.findings(case_id).await?,
+            incidents: store.incidents(case_id).await?,
+            events: store.events(case_id, None, viewer).await?,
+            recommendations: store.recommendations(case_id).await?,
+            exhibits: store.exhibits(case_id, viewer).await?,
+            released: store.releases(case_id).await?,
+            redactions: store.redactions(case_id).await?,
+        })
+    }
+
+    /// The case's redactions.
+    pub fn redactor(&self) -> Redactor {
+        Redactor::for_case(&self.parties, &self.redactions)
+    }
+
+    /// The sources of one version's report.
+    pub fn sources<'a>(
+        &'a self,
+        office_name: &'a str,
+        case: &'a Case,
+        sections: &'a [(String, String)],
+        version: i64,
+        approved_on: &'a str,
+    ) -> Sources<'a> {
+        Sources {
+            office_name,
+            case,
+            sections,
+            version,
+            approved_on,
+            allegations: &self.allegations,
+            findings: &self.findings,
+            incidents: &self.incidents,
+            events: &self.events,
+            recommendations: &self.recommendations,
+            exhibits: &self.exhibits,
+            released: &self.released,
+        }
+    }
+}
+
+/// A report's rendered files.
+pub struct Files {
+    pub model: ReportModel,
+    pub pdf: Vec<u8>,
+    /// The text of each page as typeset (empty for files read back from the store).
+    pub page_texts: Vec<String>,
+    pub html: String,
+    pub json: String,
+    /// The model itself, which the portal page is drawn from.
+    pub model_json: String,
+}
+
+/// Reads a small stored file (a thumbnail) into memory.
+pub async fn read_blob(blobs: &dyn BlobStore, sha256: &str) -> Result<Vec<u8>, ReportError> {
+    let mut reader = blobs.open(sha256).await?;
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).await?;
+    Ok(bytes)
+}
+
+/// Renders a composed report as PDF, standalone HTML and JSON.
+pub async fn render(blobs: &dyn BlobStore, composed: Composed) -> Result<Files, ReportError> {
+    let mut figures = Vec::with_capacity(composed.figures.len());
+    for (name, sha256) in &composed.figures {
+        figures.push((name.clone(), read_blob(blobs, sha256).await?));
+    }
+    let model = composed.model;
+    let typeset = pdf::render(model.clone(), figures).await?;
+    let html = probity_app::pages::reports::standalone_html(&model);
+    let json = compose::export_json(&model);
+    let model_json = serde_json::to_string(&model).map_err(std::io::Error::other)?;
+    Ok(Files {
+        model,
+        pdf: typeset.pdf,
+        page_texts: typeset.page_texts,
+        html,
+        json,
+        model_json,
+    })
+}
+
+/// Runs the leak check over a public version's files.
+pub async fn leak_check(redactor: &Redactor, files: &Files) -> Vec<LeakHit> {
+    let mut hits = leak::check(redactor, &files.pdf, &files.html, &files.json).await;
+    for (index, text) in files.page_texts.iter().enumerate() {
+        hits.extend(redactor.scan(
+            "public PDF",
+            &format!("text of page {} (as typeset)", index + 1),
+            text,
+        ));
+    }
+    hits.extend(leak::scan_json(
+        redactor,
+        "report data (texts and charts)",
+        &files.model_json,
+    ));
+    hits
+}
+
+/// Renders and stores both versions of an approved report and checks the public one.
+pub async fn approve(
+    store: &DynStore,
+    blobs: &dyn BlobStore,
+    office_name: &str,
+    case: &Case,
+    sections: &[(String, String)],
+    version: i64,
+    approver: i64,
+) -> Result<Approval, ReportError> {
+    let loaded = Loaded::read(store, case.case_id, approver).await?;
+    let today = time::OffsetDateTime::now_utc().date();
+    let approved_on = format!(
+        "{:04}-{:02}-{:02}",
+        today.year(),
+        u8::from(today.month()),
+        today.day()
+    );
+    let sources = loaded.sources(office_name, case, sections, version, &approved_on);
+    let redactor = loaded.redactor();
+    let internal = render(blobs, compose::compose(&sources, None)).await?;
+    let public = render(blobs, compose::compose(&sources, Some(&redactor))).await?;
+    let leak_hits = leak_check(&redactor, &public).await;
+    Ok(Approval {
+        internal_pdf_sha256: blobs.put_bytes(&internal.pdf).await?.sha256,
+        public_pdf_sha256: blobs.put_bytes(&public.pdf).await?.sha256,
+        public_html_sha256: blobs.put_bytes(public.html.as_bytes()).await?.sha256,
+        public_json_sha256: blobs.put_bytes(public.json.as_bytes()).await?.sha256,
+        public_model_sha256: blobs.put_bytes(public.model_json.as_bytes()).await?.sha256,
+        leak_hits,
+    })
+}
+
+/// Checks an approved version's stored public files again, against the redactions as they are
+/// now (a name added since approval counts too).
+pub async fn recheck(
+    store: &DynStore,
+    blobs: &dyn BlobStore,
+    case_id: i64,
+    pdf_sha256: &str,
+    html_sha256: &str,
+    json_sha256: &str,
+    model_sha256: &str,
+) -> Result<Vec<LeakHit>, ReportError> {
+    let parties = store.parties(case_id).await?;
+    let redactions = store.redactions(case_id).await?;
+    let redactor = Redactor::for_case(&parties, &redactions);
+    let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
+    let model_json = text(read_blob(blobs, model_sha256).await?);
+    let model: ReportModel = serde_json::from_str(&model_json).map_err(std::io::Error::other)?;
+    let files = Files {
+        model,
+        pdf: read_blob(blobs, pdf_sha256).await?,
+        page_texts: Vec::new(),
+        html: text(read_blob(blobs, html_sha256).await?),
+        json: text(read_blob(blobs, json_sha256).await?),
+        model_json,
+    };
+    Ok(leak_check(&redactor, &files).await)
+}
+
+/// What an attempt to publish came to.
+pub enum PublishOutcome {
+    /// Published as this edition.
+    Published(probity_app::reports::PublishedReport),
+    /// The version is not approved (or already published).
+    NotApproved,
+    /// An edition is already out and this version's "Corrections" section is empty.
+    CorrectionNoteMissing,
+    /// The public files contain redacted strings.
+    Leaks(Vec<LeakHit>),
+}
+
+/// The plain text of a model's narrative section.
+fn section_text(model: &ReportModel, key: &str) -> String {
+    use probity_app::reports::{Block, inline_text};
+    model
+        .section(key)
+        .map(|section| {
+            section
+                .blocks
+                .iter()
+                .map(|block| match block {
+                    Block::Heading { text } | Block::Paragraph { text } | Block::Quote { text } => {
+                        inline_text(text)
+                    }
+                    Block::List { items, .. } => items
+                        .iter()
+                        .map(|item| inline_text(item))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default()
+}
+
+/// Publishes an approved version: checks its stored public files once more against the
+/// redactions as they are now, then records the edition. Title, agency and summary shown by the
+/// portal's list come from the public (redacted) model.
+pub async fn publish(
+    store: &DynStore,
+    blobs: &dyn BlobStore,
+    case_id: i64,
+    version: &probity_app::reports::ReportVersion,
+    by: i64,
+) -> Result<PublishOutcome, ReportError> {
+    use crate::storage::reports::Publication;
+    let files = (
+        version.public_pdf_sha256.as_deref(),
+        version.public_html_sha256.as_deref(),
+        version.public_json_sha256.as_deref(),
+        version.public_model_sha256.as_deref(),
+    );
+    let (Some(pdf), Some(html), Some(json), Some(model_sha)) = files else {
+        return Ok(PublishOutcome::NotApproved);
+    };
+    if version.state != probity_app::reports::ReportState::Approved {
+        return Ok(PublishOutcome::NotApproved);
+    }
+    let earlier = store.published_for_case(case_id).await?;
+    if !earlier.is_empty() && version.section("corrections").trim().is_empty() {
+        return Ok(PublishOutcome::CorrectionNoteMissing);
+    }
+    let hits = recheck(store, blobs, case_id, pdf, html, json, model_sha).await?;
+    if !hits.is_empty() {
+        return Ok(PublishOutcome::Leaks(hits));
+    }
+    let model: ReportModel = serde_json::from_slice(&read_blob(blobs, model_sha).await?)
+        .map_err(std::io::Error::other)?;
+    let mut summary = section_text(&model, "summary");
+    if summary.chars().count() > 600 {
+        summary = summary.chars().take(597).collect::<String>() + "...";
+    }
+    let publication = Publication {
+        report_number: model.report_number.clone(),
+        title: model.title.clone(),
+        agency: model.agency.clone(),
+        summary,
+        correction_note: if earlier.is_empty() {
+            String::new()
+        } else {
+            section_text(&model, "corrections")
+        },
+    };
+    match store
+        .publish_report(case_id, version.version, by, publication)
+        .await
+    {
+        Ok(published) => Ok(PublishOutcome::Published(published)),
+        Err(StoreError::Stale) => Ok(PublishOutcome::NotApproved),
+        Err(error) => Err(error.into()),
+    }
+}
