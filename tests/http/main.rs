@@ -7,6 +7,7 @@ mod evidence;
 mod messages;
 mod people;
 mod permissions;
+mod reports;
 mod security;
 mod setup;
 mod sign_in;

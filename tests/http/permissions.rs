@@ -374,6 +374,138 @@ const ROUTES: &[Route] = &[
         action: Action::EditCase,
         form: &[("narrative", "")],
     },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/findings",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/findings/{allegation}",
+        action: Action::DraftReport,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/findings/{allegation}",
+        action: Action::DraftReport,
+        form: &[("disposition", "")],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/recommendations",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/recommendations/new",
+        action: Action::DraftReport,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/recommendations/new",
+        action: Action::DraftReport,
+        form: &[("agency", "")],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/recommendations/{recommendation}",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/recommendations/{recommendation}",
+        action: Action::DraftReport,
+        form: &[("agency", "")],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/redactions",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/redactions",
+        action: Action::DraftReport,
+        form: &[("text", "")],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/redactions/0/remove",
+        action: Action::DraftReport,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/redactions/release",
+        action: Action::DraftReport,
+        form: &[("exhibit_id", "")],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/report",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/report/edit",
+        action: Action::DraftReport,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/report/edit",
+        action: Action::DraftReport,
+        form: &[("based_on", "0")],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/report/compare?from=1&to=2",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/report/versions/1",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/report/versions/1/preview",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/report/versions/1/submit",
+        action: Action::DraftReport,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/report/versions/1/return",
+        action: Action::ReviewReport,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/report/versions/1/approve",
+        action: Action::ReviewReport,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/report/versions/1/publish",
+        action: Action::PublishReport,
+        form: &[],
+    },
 ];
 
 /// Office pages: path, method, action.
@@ -501,6 +633,30 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
         })
         .await
         .expect("event");
+    let recommendation = store
+        .create_recommendation(
+            id,
+            probity_server::storage::reports::RecommendationInput {
+                agency: "Quillfeather agency".into(),
+                body: "Do better".into(),
+                response: String::new(),
+                status: probity_app::reports::RecommendationStatus::Open,
+                status_on: "2025-01-01".into(),
+                note: String::new(),
+            },
+            lead.user_id,
+        )
+        .await
+        .expect("recommendation");
+    // Two report versions: the walk acts on version 1, which is not the newest, so no submit,
+    // approval or publication can succeed and change what later subjects see.
+    let sections = vec![("summary".to_string(), "Quillfeather summary".to_string())];
+    for based_on in [0, 1] {
+        store
+            .save_report_version(id, based_on, &sections, lead.user_id)
+            .await
+            .expect("report version");
+    }
     // Check the fixture: standings in the database are what the walk assumes.
     for (subject, account) in SUBJECTS.iter().zip(&users) {
         assert_eq!(
@@ -526,7 +682,11 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
                 .replace("{note}", &note.note_id.to_string())
                 .replace("{exhibit}", &exhibit.exhibit_id.to_string())
                 .replace("{incident}", &incident.incident_id.to_string())
-                .replace("{event}", &event_id.to_string());
+                .replace("{event}", &event_id.to_string())
+                .replace(
+                    "{recommendation}",
+                    &recommendation.recommendation_id.to_string(),
+                );
             let response = if route.method == "GET" {
                 client.get(app.url(&path)).send().await.expect("GET")
             } else if route.method == "MULTIPART" {

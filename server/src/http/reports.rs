@@ -988,7 +988,7 @@ pub async fn remove_redaction(
     axum::Form(form): axum::Form<TokenOnly>,
 ) -> Result<Response, AppError> {
     verify_csrf(&actor.session, &form.csrf_token).await?;
-    open_case(
+    let open = open_case(
         &state,
         &actor,
         case_id,
@@ -996,7 +996,23 @@ pub async fn remove_redaction(
         "redaction.remove",
     )
     .await?;
-    state.store.remove_redaction(case_id, redaction_id).await?;
+    match state.store.remove_redaction(case_id, redaction_id).await {
+        Ok(()) => {}
+        Err(StoreError::NotFound) => {
+            let mut errors = FieldErrors::default();
+            errors.add("text", "That redaction was already removed");
+            return redactions_page(
+                &state,
+                &actor,
+                open,
+                RedactionFormValues::default(),
+                errors,
+                StatusCode::CONFLICT,
+            )
+            .await;
+        }
+        Err(error) => return Err(error.into()),
+    }
     audit(
         &state,
         &actor,
@@ -1029,7 +1045,7 @@ pub async fn release(
     axum::Form(form): axum::Form<ReleaseForm>,
 ) -> Result<Response, AppError> {
     verify_csrf(&actor.session, &form.csrf_token).await?;
-    open_case(
+    let open = open_case(
         &state,
         &actor,
         case_id,
@@ -1037,17 +1053,27 @@ pub async fn release(
         "redaction.release",
     )
     .await?;
-    let exhibit_id: i64 = form.exhibit_id.parse().map_err(|_| AppError::NotFound)?;
     // Only an exhibit of this case that the person may see.
+    let exhibit_id = form.exhibit_id.parse::<i64>().ok();
     let visible = state
         .store
         .exhibits(case_id, actor.user.user_id)
         .await?
         .iter()
-        .any(|exhibit| exhibit.exhibit_id == exhibit_id);
-    if !visible {
-        return Err(AppError::NotFound);
-    }
+        .any(|exhibit| Some(exhibit.exhibit_id) == exhibit_id);
+    let Some(exhibit_id) = exhibit_id.filter(|_| visible) else {
+        let mut errors = FieldErrors::default();
+        errors.add("text", "Choose an exhibit of this case");
+        return redactions_page(
+            &state,
+            &actor,
+            open,
+            RedactionFormValues::default(),
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
     let released = form.released == "1";
     state
         .store

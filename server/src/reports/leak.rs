@@ -296,6 +296,93 @@ fn decode_references(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use probity_app::cases::{Party, PartyKind, PartyRole};
+    use probity_app::reports::{ReportExhibit, ReportModel};
+
+    fn redactor() -> Redactor {
+        Redactor::for_case(
+            &[Party {
+                party_id: 1,
+                case_id: 1,
+                kind: PartyKind::Person,
+                name: "Marta Kovacs".into(),
+                party_role: PartyRole::Subject,
+                details: String::new(),
+                pseudonym: "Officer A".into(),
+                version: 1,
+            }],
+            &[],
+        )
+    }
+
+    fn model() -> ReportModel {
+        ReportModel {
+            office_name: "Office of the Inspector General".into(),
+            report_number: "2025-0001".into(),
+            title: "A clean title about Officer A".into(),
+            agency: "Department of Tests".into(),
+            ..ReportModel::default()
+        }
+    }
+
+    #[test]
+    fn a_clean_pdf_has_no_hits_and_a_name_in_its_metadata_is_found() {
+        let pdf = crate::reports::pdf::render_blocking(&model(), Vec::new())
+            .expect("typeset")
+            .pdf;
+        assert!(scan_pdf(&redactor(), "public PDF", &pdf).is_empty());
+        // Plant the name in the document information, as a tool downstream might.
+        let mut document = Document::load_mem(&pdf).expect("parse");
+        let info = document
+            .trailer
+            .get(b"Info")
+            .and_then(Object::as_reference)
+            .expect("info dictionary");
+        document
+            .get_dictionary_mut(info)
+            .expect("info")
+            .set("Author", Object::string_literal("Marta Kovacs"));
+        let mut planted = Vec::new();
+        document.save_to(&mut planted).expect("save");
+        let hits = scan_pdf(&redactor(), "public PDF", &planted);
+        assert!(
+            hits.iter()
+                .any(|hit| hit.place == "document metadata (Author)"),
+            "{hits:?}"
+        );
+    }
+
+    #[test]
+    fn a_name_in_an_embedded_images_exif_is_found() {
+        let png = crate::demo::screenshot::text_png("PHOTO", &["A SCREEN"]);
+        let jpeg = crate::demo::screenshot::jpeg_with_exif(
+            &png,
+            &crate::demo::screenshot::CameraExif {
+                make: "Marta Kovacs",
+                model: "Phone",
+                taken: "2024:11:21 10:00:00",
+            },
+        )
+        .expect("jpeg");
+        let mut model = model();
+        model.exhibits.push(ReportExhibit {
+            label: "E-1".into(),
+            caption: "A photo of a screen".into(),
+            media_type: "image/jpeg".into(),
+            withheld: false,
+            figure: Some("figure-1.jpg".into()),
+        });
+        let pdf = crate::reports::pdf::render_blocking(&model, vec![("figure-1.jpg".into(), jpeg)])
+            .expect("typeset")
+            .pdf;
+        let hits = scan_pdf(&redactor(), "public PDF", &pdf);
+        assert!(
+            hits.iter()
+                .any(|hit| hit.place.starts_with("embedded image 1")
+                    && hit.term.contains("Officer A")),
+            "{hits:?}"
+        );
+    }
 
     #[test]
     fn references_are_decoded_before_the_search() {
