@@ -144,7 +144,7 @@ async fn choose(browser: &Browser, select: &str, value: &str) {
 
 /// The administrator adds an investigator; the investigator opens a case, adds a party, an
 /// allegation and a note, moves its status, and finds it in the list and by search.
-async fn walk_case_work(browser: &Browser, app: &TestApp, audit: &mut Audit) {
+async fn walk_case_work(browser: &Browser, app: &TestApp, audit: &mut Audit) -> String {
     sign_in(browser, app, "ada", GOOD_PASSWORD).await;
     browser.goto(&app.url("/people")).await;
     audit.check(browser, "people").await;
@@ -363,6 +363,113 @@ async fn walk_case_work(browser: &Browser, app: &TestApp, audit: &mut Audit) {
     browser.goto(&app.url("/audit")).await;
     assert!(browser.source().await.contains("case.view"));
     audit.check(browser, "audit trail").await;
+    case_url
+}
+
+/// The report: a finding, a recommendation and a redaction; a draft submitted by the lead,
+/// approved and published by a commissioner; then the public portal, signed out.
+async fn walk_report(browser: &Browser, app: &TestApp, audit: &mut Audit, case_url: &str) {
+    // Still signed in as the administrator: add a commissioner.
+    browser.goto(&app.url("/people")).await;
+    browser.fill("#username", "cora").await;
+    browser.fill("#display_name", "Cora Whitfield").await;
+    choose(browser, "#role", "commissioner").await;
+    browser.fill("#password", "a first password for cora").await;
+    browser
+        .fill("#password_confirm", "a first password for cora")
+        .await;
+    browser
+        .click("form[action='/people'] button[type=submit]")
+        .await;
+    assert!(browser.source().await.contains("Account cora created."));
+    browser.click("form[action='/sign-out'] button").await;
+
+    sign_in(browser, app, "ines", "a first password for ines").await;
+    browser.goto(&format!("{case_url}/findings")).await;
+    audit.check(browser, "findings").await;
+    browser.click("main a[href*='/findings/']").await;
+    audit.check(browser, "finding form").await;
+    choose(browser, "#disposition", "Substantiated").await;
+    browser.fill("#basis", "Time and leave regulations").await;
+    browser
+        .fill(
+            "#analysis",
+            "The trip logs show **no trips** on the days billed.",
+        )
+        .await;
+    browser.click("main form button[type=submit]").await;
+    assert!(browser.source().await.contains("Substantiated"));
+
+    browser
+        .goto(&format!("{case_url}/recommendations/new"))
+        .await;
+    audit.check(browser, "recommendation form").await;
+    browser
+        .fill(
+            "#body",
+            "Reconcile overtime claims with trip logs every month.",
+        )
+        .await;
+    browser.click("main form button[type=submit]").await;
+    assert!(browser.source().await.contains("Reconcile overtime claims"));
+    audit.check(browser, "recommendations").await;
+
+    browser.goto(&format!("{case_url}/redactions")).await;
+    browser.fill("#text", "motor pool ledger 7").await;
+    choose(browser, "#reason", "personal_data").await;
+    browser.click("main form button[type=submit]").await;
+    assert!(browser.source().await.contains("motor pool ledger 7"));
+    audit.check(browser, "redactions").await;
+
+    browser.goto(&format!("{case_url}/report")).await;
+    audit.check(browser, "report versions").await;
+    browser
+        .click("main a.usa-button[href$='/report/edit']")
+        .await;
+    audit.check(browser, "report draft form").await;
+    browser
+        .fill(
+            "#summary",
+            "Driver A billed overtime for trips not taken, as motor pool ledger 7 shows.",
+        )
+        .await;
+    browser.click("main form button[type=submit]").await;
+    assert!(browser.current_url().await.ends_with("/report/versions/1"));
+    audit.check(browser, "report version").await;
+    browser.click("form[action$='/submit'] button").await;
+    assert!(browser.source().await.contains("Submitted for review"));
+    browser
+        .goto(&format!("{case_url}/report/versions/1/preview"))
+        .await;
+    let preview = browser.source().await;
+    assert!(preview.contains("Rowan Pike") && preview.contains("Driver A"));
+    audit.check(browser, "report preview").await;
+    browser.click("form[action='/sign-out'] button").await;
+
+    sign_in(browser, app, "cora", "a first password for cora").await;
+    browser.goto(&format!("{case_url}/report/versions/1")).await;
+    audit.check(browser, "report to review").await;
+    browser.click("form[action$='/approve'] button").await;
+    let approved = browser.source().await;
+    assert!(approved.contains("Approved files"), "{approved}");
+    assert!(approved.contains("No redacted string was found"));
+    audit.check(browser, "approved report").await;
+    browser.click("form[action$='/publish'] button").await;
+    assert!(browser.current_url().await.contains("/reports/"));
+    audit.check(browser, "published report").await;
+    browser.goto(&app.url("/recommendations")).await;
+    assert!(browser.source().await.contains("Reconcile overtime claims"));
+    audit.check(browser, "open recommendations").await;
+    browser.click("form[action='/sign-out'] button").await;
+
+    browser.goto(&app.url("/reports")).await;
+    audit.check(browser, "public portal").await;
+    browser.click("main h2 a.usa-link").await;
+    let public = browser.source().await;
+    assert!(public.contains("Driver A") && public.contains("Substantiated"));
+    assert!(!public.contains("Rowan Pike") && !public.contains("Pike"));
+    assert!(!public.contains("ledger 7"));
+    audit.check(browser, "public report").await;
 }
 
 async fn sign_in(browser: &Browser, app: &TestApp, username: &str, password: &str) {
@@ -389,7 +496,8 @@ async fn the_flows_work_without_javascript_and_every_page_passes_axe() {
     assert_eq!(browser.title().await, "off", "JavaScript must be disabled");
     let mut no_js = Audit::new(false);
     walk_first_run(&browser, &app, &mut no_js).await;
-    walk_case_work(&browser, &app, &mut no_js).await;
+    let case_url = walk_case_work(&browser, &app, &mut no_js).await;
+    walk_report(&browser, &app, &mut no_js, &case_url).await;
     browser.close().await;
 
     let app = TestApp::spawn().await;
@@ -407,7 +515,8 @@ async fn the_flows_work_without_javascript_and_every_page_passes_axe() {
         probe.findings
     );
     walk_first_run(&browser, &app, &mut with_js).await;
-    walk_case_work(&browser, &app, &mut with_js).await;
+    let case_url = walk_case_work(&browser, &app, &mut with_js).await;
+    walk_report(&browser, &app, &mut with_js, &case_url).await;
     browser.close().await;
     assert_eq!(no_js.pages, with_js.pages);
     with_js.assert_clean();

@@ -110,7 +110,7 @@ pub fn ReportDocument(
                     <section class="probity-report__section">
                         <h4>{incident.title.clone()}</h4>
                         <p>{incident.summary}</p>
-                        <figure class="probity-chart-frame" aria-labelledby=chart_ref>
+                        <figure class="probity-chart-frame" aria-labelledby=chart_ref tabindex="0">
                             <div inner_html=incident.chart_svg></div>
                             <figcaption id=chart_label>{format!("Timeline of {}", incident.title)}</figcaption>
                         </figure>
