@@ -67,6 +67,68 @@ async fn the_demo_case_loads_once_and_shows_every_part() {
         || !e.messages.is_empty()
         || e.narrative.contains("not recorded")));
 
+    // Findings, recommendations, and a published report whose public files name nobody.
+    assert_eq!(store.findings(case_id).await.expect("findings").len(), 3);
+    assert_eq!(store.recommendations(case_id).await.expect("recs").len(), 2);
+    let versions = store.report_versions(case_id).await.expect("versions");
+    assert_eq!(
+        versions.iter().map(|v| v.state).collect::<Vec<_>>(),
+        [
+            probity_app::reports::ReportState::Approved,
+            probity_app::reports::ReportState::Published,
+            probity_app::reports::ReportState::Returned,
+        ]
+    );
+    let anonymous = app.client();
+    let portal = anonymous
+        .get(app.url("/reports"))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(portal.contains(probity_server::demo::DEMO_CASE_TITLE));
+    let parties = store.parties(case_id).await.expect("parties");
+    let number = cases[0].case_number.clone();
+    for file in ["", "/report.html", "/report.json", "/report.pdf"] {
+        let response = anonymous
+            .get(app.url(&format!("/reports/{number}/1{file}")))
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(response.status(), 200, "{file}");
+        let body = response.bytes().await.expect("body").to_vec();
+        let text = if file == "/report.pdf" {
+            use std::io::Write;
+            let mut child = std::process::Command::new("pdftotext")
+                .args(["-", "-"])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .expect("pdftotext");
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(&body)
+                .expect("write");
+            String::from_utf8_lossy(&child.wait_with_output().expect("out").stdout).into_owned()
+        } else {
+            String::from_utf8_lossy(&body).into_owned()
+        };
+        assert!(text.contains("Detainee A"), "{file} uses pseudonyms");
+        for party in parties
+            .iter()
+            .filter(|p| p.kind == probity_app::cases::PartyKind::Person)
+        {
+            for part in party.name.split([' ', '-']) {
+                assert!(!text.contains(part), "{part} in the published {file}");
+            }
+        }
+        assert!(!text.contains("RC-4471"), "redacted text in {file}");
+    }
+
     // Browsable by the lead, walled off from the recused supervisor and the outsider.
     let lead = app.signed_in_client("ines.investigator", password).await;
     for path in [
