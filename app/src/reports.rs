@@ -484,16 +484,15 @@ pub fn parse_inline(text: &str) -> Vec<Inline> {
                 rest = &after[end + 2..];
                 continue;
             }
-        } else if let Some(after) = rest.strip_prefix('*') {
-            if let Some(end) = after
+        } else if let Some(after) = rest.strip_prefix('*')
+            && let Some(end) = after
                 .find('*')
                 .filter(|&end| end > 0 && !after.starts_with(' '))
-            {
-                push_plain(&mut out, &mut plain);
-                out.push(Inline::Emphasis(after[..end].to_string()));
-                rest = &after[end + 1..];
-                continue;
-            }
+        {
+            push_plain(&mut out, &mut plain);
+            out.push(Inline::Emphasis(after[..end].to_string()));
+            rest = &after[end + 1..];
+            continue;
         }
         let mut chars = rest.chars();
         if let Some(c) = chars.next() {

@@ -1121,6 +1121,7 @@ pub async fn report(
     }))
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn edit_page(
     state: &AppState,
     actor: &Actor,
@@ -1678,6 +1679,7 @@ pub async fn publish(
     .map_err(|error| AppError::Internal(error.to_string()))?;
     let (message, hits, status) = match outcome {
         reports::PublishOutcome::Published(published) => {
+            let published = *published;
             audit(
                 &state,
                 &actor,

@@ -216,7 +216,7 @@ pub async fn recheck(
 /// What an attempt to publish came to.
 pub enum PublishOutcome {
     /// Published as this edition.
-    Published(probity_app::reports::PublishedReport),
+    Published(Box<probity_app::reports::PublishedReport>),
     /// The version is not approved (or already published).
     NotApproved,
     /// An edition is already out and this version's "Corrections" section is empty.
@@ -302,7 +302,7 @@ pub async fn publish(
         .publish_report(case_id, version.version, by, publication)
         .await
     {
-        Ok(published) => Ok(PublishOutcome::Published(published)),
+        Ok(published) => Ok(PublishOutcome::Published(Box::new(published))),
         Err(StoreError::Stale) => Ok(PublishOutcome::NotApproved),
         Err(error) => Err(error.into()),
     }

@@ -116,7 +116,7 @@ impl Redactor {
         }
         redactor
             .replacements
-            .sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+            .sort_by_key(|(needle, _)| std::cmp::Reverse(needle.len()));
         redactor
     }
 

@@ -152,6 +152,7 @@ pub trait ReportStore: Send + Sync {
     ) -> StoreResult<i64>;
     /// Moves the newest version from `from` to `to`, recording who and why; stale when it
     /// is not the newest or not in `from`. Comments are anchored to sections.
+    #[allow(clippy::too_many_arguments)]
     async fn review_report(
         &self,
         case_id: i64,
@@ -811,6 +812,7 @@ macro_rules! report_store_impl {
                 Ok(version)
             }
 
+            #[allow(clippy::too_many_arguments)]
             #[tracing::instrument(skip_all, fields(case_id, version))]
             async fn review_report(
                 &self,
