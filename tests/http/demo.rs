@@ -129,6 +129,23 @@ async fn the_demo_case_loads_once_and_shows_every_part() {
         assert!(!text.contains("RC-4471"), "redacted text in {file}");
     }
 
+    // Publication entered the listed exhibits' chains of custody.
+    let mut exported = 0;
+    for exhibit in store
+        .exhibits(case_id, ines.user_id)
+        .await
+        .expect("exhibits")
+    {
+        exported += store
+            .custody(exhibit.exhibit_id)
+            .await
+            .expect("custody")
+            .iter()
+            .filter(|step| step.action == probity_app::evidence::CustodyAction::Exported)
+            .count();
+    }
+    assert!(exported > 0, "exported entries in the custody logs");
+
     // Browsable by the lead, walled off from the recused supervisor and the outsider.
     let lead = app.signed_in_client("ines.investigator", password).await;
     for path in [

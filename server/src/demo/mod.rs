@@ -789,6 +789,16 @@ async fn load_report(
     store
         .add_redaction(case_id, "RC-4471", RedactionReason::PersonalData, lead)
         .await?;
+    // The e-mail is personal data, but its description names nobody: released, it is listed.
+    if let Some(email) = store.exhibits(case_id, lead).await?.iter().find(|exhibit| {
+        exhibit
+            .description
+            .starts_with("E-mail on the custody status")
+    }) {
+        store
+            .set_release(case_id, email.exhibit_id, true, lead)
+            .await?;
+    }
 
     let sections = |summary: &str, corrections: &str| -> Vec<(String, String)> {
         vec![

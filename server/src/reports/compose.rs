@@ -293,3 +293,137 @@ pub fn export_json(model: &ReportModel) -> String {
     });
     serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".into())
 }
+
+/// A report with `events` events (in incidents of 100) and `exhibits` exhibits, drawn the way a
+/// real one is (charts included), for the benchmark.
+pub fn synthetic_model(events: usize, exhibits: usize) -> ReportModel {
+    use probity_app::cases::{
+        AllegationStatus, CaseStatus, Confidentiality, IntakeChannel, Priority,
+    };
+    use probity_app::timeline::{Channel, EventKind, EventParty, PermittedBasis, Precision};
+    let now = time::OffsetDateTime::UNIX_EPOCH;
+    let case = Case {
+        case_id: 1,
+        case_number: "2025-0001".into(),
+        title: "A large case".into(),
+        summary: "Benchmark".into(),
+        subject_agency: "Agency 1".into(),
+        intake_channel: IntakeChannel::Complaint,
+        received_on: "2025-01-01".into(),
+        priority: Priority::Normal,
+        confidentiality: Confidentiality::Standard,
+        status: CaseStatus::Investigation,
+        time_zone: "UTC".into(),
+        lead_user_id: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let incident_count = events.div_ceil(100).max(1);
+    let incidents: Vec<Incident> = (0..incident_count)
+        .map(|n| Incident {
+            incident_id: n as i64 + 1,
+            case_id: 1,
+            title: format!("Incident {}", n + 1),
+            summary: "A stretch of related events.".into(),
+            event_count: 0,
+        })
+        .collect();
+    let all_events: Vec<Event> = (0..events)
+        .map(|n| {
+            let day = format!("2024-{:02}-{:02}", n % 12 + 1, n % 28 + 1);
+            Event {
+                event_id: n as i64 + 1,
+                case_id: 1,
+                incident_id: (n / 100) as i64 + 1,
+                incident_title: format!("Incident {}", n / 100 + 1),
+                earliest: format!("{day}T00:00:00Z"),
+                latest: format!("{day}T23:59:59Z"),
+                precision: Precision::Day,
+                local_start: day,
+                local_end: String::new(),
+                time_zone: "UTC".into(),
+                discovered_on: String::new(),
+                kind: EventKind::Other,
+                channel: Channel::NotApplicable,
+                information: Vec::new(),
+                permitted_basis: PermittedBasis::Unknown,
+                narrative: format!("Event {n}: a message was sent and answered the same day."),
+                actors: vec![EventParty {
+                    party_id: (n % 5) as i64,
+                    name: format!("Person {}", n % 5),
+                }],
+                recipients: Vec::new(),
+                exhibits: vec![(
+                    (n % exhibits.max(1)) as i64 + 1,
+                    format!("E-{}", n % exhibits.max(1) + 1),
+                )],
+                messages: Vec::new(),
+                updated_at: now,
+                version: 1,
+                case_time: String::new(),
+            }
+        })
+        .collect();
+    let allegations = vec![Allegation {
+        allegation_id: 1,
+        case_id: 1,
+        subject_party_id: None,
+        subject_name: Some("Person 0".into()),
+        summary: "Disclosed records".into(),
+        rule_at_issue: "Rule 1".into(),
+        status: AllegationStatus::UnderInvestigation,
+        version: 1,
+    }];
+    let exhibit_list: Vec<Exhibit> = (0..exhibits)
+        .map(|n| synthetic_exhibit(n as i64 + 1))
+        .collect();
+    let sections = vec![("summary".to_string(), "A benchmark report.".to_string())];
+    let sources = Sources {
+        office_name: "Office of the Inspector General",
+        case: &case,
+        sections: &sections,
+        version: 1,
+        approved_on: "2025-01-01",
+        allegations: &allegations,
+        findings: &[],
+        incidents: &incidents,
+        events: &all_events,
+        recommendations: &[],
+        exhibits: &exhibit_list,
+        released: &[],
+    };
+    compose(&sources, None).model
+}
+
+/// A plain text exhibit numbered `number`, for the benchmark and tests.
+pub fn synthetic_exhibit(number: i64) -> Exhibit {
+    Exhibit {
+        exhibit_id: number,
+        case_id: 1,
+        number,
+        parent_exhibit_id: None,
+        description: format!("Exhibit {number} of the benchmark case"),
+        original_filename: format!("file-{number}.txt"),
+        sha256: "0".repeat(64),
+        size_bytes: 10,
+        media_type: "text/plain".into(),
+        extension_mismatch: false,
+        provided_by: String::new(),
+        collected_by: String::new(),
+        collected_at: String::new(),
+        personal_data: false,
+        criminal_justice: false,
+        booking_photo: false,
+        restricted: false,
+        captured_by: String::new(),
+        captured_at: String::new(),
+        capture_device: String::new(),
+        capture_shows: String::new(),
+        thumbnail_sha256: None,
+        ocr_status: probity_app::evidence::OcrStatus::NotApplicable,
+        ocr_text: None,
+        uploaded_by_name: String::new(),
+        uploaded_at: time::OffsetDateTime::UNIX_EPOCH,
+    }
+}

@@ -152,6 +152,30 @@ pub async fn leak_check(redactor: &Redactor, files: &Files) -> Vec<LeakHit> {
     hits
 }
 
+/// What OCR read in the images a public report shows as figures: a name on a photographed
+/// screen is in the figure's pixels, where no text search of the PDF can see it.
+pub fn figure_hits(redactor: &Redactor, model: &ReportModel, exhibits: &[Exhibit]) -> Vec<LeakHit> {
+    let mut hits = Vec::new();
+    for listed in model
+        .exhibits
+        .iter()
+        .filter(|listed| listed.figure.is_some())
+    {
+        let text = exhibits
+            .iter()
+            .find(|exhibit| format!("E-{}", exhibit.number) == listed.label)
+            .and_then(|exhibit| exhibit.ocr_text.as_deref());
+        if let Some(text) = text {
+            hits.extend(redactor.scan(
+                "public PDF and HTML",
+                &format!("figure {} (text read from the image)", listed.label),
+                text,
+            ));
+        }
+    }
+    hits
+}
+
 /// Renders and stores both versions of an approved report and checks the public one.
 pub async fn approve(
     store: &DynStore,
@@ -174,7 +198,8 @@ pub async fn approve(
     let redactor = loaded.redactor();
     let internal = render(blobs, compose::compose(&sources, None)).await?;
     let public = render(blobs, compose::compose(&sources, Some(&redactor))).await?;
-    let leak_hits = leak_check(&redactor, &public).await;
+    let mut leak_hits = leak_check(&redactor, &public).await;
+    leak_hits.extend(figure_hits(&redactor, &public.model, &loaded.exhibits));
     Ok(Approval {
         internal_pdf_sha256: blobs.put_bytes(&internal.pdf).await?.sha256,
         public_pdf_sha256: blobs.put_bytes(&public.pdf).await?.sha256,
@@ -187,10 +212,12 @@ pub async fn approve(
 
 /// Checks an approved version's stored public files again, against the redactions as they are
 /// now (a name added since approval counts too).
+#[allow(clippy::too_many_arguments)]
 pub async fn recheck(
     store: &DynStore,
     blobs: &dyn BlobStore,
     case_id: i64,
+    viewer: i64,
     pdf_sha256: &str,
     html_sha256: &str,
     json_sha256: &str,
@@ -210,7 +237,10 @@ pub async fn recheck(
         json: text(read_blob(blobs, json_sha256).await?),
         model_json,
     };
-    Ok(leak_check(&redactor, &files).await)
+    let mut hits = leak_check(&redactor, &files).await;
+    let exhibits = store.exhibits(case_id, viewer).await?;
+    hits.extend(figure_hits(&redactor, &files.model, &exhibits));
+    Ok(hits)
 }
 
 /// What an attempt to publish came to.
@@ -277,7 +307,7 @@ pub async fn publish(
     if !earlier.is_empty() && version.section("corrections").trim().is_empty() {
         return Ok(PublishOutcome::CorrectionNoteMissing);
     }
-    let hits = recheck(store, blobs, case_id, pdf, html, json, model_sha).await?;
+    let hits = recheck(store, blobs, case_id, by, pdf, html, json, model_sha).await?;
     if !hits.is_empty() {
         return Ok(PublishOutcome::Leaks(hits));
     }
@@ -302,8 +332,70 @@ pub async fn publish(
         .publish_report(case_id, version.version, by, publication)
         .await
     {
-        Ok(published) => Ok(PublishOutcome::Published(Box::new(published))),
+        Ok(published) => {
+            // Each exhibit the public report lists or shows enters its chain of custody.
+            let exhibits = store.exhibits(case_id, by).await?;
+            for listed in model.exhibits.iter().filter(|listed| !listed.withheld) {
+                let Some(exhibit) = exhibits
+                    .iter()
+                    .find(|exhibit| format!("E-{}", exhibit.number) == listed.label)
+                else {
+                    continue;
+                };
+                let how = if listed.figure.is_some() {
+                    "shown as a figure"
+                } else {
+                    "listed with its description"
+                };
+                store
+                    .append_custody(
+                        exhibit.exhibit_id,
+                        probity_app::evidence::CustodyAction::Exported,
+                        by,
+                        &format!(
+                            "{how} in published report {} edition {}",
+                            published.report_number, published.edition
+                        ),
+                        &exhibit.sha256,
+                    )
+                    .await?;
+            }
+            Ok(PublishOutcome::Published(Box::new(published)))
+        }
         Err(StoreError::Stale) => Ok(PublishOutcome::NotApproved),
         Err(error) => Err(error.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_read_from_a_figure_blocks_publication() {
+        let redactor = Redactor::for_case(
+            &[Party {
+                party_id: 1,
+                case_id: 1,
+                kind: probity_app::cases::PartyKind::Person,
+                name: "Marta Kovacs".into(),
+                party_role: probity_app::cases::PartyRole::Subject,
+                details: String::new(),
+                pseudonym: "Officer A".into(),
+                version: 1,
+            }],
+            &[],
+        );
+        let mut model = compose::synthetic_model(0, 1);
+        model.exhibits[0].figure = Some("figure-1.png".into());
+        let mut exhibit = compose::synthetic_exhibit(1);
+        exhibit.ocr_text = Some("LOOKUP\nNAME: KOVACS, MARTA".into());
+        let hits = figure_hits(&redactor, &model, &[exhibit.clone()]);
+        assert!(
+            hits.iter().any(|hit| hit.place.starts_with("figure E-1")),
+            "{hits:?}"
+        );
+        exhibit.ocr_text = Some("NAME: OFFICER A".into());
+        assert!(figure_hits(&redactor, &model, &[exhibit]).is_empty());
     }
 }

@@ -1,0 +1,877 @@
+//! `probity-bench`: measures the real `probity` binary against floors measured in the same
+//! run, on SQLite and on PostgreSQL, and prints one Markdown table (and writes it as JSON).
+//!
+//! Every figure sits next to its floor: an upload next to `openssl dgst -sha256` of the same
+//! file, a page under load next to `/healthz` under the same load, a page on 100,000 cases next
+//! to the same page on 1,000, an import next to the parser alone, a report next to an empty
+//! one. The load runs on loopback only, with a fixed number of requests.
+//!
+//! `--quick` shrinks every size so that CI can check the benchmark still works; its figures
+//! mean nothing and nothing is asserted about time.
+
+use probity_app::types::Role;
+use probity_server::storage::DynStore;
+use probity_server::storage::cases::GenerateCases;
+use probity_tests::{Backend, TestDatabase};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+const PASSWORD: &str = "a long benchmark password";
+
+/// The sizes of one run.
+#[derive(Clone, Copy)]
+struct Sizes {
+    upload_bytes: u64,
+    small_cases: i64,
+    large_cases: i64,
+    requests: usize,
+    concurrency: usize,
+    messages: usize,
+    report_events: usize,
+    report_exhibits: usize,
+    searches: usize,
+}
+
+const FULL: Sizes = Sizes {
+    upload_bytes: 1 << 30,
+    small_cases: 1_000,
+    large_cases: 100_000,
+    requests: 2_000,
+    concurrency: 32,
+    messages: 1_000_000,
+    report_events: 1_000,
+    report_exhibits: 200,
+    searches: 200,
+};
+
+const QUICK: Sizes = Sizes {
+    upload_bytes: 8 << 20,
+    small_cases: 100,
+    large_cases: 300,
+    requests: 64,
+    concurrency: 8,
+    messages: 2_000,
+    report_events: 50,
+    report_exhibits: 10,
+    searches: 10,
+};
+
+/// One line of the table.
+#[derive(serde::Serialize)]
+struct Row {
+    backend: String,
+    measure: String,
+    figure: String,
+    floor: String,
+    ratio: String,
+    goal: String,
+}
+
+struct Table {
+    rows: Vec<Row>,
+}
+
+impl Table {
+    fn add(
+        &mut self,
+        backend: &str,
+        measure: &str,
+        figure: String,
+        floor: String,
+        ratio: String,
+        goal: &str,
+    ) {
+        eprintln!("  {measure}: {figure} (floor {floor}, ratio {ratio})");
+        self.rows.push(Row {
+            backend: backend.into(),
+            measure: measure.into(),
+            figure,
+            floor,
+            ratio,
+            goal: goal.into(),
+        });
+    }
+
+    fn markdown(&self) -> String {
+        let mut out = String::from(
+            "| database | measure | figure | floor | ratio | goal |\n|---|---|---|---|---|---|\n",
+        );
+        for row in &self.rows {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} |\n",
+                row.backend, row.measure, row.figure, row.floor, row.ratio, row.goal
+            ));
+        }
+        out
+    }
+}
+
+/// Latencies of a batch of requests.
+struct Load {
+    p50: Duration,
+    p95: Duration,
+    p99: Duration,
+    per_second: f64,
+}
+
+impl Load {
+    fn from(mut times: Vec<Duration>, wall: Duration) -> Load {
+        times.sort();
+        let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+        Load {
+            p50: at(0.50),
+            p95: at(0.95),
+            p99: at(0.99),
+            per_second: times.len() as f64 / wall.as_secs_f64(),
+        }
+    }
+
+    fn show(&self) -> String {
+        format!(
+            "p50 {:.1} ms, p99 {:.1} ms, {:.0}/s",
+            ms(self.p50),
+            ms(self.p99),
+            self.per_second
+        )
+    }
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+/// A request the load sends.
+#[derive(Clone)]
+enum Request {
+    Get(String),
+    Post(String, Vec<(String, String)>),
+}
+
+/// Sends `total` requests with `concurrency` at a time; every answer must be 200.
+async fn load(
+    client: &reqwest::Client,
+    origin: &str,
+    request: &Request,
+    total: usize,
+    concurrency: usize,
+) -> Load {
+    let next = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let client = client.clone();
+        let request = request.clone();
+        let next = next.clone();
+        let origin = origin.to_string();
+        tasks.push(tokio::spawn(async move {
+            let mut times = Vec::new();
+            while (next.fetch_add(1, Ordering::SeqCst) as usize) < total {
+                let begin = Instant::now();
+                let response = match &request {
+                    Request::Get(url) => client.get(url).send().await,
+                    Request::Post(url, form) => {
+                        client
+                            .post(url)
+                            .header("origin", &origin)
+                            .form(form)
+                            .send()
+                            .await
+                    }
+                }
+                .expect("request");
+                let status = response.status();
+                let _ = response.bytes().await.expect("body");
+                assert_eq!(status, 200, "benchmark request failed");
+                times.push(begin.elapsed());
+            }
+            times
+        }));
+    }
+    let mut times = Vec::new();
+    for task in tasks {
+        times.extend(task.await.expect("load task"));
+    }
+    Load::from(times, started.elapsed())
+}
+
+/// The running server process.
+struct Server {
+    child: tokio::process::Child,
+    origin: String,
+}
+
+impl Server {
+    async fn start(binary: &Path, db: &TestDatabase) -> (Server, Duration) {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("free port")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let started = Instant::now();
+        let child = tokio::process::Command::new(binary)
+            .args([
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--data-dir",
+                &db.data_dir.display().to_string(),
+                "--database-url",
+                &db.url,
+                "--upload-limit",
+                "4GiB",
+                "serve",
+            ])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start probity");
+        let origin = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        loop {
+            if let Ok(response) = client.get(format!("{origin}/healthz")).send().await
+                && response.status() == 200
+            {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "probity did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        (Server { child, origin }, started.elapsed())
+    }
+
+    /// Resident memory, in bytes.
+    fn rss(&self) -> u64 {
+        let pid = self.child.id().expect("running");
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        status
+            .lines()
+            .find(|line| line.starts_with("VmRSS:"))
+            .and_then(|line| line.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .map(|kb| kb * 1024)
+            .unwrap_or(0)
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.origin)
+    }
+
+    async fn signed_in(&self, username: &str) -> reqwest::Client {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(64)
+            .build()
+            .expect("client");
+        let page = client
+            .get(self.url("/sign-in"))
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body");
+        let token = probity_tests::csrf_token(&page).expect("token");
+        let response = client
+            .post(self.url("/sign-in"))
+            .header("origin", &self.origin)
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("username", username),
+                ("password", PASSWORD),
+            ])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(response.status(), 303, "{username} signs in");
+        client
+    }
+
+    async fn token(&self, client: &reqwest::Client, path: &str) -> String {
+        let page = client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body");
+        probity_tests::csrf_token(&page).unwrap_or_else(|| panic!("no token on {path}"))
+    }
+}
+
+/// Seconds a command takes.
+fn time_command(program: &str, args: &[&str]) -> Option<f64> {
+    let started = Instant::now();
+    let status = std::process::Command::new(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .ok()?;
+    status.success().then(|| started.elapsed().as_secs_f64())
+}
+
+/// A file of pseudo-random bytes (xorshift: fast, and incompressible enough for a hash).
+fn random_file(path: &Path, size: u64) {
+    use std::io::Write;
+    let mut file =
+        std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path).expect("create"));
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut written = 0;
+    while written < size {
+        for chunk in buffer.chunks_mut(8) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            chunk.copy_from_slice(&state.to_le_bytes()[..chunk.len()]);
+        }
+        let take = (size - written).min(buffer.len() as u64) as usize;
+        file.write_all(&buffer[..take]).expect("write");
+        written += take as u64;
+    }
+    file.flush().expect("flush");
+}
+
+/// A WhatsApp export (Android, 24-hour) of `count` messages between two people.
+fn whatsapp_export(path: &Path, count: usize) {
+    use std::io::Write;
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).expect("create"));
+    for n in 0..count {
+        let minute = n % 60;
+        let hour = (n / 60) % 24;
+        let day = (n / 1440) % 28 + 1;
+        let month = (n / 40320) % 12 + 1;
+        let who = if n % 2 == 0 {
+            "Alex Example"
+        } else {
+            "Sam Sample"
+        };
+        writeln!(
+            file,
+            "{day:02}/{month:02}/2024, {hour:02}:{minute:02} - {who}: message {n} about shipment {} and docket {}",
+            n % 977,
+            n % 131
+        )
+        .expect("write");
+    }
+    file.flush().expect("flush");
+}
+
+async fn upload_file(
+    server: &Server,
+    client: &reqwest::Client,
+    case_id: i64,
+    path: &Path,
+    name: &str,
+) -> reqwest::Response {
+    let token = server
+        .token(client, &format!("/cases/{case_id}/exhibits/new"))
+        .await;
+    let file = tokio::fs::File::open(path).await.expect("open");
+    let length = file.metadata().await.expect("metadata").len();
+    let body =
+        reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::with_capacity(file, 1 << 20));
+    let part =
+        reqwest::multipart::Part::stream_with_length(body, length).file_name(name.to_string());
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", token)
+        .text("description", format!("benchmark file {name}"))
+        .part("files", part);
+    client
+        .post(server.url(&format!("/cases/{case_id}/exhibits")))
+        .header("origin", &server.origin)
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload")
+}
+
+async fn setup_users(store: &DynStore) -> (i64, i64) {
+    let hash = probity_server::auth::password::hash(PASSWORD.to_string())
+        .await
+        .expect("hash");
+    let mut ids = Vec::new();
+    for (username, role) in [
+        ("bench.supervisor", Role::Supervisor),
+        ("bench.investigator", Role::Investigator),
+    ] {
+        let user = store
+            .create_user(probity_server::storage::NewUser {
+                username: username.into(),
+                display_name: username.into(),
+                role,
+                password_hash: hash.clone(),
+            })
+            .await
+            .expect("user");
+        ids.push(user.user_id);
+    }
+    (ids[0], ids[1])
+}
+
+/// A case with a timeline of `events` events, created through the store.
+async fn timeline_case(store: &DynStore, lead: i64, events: usize) -> i64 {
+    use probity_app::timeline::*;
+    let case = store
+        .create_case(probity_server::storage::cases::NewCase {
+            details: probity_server::storage::cases::CaseDetails {
+                title: "Benchmark case with a timeline".into(),
+                summary: "Measured pages".into(),
+                subject_agency: "Agency 1".into(),
+                intake_channel: probity_app::cases::IntakeChannel::Complaint,
+                received_on: "2024-01-01".into(),
+                priority: probity_app::cases::Priority::Normal,
+                confidentiality: probity_app::cases::Confidentiality::Standard,
+                time_zone: "UTC".into(),
+            },
+            created_by: lead,
+            year: 2024,
+            prefix: String::new(),
+        })
+        .await
+        .expect("case");
+    let incident = store
+        .create_incident(case.case_id, "Benchmark incident", "")
+        .await
+        .expect("incident");
+    for n in 0..events {
+        let day = format!("2024-{:02}-{:02}", n % 12 + 1, n % 28 + 1);
+        store
+            .create_event(probity_server::storage::timeline::NewEvent {
+                case_id: case.case_id,
+                incident_id: incident.incident_id,
+                bounds: probity_server::timeline::bounds(
+                    &day,
+                    "",
+                    Precision::Day,
+                    &jiff::tz::TimeZone::UTC,
+                )
+                .expect("bounds"),
+                precision: Precision::Day,
+                time_zone: "UTC".into(),
+                discovered_on: String::new(),
+                kind: EventKind::Other,
+                channel: Channel::NotApplicable,
+                information: Vec::new(),
+                permitted_basis: PermittedBasis::Unknown,
+                narrative: format!("Benchmark event {n}"),
+                actors: Vec::new(),
+                recipients: Vec::new(),
+                exhibits: Vec::new(),
+                messages: Vec::new(),
+                summary: format!("event {n}"),
+                by: lead,
+            })
+            .await
+            .expect("event");
+    }
+    case.case_id
+}
+
+/// The four pages plus `/healthz`, each under the same load.
+async fn page_loads(
+    server: &Server,
+    client: &reqwest::Client,
+    case_id: i64,
+    sizes: Sizes,
+) -> Vec<(&'static str, Load)> {
+    let token = server.token(client, "/cases").await;
+    let requests = [
+        ("/healthz", Request::Get(server.url("/healthz"))),
+        ("case list", Request::Get(server.url("/cases"))),
+        (
+            "case page",
+            Request::Get(server.url(&format!("/cases/{case_id}"))),
+        ),
+        (
+            "timeline page",
+            Request::Get(server.url(&format!("/cases/{case_id}/timeline"))),
+        ),
+        (
+            "case search",
+            Request::Post(
+                server.url("/cases/search"),
+                vec![
+                    ("csrf_token".into(), token),
+                    ("q".into(), "contract 42".into()),
+                ],
+            ),
+        ),
+    ];
+    let mut out = Vec::new();
+    for (name, request) in requests {
+        // Warm up, then measure.
+        load(
+            client,
+            &server.origin,
+            &request,
+            sizes.concurrency,
+            sizes.concurrency,
+        )
+        .await;
+        out.push((
+            name,
+            load(
+                client,
+                &server.origin,
+                &request,
+                sizes.requests,
+                sizes.concurrency,
+            )
+            .await,
+        ));
+    }
+    out
+}
+
+async fn run_backend(
+    backend: Backend,
+    binary: &Path,
+    sizes: Sizes,
+    table: &mut Table,
+    scratch: &Path,
+) {
+    let name = match backend {
+        Backend::Sqlite => "SQLite",
+        Backend::Postgres => "PostgreSQL",
+    };
+    eprintln!("== {name}");
+    let db = TestDatabase::new(backend).await;
+    let store = probity_server::storage::connect(&db.url)
+        .await
+        .expect("connect")
+        .store;
+    store.migrate().await.expect("migrate");
+    let (supervisor, investigator) = setup_users(&store).await;
+
+    let (server, startup) = Server::start(binary, &db).await;
+    let client = server.signed_in("bench.supervisor").await;
+    let lead = server.signed_in("bench.investigator").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let idle = server.rss();
+    table.add(
+        name,
+        "start-up (process start to /healthz answering)",
+        format!("{:.0} ms", ms(startup)),
+        "—".into(),
+        "—".into(),
+        "—",
+    );
+    table.add(
+        name,
+        "idle memory after sign-in",
+        format!("{:.1} MiB", idle as f64 / 1048576.0),
+        "—".into(),
+        "—".into(),
+        "—",
+    );
+
+    // Pages on a small office, then on a large one.
+    let case_id = timeline_case(&store, investigator, 50).await;
+    store
+        .generate_cases(GenerateCases {
+            count: sizes.small_cases,
+            year: 2091,
+            created_by: supervisor,
+            member: Some(investigator),
+            member_every: 10,
+        })
+        .await
+        .expect("generate");
+    let small = page_loads(&server, &client, case_id, sizes).await;
+    store
+        .generate_cases(GenerateCases {
+            count: sizes.large_cases - sizes.small_cases,
+            year: 2092,
+            created_by: supervisor,
+            member: Some(investigator),
+            member_every: 10,
+        })
+        .await
+        .expect("generate");
+    let large = page_loads(&server, &client, case_id, sizes).await;
+    let health = &large[0].1;
+    for ((page, at_small), (_, at_large)) in small.iter().zip(&large).skip(1) {
+        table.add(
+            name,
+            &format!(
+                "{page}, {} cases, {} at a time",
+                sizes.large_cases, sizes.concurrency
+            ),
+            at_large.show(),
+            format!("/healthz: {}", health.show()),
+            format!("{:.1}x (p99)", ms(at_large.p99) / ms(health.p99).max(0.001)),
+            "p99 < 50 ms",
+        );
+        table.add(
+            name,
+            &format!(
+                "{page}: {} against {} cases",
+                sizes.large_cases, sizes.small_cases
+            ),
+            format!("p50 {:.1} ms", ms(at_large.p50)),
+            format!("p50 {:.1} ms", ms(at_small.p50)),
+            format!("{:.2}x", ms(at_large.p50) / ms(at_small.p50).max(0.001)),
+            "≤ 1.5x",
+        );
+    }
+
+    // Upload against the hash speed of this CPU.
+    let big = scratch.join("upload.bin");
+    random_file(&big, sizes.upload_bytes);
+    let big_str = big.display().to_string();
+    let openssl = time_command("openssl", &["dgst", "-sha256", &big_str]);
+    let sha256sum = time_command("sha256sum", &[&big_str]);
+    let peak = Arc::new(AtomicU64::new(0));
+    let sampling = Arc::new(AtomicBool::new(true));
+    let pid = server.child.id().expect("pid");
+    let sampler = {
+        let peak = peak.clone();
+        let sampling = sampling.clone();
+        tokio::task::spawn_blocking(move || {
+            while sampling.load(Ordering::SeqCst) {
+                let status =
+                    std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+                if let Some(kb) = status
+                    .lines()
+                    .find(|line| line.starts_with("VmRSS:"))
+                    .and_then(|line| line.split_whitespace().nth(1))
+                    .and_then(|kb| kb.parse::<u64>().ok())
+                {
+                    peak.fetch_max(kb * 1024, Ordering::SeqCst);
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        })
+    };
+    let before = server.rss();
+    let started = Instant::now();
+    let response = upload_file(&server, &lead, case_id, &big, "upload.bin").await;
+    let upload = started.elapsed().as_secs_f64();
+    sampling.store(false, Ordering::SeqCst);
+    sampler.await.expect("sampler");
+    assert_eq!(response.status(), 303, "upload accepted");
+    let mib = sizes.upload_bytes as f64 / 1048576.0;
+    let rate = |seconds: f64| mib / seconds;
+    match openssl {
+        Some(floor) => table.add(
+            name,
+            &format!("upload of {:.0} MiB through the form", mib),
+            format!("{:.0} MiB/s", rate(upload)),
+            format!("openssl sha256 {:.0} MiB/s", rate(floor)),
+            format!("{:.2}", floor / upload),
+            "≥ 0.7",
+        ),
+        None => table.add(
+            name,
+            "upload",
+            format!("{:.0} MiB/s", rate(upload)),
+            "openssl missing".into(),
+            "—".into(),
+            "≥ 0.7",
+        ),
+    }
+    if let Some(floor) = sha256sum {
+        table.add(
+            name,
+            "  same file, against sha256sum",
+            format!("{:.0} MiB/s", rate(upload)),
+            format!("sha256sum {:.0} MiB/s", rate(floor)),
+            format!("{:.2}", floor / upload),
+            "—",
+        );
+    }
+    let above = peak
+        .load(Ordering::SeqCst)
+        .saturating_sub(before.min(idle.max(before)));
+    table.add(
+        name,
+        "server memory during the upload, above idle",
+        format!("{:.1} MiB", above as f64 / 1048576.0),
+        format!("idle {:.1} MiB", before as f64 / 1048576.0),
+        "—".into(),
+        "≤ 64 MiB",
+    );
+    let _ = std::fs::remove_file(&big);
+
+    // Message import against the parser alone.
+    let chat = scratch.join("chat.txt");
+    whatsapp_export(&chat, sizes.messages);
+    let parse_started = Instant::now();
+    let parsed = parse_only(&chat);
+    let parse = parse_started.elapsed().as_secs_f64();
+    assert_eq!(parsed, sizes.messages, "the parser reads every message");
+    let response = upload_file(&server, &lead, case_id, &chat, "chat.txt").await;
+    assert_eq!(response.status(), 303);
+    let exhibit_id = store
+        .exhibits(case_id, investigator)
+        .await
+        .expect("exhibits")
+        .into_iter()
+        .map(|e| e.exhibit_id)
+        .max()
+        .expect("exhibit");
+    let token = server
+        .token(&lead, &format!("/cases/{case_id}/exhibits/{exhibit_id}"))
+        .await;
+    let started = Instant::now();
+    let response = lead
+        .post(server.url(&format!("/cases/{case_id}/exhibits/{exhibit_id}/import")))
+        .header("origin", &server.origin)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("format", "whatsapp"),
+            ("time_zone", "UTC"),
+            ("date_order", "day"),
+            ("mode", "all"),
+        ])
+        .timeout(Duration::from_secs(3600))
+        .send()
+        .await
+        .expect("import");
+    let import = started.elapsed().as_secs_f64();
+    let body = response.text().await.expect("body");
+    assert!(body.contains("messages imported"), "import report");
+    table.add(
+        name,
+        &format!("import of a {}-message WhatsApp export", sizes.messages),
+        format!("{:.0} messages/s", sizes.messages as f64 / import),
+        format!(
+            "parser alone {:.0} messages/s",
+            sizes.messages as f64 / parse
+        ),
+        format!("{:.2}", parse / import),
+        "≥ 100,000/s",
+    );
+    let _ = std::fs::remove_file(&chat);
+
+    // Full-text search over the imported messages.
+    let mut times = Vec::new();
+    let token = server
+        .token(&lead, &format!("/cases/{case_id}/messages"))
+        .await;
+    let started = Instant::now();
+    for n in 0..sizes.searches {
+        let word = format!("docket {}", n % 131);
+        let begin = Instant::now();
+        let response = lead
+            .post(server.url(&format!("/cases/{case_id}/messages")))
+            .header("origin", &server.origin)
+            .form(&[("csrf_token", token.as_str()), ("q", word.as_str())])
+            .send()
+            .await
+            .expect("search");
+        assert_eq!(response.status(), 200);
+        let _ = response.bytes().await;
+        times.push(begin.elapsed());
+    }
+    let search = Load::from(times, started.elapsed());
+    table.add(
+        name,
+        &format!("message search over {} messages, p95", sizes.messages),
+        format!("{:.1} ms", ms(search.p95)),
+        format!("/healthz p95 {:.1} ms", ms(health.p95)),
+        format!("{:.1}x", ms(search.p95) / ms(health.p95).max(0.001)),
+        "< 50 ms",
+    );
+    drop(server);
+    let _ = store;
+}
+
+/// Messages the WhatsApp parser reads from a file, without storing them.
+fn parse_only(path: &Path) -> usize {
+    use probity_server::messages::{Format, ReadOptions, read};
+    let file = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(path).expect("open"));
+    let options = ReadOptions {
+        time_zone: jiff::tz::TimeZone::UTC,
+        day_first: Some(true),
+        owner: String::new(),
+    };
+    let mut count = 0usize;
+    let mut sink = |_| {
+        count += 1;
+        true
+    };
+    read(Format::WhatsApp, file, &options, &mut sink);
+    count
+}
+
+/// Typesets a report with `events` events and `exhibits` exhibits; returns the seconds.
+fn report_render(events: usize, exhibits: usize) -> f64 {
+    let model = probity_server::reports::compose::synthetic_model(events, exhibits);
+    let started = Instant::now();
+    probity_server::reports::pdf::render_blocking(&model, Vec::new()).expect("typeset");
+    started.elapsed().as_secs_f64()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|arg| arg == "--quick");
+    let value = |flag: &str| {
+        args.iter()
+            .position(|arg| arg == flag)
+            .and_then(|at| args.get(at + 1))
+            .cloned()
+    };
+    let sizes = if quick { QUICK } else { FULL };
+    let backends = match value("--database").as_deref() {
+        Some("sqlite") => vec![Backend::Sqlite],
+        Some("postgres") => vec![Backend::Postgres],
+        _ => Backend::ALL.to_vec(),
+    };
+    let binary = PathBuf::from(value("--binary").unwrap_or_else(|| {
+        if quick {
+            "target/debug/probity".into()
+        } else {
+            "target/release/probity".into()
+        }
+    }));
+    assert!(
+        binary.exists(),
+        "build the server first: {} is missing",
+        binary.display()
+    );
+    let json_path = PathBuf::from(value("--json").unwrap_or_else(|| "target/bench.json".into()));
+    let scratch =
+        std::env::temp_dir().join(format!("probity-bench-{}", probity_tests::random_suffix()));
+    std::fs::create_dir_all(&scratch).expect("scratch");
+
+    let mut table = Table { rows: Vec::new() };
+    let floor = report_render(0, 0);
+    let render = report_render(sizes.report_events, sizes.report_exhibits);
+    table.add(
+        "—",
+        &format!(
+            "report PDF, {} events and {} exhibits",
+            sizes.report_events, sizes.report_exhibits
+        ),
+        format!("{:.2} s", render),
+        format!("empty report {:.2} s", floor),
+        format!("{:.1}x", render / floor.max(0.001)),
+        "< 1 s",
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    for backend in backends {
+        runtime.block_on(run_backend(backend, &binary, sizes, &mut table, &scratch));
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    println!("{}", table.markdown());
+    std::fs::write(
+        &json_path,
+        serde_json::to_string_pretty(&table.rows).expect("json"),
+    )
+    .expect("write json");
+    eprintln!("written to {}", json_path.display());
+}
