@@ -321,6 +321,17 @@ async fn a_report_goes_from_draft_through_review_to_a_redacted_publication() {
     assert_eq!(portal_path, "/reports/2025-0001/1");
 
     // The portal: list, search, page, PDF, HTML and JSON; no redacted name anywhere.
+    // Anonymous visitors get no session cookie: public traffic writes nothing.
+    let response = app
+        .client()
+        .get(app.url(&portal_path))
+        .send()
+        .await
+        .expect("GET");
+    assert!(
+        response.headers().get("set-cookie").is_none(),
+        "no session for anonymous readers"
+    );
     let (_, list) = get(app, &anonymous, "/reports?q=intake+officer").await;
     assert!(list.contains("Disclosure by an intake officer"));
     let (_, none) = get(app, &anonymous, "/reports?q=zebra").await;

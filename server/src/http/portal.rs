@@ -55,11 +55,28 @@ pub async fn list(
         let q: String = url::form_urlencoded::byte_serialize(words.as_bytes()).collect();
         format!("/reports?q={q}&before={before}")
     });
-    let ctx = viewer_context(&state, &viewer).await?;
+    let ctx = portal_context(&state, &viewer).await?;
     let reports = page.items;
     Ok(render(StatusCode::OK, move || {
         view! { <PortalListPage ctx=ctx reports=reports query=words next=next /> }
     }))
+}
+
+/// The page context of a portal page. An anonymous visitor gets no session: the portal has no
+/// form that posts, so there is no anti-forgery token to keep, and public traffic never writes
+/// to the session store.
+async fn portal_context(
+    state: &AppState,
+    viewer: &Viewer,
+) -> Result<probity_app::types::PageContext, AppError> {
+    if viewer.user.is_some() {
+        return viewer_context(state, viewer).await;
+    }
+    Ok(probity_app::types::PageContext {
+        office_name: state.settings.office_name.clone(),
+        user: None,
+        csrf_token: String::new(),
+    })
 }
 
 async fn published(
@@ -96,7 +113,7 @@ pub async fn show(
         .filter(|p| p.report_number == report.report_number)
         .map(|p| (p.edition, format_utc(p.published_at)))
         .collect();
-    let ctx = viewer_context(&state, &viewer).await?;
+    let ctx = portal_context(&state, &viewer).await?;
     Ok(render(StatusCode::OK, move || {
         view! { <PortalReportPage ctx=ctx report=report model=model editions=editions /> }
     }))
