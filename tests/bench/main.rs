@@ -59,6 +59,41 @@ const QUICK: Sizes = Sizes {
     searches: 10,
 };
 
+/// Which parts of the run to measure (`--only pages,upload,messages,report`; all by
+/// default), so that one part can be profiled without waiting for the others.
+#[derive(Clone, Copy)]
+struct Parts {
+    pages: bool,
+    upload: bool,
+    messages: bool,
+    report: bool,
+}
+
+impl Parts {
+    fn parse(value: Option<&str>) -> Parts {
+        let Some(value) = value else {
+            return Parts {
+                pages: true,
+                upload: true,
+                messages: true,
+                report: true,
+            };
+        };
+        let has = |part: &str| value.split(',').any(|p| p.trim() == part);
+        let parts = Parts {
+            pages: has("pages"),
+            upload: has("upload"),
+            messages: has("messages"),
+            report: has("report"),
+        };
+        assert!(
+            parts.pages || parts.upload || parts.messages || parts.report,
+            "--only takes pages, upload, messages and report, separated by commas"
+        );
+        parts
+    }
+}
+
 /// One line of the table.
 #[derive(serde::Serialize)]
 struct Row {
@@ -395,19 +430,25 @@ async fn upload_file(
         .expect("upload")
 }
 
-async fn setup_users(store: &DynStore) -> (i64, i64) {
+/// The investigators who share the generated cases.
+const TEAM: usize = 24;
+
+/// The supervisor, the measured investigator, and the office's other investigators.
+async fn setup_users(store: &DynStore) -> (i64, i64, Vec<i64>) {
     let hash = probity_server::auth::password::hash(PASSWORD.to_string())
         .await
         .expect("hash");
     let mut ids = Vec::new();
-    for (username, role) in [
-        ("bench.supervisor", Role::Supervisor),
-        ("bench.investigator", Role::Investigator),
-    ] {
+    let mut people = vec![
+        ("bench.supervisor".to_string(), Role::Supervisor),
+        ("bench.investigator".to_string(), Role::Investigator),
+    ];
+    people.extend((1..=TEAM).map(|n| (format!("bench.team{n:02}"), Role::Investigator)));
+    for (username, role) in people {
         let user = store
             .create_user(probity_server::storage::NewUser {
-                username: username.into(),
-                display_name: username.into(),
+                display_name: username.clone(),
+                username,
                 role,
                 password_hash: hash.clone(),
             })
@@ -415,7 +456,7 @@ async fn setup_users(store: &DynStore) -> (i64, i64) {
             .expect("user");
         ids.push(user.user_id);
     }
-    (ids[0], ids[1])
+    (ids[0], ids[1], ids[2..].to_vec())
 }
 
 /// A case with a timeline of `events` events, created through the store.
@@ -537,6 +578,7 @@ async fn run_backend(
     backend: Backend,
     binary: &Path,
     sizes: Sizes,
+    parts: Parts,
     table: &mut Table,
     scratch: &Path,
 ) {
@@ -551,7 +593,7 @@ async fn run_backend(
         .expect("connect")
         .store;
     store.migrate().await.expect("migrate");
-    let (supervisor, investigator) = setup_users(&store).await;
+    let (supervisor, investigator, team) = setup_users(&store).await;
 
     let (server, startup) = Server::start(binary, &db).await;
     let client = server.signed_in("bench.supervisor").await;
@@ -575,8 +617,32 @@ async fn run_backend(
         "—",
     );
 
-    // Pages on a small office, then on a large one.
     let case_id = timeline_case(&store, investigator, 50).await;
+    if parts.pages {
+        pages(&store, &server, &client, case_id, sizes, (supervisor, investigator, &team), name, table).await;
+    }
+    if parts.upload {
+        upload(&server, &lead, case_id, sizes, idle, name, table, scratch).await;
+    }
+    if parts.messages {
+        messages(&store, &server, &lead, case_id, investigator, sizes, name, table, scratch).await;
+    }
+    drop(server);
+    let _ = store;
+}
+
+/// Pages on a small office, then on a large one.
+#[allow(clippy::too_many_arguments)]
+async fn pages(
+    store: &DynStore,
+    server: &Server,
+    client: &reqwest::Client,
+    case_id: i64,
+    sizes: Sizes,
+    (supervisor, investigator, team): (i64, i64, &[i64]),
+    name: &str,
+    table: &mut Table,
+) {
     store
         .generate_cases(GenerateCases {
             count: sizes.small_cases,
@@ -584,10 +650,13 @@ async fn run_backend(
             created_by: supervisor,
             member: Some(investigator),
             member_every: 10,
+            team: team.to_vec(),
+            exhibits: sizes.small_cases / 2,
+            events_per_case: 2,
         })
         .await
         .expect("generate");
-    let small = page_loads(&server, &client, case_id, sizes).await;
+    let small = page_loads(server, client, case_id, sizes).await;
     store
         .generate_cases(GenerateCases {
             count: sizes.large_cases - sizes.small_cases,
@@ -595,10 +664,13 @@ async fn run_backend(
             created_by: supervisor,
             member: Some(investigator),
             member_every: 10,
+            team: team.to_vec(),
+            exhibits: (sizes.large_cases - sizes.small_cases) / 2,
+            events_per_case: 2,
         })
         .await
         .expect("generate");
-    let large = page_loads(&server, &client, case_id, sizes).await;
+    let large = page_loads(server, client, case_id, sizes).await;
     let health = &large[0].1;
     for ((page, at_small), (_, at_large)) in small.iter().zip(&large).skip(1) {
         table.add(
@@ -625,7 +697,20 @@ async fn run_backend(
         );
     }
 
-    // Upload against the hash speed of this CPU.
+}
+
+/// A 1 GiB upload against the hash speed of this CPU, with the server's peak memory.
+#[allow(clippy::too_many_arguments)]
+async fn upload(
+    server: &Server,
+    lead: &reqwest::Client,
+    case_id: i64,
+    sizes: Sizes,
+    idle: u64,
+    name: &str,
+    table: &mut Table,
+    scratch: &Path,
+) {
     let big = scratch.join("upload.bin");
     random_file(&big, sizes.upload_bytes);
     let big_str = big.display().to_string();
@@ -655,7 +740,7 @@ async fn run_backend(
     };
     let before = server.rss();
     let started = Instant::now();
-    let response = upload_file(&server, &lead, case_id, &big, "upload.bin").await;
+    let response = upload_file(server, lead, case_id, &big, "upload.bin").await;
     let upload = started.elapsed().as_secs_f64();
     sampling.store(false, Ordering::SeqCst);
     sampler.await.expect("sampler");
@@ -702,15 +787,37 @@ async fn run_backend(
         "≤ 64 MiB",
     );
     let _ = std::fs::remove_file(&big);
+}
 
-    // Message import against the parser alone.
+/// The import of a large chat export against the parser alone, then search over it.
+#[allow(clippy::too_many_arguments)]
+async fn messages(
+    store: &DynStore,
+    server: &Server,
+    lead: &reqwest::Client,
+    case_id: i64,
+    investigator: i64,
+    sizes: Sizes,
+    name: &str,
+    table: &mut Table,
+    scratch: &Path,
+) {
+    // Searches run one after the other, so the floor is `/healthz` one at a time.
+    let health = load(
+        lead,
+        &server.origin,
+        &Request::Get(server.url("/healthz")),
+        sizes.searches,
+        1,
+    )
+    .await;
     let chat = scratch.join("chat.txt");
     whatsapp_export(&chat, sizes.messages);
     let parse_started = Instant::now();
     let parsed = parse_only(&chat);
     let parse = parse_started.elapsed().as_secs_f64();
     assert_eq!(parsed, sizes.messages, "the parser reads every message");
-    let response = upload_file(&server, &lead, case_id, &chat, "chat.txt").await;
+    let response = upload_file(server, lead, case_id, &chat, "chat.txt").await;
     assert_eq!(response.status(), 303);
     let exhibit_id = store
         .exhibits(case_id, investigator)
@@ -783,8 +890,6 @@ async fn run_backend(
         format!("{:.1}x", ms(search.p95) / ms(health.p95).max(0.001)),
         "< 50 ms",
     );
-    drop(server);
-    let _ = store;
 }
 
 /// Messages the WhatsApp parser reads from a file, without storing them.
@@ -845,7 +950,30 @@ fn main() {
         std::env::temp_dir().join(format!("probity-bench-{}", probity_tests::random_suffix()));
     std::fs::create_dir_all(&scratch).expect("scratch");
 
+    let parts = Parts::parse(value("--only").as_deref());
     let mut table = Table { rows: Vec::new() };
+    if parts.report {
+        report_row(sizes, &mut table);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    for backend in backends {
+        runtime.block_on(run_backend(backend, &binary, sizes, parts, &mut table, &scratch));
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    println!("{}", table.markdown());
+    std::fs::write(
+        &json_path,
+        serde_json::to_string_pretty(&table.rows).expect("json"),
+    )
+    .expect("write json");
+    eprintln!("written to {}", json_path.display());
+}
+
+/// The report PDF row: a large report against an empty one.
+fn report_row(sizes: Sizes, table: &mut Table) {
     let floor = report_render(0, 0);
     let render = report_render(sizes.report_events, sizes.report_exhibits);
     table.add(
@@ -859,19 +987,4 @@ fn main() {
         format!("{:.1}x", render / floor.max(0.001)),
         "< 1 s",
     );
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    for backend in backends {
-        runtime.block_on(run_backend(backend, &binary, sizes, &mut table, &scratch));
-    }
-    let _ = std::fs::remove_dir_all(&scratch);
-    println!("{}", table.markdown());
-    std::fs::write(
-        &json_path,
-        serde_json::to_string_pretty(&table.rows).expect("json"),
-    )
-    .expect("write json");
-    eprintln!("written to {}", json_path.display());
 }

@@ -169,6 +169,19 @@ async fn an_idle_session_expires() {
 }
 
 #[tokio::test]
+async fn activity_keeps_a_session_past_its_idle_limit() {
+    let app = TestApp::spawn_with(Backend::under_test(), &["--session-idle-seconds", "2"]).await;
+    app.set_up_admin("ada", GOOD_PASSWORD).await;
+    let client = app.signed_in_client("ada", GOOD_PASSWORD).await;
+    // Five requests 0.8 s apart span 4 s, twice the idle limit.
+    for _ in 0..5 {
+        tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+        let page = client.get(app.url("/")).send().await.expect("GET");
+        assert_eq!(page.status(), 200, "an active session stays signed in");
+    }
+}
+
+#[tokio::test]
 async fn a_session_older_than_the_absolute_limit_ends_even_when_active() {
     // The absolute limit is whole hours; 0 hours ends every session at its next request.
     let app = TestApp::spawn_with(Backend::under_test(), &["--session-max-hours", "0"]).await;

@@ -285,6 +285,9 @@ mod volume {
                     created_by: creator.user_id,
                     member: Some(member.user_id),
                     member_every: 10,
+                    team: Vec::new(),
+                    exhibits: 0,
+                    events_per_case: 0,
                 })
                 .await
                 .expect("generate");

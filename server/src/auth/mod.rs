@@ -25,6 +25,8 @@ mod keys {
     pub const FLASH: &str = "flash";
     /// The sign-in before this one (Unix seconds), shown on the home page.
     pub const PREVIOUS_SIGN_IN: &str = "previous_sign_in";
+    /// When the session was last saved because the person was active (Unix seconds).
+    pub const SEEN_AT: &str = "seen_at";
 }
 
 /// A random 256-bit token, hex-encoded.
@@ -132,6 +134,17 @@ impl Viewer {
         };
         if user.is_none() {
             session.flush().await?;
+        } else {
+            // Activity pushes the idle limit back by saving the session, but at most once per
+            // tenth of the limit (and per minute): saving on every request made each page view
+            // a database write, which queued readers behind writers under load. The session
+            // may so end up to that tenth early, never late.
+            let now = OffsetDateTime::now_utc().unix_timestamp();
+            let seen_at = session.get::<i64>(keys::SEEN_AT).await?.unwrap_or(0);
+            let every = (state.settings.session_idle_seconds() / 10).min(60);
+            if now - seen_at >= every {
+                session.insert(keys::SEEN_AT, now).await?;
+            }
         }
         let ended = user.is_none();
         Ok(Viewer {

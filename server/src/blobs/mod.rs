@@ -46,7 +46,7 @@ pub struct StoredBlob {
 #[async_trait]
 pub trait BlobWriter: Send {
     /// Appends a chunk; fails once the limit is passed (nothing is kept then).
-    async fn write(&mut self, chunk: &[u8]) -> Result<(), BlobError>;
+    async fn write(&mut self, chunk: bytes::Bytes) -> Result<(), BlobError>;
     /// Makes the blob durable and returns its hash.
     async fn finish(self: Box<Self>) -> Result<StoredBlob, BlobError>;
     /// Throws the partial blob away.
@@ -64,7 +64,7 @@ pub trait BlobStore: Send + Sync {
     /// Stores a small blob from memory (thumbnails, generated files).
     async fn put_bytes(&self, bytes: &[u8]) -> Result<StoredBlob, BlobError> {
         let mut writer = self.writer(bytes.len().max(1) as u64).await?;
-        writer.write(bytes).await?;
+        writer.write(bytes::Bytes::copy_from_slice(bytes)).await?;
         writer.finish().await
     }
     /// Opens a blob for reading.

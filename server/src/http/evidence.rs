@@ -299,7 +299,7 @@ pub async fn upload(
         let mut too_large = false;
         loop {
             match field.chunk().await {
-                Ok(Some(chunk)) => match writer.write(&chunk).await {
+                Ok(Some(chunk)) => match writer.write(chunk).await {
                     Ok(()) => {}
                     Err(BlobError::TooLarge { .. }) => {
                         too_large = true;

@@ -201,6 +201,14 @@ pub struct GenerateCases {
     /// Put on the team of every `member_every`-th case.
     pub member: Option<i64>,
     pub member_every: i64,
+    /// Investigators spread over the cases: case `n` gets `team[n % len]` as its lead and a
+    /// member, so every person has a share of the office's cases.
+    pub team: Vec<i64>,
+    /// Exhibits in all, one on every `count / exhibits`-th case (records only: they point at
+    /// no stored file).
+    pub exhibits: i64,
+    /// Timeline events on every case, in one incident each.
+    pub events_per_case: i64,
 }
 
 /// Case storage.
@@ -537,6 +545,101 @@ macro_rules! case_store_impl {
                     .bind(now)
                     .bind(spec.year)
                     .bind(spec.member_every.max(1))
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                // Each statement below fills one table from the generated cases at once: no
+                // query per row, so 100,000 cases with their contents take seconds.
+                for (at, user_id) in spec.team.iter().enumerate() {
+                    let len = spec.team.len() as i64;
+                    sqlx::query(
+                        "update cases set lead_user_id = $1 where year = $2 and sequence % $3 = $4",
+                    )
+                    .bind(user_id)
+                    .bind(spec.year)
+                    .bind(len)
+                    .bind(at as i64)
+                    .execute(&mut **tx)
+                    .await?;
+                    sqlx::query(
+                        "insert into case_members (case_id, user_id, added_by, added_at) \
+                         select case_id, $1, $2, $3 from cases where year = $4 and sequence % $5 = $6 \
+                         on conflict (case_id, user_id) do nothing",
+                    )
+                    .bind(user_id)
+                    .bind(spec.created_by)
+                    .bind(now)
+                    .bind(spec.year)
+                    .bind(len)
+                    .bind(at as i64)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                if spec.exhibits > 0 {
+                    let every = (spec.count / spec.exhibits).max(1);
+                    sqlx::query(
+                        "insert into exhibits (case_id, number, description, original_filename, sha256, \
+                         size_bytes, media_type, extension_mismatch, provided_by, collected_by, collected_at, \
+                         personal_data, criminal_justice, booking_photo, restricted, captured_by, captured_at, \
+                         capture_device, capture_shows, ocr_status, uploaded_by, uploaded_at) \
+                         select case_id, 1, 'Generated exhibit of case ' || sequence, \
+                         'exhibit-' || sequence || '.pdf', \
+                         '0000000000000000000000000000000000000000000000000000000000000000', \
+                         1000 + sequence, 'application/pdf', false, 'Complainant', 'Intake', received_on, \
+                         false, false, false, false, '', '', '', '', 'not_applicable', $1, $2 \
+                         from cases where year = $3 and sequence % $4 = 0",
+                    )
+                    .bind(spec.created_by)
+                    .bind(now)
+                    .bind(spec.year)
+                    .bind(every)
+                    .execute(&mut **tx)
+                    .await?;
+                    sqlx::query(
+                        "update cases set last_exhibit_number = 1 where year = $1 and sequence % $2 = 0",
+                    )
+                    .bind(spec.year)
+                    .bind(every)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                if spec.events_per_case > 0 {
+                    sqlx::query(
+                        "insert into incidents (case_id, title, summary, created_at) \
+                         select case_id, 'Generated incident', '', $1 from cases where year = $2",
+                    )
+                    .bind(now)
+                    .bind(spec.year)
+                    .execute(&mut **tx)
+                    .await?;
+                    for event in 0..spec.events_per_case {
+                        let hour = format!("{:02}", 8 + event % 12);
+                        sqlx::query(
+                            "insert into events (case_id, incident_id, earliest, latest, precision, \
+                             local_start, local_end, time_zone, discovered_on, kind, channel, information, \
+                             permitted_basis, narrative, created_at, updated_at, version) \
+                             select c.case_id, i.incident_id, \
+                             c.received_on || 'T' || $1 || ':00:00Z', c.received_on || 'T' || $1 || ':00:59Z', \
+                             'minute', c.received_on || ' ' || $1 || ':00', '', 'UTC', '', 'other', \
+                             'none', '', 'unknown', 'Generated event ' || $2 || ' of case ' || c.sequence, \
+                             $3, $3, 1 \
+                             from cases c join incidents i on i.case_id = c.case_id where c.year = $4",
+                        )
+                        .bind(&hour)
+                        .bind(event + 1)
+                        .bind(now)
+                        .bind(spec.year)
+                        .execute(&mut **tx)
+                        .await?;
+                    }
+                    sqlx::query(
+                        "insert into event_versions (event_id, version, summary, edited_by, edited_at) \
+                         select e.event_id, 1, e.narrative, $1, $2 from events e \
+                         join cases c on c.case_id = e.case_id where c.year = $3",
+                    )
+                    .bind(spec.created_by)
+                    .bind(now)
+                    .bind(spec.year)
                     .execute(&mut **tx)
                     .await?;
                 }
@@ -1448,10 +1551,30 @@ macro_rules! case_store_impl {
                 &self,
                 viewer: $crate::storage::cases::CaseViewer,
             ) -> $crate::storage::StoreResult<Vec<String>> {
-                let sql = format!(
-                    "select distinct c.subject_agency from cases c where {} order by c.subject_agency limit 500",
-                    visibility(&viewer)
-                );
+                // Reading every visible case to list a few dozen agencies made the case list
+                // slower the larger the office. Office-wide viewers walk the agency index one
+                // name at a time (each step one index seek) and keep the names that have a case
+                // they may see; team members start from their own cases, which are few.
+                let sql = if viewer.office_wide {
+                    format!(
+                        "with recursive agency (name) as ( \
+                           select min(subject_agency) from cases \
+                           union all \
+                           select (select min(c.subject_agency) from cases c where c.subject_agency > agency.name) \
+                           from agency where agency.name is not null \
+                         ) \
+                         select agency.name from agency where agency.name is not null \
+                         and exists (select 1 from cases c where c.subject_agency = agency.name and {}) \
+                         order by agency.name limit 500",
+                        visibility(&viewer)
+                    )
+                } else {
+                    format!(
+                        "select distinct c.subject_agency from case_members m join cases c on c.case_id = m.case_id \
+                         where m.user_id = $1 and {} order by c.subject_agency limit 500",
+                        visibility(&viewer)
+                    )
+                };
                 Ok(sqlx::query_scalar(&sql).bind(viewer.user_id).fetch_all(&self.pool).await?)
             }
 

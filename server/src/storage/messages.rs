@@ -90,10 +90,13 @@ pub trait MessageStore: Send + Sync {
     async fn message(&self, case_id: i64, message_id: i64) -> StoreResult<Option<Message>>;
 }
 
-/// Rows per insert statement: 8 parameters each, well under both databases' limits.
-pub const BATCH: usize = 500;
+/// Messages per insert statement. Each backend passes a batch as a few parameters (a JSON
+/// array, or one array per column), never one parameter per value: binding thousands of
+/// parameters to one SQLite statement costs time that grows with the square of their number.
+pub const BATCH: usize = 2000;
 
-/// Declares the message queries for a backend.
+/// Declares the message queries for a backend, whose store has an inherent
+/// `insert_messages(tx, case_id, exhibit_id, after_position, messages)`.
 macro_rules! message_store_impl {
     ($store:ty, $row:ty, $db:ty) => {
         const MESSAGE_COLUMNS: &str = "m.message_id, m.case_id, m.exhibit_id, x.number as exhibit_number, \
@@ -135,33 +138,8 @@ macro_rules! message_store_impl {
                 let first = position;
                 while let Some(batch) = batches.recv().await {
                     for chunk in batch.chunks($crate::storage::messages::BATCH) {
-                        let mut sql = String::from(
-                            "insert into messages (case_id, exhibit_id, position, sent_at, sender, recipients, body, source_location) values ",
-                        );
-                        for i in 0..chunk.len() {
-                            let b = i * 8;
-                            if i > 0 {
-                                sql.push_str(", ");
-                            }
-                            sql.push_str(&format!(
-                                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                                b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8
-                            ));
-                        }
-                        let mut query = sqlx::query(&sql);
-                        for message in chunk {
-                            position += 1;
-                            query = query
-                                .bind(case_id)
-                                .bind(exhibit_id)
-                                .bind(position)
-                                .bind(&message.sent_at)
-                                .bind(&message.sender)
-                                .bind(&message.recipients)
-                                .bind(&message.body)
-                                .bind(&message.location);
-                        }
-                        query.execute(&mut *tx).await?;
+                        Self::insert_messages(&mut tx, case_id, exhibit_id, position, chunk).await?;
+                        position += chunk.len() as i64;
                     }
                 }
                 if commit.await.unwrap_or(false) {

@@ -95,18 +95,50 @@ impl PostgresStorage {
         Ok(())
     }
 
-    /// A `tsquery`: every word as a prefix. Words hold only letters and digits, so nothing
-    /// typed can change the query's syntax.
+    /// A `tsquery` of every word, the last as a prefix. Words hold only letters and digits,
+    /// so nothing typed can change the query's syntax.
     fn search_query(text: &str) -> Option<String> {
         let words = search_words(text);
-        (!words.is_empty()).then(|| {
-            words
-                .iter()
-                .take(MAX_QUERY_WORDS)
-                .map(|word| format!("{word}:*"))
-                .collect::<Vec<_>>()
-                .join(" & ")
-        })
+        let words = &words[..words.len().min(MAX_QUERY_WORDS)];
+        let (last, rest) = words.split_last()?;
+        // Every word must appear as typed; only the last also matches longer words that
+        // begin with it (the word being typed). A prefix on every word made common words
+        // expand to whole-table index scans on large offices.
+        let mut terms: Vec<String> = rest.iter().map(String::clone).collect();
+        terms.push(format!("{word}:*", word = last));
+        Some(terms.join(" & "))
+    }
+
+    /// Inserts messages at positions after `after`, each column of the batch bound as one
+    /// array.
+    async fn insert_messages(
+        tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+        case_id: i64,
+        exhibit_id: i64,
+        after: i64,
+        messages: &[super::messages::NewMessage],
+    ) -> StoreResult<()> {
+        let column = |field: fn(&super::messages::NewMessage) -> &str| -> Vec<&str> {
+            messages.iter().map(field).collect()
+        };
+        sqlx::query(
+            "insert into messages (case_id, exhibit_id, position, sent_at, sender, recipients, body, \
+             source_location) \
+             select $1, $2, $3 + t.ord, t.sent_at, t.sender, t.recipients, t.body, t.location \
+             from unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) \
+             with ordinality as t (sent_at, sender, recipients, body, location, ord) order by t.ord",
+        )
+        .bind(case_id)
+        .bind(exhibit_id)
+        .bind(after)
+        .bind(column(|m| &m.sent_at))
+        .bind(column(|m| &m.sender))
+        .bind(column(|m| &m.recipients))
+        .bind(column(|m| &m.body))
+        .bind(column(|m| &m.location))
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
     }
 
     fn message_search_condition(param: &str) -> String {
