@@ -67,16 +67,19 @@ struct Parts {
     upload: bool,
     messages: bool,
     report: bool,
+    /// `--keep`: leave the filled database behind instead of dropping it.
+    keep: bool,
 }
 
 impl Parts {
-    fn parse(value: Option<&str>) -> Parts {
+    fn parse(value: Option<&str>, keep: bool) -> Parts {
         let Some(value) = value else {
             return Parts {
                 pages: true,
                 upload: true,
                 messages: true,
                 report: true,
+                keep,
             };
         };
         let has = |part: &str| value.split(',').any(|p| p.trim() == part);
@@ -85,6 +88,7 @@ impl Parts {
             upload: has("upload"),
             messages: has("messages"),
             report: has("report"),
+            keep,
         };
         assert!(
             parts.pages || parts.upload || parts.messages || parts.report,
@@ -619,16 +623,43 @@ async fn run_backend(
 
     let case_id = timeline_case(&store, investigator, 50).await;
     if parts.pages {
-        pages(&store, &server, &client, case_id, sizes, (supervisor, investigator, &team), name, table).await;
+        pages(
+            &store,
+            &server,
+            &client,
+            case_id,
+            sizes,
+            (supervisor, investigator, &team),
+            name,
+            table,
+        )
+        .await;
     }
     if parts.upload {
         upload(&server, &lead, case_id, sizes, idle, name, table, scratch).await;
     }
     if parts.messages {
-        messages(&store, &server, &lead, case_id, investigator, sizes, name, table, scratch).await;
+        messages(
+            &store,
+            &db,
+            &server,
+            &lead,
+            case_id,
+            investigator,
+            sizes,
+            name,
+            table,
+            scratch,
+        )
+        .await;
     }
     drop(server);
     let _ = store;
+    if parts.keep {
+        // For looking at query plans afterwards; the caller drops the database by hand.
+        eprintln!("  kept the database: {}", db.url);
+        std::mem::forget(db);
+    }
 }
 
 /// Pages on a small office, then on a large one.
@@ -696,7 +727,6 @@ async fn pages(
             "≤ 1.5x",
         );
     }
-
 }
 
 /// A 1 GiB upload against the hash speed of this CPU, with the server's peak memory.
@@ -793,6 +823,7 @@ async fn upload(
 #[allow(clippy::too_many_arguments)]
 async fn messages(
     store: &DynStore,
+    db: &TestDatabase,
     server: &Server,
     lead: &reqwest::Client,
     case_id: i64,
@@ -859,6 +890,18 @@ async fn messages(
         format!("{:.2}", parse / import),
         "≥ 100,000/s",
     );
+    let alone = database_insert(db, case_id, exhibit_id, sizes.messages).await;
+    table.add(
+        name,
+        "  same number of messages, against the database alone",
+        format!("{:.0} messages/s", sizes.messages as f64 / import),
+        format!(
+            "one INSERT ... SELECT {:.0} messages/s",
+            sizes.messages as f64 / alone
+        ),
+        format!("{:.2}", alone / import),
+        "—",
+    );
     let _ = std::fs::remove_file(&chat);
 
     // Full-text search over the imported messages.
@@ -890,6 +933,53 @@ async fn messages(
         format!("{:.1}x", ms(search.p95) / ms(health.p95).max(0.001)),
         "< 50 ms",
     );
+}
+
+/// Seconds the database itself takes to insert `count` messages like the export's (same
+/// table, triggers and indexes) in one statement, rolled back afterwards: the floor of any
+/// import through the application.
+async fn database_insert(db: &TestDatabase, case_id: i64, exhibit_id: i64, count: usize) -> f64 {
+    let columns = "insert into messages (case_id, exhibit_id, position, sent_at, sender, recipients, body, source_location)";
+    let row = "select $1, $2, 10000000 + n, '2024-01-01T00:00:00Z', \
+               case when n % 2 = 0 then 'Alex Example' else 'Sam Sample' end, '', \
+               'message ' || n || ' about shipment ' || (n % 977) || ' and docket ' || (n % 131), \
+               'line ' || n";
+    match db.backend {
+        Backend::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(&db.url).await.expect("connect");
+            let mut tx = pool.begin().await.expect("begin");
+            let sql = format!(
+                "with recursive seq(n) as (select 1 union all select n + 1 from seq where n < $3) {columns} {row} from seq"
+            );
+            let started = Instant::now();
+            sqlx::query(&sql)
+                .bind(case_id)
+                .bind(exhibit_id)
+                .bind(count as i64)
+                .execute(&mut *tx)
+                .await
+                .expect("insert");
+            let seconds = started.elapsed().as_secs_f64();
+            tx.rollback().await.expect("rollback");
+            seconds
+        }
+        Backend::Postgres => {
+            let pool = sqlx::PgPool::connect(&db.url).await.expect("connect");
+            let mut tx = pool.begin().await.expect("begin");
+            let sql = format!("{columns} {row} from generate_series(1, $3::bigint) as n");
+            let started = Instant::now();
+            sqlx::query(&sql)
+                .bind(case_id)
+                .bind(exhibit_id)
+                .bind(count as i64)
+                .execute(&mut *tx)
+                .await
+                .expect("insert");
+            let seconds = started.elapsed().as_secs_f64();
+            tx.rollback().await.expect("rollback");
+            seconds
+        }
+    }
 }
 
 /// Messages the WhatsApp parser reads from a file, without storing them.
@@ -950,7 +1040,10 @@ fn main() {
         std::env::temp_dir().join(format!("probity-bench-{}", probity_tests::random_suffix()));
     std::fs::create_dir_all(&scratch).expect("scratch");
 
-    let parts = Parts::parse(value("--only").as_deref());
+    let parts = Parts::parse(
+        value("--only").as_deref(),
+        args.iter().any(|arg| arg == "--keep"),
+    );
     let mut table = Table { rows: Vec::new() };
     if parts.report {
         report_row(sizes, &mut table);
@@ -960,7 +1053,9 @@ fn main() {
         .build()
         .expect("runtime");
     for backend in backends {
-        runtime.block_on(run_backend(backend, &binary, sizes, parts, &mut table, &scratch));
+        runtime.block_on(run_backend(
+            backend, &binary, sizes, parts, &mut table, &scratch,
+        ));
     }
     let _ = std::fs::remove_dir_all(&scratch);
     println!("{}", table.markdown());

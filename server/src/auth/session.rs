@@ -81,7 +81,7 @@ impl SessionBackend {
             .with_expiry(Expiry::OnInactivity(Duration::seconds(
                 settings.session_idle_seconds(),
             )))
-            // Activity pushes the idle limit back through `Viewer::load`, which saves the
-            // session when it was last saved more than a tenth of the limit ago.
+        // Activity pushes the idle limit back through `Viewer::load`, which saves the
+        // session when it was last saved more than a tenth of the limit ago.
     }
 }

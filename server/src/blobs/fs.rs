@@ -71,7 +71,6 @@ const QUEUE: usize = 8;
 /// Chunks are handed to the threads in pieces of about this size.
 const PIECE: usize = 1 << 20;
 
-
 impl Pipeline {
     fn start(file: std::fs::File, temp: PathBuf) -> std::io::Result<Pipeline> {
         let (to_hasher, mut hash_rx) = mpsc::channel::<Bytes>(QUEUE);
@@ -122,7 +121,9 @@ impl Pipeline {
         match joined {
             (Ok(Ok(())), Ok(hasher)) => Ok(hasher),
             (Ok(Err(error)), _) => Err(BlobError::Io(error)),
-            _ => Err(BlobError::Io(std::io::Error::other("a blob thread panicked"))),
+            _ => Err(BlobError::Io(std::io::Error::other(
+                "a blob thread panicked",
+            ))),
         }
     }
 }
@@ -169,7 +170,11 @@ impl Output {
     fn new(buffered: std::fs::File, path: &Path) -> Output {
         let staging = vec![0u8; PIECE + ALIGN];
         let start = staging.as_ptr().align_offset(ALIGN);
-        let direct = if start < ALIGN { open_direct(path) } else { None };
+        let direct = if start < ALIGN {
+            open_direct(path)
+        } else {
+            None
+        };
         Output {
             buffered,
             direct,
@@ -215,7 +220,9 @@ impl Output {
         match written {
             Ok(()) => {}
             // Some file systems open with O_DIRECT but refuse the writes: use the page cache.
-            Err(error) if error.kind() == std::io::ErrorKind::InvalidInput && self.direct.is_some() => {
+            Err(error)
+                if error.kind() == std::io::ErrorKind::InvalidInput && self.direct.is_some() =>
+            {
                 self.direct = None;
                 self.buffered.write_all_at(blocks, self.offset)?;
             }
@@ -308,7 +315,9 @@ impl FsWriter {
             // A thread stopped early: the disk thread's error says why.
             let pipeline = self.pipeline.take().ok_or(BlobError::Missing)?;
             pipeline.join(false).await?;
-            return Err(BlobError::Io(std::io::Error::other("the blob writer stopped")));
+            return Err(BlobError::Io(std::io::Error::other(
+                "the blob writer stopped",
+            )));
         }
         Ok(())
     }
@@ -469,7 +478,10 @@ mod tests {
         assert_eq!(stored.sha256, format!("{:x}", Sha256::digest(&content)));
         assert_eq!(stored.size, content.len() as u64);
         let path = store.local_path(&stored.sha256).await.expect("path");
-        assert!(std::fs::read(path).expect("read") == content, "stored bytes differ");
+        assert!(
+            std::fs::read(path).expect("read") == content,
+            "stored bytes differ"
+        );
         let _ = std::fs::remove_dir_all(root);
     }
 
@@ -478,7 +490,10 @@ mod tests {
         let root = temp_root();
         let store = FsBlobStore::open(&root).expect("store");
         let mut writer = store.writer(4).await.expect("writer");
-        writer.write(Bytes::from_static(b"abc")).await.expect("within");
+        writer
+            .write(Bytes::from_static(b"abc"))
+            .await
+            .expect("within");
         assert!(matches!(
             writer.write(Bytes::from_static(b"de")).await,
             Err(BlobError::TooLarge { limit: 4 })
@@ -488,11 +503,17 @@ mod tests {
         assert!(matches!(empty.finish().await, Err(BlobError::Empty)));
         // A writer dropped without finishing (a cancelled request) deletes its partial file.
         let mut dropped = store.writer(10).await.expect("writer");
-        dropped.write(Bytes::from_static(b"partial")).await.expect("write");
+        dropped
+            .write(Bytes::from_static(b"partial"))
+            .await
+            .expect("write");
         drop(dropped);
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
         while std::fs::read_dir(root.join("tmp")).expect("tmp").count() > 0 {
-            assert!(std::time::Instant::now() < deadline, "partial file left behind");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "partial file left behind"
+            );
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
         // A killed process leaves its temporary file; start-up removes it.

@@ -339,6 +339,9 @@ pub fn search_words(text: &str) -> Vec<String> {
 /// The longest query, in words; longer ones are cut.
 pub const MAX_QUERY_WORDS: usize = 8;
 
+/// The shortest last word of a query that also matches longer words beginning with it.
+pub const MIN_PREFIX: usize = 3;
+
 /// Declares the case queries for a backend: `$store` with a `pool`, its row and database
 /// types, and the inherent functions `write_search`, `search_condition` and `search_query`.
 macro_rules! case_store_impl {
@@ -346,8 +349,12 @@ macro_rules! case_store_impl {
         const CASE_COLUMNS: &str = "c.case_id, c.case_number, c.title, c.summary, c.subject_agency, \
              c.intake_channel, c.received_on, c.priority, c.confidentiality, c.time_zone, c.status, \
              c.lead_user_id, c.created_at, c.updated_at, c.version";
+        // The lead's name by a lookup per row rather than a join: SQLite planned the join as
+        // a scan of every user for every matching case, which showed on searches matching
+        // thousands of cases.
         const SUMMARY_COLUMNS: &str = "c.case_id, c.case_number, c.title, c.subject_agency, \
-             c.status, c.priority, c.received_on, u.display_name as lead_name";
+             c.status, c.priority, c.received_on, \
+             (select u.display_name from users u where u.user_id = c.lead_user_id) as lead_name";
         const PARTY_COLUMNS: &str =
             "party_id, case_id, kind, name, party_role, details, pseudonym, version";
         const ALLEGATION_COLUMNS: &str = "a.allegation_id, a.case_id, a.subject_party_id, \
@@ -1454,7 +1461,6 @@ macro_rules! case_store_impl {
                 let l = next_param(&mut binds, Bind::Int(limit + 1));
                 let sql = format!(
                     "select {SUMMARY_COLUMNS}, c.year, c.sequence from cases c \
-                     left join users u on u.user_id = c.lead_user_id \
                      where {} order by {} limit {l}",
                     conditions.join(" and "),
                     sort.order_by_sql()
@@ -1525,7 +1531,6 @@ macro_rules! case_store_impl {
                 let sql = format!(
                     "select {SUMMARY_COLUMNS} from cases c \
                      join case_members m on m.case_id = c.case_id and m.user_id = $1 \
-                     left join users u on u.user_id = c.lead_user_id \
                      where not exists (select 1 from case_recusals r where r.case_id = c.case_id and r.user_id = $1) \
                      order by c.updated_at desc, c.case_id desc limit $2"
                 );
@@ -1539,7 +1544,7 @@ macro_rules! case_store_impl {
                 limit: i64,
             ) -> $crate::storage::StoreResult<Vec<probity_app::cases::CaseSummary>> {
                 let sql = format!(
-                    "select {SUMMARY_COLUMNS} from cases c left join users u on u.user_id = c.lead_user_id \
+                    "select {SUMMARY_COLUMNS} from cases c \
                      where {} and c.status <> 'closed' order by c.received_on asc, c.case_id asc limit $2",
                     visibility(&viewer)
                 );
@@ -1554,7 +1559,9 @@ macro_rules! case_store_impl {
                 // Reading every visible case to list a few dozen agencies made the case list
                 // slower the larger the office. Office-wide viewers walk the agency index one
                 // name at a time (each step one index seek) and keep the names that have a case
-                // they may see; team members start from their own cases, which are few.
+                // they may see (a scalar subquery with a limit, which PostgreSQL cannot turn
+                // into a join over every case as it did with `exists`); team members start
+                // from their own cases, which are few.
                 let sql = if viewer.office_wide {
                     format!(
                         "with recursive agency (name) as ( \
@@ -1564,7 +1571,7 @@ macro_rules! case_store_impl {
                            from agency where agency.name is not null \
                          ) \
                          select agency.name from agency where agency.name is not null \
-                         and exists (select 1 from cases c where c.subject_agency = agency.name and {}) \
+                         and (select 1 from cases c where c.subject_agency = agency.name and {} limit 1) is not null \
                          order by agency.name limit 500",
                         visibility(&viewer)
                     )

@@ -95,8 +95,13 @@ pub trait MessageStore: Send + Sync {
 /// parameters to one SQLite statement costs time that grows with the square of their number.
 pub const BATCH: usize = 2000;
 
-/// Declares the message queries for a backend, whose store has an inherent
-/// `insert_messages(tx, case_id, exhibit_id, after_position, messages)`.
+/// Imports from this many messages on tidy the search index or the planner's statistics
+/// when they commit (`after_large_import`).
+pub const LARGE_IMPORT: i64 = 10_000;
+
+/// Declares the message queries for a backend, whose store has the inherent
+/// `insert_messages(tx, case_id, exhibit_id, after_position, messages)` and
+/// `after_large_import()`.
 macro_rules! message_store_impl {
     ($store:ty, $row:ty, $db:ty) => {
         const MESSAGE_COLUMNS: &str = "m.message_id, m.case_id, m.exhibit_id, x.number as exhibit_number, \
@@ -144,6 +149,9 @@ macro_rules! message_store_impl {
                 }
                 if commit.await.unwrap_or(false) {
                     tx.commit().await?;
+                    if position - first >= $crate::storage::messages::LARGE_IMPORT {
+                        self.after_large_import().await?;
+                    }
                     Ok(position - first)
                 } else {
                     tx.rollback().await?;

@@ -1,6 +1,6 @@
 //! The PostgreSQL backend, for offices that outgrow one machine.
 
-use super::cases::{GenerateCases, MAX_QUERY_WORDS, case_store_impl, search_words};
+use super::cases::{GenerateCases, MAX_QUERY_WORDS, MIN_PREFIX, case_store_impl, search_words};
 use super::queries::{USER_COLUMNS, store_impl};
 use super::{NewUser, StoreResult, User};
 use sqlx::PgPool;
@@ -102,11 +102,24 @@ impl PostgresStorage {
         let words = &words[..words.len().min(MAX_QUERY_WORDS)];
         let (last, rest) = words.split_last()?;
         // Every word must appear as typed; only the last also matches longer words that
-        // begin with it (the word being typed). A prefix on every word made common words
-        // expand to whole-table index scans on large offices.
+        // begin with it (the word being typed), once it has three characters. A prefix on
+        // every word, or a one-letter prefix, expanded to most of the index on large offices
+        // ("1" begins every number from 1 to 199,999).
         let mut terms: Vec<String> = rest.iter().map(String::clone).collect();
-        terms.push(format!("{word}:*", word = last));
+        terms.push(if last.chars().count() >= MIN_PREFIX {
+            format!("{last}:*")
+        } else {
+            last.clone()
+        });
         Some(terms.join(" & "))
+    }
+
+    /// Brings the planner's statistics of the messages up to date after a large import.
+    /// Until autovacuum gets to it, PostgreSQL plans with the table's old size: right after
+    /// a 1,000,000-message import, a message search took 143 ms instead of 1 ms.
+    async fn after_large_import(&self) -> StoreResult<()> {
+        sqlx::query("analyze messages").execute(&self.pool).await?;
+        Ok(())
     }
 
     /// Inserts messages at positions after `after`, each column of the batch bound as one
@@ -178,6 +191,7 @@ impl PostgresStorage {
         .await?;
         Self::generate_members_and_sequence(&mut tx, &spec, now).await?;
         tx.commit().await?;
+        sqlx::query("analyze").execute(&self.pool).await?;
         Ok(())
     }
 }

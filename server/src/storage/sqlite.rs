@@ -1,6 +1,6 @@
 //! The embedded SQLite backend: one file in the data folder, WAL journal.
 
-use super::cases::{GenerateCases, MAX_QUERY_WORDS, case_store_impl, search_words};
+use super::cases::{GenerateCases, MAX_QUERY_WORDS, MIN_PREFIX, case_store_impl, search_words};
 use super::queries::{USER_COLUMNS, store_impl};
 use super::{NewUser, StoreResult, User};
 use sqlx::SqlitePool;
@@ -86,6 +86,16 @@ super::reports::report_store_impl!(SqliteStorage, sqlx::sqlite::SqliteRow, sqlx:
 
 /// Message batches as one JSON parameter.
 impl SqliteStorage {
+    /// Merges the message search index into one segment after a large import. An import
+    /// writes the index in many small segments that every search then has to visit; SQLite's
+    /// plans need no statistics (none are gathered).
+    async fn after_large_import(&self) -> StoreResult<()> {
+        sqlx::query("insert into message_search (message_search) values ('optimize')")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Inserts messages at positions after `after`, the whole batch bound as one JSON array
     /// that SQLite takes apart itself.
     async fn insert_messages(
@@ -97,9 +107,12 @@ impl SqliteStorage {
     ) -> StoreResult<()> {
         let rows: Vec<[&str; 5]> = messages
             .iter()
-            .map(|m| [&m.sent_at, &m.sender, &m.recipients, &m.body, &m.location].map(String::as_str))
+            .map(|m| {
+                [&m.sent_at, &m.sender, &m.recipients, &m.body, &m.location].map(String::as_str)
+            })
             .collect();
-        let json = serde_json::to_string(&rows).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
+        let json =
+            serde_json::to_string(&rows).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
         sqlx::query(
             "insert into messages (case_id, exhibit_id, position, sent_at, sender, recipients, body, \
              source_location) \
@@ -142,10 +155,15 @@ impl SqliteStorage {
         let words = &words[..words.len().min(MAX_QUERY_WORDS)];
         let (last, rest) = words.split_last()?;
         // Every word must appear as typed; only the last also matches longer words that
-        // begin with it (the word being typed). A prefix on every word made common words
-        // expand to whole-table index scans on large offices.
+        // begin with it (the word being typed), once it has three characters. A prefix on
+        // every word, or a one-letter prefix, expanded to most of the index on large offices
+        // ("1" begins every number from 1 to 199,999).
         let mut terms: Vec<String> = rest.iter().map(|word| format!("\"{word}\"")).collect();
-        terms.push(format!("\"{word}\"*", word = last));
+        terms.push(if last.chars().count() >= MIN_PREFIX {
+            format!("\"{last}\"*")
+        } else {
+            format!("\"{last}\"")
+        });
         Some(terms.join(" AND "))
     }
 
