@@ -859,7 +859,7 @@ async fn messages(
         .max()
         .expect("exhibit");
     let token = server
-        .token(&lead, &format!("/cases/{case_id}/exhibits/{exhibit_id}"))
+        .token(lead, &format!("/cases/{case_id}/exhibits/{exhibit_id}"))
         .await;
     let started = Instant::now();
     let response = lead
@@ -907,7 +907,7 @@ async fn messages(
     // Full-text search over the imported messages.
     let mut times = Vec::new();
     let token = server
-        .token(&lead, &format!("/cases/{case_id}/messages"))
+        .token(lead, &format!("/cases/{case_id}/messages"))
         .await;
     let started = Instant::now();
     for n in 0..sizes.searches {
