@@ -519,6 +519,31 @@ pub fn inline_text(runs: &[Inline]) -> String {
         .collect()
 }
 
+/// The plain text of blocks, without markers. Lines: paragraphs apart by a blank line and
+/// list items on lines of their own starting with "- ". One line: everything joined by spaces,
+/// list items by "; " (for summaries in lists).
+pub fn blocks_text(blocks: &[Block], one_line: bool) -> String {
+    let (between, item_prefix, between_items) = if one_line {
+        (" ", "", "; ")
+    } else {
+        ("\n\n", "- ", "\n")
+    };
+    blocks
+        .iter()
+        .map(|block| match block {
+            Block::Heading { text } | Block::Paragraph { text } | Block::Quote { text } => {
+                inline_text(text)
+            }
+            Block::List { items, .. } => items
+                .iter()
+                .map(|item| format!("{item_prefix}{}", inline_text(item)))
+                .collect::<Vec<_>>()
+                .join(between_items),
+        })
+        .collect::<Vec<_>>()
+        .join(between)
+}
+
 /// One line of a comparison between two versions of a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DiffLine {

@@ -1319,6 +1319,27 @@ async fn version_page(
     }))
 }
 
+/// Redraws a version's page saying why an action on it was refused.
+async fn refuse(
+    state: &AppState,
+    actor: &Actor,
+    open: OpenCase,
+    version: ReportVersion,
+    message: &str,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    version_page(
+        state,
+        actor,
+        open,
+        version,
+        Some(message.into()),
+        Vec::new(),
+        status,
+    )
+    .await
+}
+
 /// One version.
 #[tracing::instrument(skip_all, fields(case_id, version))]
 pub async fn version(
@@ -1464,15 +1485,7 @@ pub async fn submit(
             Ok(Redirect::to(&version_path(case_id, number)).into_response())
         }
         Err(StoreError::Stale) => {
-            version_page(
-                &state,
-                &actor,
-                open,
-                found,
-                Some("Only the newest version, while it is a draft, can be submitted.".into()),
-                Vec::new(),
-                StatusCode::CONFLICT,
-            )
+            refuse(&state, &actor, open, found, "Only the newest version, while it is a draft, can be submitted.", StatusCode::CONFLICT)
             .await
         }
         Err(error) => Err(error.into()),
@@ -1511,15 +1524,7 @@ pub async fn return_version(
         })
         .collect();
     if note.is_empty() && comments.is_empty() {
-        return version_page(
-            &state,
-            &actor,
-            open,
-            found,
-            Some("Say why the version goes back: a note or a comment on a section.".into()),
-            Vec::new(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
+        return refuse(&state, &actor, open, found, "Say why the version goes back: a note or a comment on a section.", StatusCode::UNPROCESSABLE_ENTITY)
         .await;
     }
     match state
@@ -1548,15 +1553,7 @@ pub async fn return_version(
             Ok(Redirect::to(&version_path(case_id, number)).into_response())
         }
         Err(StoreError::Stale) => {
-            version_page(
-                &state,
-                &actor,
-                open,
-                found,
-                Some("Only the newest version, while it is submitted, can be returned.".into()),
-                Vec::new(),
-                StatusCode::CONFLICT,
-            )
+            refuse(&state, &actor, open, found, "Only the newest version, while it is submitted, can be returned.", StatusCode::CONFLICT)
             .await
         }
         Err(error) => Err(error.into()),
@@ -1588,15 +1585,7 @@ pub async fn approve(
         .first()
         .map(|v| v.version);
     if found.state != ReportState::Submitted || newest != Some(number) {
-        return version_page(
-            &state,
-            &actor,
-            open,
-            found,
-            Some("Only the newest version, while it is submitted, can be approved.".into()),
-            Vec::new(),
-            StatusCode::CONFLICT,
-        )
+        return refuse(&state, &actor, open, found, "Only the newest version, while it is submitted, can be approved.", StatusCode::CONFLICT)
         .await;
     }
     let approval = reports::approve(
@@ -1633,17 +1622,7 @@ pub async fn approve(
             Ok(Redirect::to(&version_path(case_id, number)).into_response())
         }
         Err(StoreError::Stale) => {
-            version_page(
-                &state,
-                &actor,
-                open,
-                found,
-                Some(
-                    "The version changed while it was being approved; nothing was approved.".into(),
-                ),
-                Vec::new(),
-                StatusCode::CONFLICT,
-            )
+            refuse(&state, &actor, open, found, "The version changed while it was being approved; nothing was approved.", StatusCode::CONFLICT)
             .await
         }
         Err(error) => Err(error.into()),

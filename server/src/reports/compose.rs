@@ -240,23 +240,8 @@ pub fn compose(sources: &Sources<'_>, redactor: Option<&Redactor>) -> Composed {
 /// The JSON export: the report's facts for machines (number, title, agency, dates, findings,
 /// recommendations with status, sections as text), without the drawings.
 pub fn export_json(model: &ReportModel) -> String {
-    use probity_app::reports::{Block, inline_text};
-    let text = |blocks: &[Block]| -> String {
-        blocks
-            .iter()
-            .map(|block| match block {
-                Block::Heading { text } | Block::Paragraph { text } | Block::Quote { text } => {
-                    inline_text(text)
-                }
-                Block::List { items, .. } => items
-                    .iter()
-                    .map(|item| format!("- {}", inline_text(item)))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            })
-            .collect::<Vec<_>>()
-            .join("\n\n")
-    };
+    use probity_app::reports::blocks_text;
+    let text = |blocks: &[probity_app::reports::Block]| blocks_text(blocks, false);
     let value = serde_json::json!({
         "report_number": model.report_number,
         "title": model.title,

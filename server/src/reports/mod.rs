@@ -255,28 +255,11 @@ pub enum PublishOutcome {
     Leaks(Vec<LeakHit>),
 }
 
-/// The plain text of a model's narrative section.
+/// The plain text of a model's narrative section, on one line.
 fn section_text(model: &ReportModel, key: &str) -> String {
-    use probity_app::reports::{Block, inline_text};
     model
         .section(key)
-        .map(|section| {
-            section
-                .blocks
-                .iter()
-                .map(|block| match block {
-                    Block::Heading { text } | Block::Paragraph { text } | Block::Quote { text } => {
-                        inline_text(text)
-                    }
-                    Block::List { items, .. } => items
-                        .iter()
-                        .map(|item| inline_text(item))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                })
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+        .map(|section| probity_app::reports::blocks_text(&section.blocks, true))
         .unwrap_or_default()
 }
 
