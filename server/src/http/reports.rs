@@ -1485,7 +1485,14 @@ pub async fn submit(
             Ok(Redirect::to(&version_path(case_id, number)).into_response())
         }
         Err(StoreError::Stale) => {
-            refuse(&state, &actor, open, found, "Only the newest version, while it is a draft, can be submitted.", StatusCode::CONFLICT)
+            refuse(
+                &state,
+                &actor,
+                open,
+                found,
+                "Only the newest version, while it is a draft, can be submitted.",
+                StatusCode::CONFLICT,
+            )
             .await
         }
         Err(error) => Err(error.into()),
@@ -1524,7 +1531,14 @@ pub async fn return_version(
         })
         .collect();
     if note.is_empty() && comments.is_empty() {
-        return refuse(&state, &actor, open, found, "Say why the version goes back: a note or a comment on a section.", StatusCode::UNPROCESSABLE_ENTITY)
+        return refuse(
+            &state,
+            &actor,
+            open,
+            found,
+            "Say why the version goes back: a note or a comment on a section.",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
         .await;
     }
     match state
@@ -1553,7 +1567,14 @@ pub async fn return_version(
             Ok(Redirect::to(&version_path(case_id, number)).into_response())
         }
         Err(StoreError::Stale) => {
-            refuse(&state, &actor, open, found, "Only the newest version, while it is submitted, can be returned.", StatusCode::CONFLICT)
+            refuse(
+                &state,
+                &actor,
+                open,
+                found,
+                "Only the newest version, while it is submitted, can be returned.",
+                StatusCode::CONFLICT,
+            )
             .await
         }
         Err(error) => Err(error.into()),
@@ -1585,7 +1606,14 @@ pub async fn approve(
         .first()
         .map(|v| v.version);
     if found.state != ReportState::Submitted || newest != Some(number) {
-        return refuse(&state, &actor, open, found, "Only the newest version, while it is submitted, can be approved.", StatusCode::CONFLICT)
+        return refuse(
+            &state,
+            &actor,
+            open,
+            found,
+            "Only the newest version, while it is submitted, can be approved.",
+            StatusCode::CONFLICT,
+        )
         .await;
     }
     let approval = reports::approve(
@@ -1622,7 +1650,14 @@ pub async fn approve(
             Ok(Redirect::to(&version_path(case_id, number)).into_response())
         }
         Err(StoreError::Stale) => {
-            refuse(&state, &actor, open, found, "The version changed while it was being approved; nothing was approved.", StatusCode::CONFLICT)
+            refuse(
+                &state,
+                &actor,
+                open,
+                found,
+                "The version changed while it was being approved; nothing was approved.",
+                StatusCode::CONFLICT,
+            )
             .await
         }
         Err(error) => Err(error.into()),
