@@ -485,6 +485,24 @@ mod tests {
         let _ = std::fs::remove_dir_all(root);
     }
 
+    #[test]
+    fn the_page_cache_path_writes_the_same_bytes() {
+        // Where the file system refuses direct writes, everything goes through the page cache.
+        let root = temp_root();
+        std::fs::create_dir_all(&root).expect("root");
+        let path = root.join("buffered");
+        let file = std::fs::File::create(&path).expect("create");
+        let mut output = Output::new(file, &path);
+        output.direct = None;
+        let content: Vec<u8> = (0..(PIECE + 5_000)).map(|n| (n % 251) as u8).collect();
+        for chunk in content.chunks(70_001) {
+            output.push(chunk).expect("push");
+        }
+        output.finish().expect("finish");
+        assert!(std::fs::read(&path).expect("read") == content, "stored bytes differ");
+        let _ = std::fs::remove_dir_all(root);
+    }
+
     #[tokio::test]
     async fn limits_empty_files_and_leftovers() {
         let root = temp_root();
