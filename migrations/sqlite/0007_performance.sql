@@ -19,3 +19,31 @@ create virtual table message_search using fts5 (
 );
 
 insert into message_search (message_search) values ('rebuild');
+
+-- How many cases there are in each status, kept by triggers, so that the dashboard's counts do
+-- not read every case of the office.
+create table case_status_counts (
+    status text primary key,
+    cases integer not null
+);
+
+insert into case_status_counts (status, cases) select status, count(*) from cases group by status;
+
+create trigger cases_count_insert after insert on cases
+begin
+    insert into case_status_counts (status, cases) values (new.status, 1)
+    on conflict (status) do update set cases = case_status_counts.cases + 1;
+end;
+
+create trigger cases_count_status after update of status on cases
+when old.status <> new.status
+begin
+    update case_status_counts set cases = cases - 1 where status = old.status;
+    insert into case_status_counts (status, cases) values (new.status, 1)
+    on conflict (status) do update set cases = case_status_counts.cases + 1;
+end;
+
+create trigger cases_count_delete after delete on cases
+begin
+    update case_status_counts set cases = cases - 1 where status = old.status;
+end;

@@ -522,7 +522,7 @@ async fn timeline_case(store: &DynStore, lead: i64, events: usize) -> i64 {
     case.case_id
 }
 
-/// The four pages plus `/healthz`, each under the same load.
+/// The measured pages plus `/healthz`, each under the same load.
 async fn page_loads(
     server: &Server,
     client: &reqwest::Client,
@@ -532,6 +532,7 @@ async fn page_loads(
     let token = server.token(client, "/cases").await;
     let requests = [
         ("/healthz", Request::Get(server.url("/healthz"))),
+        ("dashboard", Request::Get(server.url("/"))),
         ("case list", Request::Get(server.url("/cases"))),
         (
             "case page",

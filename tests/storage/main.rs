@@ -265,6 +265,18 @@ mod volume {
         ]
     }
 
+    /// The status the generator gives case `n`.
+    fn generated_status(n: i64) -> &'static str {
+        [
+            "intake",
+            "open",
+            "investigation",
+            "findings_drafted",
+            "under_review",
+            "closed",
+        ][(n % 6) as usize]
+    }
+
     fn has_prefix_word(n: i64, prefix: &str) -> bool {
         numbers(n).iter().any(|word| word.starts_with(prefix))
     }
@@ -339,6 +351,19 @@ mod volume {
                 CASES / 10
             );
 
+            // The office-wide counts (kept by triggers) match the cases themselves.
+            let office = CaseViewer {
+                user_id: creator.user_id,
+                office_wide: true,
+            };
+            let office_counts = store.count_by_status(office).await.expect("counts");
+            for (status, count) in &office_counts {
+                let expected = (1..=CASES)
+                    .filter(|n| generated_status(*n) == status.as_str())
+                    .count() as i64;
+                assert_eq!(*count, expected, "{status:?} on {:?}", target.backend);
+            }
+
             // A recusal removes the case from lists and counts at once.
             let walled = store
                 .case_by_number("2001-000010")
@@ -354,6 +379,46 @@ mod volume {
                     .await
                     .len() as i64,
                 CASES / 10 - 1
+            );
+
+            // A status change moves one case between the office's counts; an office-wide
+            // viewer recused from a case no longer counts it.
+            let count_of = |counts: &[(probity_app::cases::CaseStatus, i64)], status| {
+                counts
+                    .iter()
+                    .find(|(s, _)| *s == status)
+                    .map(|(_, n)| *n)
+                    .unwrap_or(0)
+            };
+            use probity_app::cases::CaseStatus;
+            let moved = store
+                .move_status(
+                    walled.case_id,
+                    walled.version,
+                    walled.status,
+                    CaseStatus::Closed,
+                    "benchmark",
+                    creator.user_id,
+                )
+                .await
+                .expect("move");
+            let after = store.count_by_status(office).await.expect("counts");
+            assert_eq!(
+                count_of(&after, walled.status),
+                count_of(&office_counts, walled.status) - 1
+            );
+            assert_eq!(
+                count_of(&after, CaseStatus::Closed),
+                count_of(&office_counts, CaseStatus::Closed) + 1
+            );
+            store
+                .recuse(moved.case_id, creator.user_id, "conflict", creator.user_id)
+                .await
+                .expect("recuse the supervisor");
+            let recused = store.count_by_status(office).await.expect("counts");
+            assert_eq!(
+                count_of(&recused, CaseStatus::Closed),
+                count_of(&after, CaseStatus::Closed) - 1
             );
 
             let closed = CaseFilter {

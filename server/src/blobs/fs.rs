@@ -499,7 +499,10 @@ mod tests {
             output.push(chunk).expect("push");
         }
         output.finish().expect("finish");
-        assert!(std::fs::read(&path).expect("read") == content, "stored bytes differ");
+        assert!(
+            std::fs::read(&path).expect("read") == content,
+            "stored bytes differ"
+        );
         let _ = std::fs::remove_dir_all(root);
     }
 

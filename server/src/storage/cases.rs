@@ -1504,10 +1504,21 @@ macro_rules! case_store_impl {
                 viewer: $crate::storage::cases::CaseViewer,
             ) -> $crate::storage::StoreResult<Vec<(probity_app::cases::CaseStatus, i64)>> {
                 use sqlx::Row as _;
-                let sql = format!(
-                    "select c.status, count(*) as cases from cases c where {} group by c.status",
-                    visibility(&viewer)
-                );
+                // Office-wide viewers see every case but those they are recused from: the
+                // office's totals (kept by triggers) less their recusals, instead of counting
+                // every case. Team members count their own cases, which are few.
+                let sql = if viewer.office_wide {
+                    "select s.status, s.cases - coalesce(x.cases, 0) as cases from case_status_counts s \
+                     left join (select c.status, count(*) as cases from case_recusals r \
+                     join cases c on c.case_id = r.case_id where r.user_id = $1 group by c.status) as x \
+                     on x.status = s.status"
+                        .to_string()
+                } else {
+                    format!(
+                        "select c.status, count(*) as cases from cases c where {} group by c.status",
+                        visibility(&viewer)
+                    )
+                };
                 let rows = sqlx::query(&sql).bind(viewer.user_id).fetch_all(&self.pool).await?;
                 let mut counts = Vec::new();
                 for status in probity_app::cases::CaseStatus::ALL {
