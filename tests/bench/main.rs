@@ -945,41 +945,35 @@ async fn database_insert(db: &TestDatabase, case_id: i64, exhibit_id: i64, count
                case when n % 2 = 0 then 'Alex Example' else 'Sam Sample' end, '', \
                'message ' || n || ' about shipment ' || (n % 977) || ' and docket ' || (n % 131), \
                'line ' || n";
+    // The same timing on either pool type (their types differ, so a macro, not a function).
+    macro_rules! timed {
+        ($pool:ty, $sql:expr) => {{
+            let pool = <$pool>::connect(&db.url).await.expect("connect");
+            let mut tx = pool.begin().await.expect("begin");
+            let started = Instant::now();
+            sqlx::query(&$sql)
+                .bind(case_id)
+                .bind(exhibit_id)
+                .bind(count as i64)
+                .execute(&mut *tx)
+                .await
+                .expect("insert");
+            let seconds = started.elapsed().as_secs_f64();
+            tx.rollback().await.expect("rollback");
+            seconds
+        }};
+    }
     match db.backend {
-        Backend::Sqlite => {
-            let pool = sqlx::SqlitePool::connect(&db.url).await.expect("connect");
-            let mut tx = pool.begin().await.expect("begin");
-            let sql = format!(
+        Backend::Sqlite => timed!(
+            sqlx::SqlitePool,
+            format!(
                 "with recursive seq(n) as (select 1 union all select n + 1 from seq where n < $3) {columns} {row} from seq"
-            );
-            let started = Instant::now();
-            sqlx::query(&sql)
-                .bind(case_id)
-                .bind(exhibit_id)
-                .bind(count as i64)
-                .execute(&mut *tx)
-                .await
-                .expect("insert");
-            let seconds = started.elapsed().as_secs_f64();
-            tx.rollback().await.expect("rollback");
-            seconds
-        }
-        Backend::Postgres => {
-            let pool = sqlx::PgPool::connect(&db.url).await.expect("connect");
-            let mut tx = pool.begin().await.expect("begin");
-            let sql = format!("{columns} {row} from generate_series(1, $3::bigint) as n");
-            let started = Instant::now();
-            sqlx::query(&sql)
-                .bind(case_id)
-                .bind(exhibit_id)
-                .bind(count as i64)
-                .execute(&mut *tx)
-                .await
-                .expect("insert");
-            let seconds = started.elapsed().as_secs_f64();
-            tx.rollback().await.expect("rollback");
-            seconds
-        }
+            )
+        ),
+        Backend::Postgres => timed!(
+            sqlx::PgPool,
+            format!("{columns} {row} from generate_series(1, $3::bigint) as n")
+        ),
     }
 }
 
