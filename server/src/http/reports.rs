@@ -22,7 +22,7 @@ use probity_app::cases::Case;
 use probity_app::forms::FieldErrors;
 use probity_app::pages::cases::case_path;
 use probity_app::pages::reports::*;
-use probity_app::permissions::{Action, allows};
+use probity_app::permissions::Action;
 use probity_app::reports::{
     LeakHit, RecommendationStatus, RedactionReason, ReportState, ReportVersion, SECTIONS,
 };
@@ -86,15 +86,6 @@ pub fn router() -> Router<AppState> {
             get(download),
         )
         .route("/recommendations", get(open_recommendations))
-}
-
-fn permissions(actor: &Actor, open: &OpenCase) -> ReportPermissions {
-    let role = actor.user.role;
-    ReportPermissions {
-        draft: allows(role, Action::DraftReport, open.standing),
-        review: allows(role, Action::ReviewReport, open.standing),
-        publish: allows(role, Action::PublishReport, open.standing),
-    }
 }
 
 async fn audit(
@@ -167,7 +158,7 @@ pub async fn findings(
         None,
     )
     .await?;
-    let can_edit = permissions(&actor, &open).draft;
+    let can_edit = open.report_permissions(&actor).draft;
     let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
     let case = open.case;
     Ok(render(StatusCode::OK, move || {
@@ -444,7 +435,7 @@ pub async fn recommendations(
         None,
     )
     .await?;
-    let can_edit = permissions(&actor, &open).draft;
+    let can_edit = open.report_permissions(&actor).draft;
     let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
     let case = open.case;
     Ok(render(StatusCode::OK, move || {
@@ -473,7 +464,7 @@ async fn recommendation_page(
     stale: bool,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let can_edit = permissions(actor, &open).draft;
+    let can_edit = open.report_permissions(actor).draft;
     let case = open.case;
     let (recommendation, history) = match recommendation_id {
         Some(id) => {
@@ -833,7 +824,7 @@ async fn redactions_page(
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let can_edit = permissions(actor, &open).draft;
+    let can_edit = open.report_permissions(&actor).draft;
     let case = open.case;
     let case_id = case.case_id;
     let parties = state.store.parties(case_id).await?;
@@ -1113,7 +1104,7 @@ pub async fn report(
         None,
     )
     .await?;
-    let permissions = permissions(&actor, &open);
+    let permissions = open.report_permissions(&actor);
     let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
     let case = open.case;
     Ok(render(StatusCode::OK, move || {
@@ -1311,7 +1302,7 @@ async fn version_page(
         .report_comments(version.report_version_id)
         .await?;
     let correction = !state.store.published_for_case(case_id).await?.is_empty();
-    let permissions = permissions(actor, &open);
+    let permissions = open.report_permissions(actor);
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
     let case = open.case;
     Ok(render(status, move || {

@@ -18,6 +18,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use probity_app::cases::Case;
 use probity_app::pages::cases::CasePermissions;
+use probity_app::pages::reports::ReportPermissions;
 use probity_app::permissions::{Action, Standing, allows};
 
 /// The case routes.
@@ -86,6 +87,16 @@ impl OpenCase {
             move_status: allows(role, Action::MoveStatus, self.standing)
                 || allows(role, Action::ReopenCase, self.standing),
             manage_team: allows(role, Action::ManageTeam, self.standing),
+        }
+    }
+
+    /// What the person may do with the case's report, for the report pages' buttons.
+    pub fn report_permissions(&self, actor: &Actor) -> ReportPermissions {
+        let role = actor.user.role;
+        ReportPermissions {
+            draft: allows(role, Action::DraftReport, self.standing),
+            review: allows(role, Action::ReviewReport, self.standing),
+            publish: allows(role, Action::PublishReport, self.standing),
         }
     }
 }
