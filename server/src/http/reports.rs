@@ -824,7 +824,7 @@ async fn redactions_page(
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let can_edit = open.report_permissions(&actor).draft;
+    let can_edit = open.report_permissions(actor).draft;
     let case = open.case;
     let case_id = case.case_id;
     let parties = state.store.parties(case_id).await?;
