@@ -287,15 +287,7 @@ impl Server {
 
     /// Resident memory, in bytes.
     fn rss(&self) -> u64 {
-        let pid = self.child.id().expect("running");
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-        status
-            .lines()
-            .find(|line| line.starts_with("VmRSS:"))
-            .and_then(|line| line.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<u64>().ok())
-            .map(|kb| kb * 1024)
-            .unwrap_or(0)
+        rss_of(self.child.id().expect("running"))
     }
 
     fn url(&self, path: &str) -> String {
@@ -303,21 +295,11 @@ impl Server {
     }
 
     async fn signed_in(&self, username: &str) -> reqwest::Client {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
+        let client = probity_tests::browser_client()
             .pool_max_idle_per_host(64)
             .build()
             .expect("client");
-        let page = client
-            .get(self.url("/sign-in"))
-            .send()
-            .await
-            .expect("GET")
-            .text()
-            .await
-            .expect("body");
-        let token = probity_tests::csrf_token(&page).expect("token");
+        let token = self.token(&client, "/sign-in").await;
         let response = client
             .post(self.url("/sign-in"))
             .header("origin", &self.origin)
@@ -334,15 +316,7 @@ impl Server {
     }
 
     async fn token(&self, client: &reqwest::Client, path: &str) -> String {
-        let page = client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("GET")
-            .text()
-            .await
-            .expect("body");
-        probity_tests::csrf_token(&page).unwrap_or_else(|| panic!("no token on {path}"))
+        probity_tests::page_token(client, &self.url(path)).await
     }
 }
 
@@ -755,16 +729,7 @@ async fn upload(
         let sampling = sampling.clone();
         tokio::task::spawn_blocking(move || {
             while sampling.load(Ordering::SeqCst) {
-                let status =
-                    std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-                if let Some(kb) = status
-                    .lines()
-                    .find(|line| line.starts_with("VmRSS:"))
-                    .and_then(|line| line.split_whitespace().nth(1))
-                    .and_then(|kb| kb.parse::<u64>().ok())
-                {
-                    peak.fetch_max(kb * 1024, Ordering::SeqCst);
-                }
+                peak.fetch_max(rss_of(pid), Ordering::SeqCst);
                 std::thread::sleep(Duration::from_millis(5));
             }
         })
@@ -880,10 +845,11 @@ async fn messages(
     let import = started.elapsed().as_secs_f64();
     let body = response.text().await.expect("body");
     assert!(body.contains("messages imported"), "import report");
+    let imported = format!("{:.0} messages/s", sizes.messages as f64 / import);
     table.add(
         name,
         &format!("import of a {}-message WhatsApp export", sizes.messages),
-        format!("{:.0} messages/s", sizes.messages as f64 / import),
+        imported.clone(),
         format!(
             "parser alone {:.0} messages/s",
             sizes.messages as f64 / parse
@@ -895,7 +861,7 @@ async fn messages(
     table.add(
         name,
         "  same number of messages, against the database alone",
-        format!("{:.0} messages/s", sizes.messages as f64 / import),
+        imported,
         format!(
             "one INSERT ... SELECT {:.0} messages/s",
             sizes.messages as f64 / alone
@@ -975,6 +941,18 @@ async fn database_insert(db: &TestDatabase, case_id: i64, exhibit_id: i64, count
             format!("{columns} {row} from generate_series(1, $3::bigint) as n")
         ),
     }
+}
+
+/// The resident memory of a process, in bytes (0 once it is gone).
+fn rss_of(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find(|line| line.starts_with("VmRSS:"))
+        .and_then(|line| line.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .map(|kb| kb * 1024)
+        .unwrap_or(0)
 }
 
 /// Messages the WhatsApp parser reads from a file, without storing them.

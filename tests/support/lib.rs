@@ -216,24 +216,12 @@ impl TestApp {
 
     /// A client like a browser's: keeps cookies, does not follow redirects (tests check them).
     pub fn client(&self) -> reqwest::Client {
-        reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client")
+        browser_client().build().expect("client")
     }
 
     /// GETs a page and returns its anti-forgery token.
     pub async fn form_token(&self, client: &reqwest::Client, path: &str) -> String {
-        let body = client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("GET")
-            .text()
-            .await
-            .expect("body");
-        csrf_token(&body).unwrap_or_else(|| panic!("no anti-forgery token on {path}:\n{body}"))
+        page_token(client, &self.url(path)).await
     }
 
     /// POSTs a form as a browser would (with Origin), adding the page's token.
@@ -315,6 +303,26 @@ impl Drop for TestApp {
             server.task.abort();
         }
     }
+}
+
+/// A client builder like a browser's: keeps cookies, does not follow redirects.
+pub fn browser_client() -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+}
+
+/// GETs the page at `url` and returns its anti-forgery token.
+pub async fn page_token(client: &reqwest::Client, url: &str) -> String {
+    let body = client
+        .get(url)
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    csrf_token(&body).unwrap_or_else(|| panic!("no anti-forgery token on {url}:\n{body}"))
 }
 
 /// The anti-forgery token in a page, if any.
