@@ -222,6 +222,19 @@ mod records {
         pub recused_at: OffsetDateTime,
     }
 
+    /// A recusal that was lifted, kept with its whole history.
+    #[derive(Clone, Debug)]
+    pub struct LiftedRecusal {
+        pub user_id: i64,
+        pub display_name: String,
+        pub reason: String,
+        pub recused_by_name: String,
+        pub recused_at: OffsetDateTime,
+        pub lifted_by_name: String,
+        pub lifted_at: OffsetDateTime,
+        pub lift_reason: String,
+    }
+
     /// One step of a case's history.
     #[derive(Clone, Debug)]
     pub struct StatusChange {

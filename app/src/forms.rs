@@ -227,6 +227,9 @@ pub fn TextArea(
     let error_id = format!("{name}-error");
     let described_by = described_by(hint.is_some(), error.is_some(), &hint_id, &error_id);
     let has_error = error.is_some();
+    // Leptos writes a textarea's children without escaping them (as it does for `<script>`),
+    // so a stored `</textarea>` would end the box and the rest would become live markup.
+    let value = escape_text(&value);
     view! {
         <div class=if has_error { "usa-form-group usa-form-group--error" } else { "usa-form-group" }>
             <label class=if has_error { "usa-label usa-label--error" } else { "usa-label" } for=name>
@@ -249,6 +252,22 @@ pub fn TextArea(
             </textarea>
         </div>
     }
+}
+
+/// Text made safe to write where the renderer does not escape it (a textarea's content):
+/// `&`, `<` and `>` become character references, which the browser turns back into the
+/// same characters, so the box holds exactly the stored text.
+pub fn escape_text(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            other => escaped.push(other),
+        }
+    }
+    escaped
 }
 
 /// The `aria-describedby` of a field with an optional hint and error.
@@ -287,4 +306,19 @@ pub fn StaleWarning(stale: bool) -> impl IntoView {
             </div>
         }
     })
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_box_holds_hostile_markup_as_text() {
+        let hostile = "a & b </textarea><button formaction=\"/x\">Save</button> <meta http-equiv=\"refresh\">";
+        let html = view! { <TextArea name="summary" label="Summary" value=hostile /> }.to_html();
+        assert!(!html.contains("</textarea><button"), "{html}");
+        assert!(!html.contains("<meta"), "{html}");
+        assert!(html.contains("a &amp; b &lt;/textarea&gt;&lt;button"), "{html}");
+        assert_eq!(html.matches("</textarea>").count(), 1, "{html}");
+    }
 }

@@ -24,8 +24,10 @@ pub enum Action {
     MoveStatus,
     /// Reopen a closed case.
     ReopenCase,
-    /// Add and remove team members, change the lead, record recusals.
+    /// Add and remove team members, change the lead.
     ManageTeam,
+    /// Impose and lift recusals: a wall set by oversight, so never by the lead.
+    ManageRecusals,
     /// Write findings, recommendations, redactions and report drafts; submit a draft for
     /// review; record an agency's response.
     DraftReport,
@@ -37,7 +39,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order of the README table.
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::ManagePeople,
         Action::ReadAudit,
         Action::CreateCase,
@@ -46,6 +48,7 @@ impl Action {
         Action::MoveStatus,
         Action::ReopenCase,
         Action::ManageTeam,
+        Action::ManageRecusals,
         Action::DraftReport,
         Action::ReviewReport,
         Action::PublishReport,
@@ -61,7 +64,8 @@ impl Action {
             Action::EditCase => "edit a case, its parties, allegations and notes",
             Action::MoveStatus => "move a case along its workflow",
             Action::ReopenCase => "reopen a closed case",
-            Action::ManageTeam => "manage a case's team and recusals",
+            Action::ManageTeam => "manage a case's team",
+            Action::ManageRecusals => "impose and lift recusals (never one's own)",
             Action::DraftReport => {
                 "write findings, recommendations, redactions and report drafts; submit them"
             }
@@ -131,6 +135,11 @@ pub fn grant(role: Role, action: Action) -> Grant {
         (ManageTeam, Supervisor) => OfficeWide,
         (ManageTeam, Investigator) => AsLead,
         (ManageTeam, _) => Never,
+
+        // A recusal is a wall set by oversight: the lead cannot lift one, nor wall off the
+        // people who review the case.
+        (ManageRecusals, Supervisor) => OfficeWide,
+        (ManageRecusals, _) => Never,
 
         (DraftReport, Supervisor) => OfficeWide,
         (DraftReport, Investigator) => OnTeam,

@@ -222,6 +222,25 @@ pub struct LeakHit {
     pub term: String,
     /// The surroundings with the string itself masked.
     pub context: String,
+    /// For a pattern of personal data (a telephone number, say), its reason code:
+    /// `ssn`, `phone`, `email`, `date-of-birth`, `booking-number`, `figure-unread`.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// For a hit a commissioner may release, the key a release is recorded under (the
+    /// reason code and a hash of the value); redacted names and spans have none.
+    #[serde(default)]
+    pub release_key: Option<String>,
+}
+
+/// A commissioner's release of one personal-data hit: the value may appear in the public
+/// report, for the reason given.
+#[derive(Clone, Debug)]
+pub struct LeakRelease {
+    /// The hit's [`LeakHit::release_key`].
+    pub release_key: String,
+    pub reason: String,
+    pub released_by_name: String,
+    pub released_at: OffsetDateTime,
 }
 
 /// A published report as the portal lists it.

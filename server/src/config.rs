@@ -163,6 +163,18 @@ pub struct Settings {
     #[arg(long, env = "PROBITY_SESSION_IDLE_SECONDS", hide = true, global = true)]
     pub session_idle_seconds: Option<u32>,
 
+    /// A regular expression for the office's booking or inmate numbers, which the leak check
+    /// then finds in public reports as personal data (repeat the flag for several; in the
+    /// environment, separate them with `;`). Numbers written after "booking no.", "inmate #"
+    /// and the like are found without it.
+    #[arg(
+        long = "booking-number-pattern",
+        env = "PROBITY_BOOKING_NUMBER_PATTERNS",
+        value_delimiter = ';',
+        global = true
+    )]
+    pub booking_number_patterns: Vec<String>,
+
     /// Log format.
     #[arg(
         long,
@@ -210,6 +222,12 @@ impl Settings {
             .filter(|name| !name.is_empty())
             .map(str::to_string)
             .collect()
+    }
+
+    /// The personal-data patterns the leak check applies, with the office's booking-number
+    /// shapes; an error names a pattern that is not a valid regular expression.
+    pub fn personal_patterns(&self) -> Result<crate::reports::personal::Patterns, String> {
+        crate::reports::personal::Patterns::new(&self.booking_number_patterns)
     }
 
     /// Idle limit of a session, in seconds.

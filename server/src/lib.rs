@@ -162,6 +162,7 @@ pub struct RunningServer {
 
 /// Opens the database, migrates it, binds the listener and serves in a background task.
 pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
+    let patterns = settings.personal_patterns().map_err(anyhow::Error::msg)?;
     let db = open_database(&settings).await?;
     db.store
         .migrate()
@@ -191,6 +192,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
     let state = AppState {
         blobs,
         ocr,
+        patterns,
         store: db.store.clone(),
         public_url: Arc::new(settings.effective_public_url()),
         settings: settings.clone(),

@@ -221,13 +221,13 @@ const ROUTES: &[Route] = &[
     Route {
         method: "POST",
         path: "/cases/{case}/team/recuse",
-        action: Action::ManageTeam,
+        action: Action::ManageRecusals,
         form: &[("recuse_user_id", "x")],
     },
     Route {
         method: "POST",
         path: "/cases/{case}/team/lift",
-        action: Action::ManageTeam,
+        action: Action::ManageRecusals,
         form: &[("user_id", "x")],
     },
     Route {

@@ -3,7 +3,7 @@
 
 use crate::cases::{
     Allegation, AllegationStatus, Case, CaseStatus, CaseSummary, Confidentiality, IntakeChannel,
-    Note, NoteVersion, Party, PartyKind, PartyRole, Priority, Recusal, StatusChange, TeamMember,
+    Note, NoteVersion, Party, PartyKind, PartyRole, Priority, LiftedRecusal, Recusal, StatusChange, TeamMember,
 };
 use crate::forms::{
     CsrfField, ErrorSummary, FieldErrors, SelectField, StaleWarning, TextArea, TextField, options,
@@ -754,9 +754,16 @@ pub struct TeamView {
     pub recusals: Vec<Recusal>,
     /// `(user id, name)` of active people not on the team and not recused.
     pub candidates: Vec<(String, String)>,
-    /// `(user id, name)` of active people not recused.
+    /// `(user id, name)` of active people not recused, whom the viewer may recuse.
     pub recusable: Vec<(String, String)>,
+    /// Recusals lifted earlier, newest first.
+    pub lifted: Vec<LiftedRecusal>,
+    /// `(name, why they can see the case)` of everyone who can see it.
+    pub viewers: Vec<(String, String)>,
+    /// The viewer may change the team (supervisors, and the lead).
     pub can_manage: bool,
+    /// The viewer may impose and lift recusals (supervisors only).
+    pub can_recuse: bool,
 }
 
 /// The team page.
@@ -799,50 +806,92 @@ pub fn TeamPage(ctx: PageContext, team: TeamView, errors: FieldErrors) -> impl I
             }
         })
         .collect_view();
+    let can_recuse = team.can_recuse;
+    let liftable: Vec<(String, String)> = team
+        .recusals
+        .iter()
+        .map(|recusal| (recusal.user_id.to_string(), recusal.display_name.clone()))
+        .collect();
     let recusals = team
         .recusals
         .into_iter()
         .map(|recusal| {
-            let token = token.clone();
-            let base = base.clone();
             view! {
                 <tr>
                     <th scope="row">{recusal.display_name.clone()}</th>
                     <td>{recusal.reason}</td>
                     <td>{format!("{}, {}", recusal.recused_by_name, format_utc(recusal.recused_at))}</td>
-                    {can.then(|| view! {
-                        <td>
-                            <form method="post" action=format!("{base}/team/lift") class="probity-inline-form">
-                                <CsrfField token=token />
-                                <input type="hidden" name="user_id" value=recusal.user_id.to_string() />
-                                <button type="submit" class="usa-button usa-button--unstyled" aria-label=format!("Lift the recusal of {}", recusal.display_name)>"Lift recusal"</button>
-                            </form>
-                        </td>
-                    })}
                 </tr>
             }
         })
         .collect_view();
-    let forms = can.then(|| {
-        let token_add = token.clone();
-        let token_recuse = token.clone();
+    let lifted = (!team.lifted.is_empty()).then(|| {
+        let rows = team
+            .lifted
+            .into_iter()
+            .map(|lifted| {
+                view! {
+                    <tr>
+                        <th scope="row">{lifted.display_name}</th>
+                        <td>{format!("{} ({}, {})", lifted.reason, lifted.recused_by_name, format_utc(lifted.recused_at))}</td>
+                        <td>{format!("{} ({}, {})", lifted.lift_reason, lifted.lifted_by_name, format_utc(lifted.lifted_at))}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
         view! {
-            <div class="grid-row grid-gap">
-                <form class="usa-form grid-col-12 tablet:grid-col-6" method="post" action=format!("{base}/team/add")>
-                    <h2>"Add to the team"</h2>
-                    <CsrfField token=token_add />
-                    <SelectField name="user_id" label="Person" options=team.candidates empty="Choose a person" error=errors.get("user_id") />
-                    <button type="submit" class="usa-button">"Add to team"</button>
-                </form>
-                <form class="usa-form grid-col-12 tablet:grid-col-6" method="post" action=format!("{base}/team/recuse")>
-                    <h2>"Wall someone off"</h2>
-                    <p class="usa-hint">"A recused person loses all access to this case, whatever their role."</p>
-                    <CsrfField token=token_recuse />
-                    <SelectField name="recuse_user_id" label="Person to recuse" options=team.recusable empty="Choose a person" error=errors.get("recuse_user_id") />
-                    <TextArea name="reason" label="Reason" maxlength=1000 rows=2 error=errors.get("reason") />
-                    <button type="submit" class="usa-button usa-button--secondary">"Recuse"</button>
-                </form>
-            </div>
+            <table class="usa-table usa-table--borderless probity-table">
+                <caption>"Lifted recusals"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Recused: why, by whom, when"</th>
+                        <th scope="col">"Lifted: why, by whom, when"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+    });
+    let viewers = team
+        .viewers
+        .into_iter()
+        .map(|(name, why)| view! { <tr><th scope="row">{name}</th><td>{why}</td></tr> })
+        .collect_view();
+    let add_form = can.then(|| {
+        let token_add = token.clone();
+        view! {
+            <form class="usa-form grid-col-12 tablet:grid-col-6" method="post" action=format!("{base}/team/add")>
+                <h2>"Add to the team"</h2>
+                <CsrfField token=token_add />
+                <SelectField name="user_id" label="Person" options=team.candidates empty="Choose a person" error=errors.get("user_id") />
+                <button type="submit" class="usa-button">"Add to team"</button>
+            </form>
+        }
+    });
+    let recusal_forms = can_recuse.then(|| {
+        let token_recuse = token.clone();
+        let token_lift = token.clone();
+        let lift = (!liftable.is_empty()).then(|| view! {
+            <form class="usa-form grid-col-12 tablet:grid-col-6" method="post" action=format!("{base}/team/lift")>
+                <h2>"Lift a recusal"</h2>
+                <p class="usa-hint">"The recusal stays in the case's history with who lifted it and why."</p>
+                <CsrfField token=token_lift />
+                <SelectField name="user_id" label="Recused person" options=liftable empty="Choose a person" error=errors.get("user_id") />
+                <TextArea name="lift_reason" label="Why it is lifted" maxlength=1000 rows=2 error=errors.get("lift_reason") />
+                <button type="submit" class="usa-button usa-button--secondary">"Lift recusal"</button>
+            </form>
+        });
+        view! {
+            <form class="usa-form grid-col-12 tablet:grid-col-6" method="post" action=format!("{base}/team/recuse")>
+                <h2>"Wall someone off"</h2>
+                <p class="usa-hint">"A recused person loses all access to this case, whatever their role. Only a supervisor may recuse or lift a recusal, never their own; the case always keeps a supervisor and a commissioner who can see it."</p>
+                <CsrfField token=token_recuse />
+                <SelectField name="recuse_user_id" label="Person to recuse" options=team.recusable empty="Choose a person" error=errors.get("recuse_user_id") />
+                <TextArea name="reason" label="Reason" maxlength=1000 rows=2 error=errors.get("reason") />
+                <button type="submit" class="usa-button usa-button--secondary">"Recuse"</button>
+            </form>
+            {lift}
         }
     });
     view! {
@@ -863,18 +912,26 @@ pub fn TeamPage(ctx: PageContext, team: TeamView, errors: FieldErrors) -> impl I
                 <tbody>{members}</tbody>
             </table>
             <table class="usa-table usa-table--borderless probity-table">
+                <caption>"Who can see this case"</caption>
+                <thead><tr><th scope="col">"Name"</th><th scope="col">"Why"</th></tr></thead>
+                <tbody>{viewers}</tbody>
+            </table>
+            <table class="usa-table usa-table--borderless probity-table">
                 <caption>"Recusals"</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Name"</th>
                         <th scope="col">"Reason"</th>
                         <th scope="col">"Recorded"</th>
-                        {can.then(|| view! { <th scope="col">"Change"</th> })}
                     </tr>
                 </thead>
                 <tbody>{recusals}</tbody>
             </table>
-            {forms}
+            {lifted}
+            <div class="grid-row grid-gap">
+                {add_form}
+                {recusal_forms}
+            </div>
         </Shell>
     }
 }

@@ -9,7 +9,7 @@ use crate::forms::{
 };
 use crate::pages::cases::{case_path, format_utc};
 use crate::reports::{
-    Block, DiffLine, Finding, Inline, LeakHit, PublishedReport, Recommendation,
+    Block, DiffLine, Finding, Inline, LeakHit, LeakRelease, PublishedReport, Recommendation,
     RecommendationStatus, RecommendationUpdate, Redaction, RedactionReason, ReportModel,
     ReportVersion, ReviewComment, SECTIONS, diff_lines, section_title,
 };
@@ -930,6 +930,8 @@ pub fn ReportVersionPage(
     message: Option<String>,
     /// Leak-check hits found just now, when publication was attempted.
     blocking: Vec<LeakHit>,
+    /// The case's releases of personal-data hits.
+    releases: Vec<LeakRelease>,
 ) -> impl IntoView {
     use crate::reports::ReportState;
     let case_id = case.case_id;
@@ -1021,6 +1023,9 @@ pub fn ReportVersionPage(
         );
         let hits = version.leak_hits.clone().unwrap_or_default();
         let clean = hits.is_empty();
+        let releases = releases.clone();
+        let release = (permissions.publish && state == ReportState::Approved)
+            .then(|| (format!("{base}/release"), token.clone()));
         view! {
             <h2>"Approved files"</h2>
             <p>{approved}</p>
@@ -1034,7 +1039,10 @@ pub fn ReportVersionPage(
             {if clean {
                 view! { <p>"No redacted string was found in the public PDF (text, metadata, embedded images), HTML or JSON."</p> }.into_any()
             } else {
-                view! { <LeakTable hits=hits /> }.into_any()
+                match release {
+                    Some(release) => view! { <LeakTable hits=hits releases=releases release=release /> }.into_any(),
+                    None => view! { <LeakTable hits=hits releases=releases /> }.into_any(),
+                }
             }}
         }
     });
@@ -1057,7 +1065,7 @@ pub fn ReportVersionPage(
             <div class="usa-alert__body"><h2 class="usa-alert__heading">"Not published"</h2><p class="usa-alert__text">{m}</p></div>
         </div>
     });
-    let blocking = (!blocking.is_empty()).then(|| view! { <LeakTable hits=blocking /> });
+    let blocking = (!blocking.is_empty()).then(|| view! { <LeakTable hits=blocking releases=releases.clone() /> });
     let preview = format!("{base}/preview");
     view! {
         <Shell ctx=ctx title=title.clone() current="/cases">
@@ -1082,23 +1090,83 @@ pub fn ReportVersionPage(
     }
 }
 
-/// Leak-check hits as a table.
+/// Leak-check hits as a table. Hits of personal-data patterns show whether a commissioner
+/// released them; with `release` (the form's address and token) each unreleased value gets a
+/// form to release it with a reason.
 #[component]
-pub fn LeakTable(hits: Vec<LeakHit>) -> impl IntoView {
-    let count = hits.len();
+pub fn LeakTable(
+    hits: Vec<LeakHit>,
+    #[prop(optional)] releases: Vec<LeakRelease>,
+    #[prop(optional)] release: Option<(String, String)>,
+) -> impl IntoView {
+    let released = |hit: &LeakHit| {
+        hit.release_key
+            .as_ref()
+            .and_then(|key| releases.iter().find(|r| &r.release_key == key))
+            .cloned()
+    };
+    let blocking = hits.iter().filter(|hit| released(hit).is_none()).count();
+    let summary = if blocking == 0 {
+        "Every hit below was released by a commissioner; they do not block publication.".to_string()
+    } else {
+        format!("{blocking} hit(s) in the public files block publication until they are gone: redact them or fix the text and approve a new version. A commissioner may release a hit of personal data (a telephone number, say) that may be published, with a reason.")
+    };
+    // One release form per value, in the order the values were first found.
+    let mut keys: Vec<(String, String, String)> = Vec::new();
+    for hit in &hits {
+        if let Some(key) = &hit.release_key
+            && released(hit).is_none()
+            && !keys.iter().any(|(k, _, _)| k == key)
+        {
+            keys.push((key.clone(), hit.term.clone(), hit.context.clone()));
+        }
+    }
+    let forms = release.filter(|_| !keys.is_empty()).map(|(action, token)| {
+        let forms = keys
+            .into_iter()
+            .enumerate()
+            .map(|(index, (key, term, context))| {
+                let id = format!("release-reason-{}", index + 1);
+                view! {
+                    <form method="post" action=action.clone() class="usa-form usa-form--large">
+                        <CsrfField token=token.clone() />
+                        <input type="hidden" name="release_key" value=key />
+                        <div class="usa-form-group">
+                            <label class="usa-label" for=id.clone()>{format!("Why {term} ({context}) may be published")}</label>
+                            <textarea class="usa-textarea" id=id.clone() name="reason" rows="2" maxlength="1000" required></textarea>
+                        </div>
+                        <button type="submit" class="usa-button usa-button--secondary">{format!("Release {term}")}</button>
+                    </form>
+                }
+            })
+            .collect_view();
+        view! { <h4>"Release personal data"</h4>{forms} }
+    });
+    let rows = hits
+        .iter()
+        .map(|h| {
+            let state = match released(h) {
+                Some(r) => format!("Released by {} on {}: {}", r.released_by_name, format_utc(r.released_at), r.reason),
+                None if h.release_key.is_some() => "Blocks publication (may be released)".to_string(),
+                None => "Blocks publication".to_string(),
+            };
+            let h = h.clone();
+            view! { <tr><td>{h.file}</td><td>{h.place}</td><td>{h.term}</td><td>{h.context}</td><td>{state}</td></tr> }
+        })
+        .collect_view();
+    let class = if blocking == 0 { "usa-alert usa-alert--info usa-alert--slim" } else { "usa-alert usa-alert--error usa-alert--slim" };
     view! {
-        <div class="usa-alert usa-alert--error usa-alert--slim">
+        <div class=class>
             <div class="usa-alert__body">
-                <p class="usa-alert__text">{format!("{count} redacted string(s) found in the public files. Publication is blocked until they are gone: redact them, fix the text, and approve a new version.")}</p>
+                <p class="usa-alert__text">{summary}</p>
             </div>
         </div>
         <table class="usa-table usa-table--borderless probity-table">
-            <caption>"Where redacted strings were found (the string itself is masked)"</caption>
-            <thead><tr><th scope="col">"File"</th><th scope="col">"Where"</th><th scope="col">"What"</th><th scope="col">"Context"</th></tr></thead>
-            <tbody>
-                {hits.into_iter().map(|h| view! { <tr><td>{h.file}</td><td>{h.place}</td><td>{h.term}</td><td>{h.context}</td></tr> }).collect_view()}
-            </tbody>
+            <caption>"What the leak check found in the public files (the value itself is masked)"</caption>
+            <thead><tr><th scope="col">"File"</th><th scope="col">"Where"</th><th scope="col">"What"</th><th scope="col">"Context"</th><th scope="col">"State"</th></tr></thead>
+            <tbody>{rows}</tbody>
         </table>
+        {forms}
     }
 }
 

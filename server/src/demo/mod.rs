@@ -862,7 +862,15 @@ async fn load_report(
             version.leak_hits
         );
     }
-    match crate::reports::publish(store, blobs, case_id, &version, commissioner).await? {
+    match crate::reports::publish(
+        store,
+        blobs,
+        case_id,
+        &version,
+        commissioner,
+        &crate::reports::personal::Patterns::default(),
+    )
+    .await? {
         crate::reports::PublishOutcome::Published(_) => {}
         _ => anyhow::bail!("the demo report could not be published"),
     }
@@ -915,6 +923,7 @@ async fn approve_demo_version(
         &saved.sections,
         version,
         commissioner,
+        &crate::reports::personal::Patterns::default(),
     )
     .await?;
     store

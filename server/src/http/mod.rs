@@ -46,6 +46,8 @@ pub struct AppState {
     pub blobs: Arc<dyn crate::blobs::BlobStore>,
     /// Text extraction in the background.
     pub ocr: crate::evidence::ocr::OcrQueue,
+    /// The personal-data patterns of the leak check, compiled once.
+    pub patterns: crate::reports::personal::Patterns,
 }
 
 /// Largest form body accepted on ordinary form routes.

@@ -82,6 +82,10 @@ pub fn router() -> Router<AppState> {
             post(publish),
         )
         .route(
+            "/cases/{case_id}/report/versions/{version}/release",
+            post(release_hit),
+        )
+        .route(
             "/cases/{case_id}/report/versions/{version}/{file}",
             get(download),
         )
@@ -1302,11 +1306,12 @@ async fn version_page(
         .report_comments(version.report_version_id)
         .await?;
     let correction = !state.store.published_for_case(case_id).await?.is_empty();
+    let releases = state.store.leak_releases(case_id).await?;
     let permissions = open.report_permissions(actor);
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
     let case = open.case;
     Ok(render(status, move || {
-        view! { <ReportVersionPage ctx=ctx case=case version=version comments=comments newest=newest permissions=permissions correction=correction message=message blocking=blocking /> }
+        view! { <ReportVersionPage ctx=ctx case=case version=version comments=comments newest=newest permissions=permissions correction=correction message=message blocking=blocking releases=releases /> }
     }))
 }
 
@@ -1615,6 +1620,7 @@ pub async fn approve(
         &found.sections,
         number,
         actor.user.user_id,
+        &state.patterns,
     )
     .await
     .map_err(|error| AppError::Internal(error.to_string()))?;
@@ -1679,6 +1685,7 @@ pub async fn publish(
         case_id,
         &found,
         actor.user.user_id,
+        &state.patterns,
     )
     .await
     .map_err(|error| AppError::Internal(error.to_string()))?;
@@ -1738,6 +1745,79 @@ pub async fn publish(
         status,
     )
     .await
+}
+
+/// A release of one personal-data hit as sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReleaseHitForm {
+    csrf_token: String,
+    release_key: String,
+    reason: String,
+}
+
+/// A commissioner releases one value of personal data the leak check found at approval (a
+/// telephone number the report may show, a figure they looked at), with a reason; audited.
+#[tracing::instrument(skip_all, fields(case_id, version))]
+pub async fn release_hit(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, number)): Path<(i64, i64)>,
+    axum::Form(form): axum::Form<ReleaseHitForm>,
+) -> Result<Response, AppError> {
+    verify_csrf(&actor.session, &form.csrf_token).await?;
+    let open = open_case(
+        &state,
+        &actor,
+        case_id,
+        Action::PublishReport,
+        "report.release_hit",
+    )
+    .await?;
+    let found = find_version(&state, case_id, number).await?;
+    // Only a key the leak check gave one of this version's hits.
+    let known = found
+        .leak_hits
+        .iter()
+        .flatten()
+        .any(|hit| hit.release_key.as_deref() == Some(form.release_key.as_str()));
+    let reason: String = form.reason.trim().chars().take(1_000).collect();
+    if !known || found.state != ReportState::Approved {
+        return refuse(
+            &state,
+            &actor,
+            open,
+            found,
+            "That hit cannot be released: only a personal-data hit of an approved, unpublished version can.",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    if reason.is_empty() {
+        return refuse(
+            &state,
+            &actor,
+            open,
+            found,
+            "Say why the value may be published; nothing was released.",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    state
+        .store
+        .release_leak_hit(case_id, &form.release_key, &reason, actor.user.user_id)
+        .await?;
+    audit(
+        &state,
+        &actor,
+        case_id,
+        "report.release_hit",
+        format!("report_version:{number}"),
+        Some(format!("{}; reason: {reason}", form.release_key)),
+    )
+    .await?;
+    Ok(Redirect::to(&version_path(case_id, number)).into_response())
 }
 
 /// Streams a stored file with a fixed name and type.

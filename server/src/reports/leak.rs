@@ -32,6 +32,8 @@ pub fn scan_pdf(redactor: &Redactor, file: &str, pdf: &[u8]) -> Vec<LeakHit> {
                 place: "the whole file".into(),
                 term: "the file could not be read, so it cannot be checked".into(),
                 context: String::new(),
+                reason: None,
+                release_key: None,
             }];
         }
     };
@@ -186,6 +188,8 @@ async fn pdftotext_hits(redactor: &Redactor, pdf: &[u8]) -> Vec<LeakHit> {
             place: "text of every page".into(),
             term: format!("the text could not be checked: {why}"),
             context: String::new(),
+            reason: None,
+            release_key: None,
         }]
     };
     let Ok(mut child) = child else {
@@ -259,7 +263,13 @@ fn decode_references(html: &str) -> String {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let end = rest[..rest.len().min(12)].find(';');
+        // A reference is short; look for its `;` among the next few characters (never by a
+        // byte count, which could fall inside a character).
+        let end = rest
+            .char_indices()
+            .take(12)
+            .find(|(_, c)| *c == ';')
+            .map(|(at, _)| at);
         let decoded = end.and_then(|end| {
             let body = &rest[1..end];
             let c = match body {
@@ -390,5 +400,8 @@ mod tests {
             decode_references("O&#x27;Brien &amp; &#79;&unknown; &"),
             "O'Brien & O&unknown; &"
         );
+        // Multi-byte text right after an `&` (this used to slice inside a character).
+        assert_eq!(decode_references("a &ééééééé; b"), "a &ééééééé; b");
+        assert_eq!(decode_references("&ПетраковПетраков"), "&ПетраковПетраков");
     }
 }

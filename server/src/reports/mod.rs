@@ -4,8 +4,10 @@
 //! what was approved is exactly what gets published.
 
 pub mod compose;
+pub mod fold;
 pub mod leak;
 pub mod pdf;
+pub mod personal;
 pub mod redact;
 
 use crate::blobs::BlobStore;
@@ -153,27 +155,58 @@ pub async fn leak_check(redactor: &Redactor, files: &Files) -> Vec<LeakHit> {
 }
 
 /// What OCR read in the images a public report shows as figures: a name on a photographed
-/// screen is in the figure's pixels, where no text search of the PDF can see it.
+/// screen is in the figure's pixels, where no text search of the PDF can see it. A figure
+/// whose text could not be read (extraction pending, failed or not installed) is a hit of its
+/// own, which a commissioner may release after looking at the picture.
 pub fn figure_hits(redactor: &Redactor, model: &ReportModel, exhibits: &[Exhibit]) -> Vec<LeakHit> {
+    use probity_app::evidence::OcrStatus;
     let mut hits = Vec::new();
     for listed in model
         .exhibits
         .iter()
         .filter(|listed| listed.figure.is_some())
     {
-        let text = exhibits
+        let exhibit = exhibits
             .iter()
-            .find(|exhibit| format!("E-{}", exhibit.number) == listed.label)
-            .and_then(|exhibit| exhibit.ocr_text.as_deref());
-        if let Some(text) = text {
-            hits.extend(redactor.scan(
-                "public PDF and HTML",
-                &format!("figure {} (text read from the image)", listed.label),
-                text,
-            ));
+            .find(|exhibit| format!("E-{}", exhibit.number) == listed.label);
+        let place = format!("figure {} (text read from the image)", listed.label);
+        match exhibit {
+            Some(exhibit) if exhibit.ocr_status == OcrStatus::Done => {
+                if let Some(text) = exhibit.ocr_text.as_deref() {
+                    hits.extend(redactor.scan("public PDF and HTML", &place, text));
+                }
+            }
+            _ => {
+                let why = match exhibit.map(|exhibit| exhibit.ocr_status) {
+                    Some(OcrStatus::Pending) => "its text has not been read yet",
+                    Some(OcrStatus::Failed) => "reading its text failed",
+                    Some(OcrStatus::Unavailable) => "text extraction is not installed",
+                    _ => "its text cannot be read",
+                };
+                let identity = exhibit.map_or(listed.label.as_str(), |e| e.sha256.as_str());
+                hits.push(LeakHit {
+                    file: "public PDF and HTML".into(),
+                    place,
+                    term: format!("an unchecked figure ({why})"),
+                    context: format!("{}: confirm the picture shows no personal data", listed.label),
+                    reason: Some("figure-unread".into()),
+                    release_key: Some(personal::release_key_for("figure-unread", identity)),
+                });
+            }
         }
     }
     hits
+}
+
+/// The hits no commissioner has released.
+pub fn unreleased(hits: Vec<LeakHit>, releases: &[probity_app::reports::LeakRelease]) -> Vec<LeakHit> {
+    hits.into_iter()
+        .filter(|hit| {
+            !hit.release_key
+                .as_ref()
+                .is_some_and(|key| releases.iter().any(|release| &release.release_key == key))
+        })
+        .collect()
 }
 
 /// Renders and stores both versions of an approved report and checks the public one.
@@ -185,6 +218,7 @@ pub async fn approve(
     sections: &[(String, String)],
     version: i64,
     approver: i64,
+    patterns: &personal::Patterns,
 ) -> Result<Approval, ReportError> {
     let loaded = Loaded::read(store, case.case_id, approver).await?;
     let today = time::OffsetDateTime::now_utc().date();
@@ -195,7 +229,7 @@ pub async fn approve(
         today.day()
     );
     let sources = loaded.sources(office_name, case, sections, version, &approved_on);
-    let redactor = loaded.redactor();
+    let redactor = loaded.redactor().with_patterns(patterns.clone());
     let internal = render(blobs, compose::compose(&sources, None)).await?;
     let public = render(blobs, compose::compose(&sources, Some(&redactor))).await?;
     let mut leak_hits = leak_check(&redactor, &public).await;
@@ -222,10 +256,11 @@ pub async fn recheck(
     html_sha256: &str,
     json_sha256: &str,
     model_sha256: &str,
+    patterns: &personal::Patterns,
 ) -> Result<Vec<LeakHit>, ReportError> {
     let parties = store.parties(case_id).await?;
     let redactions = store.redactions(case_id).await?;
-    let redactor = Redactor::for_case(&parties, &redactions);
+    let redactor = Redactor::for_case(&parties, &redactions).with_patterns(patterns.clone());
     let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
     let model_json = text(read_blob(blobs, model_sha256).await?);
     let model: ReportModel = serde_json::from_str(&model_json).map_err(std::io::Error::other)?;
@@ -251,7 +286,7 @@ pub enum PublishOutcome {
     NotApproved,
     /// An edition is already out and this version's "Corrections" section is empty.
     CorrectionNoteMissing,
-    /// The public files contain redacted strings.
+    /// The public files contain redacted strings or unreleased personal data.
     Leaks(Vec<LeakHit>),
 }
 
@@ -272,6 +307,7 @@ pub async fn publish(
     case_id: i64,
     version: &probity_app::reports::ReportVersion,
     by: i64,
+    patterns: &personal::Patterns,
 ) -> Result<PublishOutcome, ReportError> {
     use crate::storage::reports::Publication;
     let files = (
@@ -290,7 +326,8 @@ pub async fn publish(
     if !earlier.is_empty() && version.section("corrections").trim().is_empty() {
         return Ok(PublishOutcome::CorrectionNoteMissing);
     }
-    let hits = recheck(store, blobs, case_id, by, pdf, html, json, model_sha).await?;
+    let hits = recheck(store, blobs, case_id, by, pdf, html, json, model_sha, patterns).await?;
+    let hits = unreleased(hits, &store.leak_releases(case_id).await?);
     if !hits.is_empty() {
         return Ok(PublishOutcome::Leaks(hits));
     }
@@ -372,6 +409,13 @@ mod tests {
         let mut model = compose::synthetic_model(0, 1);
         model.exhibits[0].figure = Some("figure-1.png".into());
         let mut exhibit = compose::synthetic_exhibit(1);
+        // Until its text is read, the figure blocks publication on its own.
+        exhibit.ocr_status = probity_app::evidence::OcrStatus::Pending;
+        let hits = figure_hits(&redactor, &model, &[exhibit.clone()]);
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].reason.as_deref(), Some("figure-unread"));
+        assert!(hits[0].release_key.is_some());
+        exhibit.ocr_status = probity_app::evidence::OcrStatus::Done;
         exhibit.ocr_text = Some("LOOKUP\nNAME: KOVACS, MARTA".into());
         let hits = figure_hits(&redactor, &model, &[exhibit.clone()]);
         assert!(

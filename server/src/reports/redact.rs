@@ -1,12 +1,17 @@
 //! Redaction for publication: which strings a public report must not contain, what replaces
 //! them, and the scan that finds any that slipped through.
 //!
-//! Replacement works on whole words and ignores case: a party's name becomes its pseudonym, a
-//! redacted span becomes `[Redacted: reason]`. The scan is stricter than the replacement on
-//! purpose: it also looks for each part of a person's name on its own ("Kovacs" when only
-//! "Marta Kovacs" was replaced) and compares letters and digits only, so a name broken across
-//! lines or spaced out in a PDF is still found.
+//! Both compare text in its folded form ([`super::fold`]): case, accents, look-alike letters
+//! of other scripts, full-width forms, invisible characters, and spacing or punctuation
+//! between letters make no difference. Replacement works on whole words: a party's name
+//! becomes its pseudonym, a redacted span becomes `[Redacted: reason]`. The scan is stricter
+//! than the replacement on purpose: it also looks for each part of a person's name of three
+//! letters or more on its own ("Kovacs" when only "Marta Kovacs" was replaced), also when
+//! glued to another part of the name, and for patterns of personal data
+//! ([`super::personal`]).
 
+use super::fold::{Folded, fold, is_invisible};
+use super::personal::Patterns;
 use probity_app::cases::{Party, PartyKind};
 use probity_app::reports::{LeakHit, Redaction};
 
@@ -43,18 +48,22 @@ const COMMON_WORDS: [&str; 24] = [
 pub struct Term {
     /// How the leak report names it, without the string itself.
     pub label: String,
-    /// Lower-case letters and digits only.
-    normalized: String,
-    /// Match as a whole word of the text (name parts) rather than anywhere.
-    whole_word: bool,
+    /// The string in folded form ([`fold`]).
+    folded: String,
+    /// For a part of a person's name, the other parts of the same name (folded): the part
+    /// must stand as a word of its own, or glued to one of these (`ReyesCalder`). Whole
+    /// names and redacted spans (`None`) are found anywhere.
+    siblings: Option<Vec<String>>,
 }
 
 /// The redactions of one case.
 #[derive(Clone, Debug, Default)]
 pub struct Redactor {
-    /// `(needle, replacement)`, longest needle first.
-    replacements: Vec<(Vec<char>, String)>,
+    /// `(folded needle, replacement)`, longest needle first.
+    replacements: Vec<(String, String)>,
     terms: Vec<Term>,
+    /// The personal-data patterns every public text is checked for.
+    patterns: Patterns,
 }
 
 impl Redactor {
@@ -88,13 +97,23 @@ impl Redactor {
             redactor.replace(name, &shown);
             redactor.term(format!("name of {who}"), name, false);
             if party.kind == PartyKind::Person {
-                for part in words(name) {
-                    if part.chars().count() >= 3
-                        && !COMMON_WORDS.contains(&part.as_str())
-                        && !pseudonym_words.contains(&part)
-                    {
-                        redactor.term(format!("part of the name of {who}"), &part, true);
-                    }
+                let parts: Vec<String> = words(name)
+                    .into_iter()
+                    .filter(|part| {
+                        part.chars().count() >= 3
+                            && !COMMON_WORDS.contains(&part.as_str())
+                            && !pseudonym_words.contains(part)
+                    })
+                    .collect();
+                let all_parts: Vec<String> = words(name).iter().map(|part| fold(part)).collect();
+                for part in &parts {
+                    let folded = fold(part);
+                    let siblings = all_parts
+                        .iter()
+                        .filter(|other| **other != folded && !other.is_empty())
+                        .cloned()
+                        .collect();
+                    redactor.add_term(format!("part of the name of {who}"), folded, Some(siblings));
                 }
             }
         }
@@ -120,23 +139,33 @@ impl Redactor {
         redactor
     }
 
+    /// The same redactor checking the office's own patterns (booking numbers) as well.
+    pub fn with_patterns(mut self, patterns: Patterns) -> Redactor {
+        self.patterns = patterns;
+        self
+    }
+
     fn replace(&mut self, needle: &str, replacement: &str) {
-        let needle: Vec<char> = needle.chars().flat_map(char::to_lowercase).collect();
+        let needle = fold(needle);
         if !needle.is_empty() && !self.replacements.iter().any(|(n, _)| *n == needle) {
             self.replacements.push((needle, replacement.to_string()));
         }
     }
 
-    /// Adds a string for the leak check only (tests use it to plant one).
+    /// Adds a string for the leak check only (tests use it to plant one). A `whole_word`
+    /// string must stand as a word of its own.
     pub fn term(&mut self, label: String, text: &str, whole_word: bool) {
-        let normalized = normalize(text).0;
-        if normalized.is_empty() || self.terms.iter().any(|t| t.normalized == normalized) {
+        self.add_term(label, fold(text), whole_word.then(Vec::new));
+    }
+
+    fn add_term(&mut self, label: String, folded: String, siblings: Option<Vec<String>>) {
+        if folded.is_empty() || self.terms.iter().any(|t| t.folded == folded) {
             return;
         }
         self.terms.push(Term {
             label,
-            normalized,
-            whole_word,
+            folded,
+            siblings,
         });
     }
 
@@ -145,111 +174,134 @@ impl Redactor {
         &self.terms
     }
 
-    /// `text` with every redacted string replaced, matched as whole words ignoring case.
+    /// `text` with every redacted string replaced. Strings are compared in folded form, so
+    /// a variant (other case, accents, look-alike letters, invisible characters, spacing or
+    /// hyphens between letters) is replaced too; a match must begin and end on a word
+    /// boundary of the text.
     pub fn apply(&self, text: &str) -> String {
         if self.replacements.is_empty() {
             return text.to_string();
         }
-        let chars: Vec<char> = text.chars().collect();
-        let lower: Vec<char> = chars
-            .iter()
-            .map(|c| c.to_lowercase().next().unwrap_or(*c))
-            .collect();
+        let folded = Folded::new(text);
         let mut out = String::with_capacity(text.len());
-        let mut i = 0;
-        'outer: while i < chars.len() {
-            let starts_word = i == 0 || !chars[i - 1].is_alphanumeric();
-            if starts_word {
-                for (needle, replacement) in &self.replacements {
-                    let end = i + needle.len();
-                    if end <= lower.len()
-                        && lower[i..end] == needle[..]
-                        && (end == chars.len() || !chars[end].is_alphanumeric())
-                    {
-                        out.push_str(replacement);
-                        i = end;
-                        continue 'outer;
+        let mut copied = 0; // bytes of `text` already written
+        let mut at = 0; // bytes of the folded text already searched
+        while at < folded.text.len() {
+            let found = self
+                .replacements
+                .iter()
+                .filter(|(needle, _)| folded.text[at..].starts_with(needle.as_str()))
+                .find(|(needle, _)| bounded(text, &folded, at, at + needle.len()));
+            match found {
+                Some((needle, replacement)) => {
+                    let (start, end) = folded.source_range(text, at, at + needle.len());
+                    out.push_str(&text[copied..start]);
+                    out.push_str(replacement);
+                    copied = end;
+                    at += needle.len();
+                    // Skip what remains of the last replaced character's folded form.
+                    while at < folded.text.len() && folded.offsets[at] < end {
+                        at += 1;
                     }
                 }
+                None => {
+                    at += folded.text[at..].chars().next().map_or(1, char::len_utf8);
+                }
             }
-            out.push(chars[i]);
-            i += 1;
         }
+        out.push_str(&text[copied..]);
         out
     }
 
-    /// Every redacted string found in `text`, as hits in `file` at `place`.
+    /// Every redacted string and every pattern of personal data found in `text`, as hits in
+    /// `file` at `place`.
     pub fn scan(&self, file: &str, place: &str, text: &str) -> Vec<LeakHit> {
-        let (normalized, positions) = normalize(text);
+        let folded = Folded::new(text);
         let mut hits = Vec::new();
         for term in &self.terms {
             let mut from = 0;
-            while let Some(found) = normalized[from..].find(&term.normalized) {
+            while let Some(found) = folded.text[from..].find(&term.folded) {
                 let start = from + found;
-                let end = start + term.normalized.len();
-                from = end;
-                if term.whole_word {
-                    let begin = positions[start];
-                    let finish = positions[end - 1];
-                    let before = text[..begin].chars().next_back();
-                    let after = text[finish..].chars().nth(1);
-                    if before.is_some_and(char::is_alphanumeric)
-                        || after.is_some_and(char::is_alphanumeric)
-                        || !same_word(text, begin, finish)
-                    {
-                        continue;
-                    }
+                let end = start + term.folded.len();
+                from = start + folded.text[start..].chars().next().map_or(1, char::len_utf8);
+                if let Some(siblings) = &term.siblings
+                    && !part_stands_alone(text, &folded, start, end, siblings)
+                {
+                    continue;
                 }
+                let (begin, finish) = folded.source_range(text, start, end);
                 hits.push(LeakHit {
                     file: file.to_string(),
                     place: place.to_string(),
                     term: term.label.clone(),
-                    context: masked_context(text, positions[start], positions[end - 1]),
+                    context: masked_context(text, begin, finish),
+                    reason: None,
+                    release_key: None,
                 });
             }
         }
+        hits.extend(self.patterns.scan(file, place, text));
         hits
     }
 }
 
-/// True when no space or punctuation lies between two byte offsets (a name part must be one
-/// word of the text, not letters gathered across words).
-fn same_word(text: &str, begin: usize, last: usize) -> bool {
-    text[begin..]
-        .char_indices()
-        .take_while(|(offset, _)| begin + offset <= last)
-        .all(|(_, c)| c.is_alphanumeric())
+/// True when the original characters just before and just after the folded bytes
+/// `[start, end)` are not letters or digits (invisible characters do not count).
+fn bounded(text: &str, folded: &Folded, start: usize, end: usize) -> bool {
+    // A match must begin on the first byte of a character's folded form and end on its last.
+    if start > 0 && folded.offsets[start - 1] == folded.offsets[start] {
+        return false;
+    }
+    if end < folded.offsets.len() && folded.offsets[end] == folded.offsets[end - 1] {
+        return false;
+    }
+    let (begin, finish) = folded.source_range(text, start, end);
+    let before = text[..begin].chars().rev().find(|c| !is_invisible(*c));
+    let after = text[finish..].chars().find(|c| !is_invisible(*c));
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
-/// Lower-case letters and digits of `text`, with the byte offset of each in `text`.
-fn normalize(text: &str) -> (String, Vec<usize>) {
-    let mut out = String::with_capacity(text.len());
-    let mut positions = Vec::with_capacity(text.len());
-    for (offset, c) in text.char_indices() {
-        if c.is_alphanumeric() {
-            for lower in c.to_lowercase() {
-                let before = out.len();
-                out.push(lower);
-                for _ in before..out.len() {
-                    positions.push(offset);
-                }
-            }
-        }
+/// Whether a name part found at the folded bytes `[start, end)` counts: it stands as a word
+/// of its own (letters spaced out or hyphenated still count as one word), or is glued to
+/// another part of the same name before or after it (`ReyesCalder`, `CalderonReyes`).
+fn part_stands_alone(
+    text: &str,
+    folded: &Folded,
+    start: usize,
+    end: usize,
+    siblings: &[String],
+) -> bool {
+    if bounded(text, folded, start, end) {
+        return true;
     }
-    (out, positions)
+    let (begin, finish) = folded.source_range(text, start, end);
+    let before = text[..begin].chars().rev().find(|c| !is_invisible(*c));
+    let after = text[finish..].chars().find(|c| !is_invisible(*c));
+    let left_ok = !before.is_some_and(char::is_alphanumeric)
+        || siblings
+            .iter()
+            .any(|sibling| folded.text[..start].ends_with(sibling.as_str()));
+    let right_ok = !after.is_some_and(char::is_alphanumeric)
+        || siblings.iter().any(|sibling| {
+            // A glued neighbour may be cut short (`Calder` for `Calderón`): its first three
+            // letters are enough.
+            let head: String = sibling.chars().take(3).collect();
+            folded.text[end..].starts_with(head.as_str())
+        });
+    left_ok && right_ok
 }
 
 /// Lower-case words of a name.
 fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
+    text.split(|c: char| !c.is_alphanumeric() && !is_invisible(c))
+        .map(|word| word.chars().filter(|c| !is_invisible(*c)).collect::<String>())
         .filter(|word| !word.is_empty())
-        .map(str::to_lowercase)
+        .map(|word| word.to_lowercase())
         .collect()
 }
 
-/// Up to 40 characters either side, the found string masked.
-fn masked_context(text: &str, start: usize, last: usize) -> String {
-    let end = last + text[last..].chars().next().map_or(0, char::len_utf8);
+/// Up to 40 characters either side of the original's bytes `[start, end)`, which are masked.
+pub(crate) fn masked_context(text: &str, start: usize, end: usize) -> String {
     let before: String = text[..start]
         .chars()
         .rev()

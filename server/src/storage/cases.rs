@@ -9,7 +9,7 @@ use super::StoreResult;
 use async_trait::async_trait;
 use probity_app::cases::{
     Allegation, AllegationStatus, Case, CaseStatus, CaseSummary, Confidentiality, IntakeChannel,
-    Note, NoteVersion, Party, PartyKind, PartyRole, Priority, Recusal, StatusChange, TeamMember,
+    Note, NoteVersion, Party, PartyKind, PartyRole, Priority, LiftedRecusal, Recusal, StatusChange, TeamMember,
 };
 use probity_app::permissions::Standing;
 
@@ -256,8 +256,16 @@ pub trait CaseStore: Send + Sync {
     async fn recusals(&self, case_id: i64) -> StoreResult<Vec<Recusal>>;
     /// Walls a person off from the case, taking them off the team.
     async fn recuse(&self, case_id: i64, user_id: i64, reason: &str, by: i64) -> StoreResult<()>;
-    /// Lifts a recusal.
-    async fn lift_recusal(&self, case_id: i64, user_id: i64) -> StoreResult<()>;
+    /// Lifts a recusal, keeping it with who lifted it, when and why.
+    async fn lift_recusal(
+        &self,
+        case_id: i64,
+        user_id: i64,
+        by: i64,
+        reason: &str,
+    ) -> StoreResult<()>;
+    /// The case's lifted recusals, newest first.
+    async fn lifted_recusals(&self, case_id: i64) -> StoreResult<Vec<LiftedRecusal>>;
 
     /// The case's parties.
     async fn parties(&self, case_id: i64) -> StoreResult<Vec<Party>>;
@@ -1119,13 +1127,67 @@ macro_rules! case_store_impl {
             }
 
             #[tracing::instrument(skip_all, fields(case_id, user_id))]
-            async fn lift_recusal(&self, case_id: i64, user_id: i64) -> $crate::storage::StoreResult<()> {
+            async fn lift_recusal(
+                &self,
+                case_id: i64,
+                user_id: i64,
+                by: i64,
+                reason: &str,
+            ) -> $crate::storage::StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "insert into case_recusals_lifted \
+                     (case_id, user_id, reason, recused_by, recused_at, lifted_by, lifted_at, lift_reason) \
+                     select case_id, user_id, reason, recused_by, recused_at, $3, $4, $5 \
+                     from case_recusals where case_id = $1 and user_id = $2",
+                )
+                .bind(case_id)
+                .bind(user_id)
+                .bind(by)
+                .bind(time::OffsetDateTime::now_utc())
+                .bind(reason)
+                .execute(&mut *tx)
+                .await?;
                 sqlx::query("delete from case_recusals where case_id = $1 and user_id = $2")
                     .bind(case_id)
                     .bind(user_id)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
+                Self::touch_case(&mut tx, case_id).await?;
+                tx.commit().await?;
                 Ok(())
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id))]
+            async fn lifted_recusals(
+                &self,
+                case_id: i64,
+            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::LiftedRecusal>> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "select r.user_id, u.display_name, r.reason, b.display_name as recused_by_name, \
+                     r.recused_at, l.display_name as lifted_by_name, r.lifted_at, r.lift_reason \
+                     from case_recusals_lifted r join users u on u.user_id = r.user_id \
+                     join users b on b.user_id = r.recused_by join users l on l.user_id = r.lifted_by \
+                     where r.case_id = $1 order by r.lifted_at desc, r.case_recusal_lifted_id desc",
+                )
+                .bind(case_id)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok(probity_app::cases::LiftedRecusal {
+                            user_id: row.try_get("user_id")?,
+                            display_name: row.try_get("display_name")?,
+                            reason: row.try_get("reason")?,
+                            recused_by_name: row.try_get("recused_by_name")?,
+                            recused_at: row.try_get("recused_at")?,
+                            lifted_by_name: row.try_get("lifted_by_name")?,
+                            lifted_at: row.try_get("lifted_at")?,
+                            lift_reason: row.try_get("lift_reason")?,
+                        })
+                    })
+                    .collect()
             }
 
             #[tracing::instrument(skip_all, fields(case_id))]

@@ -9,7 +9,7 @@ use super::StoreResult;
 use super::cases::CaseViewer;
 use async_trait::async_trait;
 use probity_app::reports::{
-    Finding, LeakHit, PublishedReport, Recommendation, RecommendationStatus, RecommendationUpdate,
+    Finding, LeakHit, LeakRelease, PublishedReport, Recommendation, RecommendationStatus, RecommendationUpdate,
     Redaction, RedactionReason, ReportState, ReportVersion, ReviewComment,
 };
 
@@ -133,6 +133,16 @@ pub trait ReportStore: Send + Sync {
         released: bool,
         by: i64,
     ) -> StoreResult<()>;
+    /// Records a commissioner's release of one personal-data hit (its release key).
+    async fn release_leak_hit(
+        &self,
+        case_id: i64,
+        release_key: &str,
+        reason: &str,
+        by: i64,
+    ) -> StoreResult<()>;
+    /// The case's releases of personal-data hits.
+    async fn leak_releases(&self, case_id: i64) -> StoreResult<Vec<LeakRelease>>;
 
     /// A case's report versions, newest first.
     async fn report_versions(&self, case_id: i64) -> StoreResult<Vec<ReportVersion>>;
@@ -744,6 +754,54 @@ macro_rules! report_store_impl {
                         .await?;
                 }
                 Ok(())
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id))]
+            async fn release_leak_hit(
+                &self,
+                case_id: i64,
+                release_key: &str,
+                reason: &str,
+                by: i64,
+            ) -> $crate::storage::StoreResult<()> {
+                sqlx::query(
+                    "insert into report_leak_releases (case_id, release_key, reason, released_by, released_at) \
+                     values ($1, $2, $3, $4, $5) on conflict (case_id, release_key) do nothing",
+                )
+                .bind(case_id)
+                .bind(release_key)
+                .bind(reason)
+                .bind(by)
+                .bind(time::OffsetDateTime::now_utc())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id))]
+            async fn leak_releases(
+                &self,
+                case_id: i64,
+            ) -> $crate::storage::StoreResult<Vec<probity_app::reports::LeakRelease>> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "select r.release_key, r.reason, u.display_name, r.released_at \
+                     from report_leak_releases r join users u on u.user_id = r.released_by \
+                     where r.case_id = $1 order by r.released_at",
+                )
+                .bind(case_id)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok(probity_app::reports::LeakRelease {
+                            release_key: row.try_get("release_key")?,
+                            reason: row.try_get("reason")?,
+                            released_by_name: row.try_get("display_name")?,
+                            released_at: row.try_get("released_at")?,
+                        })
+                    })
+                    .collect()
             }
 
             #[tracing::instrument(skip_all, fields(case_id))]

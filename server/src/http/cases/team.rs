@@ -1,7 +1,7 @@
 //! A case's team and recusals: who may see the case through membership, who leads it, and
 //! who is walled off from it.
 
-use super::{audit_success, open_case, validate};
+use super::{OpenCase, audit_success, open_case, validate};
 use crate::auth::verify_csrf;
 use crate::http::AppState;
 use crate::http::actor::Actor;
@@ -14,7 +14,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use probity_app::forms::FieldErrors;
 use probity_app::pages::cases::{TeamPage, TeamView};
-use probity_app::permissions::Action;
+use probity_app::permissions::{Action, Standing, allows};
+use probity_app::types::Role;
 use serde::Deserialize;
 
 /// The team page.
@@ -26,51 +27,65 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let open = open_case(&state, &actor, case_id, Action::ReadCase, "case.view_team").await?;
     audit_success(&state, &actor, case_id, "case.view_team", None, None).await?;
-    let can_manage = open.permissions(&actor).manage_team;
-    team_page(
-        &state,
-        &actor,
-        open.case,
-        can_manage,
-        FieldErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    team_page(&state, &actor, &open, FieldErrors::default(), StatusCode::OK).await
 }
 
 async fn team_page(
     state: &AppState,
     actor: &Actor,
-    case: probity_app::cases::Case,
-    can_manage: bool,
+    open: &OpenCase,
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let (team, recusals, users) = tokio::try_join!(
+    let case = open.case.clone();
+    let can_manage = open.permissions(actor).manage_team;
+    let can_recuse = allows(actor.user.role, Action::ManageRecusals, open.standing);
+    let (team, recusals, lifted, users) = tokio::try_join!(
         state.store.team(case.case_id),
         state.store.recusals(case.case_id),
+        state.store.lifted_recusals(case.case_id),
         state.store.list_users(),
     )?;
     let on_team = |id: i64| team.iter().any(|member| member.user_id == id);
     let recused = |id: i64| recusals.iter().any(|recusal| recusal.user_id == id);
     let active = users.iter().filter(|user| !user.disabled);
+    let choice = |user: &crate::storage::User| {
+        (
+            user.user_id.to_string(),
+            format!("{} ({})", user.display_name, user.role.label()),
+        )
+    };
     let candidates = active
         .clone()
         .filter(|user| !on_team(user.user_id) && !recused(user.user_id))
-        .map(|user| {
-            (
-                user.user_id.to_string(),
-                format!("{} ({})", user.display_name, user.role.label()),
-            )
-        })
+        .map(choice)
         .collect();
+    // Nobody may recuse themselves: a supervisor's own recusal needs another supervisor.
     let recusable = active
+        .clone()
+        .filter(|user| !recused(user.user_id) && user.user_id != actor.user.user_id)
+        .map(choice)
+        .collect();
+    let viewers = active
         .filter(|user| !recused(user.user_id))
-        .map(|user| {
-            (
-                user.user_id.to_string(),
-                format!("{} ({})", user.display_name, user.role.label()),
-            )
+        .filter_map(|user| {
+            let standing = Standing {
+                member: on_team(user.user_id),
+                lead: team
+                    .iter()
+                    .any(|member| member.user_id == user.user_id && member.is_lead),
+                recused: false,
+            };
+            allows(user.role, Action::ReadCase, standing).then(|| {
+                let why = if standing.lead {
+                    "Lead investigator".to_string()
+                } else if standing.member {
+                    format!("On the team ({})", user.role.label())
+                } else {
+                    format!("{}: sees every case not walled off from them", user.role.label())
+                };
+                (user.display_name.clone(), why)
+            })
         })
         .collect();
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
@@ -80,7 +95,10 @@ async fn team_page(
         recusals,
         candidates,
         recusable,
+        lifted,
+        viewers,
         can_manage,
+        can_recuse,
     };
     Ok(render(status, move || {
         view! { <TeamPage ctx=ctx team=view_data errors=errors /> }
@@ -95,6 +113,7 @@ pub struct MemberForm {
     user_id: String,
     recuse_user_id: String,
     reason: String,
+    lift_reason: String,
 }
 
 /// The active account named by a form field, or a field error.
@@ -143,7 +162,12 @@ async fn change(
         Change::Recuse => "case.recuse",
         Change::Lift => "case.lift_recusal",
     };
-    let open = open_case(&state, &actor, case_id, Action::ManageTeam, audit_action).await?;
+    let needed = if matches!(change, Change::Recuse | Change::Lift) {
+        Action::ManageRecusals
+    } else {
+        Action::ManageTeam
+    };
+    let open = open_case(&state, &actor, case_id, needed, audit_action).await?;
     let field = if matches!(change, Change::Recuse) {
         "recuse_user_id"
     } else {
@@ -157,15 +181,8 @@ async fn change(
     let user = match chosen_user(&state, raw, field).await? {
         Ok(user) => user,
         Err(errors) => {
-            return team_page(
-                &state,
-                &actor,
-                open.case,
-                true,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return team_page(&state, &actor, &open, errors, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
         }
     };
     let me = actor.user.user_id;
@@ -178,15 +195,8 @@ async fn change(
                     field,
                     "This person is recused from the case. Lift the recusal first.",
                 );
-                return team_page(
-                    &state,
-                    &actor,
-                    open.case,
-                    true,
-                    errors,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
+                return team_page(&state, &actor, &open, errors, StatusCode::UNPROCESSABLE_ENTITY)
+                    .await;
             }
             if matches!(change, Change::Add) {
                 store.add_member(case_id, user.user_id, me).await?;
@@ -197,6 +207,22 @@ async fn change(
         Change::Remove => store.remove_member(case_id, user.user_id).await?,
         Change::Recuse => {
             let mut errors = FieldErrors::default();
+            if user.user_id == me {
+                errors.add(
+                    field,
+                    "You cannot recuse yourself: another supervisor must record it.",
+                );
+            } else if let Some(role) = last_overseer(&state, case_id, &user).await? {
+                errors.add(
+                    field,
+                    format!(
+                        "{} is the last {} who can see this case; a case always keeps one. Recuse them after another {} can see it.",
+                        user.display_name,
+                        role.label().to_lowercase(),
+                        role.label().to_lowercase()
+                    ),
+                );
+            }
             let reason = validate::line(
                 &mut errors,
                 "reason",
@@ -206,19 +232,32 @@ async fn change(
                 "the reason for the recusal",
             );
             if !errors.is_empty() {
-                return team_page(
-                    &state,
-                    &actor,
-                    open.case,
-                    true,
-                    errors,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
+                return team_page(&state, &actor, &open, errors, StatusCode::UNPROCESSABLE_ENTITY)
+                    .await;
             }
             store.recuse(case_id, user.user_id, &reason, me).await?;
         }
-        Change::Lift => store.lift_recusal(case_id, user.user_id).await?,
+        Change::Lift => {
+            let mut errors = FieldErrors::default();
+            if !store.standing(case_id, user.user_id).await?.recused {
+                errors.add(field, "This person is not recused from the case.");
+            }
+            let reason = validate::line(
+                &mut errors,
+                "lift_reason",
+                &form.lift_reason,
+                true,
+                1_000,
+                "why the recusal is lifted",
+            );
+            if !errors.is_empty() {
+                return team_page(&state, &actor, &open, errors, StatusCode::UNPROCESSABLE_ENTITY)
+                    .await;
+            }
+            store
+                .lift_recusal(case_id, user.user_id, me, &reason)
+                .await?
+        }
     }
     audit_success(
         &state,
@@ -239,6 +278,29 @@ async fn change(
         format!("/cases/{case_id}/team")
     };
     Ok(Redirect::to(&target).into_response())
+}
+
+/// When recusing `user` would leave the case without a supervisor or without a commissioner
+/// who can see it, that role.
+async fn last_overseer(
+    state: &AppState,
+    case_id: i64,
+    user: &crate::storage::User,
+) -> Result<Option<Role>, AppError> {
+    if !matches!(user.role, Role::Supervisor | Role::Commissioner) {
+        return Ok(None);
+    }
+    let (users, recusals) = tokio::try_join!(
+        state.store.list_users(),
+        state.store.recusals(case_id),
+    )?;
+    let others = users.iter().any(|other| {
+        other.role == user.role
+            && !other.disabled
+            && other.user_id != user.user_id
+            && !recusals.iter().any(|recusal| recusal.user_id == other.user_id)
+    });
+    Ok((!others).then_some(user.role))
 }
 
 macro_rules! team_handler {

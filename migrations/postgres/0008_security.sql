@@ -1,0 +1,29 @@
+-- What the outside security review asked for.
+
+-- A commissioner's release of one value of personal data the leak check found (a telephone
+-- number that may be published, say): the key is the hit's reason code and a hash of the
+-- value, never the value itself.
+create table report_leak_releases (
+    case_id bigint not null references cases (case_id),
+    release_key text not null,
+    reason text not null,
+    released_by bigint not null references users (user_id),
+    released_at timestamptz not null,
+    primary key (case_id, release_key)
+);
+
+-- Lifted recusals keep their history: who imposed each, when and why, and who lifted it,
+-- when and why. The active ones stay in case_recusals, which every access check reads.
+create table case_recusals_lifted (
+    case_recusal_lifted_id bigint generated always as identity primary key,
+    case_id bigint not null references cases (case_id),
+    user_id bigint not null references users (user_id),
+    reason text not null,
+    recused_by bigint not null references users (user_id),
+    recused_at timestamptz not null,
+    lifted_by bigint not null references users (user_id),
+    lifted_at timestamptz not null,
+    lift_reason text not null
+);
+
+create index case_recusals_lifted_case_idx on case_recusals_lifted (case_id, lifted_at);
