@@ -318,7 +318,10 @@ mod tests {
         let html = view! { <TextArea name="summary" label="Summary" value=hostile /> }.to_html();
         assert!(!html.contains("</textarea><button"), "{html}");
         assert!(!html.contains("<meta"), "{html}");
-        assert!(html.contains("a &amp; b &lt;/textarea&gt;&lt;button"), "{html}");
+        assert!(
+            html.contains("a &amp; b &lt;/textarea&gt;&lt;button"),
+            "{html}"
+        );
         assert_eq!(html.matches("</textarea>").count(), 1, "{html}");
     }
 }

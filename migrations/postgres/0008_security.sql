@@ -27,3 +27,10 @@ create table case_recusals_lifted (
 );
 
 create index case_recusals_lifted_case_idx on case_recusals_lifted (case_id, lifted_at);
+
+-- The sign-in pause counts refused sign-ins per client address across names (password
+-- spraying) and per name with its address; the first index answers the address count, the
+-- second the search for an administrator's reset of a name's password.
+create index audit_events_sign_in_addr_idx on audit_events (remote_addr, occurred_at)
+    where action = 'auth.sign_in' and outcome = 'refused';
+create index audit_events_target_idx on audit_events (target, action, audit_event_id);

@@ -397,7 +397,20 @@ pub fn events_json(events: &[probity_app::timeline::Event]) -> Result<String, se
     serde_json::to_string_pretty(&serde_json::json!({ "events": items }))
 }
 
-/// The events as CSV, one row each; lists are separated by semicolons.
+/// A cell a spreadsheet will not run as a formula: one beginning with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return (or their full-width forms) gets a leading `'`, as OWASP advises
+/// against CSV injection. The text is otherwise unchanged.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠') => {
+            std::borrow::Cow::Owned(format!("'{cell}"))
+        }
+        _ => std::borrow::Cow::Borrowed(cell),
+    }
+}
+
+/// The events as CSV, one row each; lists are separated by semicolons. Every cell is made
+/// [`spreadsheet_safe`].
 pub fn events_csv(events: &[probity_app::timeline::Event]) -> Result<String, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record([
@@ -423,7 +436,7 @@ pub fn events_csv(events: &[probity_app::timeline::Event]) -> Result<String, csv
     ])?;
     for (index, e) in events.iter().enumerate() {
         let join = |items: Vec<String>| items.join("; ");
-        writer.write_record([
+        let record = [
             (index + 1).to_string(),
             e.event_id.to_string(),
             e.incident_title.clone(),
@@ -448,12 +461,43 @@ pub fn events_csv(events: &[probity_app::timeline::Event]) -> Result<String, csv
             e.narrative.clone(),
             join(e.exhibits.iter().map(|(_, label)| label.clone()).collect()),
             join(e.messages.iter().map(|(id, _)| id.to_string()).collect()),
-        ])?;
+        ];
+        writer.write_record(
+            record
+                .iter()
+                .map(|cell| spreadsheet_safe(cell).into_owned()),
+        )?;
     }
     let bytes = writer
         .into_inner()
         .map_err(|error| csv::Error::from(error.into_error()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn formulas_are_defused_and_other_cells_kept() {
+        for (cell, written) in [
+            (
+                "=HYPERLINK(\"http://evil.example\",\"x\")",
+                "'=HYPERLINK(\"http://evil.example\",\"x\")",
+            ),
+            ("+1+1", "'+1+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("＝1+1", "'＝1+1"),
+            ("plain text", "plain text"),
+            ("2024-11-21", "2024-11-21"),
+            ("", ""),
+        ] {
+            assert_eq!(spreadsheet_safe(cell), written, "{cell:?}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 mod cases;
 mod demo;
 mod evidence;
+mod hostile;
 mod messages;
 mod people;
 mod permissions;

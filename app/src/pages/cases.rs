@@ -3,7 +3,8 @@
 
 use crate::cases::{
     Allegation, AllegationStatus, Case, CaseStatus, CaseSummary, Confidentiality, IntakeChannel,
-    Note, NoteVersion, Party, PartyKind, PartyRole, Priority, LiftedRecusal, Recusal, StatusChange, TeamMember,
+    LiftedRecusal, Note, NoteVersion, Party, PartyKind, PartyRole, Priority, Recusal, StatusChange,
+    TeamMember,
 };
 use crate::forms::{
     CsrfField, ErrorSummary, FieldErrors, SelectField, StaleWarning, TextArea, TextField, options,

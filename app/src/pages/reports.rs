@@ -1065,7 +1065,8 @@ pub fn ReportVersionPage(
             <div class="usa-alert__body"><h2 class="usa-alert__heading">"Not published"</h2><p class="usa-alert__text">{m}</p></div>
         </div>
     });
-    let blocking = (!blocking.is_empty()).then(|| view! { <LeakTable hits=blocking releases=releases.clone() /> });
+    let blocking = (!blocking.is_empty())
+        .then(|| view! { <LeakTable hits=blocking releases=releases.clone() /> });
     let preview = format!("{base}/preview");
     view! {
         <Shell ctx=ctx title=title.clone() current="/cases">
@@ -1109,7 +1110,9 @@ pub fn LeakTable(
     let summary = if blocking == 0 {
         "Every hit below was released by a commissioner; they do not block publication.".to_string()
     } else {
-        format!("{blocking} hit(s) in the public files block publication until they are gone: redact them or fix the text and approve a new version. A commissioner may release a hit of personal data (a telephone number, say) that may be published, with a reason.")
+        format!(
+            "{blocking} hit(s) in the public files block publication until they are gone: redact them or fix the text and approve a new version. A commissioner may release a hit of personal data (a telephone number, say) that may be published, with a reason."
+        )
     };
     // One release form per value, in the order the values were first found.
     let mut keys: Vec<(String, String, String)> = Vec::new();
@@ -1154,7 +1157,11 @@ pub fn LeakTable(
             view! { <tr><td>{h.file}</td><td>{h.place}</td><td>{h.term}</td><td>{h.context}</td><td>{state}</td></tr> }
         })
         .collect_view();
-    let class = if blocking == 0 { "usa-alert usa-alert--info usa-alert--slim" } else { "usa-alert usa-alert--error usa-alert--slim" };
+    let class = if blocking == 0 {
+        "usa-alert usa-alert--info usa-alert--slim"
+    } else {
+        "usa-alert usa-alert--error usa-alert--slim"
+    };
     view! {
         <div class=class>
             <div class="usa-alert__body">

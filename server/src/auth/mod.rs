@@ -27,6 +27,26 @@ mod keys {
     pub const PREVIOUS_SIGN_IN: &str = "previous_sign_in";
     /// When the session was last saved because the person was active (Unix seconds).
     pub const SEEN_AT: &str = "seen_at";
+    /// The account's password as of this session (when it was last changed, Unix
+    /// nanoseconds): a change or reset elsewhere ends the session.
+    pub const PASSWORD_AT: &str = "password_at";
+}
+
+/// When an account's password was last set, as a session stores it.
+fn password_epoch(user: &User) -> i64 {
+    i64::try_from(user.password_changed_at.unix_timestamp_nanos()).unwrap_or(i64::MAX)
+}
+
+/// Keeps this session valid after its own password change, which ends every other session
+/// of the account.
+pub async fn keep_session_after_password_change(
+    session: &Session,
+    user: &User,
+) -> Result<(), AppError> {
+    session
+        .insert(keys::PASSWORD_AT, password_epoch(user))
+        .await?;
+    Ok(())
 }
 
 /// A random 256-bit token, hex-encoded.
@@ -80,6 +100,9 @@ pub async fn start_session(session: &Session, user: &User) -> Result<(), AppErro
     session.clear().await;
     session.insert(keys::USER_ID, user.user_id).await?;
     session
+        .insert(keys::PASSWORD_AT, password_epoch(user))
+        .await?;
+    session
         .insert(
             keys::SIGNED_IN_AT,
             OffsetDateTime::now_utc().unix_timestamp(),
@@ -122,15 +145,17 @@ impl Viewer {
             });
         };
         let signed_in_at = session.get::<i64>(keys::SIGNED_IN_AT).await?.unwrap_or(0);
+        let password_at = session.get::<i64>(keys::PASSWORD_AT).await?;
         let age = OffsetDateTime::now_utc().unix_timestamp() - signed_in_at;
         let user = if age > state.settings.session_max_seconds() {
             None
         } else {
+            // A password changed or reset since this session began ends it.
             state
                 .store
                 .user_by_id(user_id)
                 .await?
-                .filter(|user| !user.disabled)
+                .filter(|user| !user.disabled && password_at == Some(password_epoch(user)))
         };
         if user.is_none() {
             session.flush().await?;

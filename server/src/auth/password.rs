@@ -73,28 +73,67 @@ fn hasher() -> Result<Argon2<'static>, argon2::Error> {
     ))
 }
 
-/// Hashing could not be done (the blocking pool or the hasher failed).
+/// Hashing could not be done.
 #[derive(Debug, thiserror::Error)]
-#[error("password hashing failed: {0}")]
-pub struct HashError(String);
+pub enum HashError {
+    /// The blocking pool or the hasher failed.
+    #[error("password hashing failed: {0}")]
+    Failed(String),
+    /// Too many hashes are running or waiting; try again shortly.
+    #[error("too many password checks at once")]
+    Busy,
+}
+
+/// Hashes that may wait for a turn; beyond that, requests are refused at once (503).
+const MAX_WAITING: usize = 64;
+/// How long a hash may wait for its turn before the request is refused.
+const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A turn at hashing: each argon2 run takes 19 MiB and a core, so at most one per core runs at
+/// once, whatever the number of parallel sign-ins (200 of them used to take 4 GB).
+async fn turn() -> Result<tokio::sync::SemaphorePermit<'static>, HashError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    static WAITING: AtomicUsize = AtomicUsize::new(0);
+    let permits = PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        tokio::sync::Semaphore::new(cores)
+    });
+    if let Ok(permit) = permits.try_acquire() {
+        return Ok(permit);
+    }
+    if WAITING.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
+        WAITING.fetch_sub(1, Ordering::SeqCst);
+        return Err(HashError::Busy);
+    }
+    let waited = tokio::time::timeout(MAX_WAIT, permits.acquire()).await;
+    WAITING.fetch_sub(1, Ordering::SeqCst);
+    match waited {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(HashError::Busy),
+    }
+}
 
 /// Hashes a password into a PHC string.
 pub async fn hash(password: String) -> Result<String, HashError> {
+    let _turn = turn().await?;
     tokio::task::spawn_blocking(move || {
-        let hasher = hasher().map_err(|error| HashError(error.to_string()))?;
+        let hasher = hasher().map_err(|error| HashError::Failed(error.to_string()))?;
         hasher
             .hash_password(password.as_bytes())
             .map(|hash| hash.to_string())
-            .map_err(|error| HashError(error.to_string()))
+            .map_err(|error| HashError::Failed(error.to_string()))
     })
     .await
-    .map_err(|error| HashError(error.to_string()))?
+    .map_err(|error| HashError::Failed(error.to_string()))?
 }
 
 /// Checks a password against a stored hash. With no hash (unknown user) it checks against a
-/// dummy hash, so that an unknown user and a wrong password take the same time.
-pub async fn verify(password: String, stored: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || {
+/// dummy hash, so that an unknown user and a wrong password take the same time. Busy when too
+/// many checks are waiting already.
+pub async fn verify(password: String, stored: Option<String>) -> Result<bool, HashError> {
+    let _turn = turn().await?;
+    let checked = tokio::task::spawn_blocking(move || {
         let Ok(hasher) = hasher() else {
             return false;
         };
@@ -109,7 +148,8 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
         }
     })
     .await
-    .unwrap_or(false)
+    .unwrap_or(false);
+    Ok(checked)
 }
 
 /// A hash of a random string with the same parameters, made once.
@@ -159,8 +199,17 @@ mod tests {
     async fn hash_and_verify() {
         let stored = hash("a long enough passphrase".into()).await.expect("hash");
         assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(verify("a long enough passphrase".into(), Some(stored.clone())).await);
-        assert!(!verify("a wrong passphrase here".into(), Some(stored)).await);
-        assert!(!verify("anything at all here".into(), None).await);
+        let check = |password: &str, stored: Option<String>| verify(password.into(), stored);
+        assert!(
+            check("a long enough passphrase", Some(stored.clone()))
+                .await
+                .expect("turn")
+        );
+        assert!(
+            !check("a wrong passphrase here", Some(stored))
+                .await
+                .expect("turn")
+        );
+        assert!(!check("anything at all here", None).await.expect("turn"));
     }
 }

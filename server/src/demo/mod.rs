@@ -870,7 +870,8 @@ async fn load_report(
         commissioner,
         &crate::reports::personal::Patterns::default(),
     )
-    .await? {
+    .await?
+    {
         crate::reports::PublishOutcome::Published(_) => {}
         _ => anyhow::bail!("the demo report could not be published"),
     }

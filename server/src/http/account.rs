@@ -85,7 +85,7 @@ pub async fn change_password(
     verify_csrf(&signed_in.session, &form.csrf_token).await?;
     let user = &signed_in.user;
     let mut errors = FieldErrors::default();
-    if !password::verify(form.current_password, Some(user.password_hash.clone())).await {
+    if !password::verify(form.current_password, Some(user.password_hash.clone())).await? {
         errors.add("current_password", "Your current password is not right.");
     }
     check_new_password(
@@ -113,6 +113,13 @@ pub async fn change_password(
     }
     let hash = password::hash(form.new_password).await?;
     state.store.set_password_hash(user.user_id, &hash).await?;
+    // Every other session of the account ends; this one goes on.
+    let changed = state
+        .store
+        .user_by_id(user.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    crate::auth::keep_session_after_password_change(&signed_in.session, &changed).await?;
     state.store.append_audit(audit(Outcome::Success)).await?;
     set_flash(&signed_in.session, PASSWORD_CHANGED).await?;
     Ok(Redirect::to("/account").into_response())

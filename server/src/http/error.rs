@@ -42,6 +42,10 @@ pub enum AppError {
     /// An exhibit's stored content no longer matches its recorded hash.
     #[error("integrity alarm")]
     Integrity,
+    /// Too many requests of a costly kind (password hashing) are already running; the client
+    /// should try again after the given seconds.
+    #[error("busy")]
+    Busy(u32),
     /// Anything else that is our fault.
     #[error("internal error: {0}")]
     Internal(String),
@@ -49,7 +53,10 @@ pub enum AppError {
 
 impl From<crate::auth::password::HashError> for AppError {
     fn from(error: crate::auth::password::HashError) -> Self {
-        AppError::Internal(error.to_string())
+        match error {
+            crate::auth::password::HashError::Busy => AppError::Busy(2),
+            other => AppError::Internal(other.to_string()),
+        }
     }
 }
 
@@ -83,6 +90,11 @@ impl AppError {
                 "Integrity alarm",
                 "The stored content of this exhibit no longer matches the SHA-256 recorded when it was received, so the download was refused. The alarm has been recorded in the chain of custody and the audit trail.",
             ),
+            AppError::Busy(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Busy",
+                "Many people are signing in at this moment. Nothing was changed; wait a few seconds and try again.",
+            ),
             AppError::Store(_) | AppError::Session(_) | AppError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Something went wrong",
@@ -103,6 +115,14 @@ impl IntoResponse for AppError {
             return Redirect::to(&target).into_response();
         }
         let (status, title, message) = self.status_and_text();
+        if let AppError::Busy(seconds) = self {
+            let mut response = error_response(status, title, message);
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(seconds),
+            );
+            return response;
+        }
         if status.is_server_error() {
             // Logged with the request's span, which carries the request id.
             tracing::error!(error = %self, "request failed");

@@ -21,6 +21,21 @@ const FAILED: &str = "The username or password is not right.";
 
 /// Failed sign-ins for one name before it is paused, whether or not the account exists.
 const MAX_FAILURES: i64 = 5;
+/// Failed sign-ins from one client address, for any names, before the address is paused.
+const MAX_ADDRESS_FAILURES: i64 = 30;
+
+/// How an unknown name is written in the audit trail: a hash, never the text typed.
+pub fn unknown_name(typed: &str) -> String {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(typed.as_bytes());
+    let hex: String = digest
+        .iter()
+        .take(8)
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    format!("unknown name #{hex}")
+}
+
 /// How long the failures count, and so how long a pause lasts.
 const FAILURE_WINDOW_MINUTES: i64 = 15;
 
@@ -125,26 +140,47 @@ pub async fn submit(
         )
         .await;
     }
-    let actor: String = username
-        .chars()
-        .take(crate::accounts::USERNAME_MAX)
-        .collect();
-    // Guessing is paused per name after repeated failures; unknown names are paused alike, so
-    // the pause tells nothing about which accounts exist.
+    // Bounded before the look-up: a name longer than any account's is simply wrong.
+    let user = if username.chars().count() <= crate::accounts::USERNAME_MAX {
+        state.store.user_by_username(&username).await?
+    } else {
+        None
+    };
+    // The audit trail names a known account; what was typed for an unknown one (often a
+    // password typed into the wrong box) is kept only as a hash, which still lets the
+    // failures of one name be counted.
+    let actor = match &user {
+        Some(user) => user.username.clone(),
+        None => unknown_name(&username),
+    };
+    let address = peer.ip().to_string();
+    // Guessing is paused per name and client address after repeated failures (so nobody can
+    // lock another person out from elsewhere), and per address across names (password
+    // spraying). Unknown names are paused alike, so the pause tells nothing about which
+    // accounts exist.
     let since = time::OffsetDateTime::now_utc() - time::Duration::minutes(FAILURE_WINDOW_MINUTES);
-    if state.store.recent_sign_in_failures(&actor, since).await? >= MAX_FAILURES {
+    let failures = state
+        .store
+        .recent_sign_in_failures(&actor, &address, since)
+        .await?;
+    if failures.pair >= MAX_FAILURES || failures.address >= MAX_ADDRESS_FAILURES {
+        let why = if failures.pair >= MAX_FAILURES {
+            "paused after repeated failures for this name from this address"
+        } else {
+            "paused after repeated failures from this address"
+        };
         state
             .store
             .append_audit(
                 NewAuditEvent::named(actor, "auth.sign_in", Outcome::Refused)
                     .from_addr(peer.ip())
-                    .detail("paused after repeated failures"),
+                    .detail(why),
             )
             .await?;
         let mut errors = FieldErrors::default();
         errors.add(
             "password",
-            format!("Too many failed sign-ins for this username. Wait {FAILURE_WINDOW_MINUTES} minutes, or ask an administrator to reset the password."),
+            format!("Too many failed sign-ins. Wait {FAILURE_WINDOW_MINUTES} minutes, or ask an administrator to reset the password."),
         );
         return sign_in_page(
             &state,
@@ -156,17 +192,11 @@ pub async fn submit(
         )
         .await;
     }
-    // Bounded before the look-up: a name longer than any account's is simply wrong.
-    let user = if username.chars().count() <= crate::accounts::USERNAME_MAX {
-        state.store.user_by_username(&username).await?
-    } else {
-        None
-    };
     let matches = password::verify(
         form.password,
         user.as_ref().map(|u| u.password_hash.clone()),
     )
-    .await;
+    .await?;
     let signed_in = user.filter(|user| matches && !user.disabled);
     let Some(user) = signed_in else {
         state

@@ -188,7 +188,10 @@ pub fn figure_hits(redactor: &Redactor, model: &ReportModel, exhibits: &[Exhibit
                     file: "public PDF and HTML".into(),
                     place,
                     term: format!("an unchecked figure ({why})"),
-                    context: format!("{}: confirm the picture shows no personal data", listed.label),
+                    context: format!(
+                        "{}: confirm the picture shows no personal data",
+                        listed.label
+                    ),
                     reason: Some("figure-unread".into()),
                     release_key: Some(personal::release_key_for("figure-unread", identity)),
                 });
@@ -199,7 +202,10 @@ pub fn figure_hits(redactor: &Redactor, model: &ReportModel, exhibits: &[Exhibit
 }
 
 /// The hits no commissioner has released.
-pub fn unreleased(hits: Vec<LeakHit>, releases: &[probity_app::reports::LeakRelease]) -> Vec<LeakHit> {
+pub fn unreleased(
+    hits: Vec<LeakHit>,
+    releases: &[probity_app::reports::LeakRelease],
+) -> Vec<LeakHit> {
     hits.into_iter()
         .filter(|hit| {
             !hit.release_key
@@ -326,7 +332,10 @@ pub async fn publish(
     if !earlier.is_empty() && version.section("corrections").trim().is_empty() {
         return Ok(PublishOutcome::CorrectionNoteMissing);
     }
-    let hits = recheck(store, blobs, case_id, by, pdf, html, json, model_sha, patterns).await?;
+    let hits = recheck(
+        store, blobs, case_id, by, pdf, html, json, model_sha, patterns,
+    )
+    .await?;
     let hits = unreleased(hits, &store.leak_releases(case_id).await?);
     if !hits.is_empty() {
         return Ok(PublishOutcome::Leaks(hits));

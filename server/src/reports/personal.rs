@@ -68,8 +68,11 @@ impl Patterns {
             .iter()
             .filter(|pattern| !pattern.trim().is_empty())
             .map(|pattern| {
-                Regex::new(pattern)
-                    .map_err(|_| format!("the booking-number pattern {pattern:?} is not a valid regular expression"))
+                Regex::new(pattern).map_err(|_| {
+                    format!(
+                        "the booking-number pattern {pattern:?} is not a valid regular expression"
+                    )
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Patterns {
@@ -83,8 +86,14 @@ impl Patterns {
         let mut found: Vec<(Kind, usize, usize, String)> = Vec::new();
         let builtin = builtin();
         for capture in builtin.ssn.captures_iter(&plain) {
-            let Some(number) = capture.name("n") else { continue };
-            let digits: String = number.as_str().chars().filter(char::is_ascii_digit).collect();
+            let Some(number) = capture.name("n") else {
+                continue;
+            };
+            let digits: String = number
+                .as_str()
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
             let keyword = capture.name("k").is_some();
             let separated = number.as_str().len() > 9;
             if (keyword || separated) && valid_ssn(&digits) {
@@ -93,12 +102,20 @@ impl Patterns {
         }
         for pattern in [&builtin.phone, &builtin.phone_keyword] {
             for capture in pattern.captures_iter(&plain) {
-                let Some(number) = capture.name("n") else { continue };
-                let digits: String =
-                    number.as_str().chars().filter(char::is_ascii_digit).collect();
+                let Some(number) = capture.name("n") else {
+                    continue;
+                };
+                let digits: String = number
+                    .as_str()
+                    .chars()
+                    .filter(char::is_ascii_digit)
+                    .collect();
                 let national = digits.strip_prefix('1').filter(|_| digits.len() == 11);
                 let key = national.unwrap_or(&digits).to_string();
-                if !found.iter().any(|(_, start, _, _)| *start == number.start()) {
+                if !found
+                    .iter()
+                    .any(|(_, start, _, _)| *start == number.start())
+                {
                     found.push((Kind::Phone, number.start(), number.end(), key));
                 }
             }
@@ -150,7 +167,11 @@ impl Patterns {
             }
             covered = end;
             let begin = offsets[start];
-            let finish = offsets[end - 1] + text[offsets[end - 1]..].chars().next().map_or(0, char::len_utf8);
+            let finish = offsets[end - 1]
+                + text[offsets[end - 1]..]
+                    .chars()
+                    .next()
+                    .map_or(0, char::len_utf8);
             hits.push(LeakHit {
                 file: file.to_string(),
                 place: place.to_string(),
@@ -172,7 +193,11 @@ pub fn release_key(kind: Kind, value: &str) -> String {
 /// The release key of a value under a reason code.
 pub fn release_key_for(code: &str, value: &str) -> String {
     let digest = Sha256::digest(format!("{code}:{value}").as_bytes());
-    let hex: String = digest.iter().take(12).map(|byte| format!("{byte:02x}")).collect();
+    let hex: String = digest
+        .iter()
+        .take(12)
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
     format!("{code}:{hex}")
 }
 

@@ -223,7 +223,11 @@ impl Redactor {
             while let Some(found) = folded.text[from..].find(&term.folded) {
                 let start = from + found;
                 let end = start + term.folded.len();
-                from = start + folded.text[start..].chars().next().map_or(1, char::len_utf8);
+                from = start
+                    + folded.text[start..]
+                        .chars()
+                        .next()
+                        .map_or(1, char::len_utf8);
                 if let Some(siblings) = &term.siblings
                     && !part_stands_alone(text, &folded, start, end, siblings)
                 {
@@ -294,7 +298,11 @@ fn part_stands_alone(
 /// Lower-case words of a name.
 fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric() && !is_invisible(c))
-        .map(|word| word.chars().filter(|c| !is_invisible(*c)).collect::<String>())
+        .map(|word| {
+            word.chars()
+                .filter(|c| !is_invisible(*c))
+                .collect::<String>()
+        })
         .filter(|word| !word.is_empty())
         .map(|word| word.to_lowercase())
         .collect()

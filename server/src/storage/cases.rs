@@ -9,7 +9,8 @@ use super::StoreResult;
 use async_trait::async_trait;
 use probity_app::cases::{
     Allegation, AllegationStatus, Case, CaseStatus, CaseSummary, Confidentiality, IntakeChannel,
-    Note, NoteVersion, Party, PartyKind, PartyRole, Priority, LiftedRecusal, Recusal, StatusChange, TeamMember,
+    LiftedRecusal, Note, NoteVersion, Party, PartyKind, PartyRole, Priority, Recusal, StatusChange,
+    TeamMember,
 };
 use probity_app::permissions::Standing;
 

@@ -267,10 +267,23 @@ pub trait Store:
     /// Audit entries matching a filter, newest first.
     async fn list_audit(&self, filter: &AuditFilter, limit: i64) -> StoreResult<Vec<AuditEvent>>;
     /// Refused sign-ins for a name since `since` and since its last successful sign-in.
-    async fn recent_sign_in_failures(&self, actor: &str, since: OffsetDateTime)
-    -> StoreResult<i64>;
+    async fn recent_sign_in_failures(
+        &self,
+        actor: &str,
+        addr: &str,
+        since: OffsetDateTime,
+    ) -> StoreResult<SignInFailures>;
     /// Changes an account's name and role.
     async fn update_user(&self, user_id: i64, display_name: &str, role: Role) -> StoreResult<()>;
+}
+
+/// Failed sign-ins counted for the pause, since a moment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SignInFailures {
+    /// For this name from this address, since the name's last success or password reset.
+    pub pair: i64,
+    /// From this address, for any name.
+    pub address: i64,
 }
 
 /// The storage handle shared by the whole application.

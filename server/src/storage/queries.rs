@@ -262,19 +262,34 @@ macro_rules! store_impl {
             async fn recent_sign_in_failures(
                 &self,
                 actor: &str,
+                addr: &str,
                 since: time::OffsetDateTime,
-            ) -> $crate::storage::StoreResult<i64> {
-                let count: i64 = sqlx::query_scalar(
-                    "select count(*) from audit_events where actor = $1 and action = 'auth.sign_in' \
-                     and outcome = 'refused' and occurred_at > $2 and audit_event_id > coalesce( \
-                     (select max(audit_event_id) from audit_events where actor = $1 \
-                     and action = 'auth.sign_in' and outcome = 'success'), 0)",
+            ) -> $crate::storage::StoreResult<$crate::storage::SignInFailures> {
+                use sqlx::Row as _;
+                // A success, or an administrator's reset of the password, starts the count of
+                // a name afresh.
+                let row = sqlx::query(
+                    "select \
+                     (select count(*) from audit_events where actor = $1 and remote_addr = $2 \
+                      and action = 'auth.sign_in' and outcome = 'refused' and occurred_at > $3 \
+                      and audit_event_id > coalesce((select max(audit_event_id) from audit_events \
+                        where (actor = $1 and action = 'auth.sign_in' and outcome = 'success') \
+                        or (target = $4 and action = 'user.reset_password' and outcome = 'success')), 0)) \
+                     as pair, \
+                     (select count(*) from audit_events where remote_addr = $2 \
+                      and action = 'auth.sign_in' and outcome = 'refused' and occurred_at > $3) \
+                     as address",
                 )
                 .bind(actor)
+                .bind(addr)
                 .bind(since)
+                .bind(format!("user:{actor}"))
                 .fetch_one(&self.pool)
                 .await?;
-                Ok(count)
+                Ok($crate::storage::SignInFailures {
+                    pair: row.try_get("pair")?,
+                    address: row.try_get("address")?,
+                })
             }
 
             #[tracing::instrument(skip_all, fields(user_id))]

@@ -9,8 +9,8 @@ use super::StoreResult;
 use super::cases::CaseViewer;
 use async_trait::async_trait;
 use probity_app::reports::{
-    Finding, LeakHit, LeakRelease, PublishedReport, Recommendation, RecommendationStatus, RecommendationUpdate,
-    Redaction, RedactionReason, ReportState, ReportVersion, ReviewComment,
+    Finding, LeakHit, LeakRelease, PublishedReport, Recommendation, RecommendationStatus,
+    RecommendationUpdate, Redaction, RedactionReason, ReportState, ReportVersion, ReviewComment,
 };
 
 /// A finding as saved by the form, validated.

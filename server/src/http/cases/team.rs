@@ -27,7 +27,14 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let open = open_case(&state, &actor, case_id, Action::ReadCase, "case.view_team").await?;
     audit_success(&state, &actor, case_id, "case.view_team", None, None).await?;
-    team_page(&state, &actor, &open, FieldErrors::default(), StatusCode::OK).await
+    team_page(
+        &state,
+        &actor,
+        &open,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn team_page(
@@ -82,7 +89,10 @@ async fn team_page(
                 } else if standing.member {
                     format!("On the team ({})", user.role.label())
                 } else {
-                    format!("{}: sees every case not walled off from them", user.role.label())
+                    format!(
+                        "{}: sees every case not walled off from them",
+                        user.role.label()
+                    )
                 };
                 (user.display_name.clone(), why)
             })
@@ -181,8 +191,14 @@ async fn change(
     let user = match chosen_user(&state, raw, field).await? {
         Ok(user) => user,
         Err(errors) => {
-            return team_page(&state, &actor, &open, errors, StatusCode::UNPROCESSABLE_ENTITY)
-                .await;
+            return team_page(
+                &state,
+                &actor,
+                &open,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     let me = actor.user.user_id;
@@ -195,8 +211,14 @@ async fn change(
                     field,
                     "This person is recused from the case. Lift the recusal first.",
                 );
-                return team_page(&state, &actor, &open, errors, StatusCode::UNPROCESSABLE_ENTITY)
-                    .await;
+                return team_page(
+                    &state,
+                    &actor,
+                    &open,
+                    errors,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
             }
             if matches!(change, Change::Add) {
                 store.add_member(case_id, user.user_id, me).await?;
@@ -232,8 +254,14 @@ async fn change(
                 "the reason for the recusal",
             );
             if !errors.is_empty() {
-                return team_page(&state, &actor, &open, errors, StatusCode::UNPROCESSABLE_ENTITY)
-                    .await;
+                return team_page(
+                    &state,
+                    &actor,
+                    &open,
+                    errors,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
             }
             store.recuse(case_id, user.user_id, &reason, me).await?;
         }
@@ -251,8 +279,14 @@ async fn change(
                 "why the recusal is lifted",
             );
             if !errors.is_empty() {
-                return team_page(&state, &actor, &open, errors, StatusCode::UNPROCESSABLE_ENTITY)
-                    .await;
+                return team_page(
+                    &state,
+                    &actor,
+                    &open,
+                    errors,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
             }
             store
                 .lift_recusal(case_id, user.user_id, me, &reason)
@@ -290,15 +324,15 @@ async fn last_overseer(
     if !matches!(user.role, Role::Supervisor | Role::Commissioner) {
         return Ok(None);
     }
-    let (users, recusals) = tokio::try_join!(
-        state.store.list_users(),
-        state.store.recusals(case_id),
-    )?;
+    let (users, recusals) =
+        tokio::try_join!(state.store.list_users(), state.store.recusals(case_id),)?;
     let others = users.iter().any(|other| {
         other.role == user.role
             && !other.disabled
             && other.user_id != user.user_id
-            && !recusals.iter().any(|recusal| recusal.user_id == other.user_id)
+            && !recusals
+                .iter()
+                .any(|recusal| recusal.user_id == other.user_id)
     });
     Ok((!others).then_some(user.role))
 }
