@@ -112,7 +112,7 @@ async fn shutdown_signal() {
 
 /// Creates the data folder and opens the configured database.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
-    std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+    private_folder(&settings.data_dir).with_context(|| {
         format!(
             "cannot create the data folder {}",
             settings.data_dir.display()
@@ -123,6 +123,22 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
     std::fs::create_dir_all(settings.data_dir.join("blobs"))
         .with_context(|| format!("cannot create {}/blobs", settings.data_dir.display()))?;
     let url = settings.effective_database_url();
+    // SQLite gives its journal files the permissions of the database file, so a database
+    // created 0600 keeps every file of it private.
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .map(|rest| std::path::Path::new(rest.split('?').next().unwrap_or(rest)))
+        .filter(|path| {
+            let name = path.to_string_lossy();
+            !name.is_empty()
+                && !name.starts_with(':')
+                && !url.contains("mode=memory")
+                && !path.exists()
+        })
+    {
+        write_private(path, b"").with_context(|| format!("cannot create {}", path.display()))?;
+    }
     storage::connect(&url).await.with_context(|| {
         format!(
             "cannot open the database {}",
@@ -158,6 +174,32 @@ pub struct RunningServer {
     pub shutdown: oneshot::Sender<()>,
     /// Ends when the server has stopped.
     pub task: JoinHandle<anyhow::Result<()>>,
+    /// The token the first-run setup page asks for.
+    pub setup_token: String,
+}
+
+/// Creates a folder (and its parents) that only the server's account may enter, and makes an
+/// existing one so.
+fn private_folder(path: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt as _, PermissionsExt as _};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(path)?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
+}
+
+/// Writes a file only its owner may read.
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(bytes)
 }
 
 /// Opens the database, migrates it, binds the listener and serves in a background task.
@@ -181,18 +223,26 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
         ..settings
     });
     let setup = Arc::new(http::setup::SetupGate::new());
+    let token_file = settings.data_dir.join("setup-token");
     if !setup.is_done(&*db.store).await? {
         tracing::warn!(
             setup_token = setup.token(),
-            "no account exists yet: open /setup from this machine, or from elsewhere with this setup token"
+            "no account exists yet: open /setup and type this setup token (also in {})",
+            token_file.display()
         );
+        write_private(&token_file, setup.token().as_bytes())
+            .with_context(|| format!("cannot write {}", token_file.display()))?;
+    } else {
+        let _ = std::fs::remove_file(&token_file);
     }
+    let setup_token = setup.token().to_string();
     let blobs = open_blobs(&settings).await?;
     let ocr = evidence::ocr::OcrQueue::start(db.store.clone(), blobs.clone()).await;
     let state = AppState {
         blobs,
         ocr,
         patterns,
+        hosts: http::security::AllowedHosts::new(&settings.effective_public_url(), addr),
         store: db.store.clone(),
         public_url: Arc::new(settings.effective_public_url()),
         settings: settings.clone(),
@@ -223,5 +273,6 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
         addr,
         shutdown,
         task,
+        setup_token,
     })
 }

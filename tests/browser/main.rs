@@ -49,6 +49,7 @@ async fn walk_first_run(browser: &Browser, app: &TestApp, audit: &mut Audit) {
     );
     audit.check(browser, "setup").await;
 
+    browser.fill("#setup_token", &app.setup_token).await;
     browser.fill("#username", "Ada").await;
     browser.fill("#display_name", "Ada Admin").await;
     browser.fill("#password", "short").await;

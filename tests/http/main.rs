@@ -5,6 +5,7 @@ mod cases;
 mod demo;
 mod evidence;
 mod hostile;
+mod leaks;
 mod messages;
 mod people;
 mod permissions;

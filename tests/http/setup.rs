@@ -15,8 +15,106 @@ async fn a_fresh_install_leads_every_page_to_setup() {
     assert_eq!(page.status(), 200);
     let body = page.text().await.expect("body");
     assert!(body.contains("Create administrator"));
-    // From this machine no setup token is asked for.
-    assert!(!body.contains("name=\"setup_token\""));
+    // The setup token is asked for even from this machine: a proxy or a rebound name makes
+    // any request look local.
+    assert!(body.contains("name=\"setup_token\""));
+}
+
+#[tokio::test]
+async fn setup_needs_the_token_even_from_this_machine() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    let fields = |token: &'static str| {
+        vec![
+            ("setup_token", token),
+            ("username", "mallory"),
+            ("display_name", "Mallory"),
+            ("password", GOOD_PASSWORD),
+            ("password_confirm", GOOD_PASSWORD),
+        ]
+    };
+    for token in ["", "not-the-token"] {
+        let response = app
+            .post_form(&client, "/setup", "/setup", &fields(token))
+            .await;
+        assert_eq!(response.status(), 422, "token {token:?}");
+        assert!(response.text().await.expect("body").contains("setup token"));
+    }
+    assert_eq!(app.store().await.count_users().await.expect("count"), 0);
+    // The token is in the data folder, readable by the server's account only.
+    let file = app.db.data_dir.join("setup-token");
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("token file"),
+        app.setup_token
+    );
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = std::fs::metadata(&file).expect("meta").permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let folder = std::fs::metadata(&app.db.data_dir)
+        .expect("meta")
+        .permissions()
+        .mode();
+    assert_eq!(folder & 0o777, 0o700, "the data folder is private");
+}
+
+#[tokio::test]
+async fn a_rebound_host_gets_421_and_a_foreign_origin_cannot_set_up() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    // DNS rebinding: the browser sends the attacker's name as Host and Origin alike.
+    let page = client
+        .get(app.url("/setup"))
+        .header("host", "evil.example")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(page.status(), 421);
+    let token = app.form_token(&client, "/setup").await;
+    let posted = client
+        .post(app.url("/setup"))
+        .header("host", format!("evil.example:{}", app.addr.port()))
+        .header("origin", format!("http://evil.example:{}", app.addr.port()))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("setup_token", app.setup_token.as_str()),
+            ("username", "mallory"),
+            ("display_name", "Mallory"),
+            ("password", GOOD_PASSWORD),
+            ("password_confirm", GOOD_PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(posted.status(), 421);
+    // With this server's Host but a foreign Origin, the Origin check refuses it.
+    let posted = client
+        .post(app.url("/setup"))
+        .header("origin", format!("http://evil.example:{}", app.addr.port()))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("setup_token", app.setup_token.as_str()),
+            ("username", "mallory"),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(posted.status(), 403);
+    assert_eq!(app.store().await.count_users().await.expect("count"), 0);
+    // localhost is served when listening on loopback; /healthz answers any host.
+    let local = client
+        .get(app.url("/setup"))
+        .header("host", format!("localhost:{}", app.addr.port()))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(local.status(), 200);
+    let health = client
+        .get(app.url("/healthz"))
+        .header("host", "10.0.0.1")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(health.status(), 200);
 }
 
 #[tokio::test]
@@ -50,6 +148,7 @@ async fn bad_setup_input_is_shown_next_to_the_fields_and_nothing_is_saved() {
             "/setup",
             "/setup",
             &[
+                ("setup_token", app.setup_token.as_str()),
                 ("username", "Bad Name!"),
                 ("display_name", "Kept Name"),
                 ("password", "password1234"),
@@ -76,6 +175,7 @@ async fn bad_setup_input_is_shown_next_to_the_fields_and_nothing_is_saved() {
             "/setup",
             "/setup",
             &[
+                ("setup_token", app.setup_token.as_str()),
                 ("username", "ada"),
                 ("password", GOOD_PASSWORD),
                 ("password_confirm", "something else entirely"),

@@ -172,6 +172,8 @@ mod clap_free {
 pub struct TestApp {
     pub addr: SocketAddr,
     pub db: TestDatabase,
+    /// The token the first-run setup page asks for.
+    pub setup_token: String,
     server: Option<RunningServer>,
 }
 
@@ -199,6 +201,7 @@ impl TestApp {
             .expect("the app starts");
         TestApp {
             addr: server.addr,
+            setup_token: server.setup_token.clone(),
             db,
             server: Some(server),
         }
@@ -253,6 +256,7 @@ impl TestApp {
                 "/setup",
                 "/setup",
                 &[
+                    ("setup_token", self.setup_token.as_str()),
                     ("username", username),
                     ("display_name", "Ada Admin"),
                     ("password", password),

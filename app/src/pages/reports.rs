@@ -1111,7 +1111,7 @@ pub fn LeakTable(
         "Every hit below was released by a commissioner; they do not block publication.".to_string()
     } else {
         format!(
-            "{blocking} hit(s) in the public files block publication until they are gone: redact them or fix the text and approve a new version. A commissioner may release a hit of personal data (a telephone number, say) that may be published, with a reason."
+            "{blocking} hit(s) in the public files. Publication is blocked until they are gone: redact them or fix the text and approve a new version. A commissioner may release a hit of personal data (a telephone number, say) that may be published, with a reason."
         )
     };
     // One release form per value, in the order the values were first found.

@@ -39,7 +39,7 @@ pub fn SetupPage(
                             <TextField
                                 name="setup_token"
                                 label="Setup token"
-                                hint="You are not on the server itself, so type the setup token printed in the server log."
+                                hint="Printed in the server log when it started, and written to the file setup-token in its data folder."
                                 autocomplete="off"
                                 error=errors.get("setup_token")
                                 maxlength=128

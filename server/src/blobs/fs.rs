@@ -367,9 +367,11 @@ impl BlobStore for FsBlobStore {
             .root
             .join("tmp")
             .join(format!("{}.part", crate::auth::random_token()));
+        // Evidence is readable by the server's own account only.
         let file = tokio::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
+            .mode(0o600)
             .open(&temp)
             .await?
             .into_std()

@@ -48,6 +48,8 @@ pub struct AppState {
     pub ocr: crate::evidence::ocr::OcrQueue,
     /// The personal-data patterns of the leak check, compiled once.
     pub patterns: crate::reports::personal::Patterns,
+    /// The host names this server answers under.
+    pub hosts: security::AllowedHosts,
 }
 
 /// Largest form body accepted on ordinary form routes.
@@ -79,6 +81,7 @@ pub fn router(state: AppState, sessions: &SessionBackend) -> Router {
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .layer(
             ServiceBuilder::new()
+                .layer(from_fn_with_state(state.clone(), security::check_host))
                 .layer(from_fn_with_state(state.clone(), security::check_origin))
                 .layer(sessions.layer(&state.settings))
                 .layer(from_fn_with_state(state.clone(), error::render_error_pages))

@@ -1720,7 +1720,7 @@ pub async fn publish(
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         reports::PublishOutcome::Leaks(hits) => (
-            "The leak check found redacted strings in the public files.",
+            "The leak check found redacted strings or personal data in the public files.",
             hits,
             StatusCode::CONFLICT,
         ),
