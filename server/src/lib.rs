@@ -237,6 +237,11 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
     }
     let setup_token = setup.token().to_string();
     let blobs = open_blobs(&settings).await?;
+    let orphans = blobs::remove_unreferenced(blobs.as_ref(), &db.store).await?;
+    tracing::info!(
+        removed = orphans,
+        "removed stored files no record refers to, stored over a day ago"
+    );
     let ocr = evidence::ocr::OcrQueue::start(db.store.clone(), blobs.clone()).await;
     let state = AppState {
         blobs,

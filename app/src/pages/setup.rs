@@ -12,6 +12,8 @@ pub struct SetupValues {
     pub username: String,
     /// The administrator's display name.
     pub display_name: String,
+    /// The setup token as typed, kept when the form is drawn again.
+    pub setup_token: String,
 }
 
 /// The setup form.
@@ -39,6 +41,7 @@ pub fn SetupPage(
                             <TextField
                                 name="setup_token"
                                 label="Setup token"
+                                value=values.setup_token.clone()
                                 hint="Printed in the server log when it started, and written to the file setup-token in its data folder."
                                 autocomplete="off"
                                 error=errors.get("setup_token")

@@ -414,6 +414,50 @@ impl BlobStore for FsBlobStore {
         }
         Ok(removed)
     }
+
+    async fn older_than(&self, age: std::time::Duration) -> Result<Vec<String>, BlobError> {
+        let root = self.root.join("sha256");
+        let found = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<String>> {
+            let cutoff = std::time::SystemTime::now() - age;
+            let mut found = Vec::new();
+            for first in std::fs::read_dir(&root)? {
+                let first = first?;
+                if !first.file_type()?.is_dir() {
+                    continue;
+                }
+                for second in std::fs::read_dir(first.path())? {
+                    let second = second?;
+                    if !second.file_type()?.is_dir() {
+                        continue;
+                    }
+                    for blob in std::fs::read_dir(second.path())? {
+                        let blob = blob?;
+                        let name = blob.file_name().to_string_lossy().into_owned();
+                        let meta = blob.metadata()?;
+                        if meta.is_file() && super::valid_name(&name) && meta.modified()? <= cutoff
+                        {
+                            found.push(name);
+                        }
+                    }
+                }
+            }
+            Ok(found)
+        })
+        .await
+        .map_err(|error| BlobError::Io(std::io::Error::other(error)))??;
+        Ok(found)
+    }
+
+    async fn remove(&self, sha256: &str) -> Result<(), BlobError> {
+        if !super::valid_name(sha256) {
+            return Err(BlobError::BadName);
+        }
+        match tokio::fs::remove_file(self.final_path(sha256)).await {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(error) => Err(error.into()),
+        }
+    }
 }
 
 #[cfg(test)]

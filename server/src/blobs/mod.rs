@@ -73,6 +73,31 @@ pub trait BlobStore: Send + Sync {
     async fn local_path(&self, sha256: &str) -> Result<PathBuf, BlobError>;
     /// Removes what interrupted writes left behind; returns how many files.
     async fn clean_temporary(&self) -> Result<usize, BlobError>;
+    /// The blobs stored at least `age` ago.
+    async fn older_than(&self, age: std::time::Duration) -> Result<Vec<String>, BlobError>;
+    /// Removes a blob (one no row refers to); removing a missing blob is no error.
+    async fn remove(&self, sha256: &str) -> Result<(), BlobError>;
+}
+
+/// Removes the blobs no row refers to that were stored at least a day ago (a younger one may
+/// belong to a write whose row is still on its way); returns how many.
+pub async fn remove_unreferenced(
+    blobs: &dyn BlobStore,
+    store: &crate::storage::DynStore,
+) -> anyhow::Result<usize> {
+    let old = blobs
+        .older_than(std::time::Duration::from_secs(24 * 3600))
+        .await?;
+    if old.is_empty() {
+        return Ok(0);
+    }
+    let referenced = store.referenced_blobs().await?;
+    let mut removed = 0;
+    for sha256 in old.iter().filter(|sha256| !referenced.contains(*sha256)) {
+        blobs.remove(sha256).await?;
+        removed += 1;
+    }
+    Ok(removed)
 }
 
 /// Checks a blob name: 64 lower-case hex digits.

@@ -115,9 +115,46 @@ pub fn safe_filename(filename: &str, fallback: &str) -> String {
     }
 }
 
+/// A file name as a download may carry it in full (`filename*`): the last path part, with
+/// control characters and every invisible format character removed, the bidirectional
+/// controls among them (a right-to-left override turns `invoice\u{202E}fdp.exe` into what
+/// reads as `invoiceexe.pdf`). At most 200 characters; `fallback` when nothing is left.
+pub fn download_name(filename: &str, fallback: &str) -> String {
+    let name = filename.rsplit(['/', '\\']).next().unwrap_or(filename);
+    let cleaned: String = name
+        .chars()
+        .filter(|c| !c.is_control() && !crate::reports::fold::is_invisible(*c))
+        .take(200)
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.');
+    if cleaned.is_empty() {
+        fallback.to_string()
+    } else {
+        cleaned.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn download_names_lose_bidirectional_and_invisible_controls() {
+        assert_eq!(
+            download_name("invoice\u{202E}fdp.exe", "x"),
+            "invoicefdp.exe"
+        );
+        assert_eq!(
+            download_name("a\u{2066}b\u{2069}\u{200F}.txt", "x"),
+            "ab.txt"
+        );
+        assert_eq!(download_name("../../etc/pass\u{0}wd", "x"), "passwd");
+        assert_eq!(download_name("\u{202E}", "fallback"), "fallback");
+        assert_eq!(
+            download_name("Relevé d’appels.pdf", "x"),
+            "Relevé d’appels.pdf"
+        );
+    }
 
     const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
 

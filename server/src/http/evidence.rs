@@ -343,7 +343,17 @@ pub async fn upload(
     let details = match (details, errors.is_empty()) {
         (Some(details), true) => details,
         _ => {
-            // Blobs already written stay unreferenced: nothing in the case points at them.
+            // What this refused upload wrote goes again, unless a row already refers to the
+            // same content (another exhibit with identical bytes).
+            for (_, blob) in &stored {
+                if !state.store.blob_in_use(&blob.sha256).await? {
+                    state
+                        .blobs
+                        .remove(&blob.sha256)
+                        .await
+                        .map_err(|error| AppError::Internal(error.to_string()))?;
+                }
+            }
             state
                 .store
                 .append_audit(
@@ -625,7 +635,27 @@ pub async fn thumbnail(
 ) -> Result<Response, AppError> {
     let (_, exhibit, _) =
         open_exhibit(&state, &actor, case_id, exhibit_id, "exhibit.thumbnail").await?;
-    let sha = exhibit.thumbnail_sha256.ok_or(AppError::NotFound)?;
+    let sha = exhibit.thumbnail_sha256.clone().ok_or(AppError::NotFound)?;
+    // A thumbnail shows the picture (a booking photo, a screenshot): seeing it is a view.
+    state
+        .store
+        .append_custody(
+            exhibit_id,
+            CustodyAction::Viewed,
+            actor.user.user_id,
+            "Viewed the thumbnail",
+            &exhibit.sha256,
+        )
+        .await?;
+    audit_success(
+        &state,
+        &actor,
+        case_id,
+        "exhibit.thumbnail",
+        Some(format!("exhibit:{exhibit_id}")),
+        None,
+    )
+    .await?;
     let reader = state
         .blobs
         .open(&sha)
@@ -732,10 +762,11 @@ pub async fn download(
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let fallback = format!("exhibit-{}", exhibit.label());
-    let name = media::safe_filename(&exhibit.original_filename, &fallback);
+    let full = media::download_name(&exhibit.original_filename, &fallback);
+    let name = media::safe_filename(&full, &fallback);
     let disposition = format!(
         "attachment; filename=\"{name}\"; filename*=UTF-8''{}",
-        percent_encode(&exhibit.original_filename)
+        percent_encode(&full)
     );
     let mut response = Body::from_stream(tokio_util::io::ReaderStream::new(reader)).into_response();
     let headers = response.headers_mut();

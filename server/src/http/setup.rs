@@ -140,6 +140,7 @@ pub async fn submit(
         let values = SetupValues {
             username: form.username,
             display_name: form.display_name,
+            setup_token: form.setup_token,
         };
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, move || {
             view! { <SetupPage ctx=ctx values=values errors=errors token_required=token_required /> }

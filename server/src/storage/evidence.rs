@@ -67,7 +67,25 @@ pub trait EvidenceStore: Send + Sync {
         status: OcrStatus,
         text: Option<&str>,
     ) -> StoreResult<()>;
+    /// Every blob a row refers to: exhibits, thumbnails, report versions' and published
+    /// reports' files.
+    async fn referenced_blobs(&self) -> StoreResult<std::collections::HashSet<String>>;
+    /// True when a row refers to this blob.
+    async fn blob_in_use(&self, sha256: &str) -> StoreResult<bool>;
 }
+
+/// Every column that names a blob, as one query's union.
+pub const BLOB_COLUMNS_SQL: &str = "select sha256 as blob from exhibits \
+     union select thumbnail_sha256 from exhibits where thumbnail_sha256 is not null \
+     union select internal_pdf_sha256 from report_versions where internal_pdf_sha256 is not null \
+     union select public_pdf_sha256 from report_versions where public_pdf_sha256 is not null \
+     union select public_html_sha256 from report_versions where public_html_sha256 is not null \
+     union select public_json_sha256 from report_versions where public_json_sha256 is not null \
+     union select public_model_sha256 from report_versions where public_model_sha256 is not null \
+     union select public_pdf_sha256 from published_reports \
+     union select public_html_sha256 from published_reports \
+     union select public_json_sha256 from published_reports \
+     union select public_model_sha256 from published_reports";
 
 /// Declares the evidence queries for a backend with a `pool`, its row and database types.
 macro_rules! evidence_store_impl {
@@ -328,6 +346,35 @@ macro_rules! evidence_store_impl {
                 Self::refresh_search(&mut tx, case_id).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn blob_in_use(&self, sha256: &str) -> $crate::storage::StoreResult<bool> {
+                let used: bool = sqlx::query_scalar(
+                    "select exists(select 1 from exhibits where sha256 = $1) \
+                     or exists(select 1 from exhibits where thumbnail_sha256 = $1) \
+                     or exists(select 1 from report_versions where $1 in (internal_pdf_sha256, \
+                        public_pdf_sha256, public_html_sha256, public_json_sha256, public_model_sha256)) \
+                     or exists(select 1 from published_reports where $1 in (public_pdf_sha256, \
+                        public_html_sha256, public_json_sha256, public_model_sha256))",
+                )
+                .bind(sha256)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(used)
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn referenced_blobs(
+                &self,
+            ) -> $crate::storage::StoreResult<std::collections::HashSet<String>> {
+                use sqlx::Row as _;
+                let rows = sqlx::query($crate::storage::evidence::BLOB_COLUMNS_SQL)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|row| Ok(row.try_get::<String, _>("blob")?))
+                    .collect()
             }
         }
     };
