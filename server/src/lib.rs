@@ -248,6 +248,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
         ocr,
         patterns,
         hosts: http::security::AllowedHosts::new(&settings.effective_public_url(), addr),
+        hashing: Arc::new(auth::password::HashGate::for_this_machine()),
         store: db.store.clone(),
         public_url: Arc::new(settings.effective_public_url()),
         settings: settings.clone(),

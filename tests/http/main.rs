@@ -4,6 +4,7 @@
 mod cases;
 mod demo;
 mod evidence;
+mod hardening;
 mod hostile;
 mod leaks;
 mod messages;

@@ -89,34 +89,67 @@ const MAX_WAITING: usize = 64;
 /// How long a hash may wait for its turn before the request is refused.
 const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// A turn at hashing: each argon2 run takes 19 MiB and a core, so at most one per core runs at
-/// once, whatever the number of parallel sign-ins (200 of them used to take 4 GB).
-async fn turn() -> Result<tokio::sync::SemaphorePermit<'static>, HashError> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
-    static WAITING: AtomicUsize = AtomicUsize::new(0);
-    let permits = PERMITS.get_or_init(|| {
+/// Turns at password hashing for one server: each argon2 run takes 19 MiB and a core, so at
+/// most one per core runs at once, whatever the number of parallel sign-ins (200 of them used
+/// to take 4 GB); a few dozen more wait, and the rest are refused at once.
+pub struct HashGate {
+    permits: tokio::sync::Semaphore,
+    waiting: std::sync::atomic::AtomicUsize,
+    max_waiting: usize,
+}
+
+impl HashGate {
+    /// One turn per core of this machine.
+    pub fn for_this_machine() -> HashGate {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-        tokio::sync::Semaphore::new(cores)
-    });
-    if let Ok(permit) = permits.try_acquire() {
-        return Ok(permit);
+        HashGate::new(cores, MAX_WAITING)
     }
-    if WAITING.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
-        WAITING.fetch_sub(1, Ordering::SeqCst);
-        return Err(HashError::Busy);
+
+    /// `running` hashes at once, `max_waiting` more waiting.
+    pub fn new(running: usize, max_waiting: usize) -> HashGate {
+        HashGate {
+            permits: tokio::sync::Semaphore::new(running.max(1)),
+            waiting: std::sync::atomic::AtomicUsize::new(0),
+            max_waiting,
+        }
     }
-    let waited = tokio::time::timeout(MAX_WAIT, permits.acquire()).await;
-    WAITING.fetch_sub(1, Ordering::SeqCst);
-    match waited {
-        Ok(Ok(permit)) => Ok(permit),
-        _ => Err(HashError::Busy),
+
+    async fn turn(&self) -> Result<tokio::sync::SemaphorePermit<'_>, HashError> {
+        use std::sync::atomic::Ordering;
+        if let Ok(permit) = self.permits.try_acquire() {
+            return Ok(permit);
+        }
+        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.max_waiting {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return Err(HashError::Busy);
+        }
+        let waited = tokio::time::timeout(MAX_WAIT, self.permits.acquire()).await;
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        match waited {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(HashError::Busy),
+        }
+    }
+
+    /// [`hash`], in turn.
+    pub async fn hash(&self, password: String) -> Result<String, HashError> {
+        let _turn = self.turn().await?;
+        hash(password).await
+    }
+
+    /// [`verify`], in turn.
+    pub async fn verify(
+        &self,
+        password: String,
+        stored: Option<String>,
+    ) -> Result<bool, HashError> {
+        let _turn = self.turn().await?;
+        Ok(verify(password, stored).await)
     }
 }
 
 /// Hashes a password into a PHC string.
 pub async fn hash(password: String) -> Result<String, HashError> {
-    let _turn = turn().await?;
     tokio::task::spawn_blocking(move || {
         let hasher = hasher().map_err(|error| HashError::Failed(error.to_string()))?;
         hasher
@@ -129,11 +162,10 @@ pub async fn hash(password: String) -> Result<String, HashError> {
 }
 
 /// Checks a password against a stored hash. With no hash (unknown user) it checks against a
-/// dummy hash, so that an unknown user and a wrong password take the same time. Busy when too
-/// many checks are waiting already.
-pub async fn verify(password: String, stored: Option<String>) -> Result<bool, HashError> {
-    let _turn = turn().await?;
-    let checked = tokio::task::spawn_blocking(move || {
+/// dummy hash, so that an unknown user and a wrong password take the same time. Request
+/// handlers go through a [`HashGate`].
+pub async fn verify(password: String, stored: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || {
         let Ok(hasher) = hasher() else {
             return false;
         };
@@ -148,8 +180,7 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ha
         }
     })
     .await
-    .unwrap_or(false);
-    Ok(checked)
+    .unwrap_or(false)
 }
 
 /// A hash of a random string with the same parameters, made once.

@@ -1,7 +1,7 @@
 //! The account page and the change-password form.
 
 use crate::accounts::check_new_password;
-use crate::auth::{SignedIn, password, previous_sign_in, set_flash, take_flash, verify_csrf};
+use crate::auth::{SignedIn, previous_sign_in, set_flash, take_flash, verify_csrf};
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::pages::{page_context, render};
@@ -85,7 +85,11 @@ pub async fn change_password(
     verify_csrf(&signed_in.session, &form.csrf_token).await?;
     let user = &signed_in.user;
     let mut errors = FieldErrors::default();
-    if !password::verify(form.current_password, Some(user.password_hash.clone())).await? {
+    if !state
+        .hashing
+        .verify(form.current_password, Some(user.password_hash.clone()))
+        .await?
+    {
         errors.add("current_password", "Your current password is not right.");
     }
     check_new_password(
@@ -111,7 +115,7 @@ pub async fn change_password(
         )
         .await;
     }
-    let hash = password::hash(form.new_password).await?;
+    let hash = state.hashing.hash(form.new_password).await?;
     state.store.set_password_hash(user.user_id, &hash).await?;
     // Every other session of the account ends; this one goes on.
     let changed = state

@@ -184,10 +184,19 @@ pub async fn render_error_pages(
         office_name: state.settings.office_name.clone(),
         ..Default::default()
     });
-    crate::http::pages::render(status, move || {
+    let retry_after = response
+        .headers()
+        .get(axum::http::header::RETRY_AFTER)
+        .cloned();
+    let mut page = crate::http::pages::render(status, move || {
         use leptos::prelude::*;
         view! { <probity_app::pages::errors::ErrorPage ctx=ctx error=info /> }
-    })
+    });
+    if let Some(value) = retry_after {
+        page.headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, value);
+    }
+    page
 }
 
 /// An error answered by axum itself (a form that cannot be read, a wrong method, a body too

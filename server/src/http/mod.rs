@@ -50,6 +50,8 @@ pub struct AppState {
     pub patterns: crate::reports::personal::Patterns,
     /// The host names this server answers under.
     pub hosts: security::AllowedHosts,
+    /// Turns at password hashing.
+    pub hashing: Arc<crate::auth::password::HashGate>,
 }
 
 /// Largest form body accepted on ordinary form routes.

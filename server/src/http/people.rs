@@ -4,7 +4,7 @@
 use crate::accounts::{
     NewAccountInput, check_display_name, check_new_password, validate_new_account,
 };
-use crate::auth::{password, set_flash, take_flash, verify_csrf};
+use crate::auth::{set_flash, take_flash, verify_csrf};
 use crate::http::AppState;
 use crate::http::actor::Actor;
 use crate::http::error::AppError;
@@ -113,7 +113,7 @@ pub async fn add(
         )
         .await;
     };
-    let hash = password::hash(form.password.clone()).await?;
+    let hash = state.hashing.hash(form.password.clone()).await?;
     match state
         .store
         .create_user(NewUser {
@@ -399,7 +399,7 @@ pub async fn reset_password(
         )
         .await;
     }
-    let hash = password::hash(form.password).await?;
+    let hash = state.hashing.hash(form.password).await?;
     state.store.set_password_hash(user_id, &hash).await?;
     state
         .store

@@ -4,7 +4,6 @@
 //! come from a proxy or a foreign page that rebinds its name to 127.0.0.1.
 
 use crate::accounts::{NewAccountInput, validate_new_account};
-use crate::auth::password;
 use crate::auth::{Viewer, secrets_match, verify_csrf};
 use crate::http::AppState;
 use crate::http::error::AppError;
@@ -146,7 +145,7 @@ pub async fn submit(
             view! { <SetupPage ctx=ctx values=values errors=errors token_required=token_required /> }
         }));
     };
-    let hash = password::hash(form.password).await?;
+    let hash = state.hashing.hash(form.password).await?;
     let created = state
         .store
         .create_first_admin(crate::storage::NewUser {

@@ -1,7 +1,7 @@
 //! Sign-in and sign-out.
 
 use crate::accounts::normalize_username;
-use crate::auth::{Viewer, password, start_session, verify_csrf};
+use crate::auth::{Viewer, start_session, verify_csrf};
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::pages::{render, viewer_context};
@@ -192,11 +192,13 @@ pub async fn submit(
         )
         .await;
     }
-    let matches = password::verify(
-        form.password,
-        user.as_ref().map(|u| u.password_hash.clone()),
-    )
-    .await?;
+    let matches = state
+        .hashing
+        .verify(
+            form.password,
+            user.as_ref().map(|u| u.password_hash.clone()),
+        )
+        .await?;
     let signed_in = user.filter(|user| matches && !user.disabled);
     let Some(user) = signed_in else {
         state
