@@ -33,6 +33,10 @@ struct Sizes {
     report_events: usize,
     report_exhibits: usize,
     searches: usize,
+    /// Sign-ins sent all at once.
+    sign_ins: usize,
+    /// Size of the chat export with over-long lines.
+    huge_import_bytes: u64,
 }
 
 const FULL: Sizes = Sizes {
@@ -45,6 +49,8 @@ const FULL: Sizes = Sizes {
     report_events: 1_000,
     report_exhibits: 200,
     searches: 200,
+    sign_ins: 500,
+    huge_import_bytes: 2 << 30,
 };
 
 const QUICK: Sizes = Sizes {
@@ -57,16 +63,20 @@ const QUICK: Sizes = Sizes {
     report_events: 50,
     report_exhibits: 10,
     searches: 10,
+    sign_ins: 60,
+    huge_import_bytes: 12 << 20,
 };
 
-/// Which parts of the run to measure (`--only pages,upload,messages,report`; all by
-/// default), so that one part can be profiled without waiting for the others.
+/// Which parts of the run to measure (`--only pages,upload,messages,report,signins,huge`;
+/// all by default), so that one part can be profiled without waiting for the others.
 #[derive(Clone, Copy)]
 struct Parts {
     pages: bool,
     upload: bool,
     messages: bool,
     report: bool,
+    signins: bool,
+    huge: bool,
     /// `--keep`: leave the filled database behind instead of dropping it.
     keep: bool,
 }
@@ -79,6 +89,8 @@ impl Parts {
                 upload: true,
                 messages: true,
                 report: true,
+                signins: true,
+                huge: true,
                 keep,
             };
         };
@@ -88,11 +100,18 @@ impl Parts {
             upload: has("upload"),
             messages: has("messages"),
             report: has("report"),
+            signins: has("signins"),
+            huge: has("huge"),
             keep,
         };
         assert!(
-            parts.pages || parts.upload || parts.messages || parts.report,
-            "--only takes pages, upload, messages and report, separated by commas"
+            parts.pages
+                || parts.upload
+                || parts.messages
+                || parts.report
+                || parts.signins
+                || parts.huge,
+            "--only takes pages, upload, messages, report, signins and huge, separated by commas"
         );
         parts
     }
@@ -628,6 +647,23 @@ async fn run_backend(
         )
         .await;
     }
+    if parts.huge {
+        huge_import(
+            &store,
+            &server,
+            &lead,
+            case_id,
+            investigator,
+            sizes,
+            name,
+            table,
+            scratch,
+        )
+        .await;
+    }
+    if parts.signins {
+        sign_in_flood(&server, sizes, name, table).await;
+    }
     drop(server);
     let _ = store;
     if parts.keep {
@@ -783,6 +819,196 @@ async fn upload(
         "≤ 64 MiB",
     );
     let _ = std::fs::remove_file(&big);
+}
+
+/// Samples a process's resident size every 5 ms until stopped; gives the peak.
+struct PeakSampler {
+    peak: Arc<AtomicU64>,
+    sampling: Arc<AtomicBool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl PeakSampler {
+    fn start(pid: u32) -> PeakSampler {
+        let peak = Arc::new(AtomicU64::new(0));
+        let sampling = Arc::new(AtomicBool::new(true));
+        let task = {
+            let peak = peak.clone();
+            let sampling = sampling.clone();
+            tokio::task::spawn_blocking(move || {
+                while sampling.load(Ordering::SeqCst) {
+                    peak.fetch_max(rss_of(pid), Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            })
+        };
+        PeakSampler {
+            peak,
+            sampling,
+            task,
+        }
+    }
+
+    async fn stop(self) -> u64 {
+        self.sampling.store(false, Ordering::SeqCst);
+        self.task.await.expect("sampler");
+        self.peak.load(Ordering::SeqCst)
+    }
+}
+
+/// Many sign-ins at once, each from its own loopback address and for an unknown name, as a
+/// flood would come: the server's peak memory above its size before, and how many were
+/// queued (answered) or refused with 503.
+async fn sign_in_flood(server: &Server, sizes: Sizes, name: &str, table: &mut Table) {
+    let before = server.rss();
+    let sampler = PeakSampler::start(server.child.id().expect("pid"));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for index in 0..sizes.sign_ins {
+        let url = server.url("/sign-in");
+        let origin = server.origin.clone();
+        tasks.push(tokio::spawn(async move {
+            let address: std::net::IpAddr = format!("127.1.{}.{}", index / 250, 1 + index % 250)
+                .parse()
+                .expect("address");
+            let client = probity_tests::browser_client()
+                .local_address(address)
+                .build()
+                .expect("client");
+            let token = probity_tests::page_token(&client, &url).await;
+            client
+                .post(&url)
+                .header("origin", origin)
+                .form(&[
+                    ("csrf_token", token.as_str()),
+                    ("username", &format!("flood{index}")),
+                    ("password", "not the password of anyone"),
+                ])
+                .send()
+                .await
+                .map(|response| response.status().as_u16())
+                .unwrap_or(0)
+        }));
+    }
+    let mut refused = 0;
+    let mut answered = 0;
+    for task in tasks {
+        match task.await.expect("task") {
+            503 => refused += 1,
+            422 => answered += 1,
+            other => panic!("a sign-in in the flood answered {other}"),
+        }
+    }
+    let wall = started.elapsed();
+    let peak = sampler.stop().await;
+    table.add(
+        name,
+        &format!(
+            "{} sign-ins at once: memory above the size before",
+            sizes.sign_ins
+        ),
+        format!("{:.1} MiB", peak.saturating_sub(before) as f64 / 1048576.0),
+        format!("before {:.1} MiB", before as f64 / 1048576.0),
+        format!(
+            "{answered} checked, {refused} refused with 503, {:.1} s",
+            wall.as_secs_f64()
+        ),
+        "< 200 MiB",
+    );
+}
+
+/// A chat export of mostly over-long lines (each far past the 1 MiB a line may have) with a
+/// few messages between them: the import reads it through with memory bounded by the limit.
+fn huge_lines_export(path: &Path, size: u64) -> usize {
+    use std::io::Write as _;
+    let file = std::fs::File::create(path).expect("create");
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    let chunk = vec![b'x'; 1 << 20];
+    let lines = 3u64;
+    let per_line = size / lines;
+    let mut messages = 0;
+    for line in 0..lines {
+        writeln!(out, "21/11/2024, 16:4{line} - Marisol: before line {line}").expect("write");
+        messages += 1;
+        write!(out, "21/11/2024, 16:4{line} - Agent: ").expect("write");
+        let mut written = 0;
+        while written < per_line {
+            let part = (per_line - written).min(chunk.len() as u64) as usize;
+            out.write_all(&chunk[..part]).expect("write");
+            written += part as u64;
+        }
+        writeln!(out).expect("write");
+    }
+    writeln!(out, "21/11/2024, 16:50 - Marisol: the end").expect("write");
+    out.flush().expect("flush");
+    messages + 1
+}
+
+/// The import of an export with over-long lines: peak memory above the size before.
+#[allow(clippy::too_many_arguments)]
+async fn huge_import(
+    store: &DynStore,
+    server: &Server,
+    lead: &reqwest::Client,
+    case_id: i64,
+    investigator: i64,
+    sizes: Sizes,
+    name: &str,
+    table: &mut Table,
+    scratch: &Path,
+) {
+    let chat = scratch.join("huge-lines.txt");
+    let expected = huge_lines_export(&chat, sizes.huge_import_bytes);
+    let response = upload_file(server, lead, case_id, &chat, "huge-lines.txt").await;
+    assert_eq!(response.status(), 303);
+    let _ = std::fs::remove_file(&chat);
+    let exhibit_id = store
+        .exhibits(case_id, investigator)
+        .await
+        .expect("exhibits")
+        .into_iter()
+        .map(|e| e.exhibit_id)
+        .max()
+        .expect("exhibit");
+    let token = server
+        .token(lead, &format!("/cases/{case_id}/exhibits/{exhibit_id}"))
+        .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let before = server.rss();
+    let sampler = PeakSampler::start(server.child.id().expect("pid"));
+    let started = Instant::now();
+    let response = lead
+        .post(server.url(&format!("/cases/{case_id}/exhibits/{exhibit_id}/import")))
+        .header("origin", &server.origin)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("format", "whatsapp"),
+            ("time_zone", "UTC"),
+            ("date_order", "day"),
+            ("mode", "skip"),
+        ])
+        .timeout(Duration::from_secs(3600))
+        .send()
+        .await
+        .expect("import");
+    let body = response.text().await.expect("body");
+    let took = started.elapsed();
+    let peak = sampler.stop().await;
+    assert!(
+        body.contains("longer than 1 MiB"),
+        "the over-long lines are reported"
+    );
+    table.add(
+        name,
+        &format!(
+            "import of a {:.0} MiB export of over-long lines: memory above the size before",
+            sizes.huge_import_bytes as f64 / 1048576.0
+        ),
+        format!("{:.1} MiB", peak.saturating_sub(before) as f64 / 1048576.0),
+        format!("before {:.1} MiB", before as f64 / 1048576.0),
+        format!("{expected} messages kept, {:.1} s", took.as_secs_f64()),
+        "< 128 MiB",
+    );
 }
 
 /// The import of a large chat export against the parser alone, then search over it.

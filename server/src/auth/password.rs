@@ -91,11 +91,30 @@ const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Turns at password hashing for one server: each argon2 run takes 19 MiB and a core, so at
 /// most one per core runs at once, whatever the number of parallel sign-ins (200 of them used
-/// to take 4 GB); a few dozen more wait, and the rest are refused at once.
+/// to take 4 GB); a few dozen more wait, and the rest are refused at once. Each turn reuses
+/// one of the gate's working memories: memory allocated afresh for every check stayed with
+/// the process (glibc keeps freed blocks of that size in its arenas), so a flood of sign-ins
+/// grew it by hundreds of MiB even with two checks at a time.
 pub struct HashGate {
     permits: tokio::sync::Semaphore,
     waiting: std::sync::atomic::AtomicUsize,
     max_waiting: usize,
+    memories: std::sync::Mutex<Vec<Vec<argon2::Block>>>,
+}
+
+/// A turn: the permit and the working memory, given back when dropped.
+struct Turn<'a> {
+    _permit: tokio::sync::SemaphorePermit<'a>,
+    gate: &'a HashGate,
+    memory: Option<Vec<argon2::Block>>,
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        if let (Some(memory), Ok(mut memories)) = (self.memory.take(), self.gate.memories.lock()) {
+            memories.push(memory);
+        }
+    }
 }
 
 impl HashGate {
@@ -111,24 +130,38 @@ impl HashGate {
             permits: tokio::sync::Semaphore::new(running.max(1)),
             waiting: std::sync::atomic::AtomicUsize::new(0),
             max_waiting,
+            memories: std::sync::Mutex::new(Vec::new()),
         }
     }
 
-    async fn turn(&self) -> Result<tokio::sync::SemaphorePermit<'_>, HashError> {
+    async fn turn(&self) -> Result<Turn<'_>, HashError> {
         use std::sync::atomic::Ordering;
-        if let Ok(permit) = self.permits.try_acquire() {
-            return Ok(permit);
-        }
-        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.max_waiting {
-            self.waiting.fetch_sub(1, Ordering::SeqCst);
-            return Err(HashError::Busy);
-        }
-        let waited = tokio::time::timeout(MAX_WAIT, self.permits.acquire()).await;
-        self.waiting.fetch_sub(1, Ordering::SeqCst);
-        match waited {
-            Ok(Ok(permit)) => Ok(permit),
-            _ => Err(HashError::Busy),
-        }
+        let permit = match self.permits.try_acquire() {
+            Ok(permit) => permit,
+            Err(_) => {
+                if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.max_waiting {
+                    self.waiting.fetch_sub(1, Ordering::SeqCst);
+                    return Err(HashError::Busy);
+                }
+                let waited = tokio::time::timeout(MAX_WAIT, self.permits.acquire()).await;
+                self.waiting.fetch_sub(1, Ordering::SeqCst);
+                match waited {
+                    Ok(Ok(permit)) => permit,
+                    _ => return Err(HashError::Busy),
+                }
+            }
+        };
+        let memory = self
+            .memories
+            .lock()
+            .ok()
+            .and_then(|mut memories| memories.pop())
+            .unwrap_or_else(|| vec![argon2::Block::default(); MEMORY_BLOCKS]);
+        Ok(Turn {
+            _permit: permit,
+            gate: self,
+            memory: Some(memory),
+        })
     }
 
     /// [`hash`], in turn.
@@ -137,15 +170,69 @@ impl HashGate {
         hash(password).await
     }
 
-    /// [`verify`], in turn.
+    /// [`verify`], in turn, in the turn's working memory.
     pub async fn verify(
         &self,
         password: String,
         stored: Option<String>,
     ) -> Result<bool, HashError> {
-        let _turn = self.turn().await?;
-        Ok(verify(password, stored).await)
+        let mut turn = self.turn().await?;
+        let mut memory = turn.memory.take().unwrap_or_default();
+        let (matched, memory) = tokio::task::spawn_blocking(move || {
+            let matched = match stored {
+                Some(hash) => verify_in(&mut memory, password.as_bytes(), &hash),
+                None => {
+                    let _ = verify_in(&mut memory, password.as_bytes(), dummy_hash());
+                    false
+                }
+            };
+            (matched, memory)
+        })
+        .await
+        .map_err(|error| HashError::Failed(error.to_string()))?;
+        turn.memory = Some(memory);
+        Ok(matched)
     }
+}
+
+/// The working memory of one check with the office's parameters, in 1 KiB blocks.
+const MEMORY_BLOCKS: usize = 19_456;
+
+/// Checks `password` against a PHC string, computing in `memory` when it is large enough for
+/// the string's parameters (a hash made with other parameters gets memory of its own).
+fn verify_in(memory: &mut [argon2::Block], password: &[u8], stored: &str) -> bool {
+    use argon2::password_hash::phc::PasswordHash;
+    use subtle::ConstantTimeEq as _;
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return false;
+    };
+    let Ok(params) = Params::try_from(&parsed) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(parsed.algorithm.as_str()) else {
+        return false;
+    };
+    let version = match parsed.version.map(Version::try_from).transpose() {
+        Ok(version) => version.unwrap_or_default(),
+        Err(_) => return false,
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let blocks = params.block_count();
+    let hasher = Argon2::new(algorithm, version, params);
+    let mut out = vec![0u8; expected.len()];
+    let computed = if blocks <= memory.len() {
+        hasher.hash_password_into_with_memory(
+            password,
+            salt.as_ref(),
+            &mut out,
+            &mut memory[..blocks],
+        )
+    } else {
+        hasher.hash_password_into(password, salt.as_ref(), &mut out)
+    };
+    computed.is_ok() && bool::from(out.ct_eq(expected.as_bytes()))
 }
 
 /// Hashes a password into a PHC string.
@@ -230,17 +317,66 @@ mod tests {
     async fn hash_and_verify() {
         let stored = hash("a long enough passphrase".into()).await.expect("hash");
         assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        let check = |password: &str, stored: Option<String>| verify(password.into(), stored);
+        assert!(verify("a long enough passphrase".into(), Some(stored.clone())).await);
+        assert!(!verify("a wrong passphrase here".into(), Some(stored.clone())).await);
+        assert!(!verify("anything at all here".into(), None).await);
+        // The gate's check, in its reused memory, agrees.
+        let gate = HashGate::new(1, 1);
+        for _ in 0..2 {
+            assert!(
+                gate.verify("a long enough passphrase".into(), Some(stored.clone()))
+                    .await
+                    .expect("turn")
+            );
+            assert!(
+                !gate
+                    .verify("a wrong passphrase here".into(), Some(stored.clone()))
+                    .await
+                    .expect("turn")
+            );
+            assert!(!gate.verify("x".into(), None).await.expect("turn"));
+            assert!(
+                !gate
+                    .verify("x".into(), Some("not a hash".into()))
+                    .await
+                    .expect("turn")
+            );
+        }
+        // A hash with other parameters (more memory) is still checked.
+        let other = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(32_768, 1, 1, None).expect("params"),
+        )
+        .hash_password(b"another passphrase here")
+        .expect("hash")
+        .to_string();
         assert!(
-            check("a long enough passphrase", Some(stored.clone()))
+            gate.verify("another passphrase here".into(), Some(other))
                 .await
                 .expect("turn")
         );
+    }
+
+    #[tokio::test]
+    async fn the_gate_lets_some_wait_and_refuses_the_rest() {
+        let gate = std::sync::Arc::new(HashGate::new(1, 1));
+        let first = gate.turn().await.expect("a free turn");
+        let waiting = {
+            let gate = gate.clone();
+            tokio::spawn(async move { gate.turn().await.map(|_| ()) })
+        };
+        while gate.waiting.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
         assert!(
-            !check("a wrong passphrase here", Some(stored))
-                .await
-                .expect("turn")
+            matches!(gate.turn().await, Err(HashError::Busy)),
+            "no room to wait"
         );
-        assert!(!check("anything at all here", None).await.expect("turn"));
+        drop(first);
+        assert!(
+            waiting.await.expect("task").is_ok(),
+            "the one waiting gets its turn"
+        );
     }
 }

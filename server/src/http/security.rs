@@ -138,7 +138,7 @@ impl AllowedHosts {
     /// True for `host[:port]` (the port defaults to the public URL's scheme's).
     fn allows(&self, authority: &str) -> bool {
         let authority = authority.to_ascii_lowercase();
-        self.0.iter().any(|host| *host == authority)
+        self.0.contains(&authority)
     }
 
     /// True when a request's `Host` header names an allowed host. Without a port, the default

@@ -31,7 +31,10 @@ pub fn read(
     sink: &mut Sink<'_>,
     problems: &mut Problems,
 ) {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(source);
+    let mut limited = super::LineLimited::new(source, super::MAX_LINE);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(&mut limited);
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
         Err(error) => {
@@ -91,6 +94,8 @@ pub fn read(
             return;
         }
     }
+    drop(reader);
+    limited.report(problems);
 }
 
 #[cfg(test)]
@@ -116,6 +121,24 @@ mod tests {
             &mut problems,
         );
         (messages, problems)
+    }
+
+    #[test]
+    fn an_over_long_line_is_reported_and_the_rest_read() {
+        let huge = "x".repeat(crate::messages::MAX_LINE + 10);
+        let (messages, problems) = parse(&format!(
+            "timestamp,sender,body\n2024-11-21 16:41,Ana,{huge}\n2024-11-21 16:42,Bo,after\n"
+        ));
+        assert_eq!(messages.len(), 1);
+        assert_eq!(messages[0].body, "after");
+        assert!(
+            problems
+                .kept
+                .iter()
+                .any(|p| p.location == "line 2" && p.reason.contains("longer than 1 MiB")),
+            "{:?}",
+            problems.kept
+        );
     }
 
     #[test]

@@ -134,10 +134,19 @@ pub fn read_mbox(mut source: impl BufRead, sink: &mut Sink<'_>, problems: &mut P
         }
     };
     loop {
-        line.clear();
-        match source.read_until(b'\n', &mut line) {
-            Ok(0) => break,
-            Ok(_) => {}
+        // A line longer than a whole message may be makes its message oversized; it is read
+        // through, never held.
+        match super::read_line(&mut source, &mut line, MAX_MESSAGE) {
+            Ok(super::LineRead::End) => break,
+            Ok(super::LineRead::Line) => {}
+            Ok(super::LineRead::TooLong) => {
+                line_number += 1;
+                if index > 0 {
+                    oversized = true;
+                }
+                previous_blank = false;
+                continue;
+            }
             Err(error) => {
                 problems.add(
                     format!("line {}", line_number + 1),

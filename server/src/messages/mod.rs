@@ -200,6 +200,147 @@ pub fn clip(mut text: String, max: usize) -> String {
 /// Longest message body kept (longer ones are cut and reported).
 pub const MAX_BODY: usize = 64 * 1024;
 
+/// Longest line a line-based parser reads (longer ones are skipped and reported): one huge
+/// line must cost no more memory than this, whatever its size (a 700 MB line took 2.4 GB).
+pub const MAX_LINE: usize = 1 << 20;
+
+/// What [`read_line`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineRead {
+    /// A line, in the buffer with its `\n` (none at the end of the file).
+    Line,
+    /// A line longer than the limit: read to its end, not kept (the buffer is empty).
+    TooLong,
+    /// The end of the file.
+    End,
+}
+
+/// Reads the next line into `line`, keeping at most `max` bytes of it. A longer line is read
+/// to its end in pieces, none kept.
+pub fn read_line(
+    source: &mut impl std::io::BufRead,
+    line: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<LineRead> {
+    line.clear();
+    let mut too_long = false;
+    let mut any = false;
+    loop {
+        let (used, done) = {
+            let available = source.fill_buf()?;
+            if available.is_empty() {
+                break;
+            }
+            any = true;
+            let (chunk, done) = match available.iter().position(|byte| *byte == b'\n') {
+                Some(at) => (&available[..=at], true),
+                None => (available, false),
+            };
+            if !too_long {
+                if line.len() + chunk.len() > max {
+                    too_long = true;
+                    line.clear();
+                    line.shrink_to(max.min(64 * 1024));
+                } else {
+                    line.extend_from_slice(chunk);
+                }
+            }
+            (chunk.len(), done)
+        };
+        source.consume(used);
+        if done {
+            break;
+        }
+    }
+    Ok(match (any, too_long) {
+        (false, _) => LineRead::End,
+        (true, true) => LineRead::TooLong,
+        (true, false) => LineRead::Line,
+    })
+}
+
+/// A source whose lines longer than a limit are left out (each as an empty line, so line
+/// numbers stay true), for parsers that read the source themselves (CSV, XML). The numbers
+/// of the lines left out are kept for the problem report.
+pub struct LineLimited<R> {
+    source: R,
+    max: usize,
+    line: Vec<u8>,
+    at: usize,
+    number: usize,
+    skipped: Vec<usize>,
+    failed: Option<std::io::Error>,
+}
+
+impl<R: std::io::BufRead> LineLimited<R> {
+    /// Wraps `source`, leaving out lines longer than `max` bytes.
+    pub fn new(source: R, max: usize) -> Self {
+        LineLimited {
+            source,
+            max,
+            line: Vec::new(),
+            at: 0,
+            number: 0,
+            skipped: Vec::new(),
+            failed: None,
+        }
+    }
+
+    /// The numbers (from 1) of the lines left out.
+    pub fn skipped(&self) -> &[usize] {
+        &self.skipped
+    }
+
+    /// Reports each line left out as a problem.
+    pub fn report(&self, problems: &mut Problems) {
+        for number in &self.skipped {
+            problems.add(
+                format!("line {number}"),
+                "the line is longer than 1 MiB and was not read",
+            );
+        }
+    }
+}
+
+impl<R: std::io::BufRead> std::io::Read for LineLimited<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let available = std::io::BufRead::fill_buf(self)?;
+        let count = available.len().min(out.len());
+        out[..count].copy_from_slice(&available[..count]);
+        std::io::BufRead::consume(self, count);
+        Ok(count)
+    }
+}
+
+impl<R: std::io::BufRead> std::io::BufRead for LineLimited<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.at >= self.line.len() {
+            if let Some(error) = self.failed.take() {
+                return Err(error);
+            }
+            self.at = 0;
+            match read_line(&mut self.source, &mut self.line, self.max) {
+                Ok(LineRead::Line) => self.number += 1,
+                Ok(LineRead::TooLong) => {
+                    self.number += 1;
+                    self.skipped.push(self.number);
+                    self.line.push(b'\n');
+                }
+                Ok(LineRead::End) => self.line.clear(),
+                Err(error) => {
+                    self.line.clear();
+                    return Err(error);
+                }
+            }
+        }
+        Ok(&self.line[self.at..])
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.at = (self.at + amount).min(self.line.len());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,6 +359,41 @@ mod tests {
         );
         assert!(civil(2024, 2, 30, 0, 0, 0).is_none());
         assert!(civil(2024, 1, 1, 25, 0, 0).is_none());
+    }
+
+    #[test]
+    fn a_huge_line_is_read_through_but_not_kept() {
+        let mut text = b"first\n".to_vec();
+        text.extend(std::iter::repeat_n(b'x', 5000));
+        text.extend_from_slice(b"\nlast");
+        let mut source = std::io::BufReader::with_capacity(64, text.as_slice());
+        let mut line = Vec::new();
+        assert_eq!(
+            read_line(&mut source, &mut line, 100).expect("read"),
+            LineRead::Line
+        );
+        assert_eq!(line, b"first\n");
+        assert_eq!(
+            read_line(&mut source, &mut line, 100).expect("read"),
+            LineRead::TooLong
+        );
+        assert!(line.is_empty() && line.capacity() <= 100);
+        assert_eq!(
+            read_line(&mut source, &mut line, 100).expect("read"),
+            LineRead::Line
+        );
+        assert_eq!(line, b"last");
+        assert_eq!(
+            read_line(&mut source, &mut line, 100).expect("read"),
+            LineRead::End
+        );
+
+        let limited = LineLimited::new(std::io::BufReader::with_capacity(64, text.as_slice()), 100);
+        let mut all = String::new();
+        let mut limited = limited;
+        std::io::Read::read_to_string(&mut limited, &mut all).expect("read");
+        assert_eq!(all, "first\n\nlast");
+        assert_eq!(limited.skipped(), &[2]);
     }
 
     #[test]

@@ -43,6 +43,63 @@ struct Mms {
     index: usize,
 }
 
+/// Longest element the reader holds (an MMS part carries its picture, base64, in one
+/// attribute): one huge element must not take the server's memory.
+pub const MAX_TAG: usize = 16 << 20;
+
+/// A source that fails once more than `max` bytes pass without a `>`: the XML reader holds a
+/// whole element in memory, so an element's size is what must be bounded.
+struct TagLimited<R> {
+    source: R,
+    max: usize,
+    since_close: usize,
+}
+
+impl<R: BufRead> TagLimited<R> {
+    fn new(source: R, max: usize) -> Self {
+        TagLimited {
+            source,
+            max,
+            since_close: 0,
+        }
+    }
+}
+
+impl<R: BufRead> std::io::Read for TagLimited<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let available = self.fill_buf()?;
+        let count = available.len().min(out.len());
+        out[..count].copy_from_slice(&available[..count]);
+        self.consume(count);
+        Ok(count)
+    }
+}
+
+impl<R: BufRead> BufRead for TagLimited<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.since_close > self.max {
+            return Err(std::io::Error::other(format!(
+                "an element is longer than {} MiB",
+                self.max >> 20
+            )));
+        }
+        // Handed on in small pieces, so that the count is checked while an element grows.
+        let available = self.source.fill_buf()?;
+        Ok(&available[..available.len().min(64 * 1024)])
+    }
+
+    fn consume(&mut self, amount: usize) {
+        if let Ok(buffered) = self.source.fill_buf() {
+            let taken = &buffered[..amount.min(buffered.len())];
+            match taken.iter().rposition(|byte| *byte == b'>') {
+                Some(at) => self.since_close = taken.len() - at - 1,
+                None => self.since_close += taken.len(),
+            }
+        }
+        self.source.consume(amount);
+    }
+}
+
 /// Reads an SMS Backup & Restore file.
 pub fn read(
     source: impl BufRead,
@@ -55,7 +112,7 @@ pub fn read(
     } else {
         options.owner.trim().to_string()
     };
-    let mut reader = quick_xml::Reader::from_reader(source);
+    let mut reader = quick_xml::Reader::from_reader(TagLimited::new(source, MAX_TAG));
     reader.config_mut().trim_text(true);
     let mut buffer = Vec::new();
     let mut index = 0usize;
@@ -196,6 +253,24 @@ pub fn read(
 mod tests {
     use super::*;
     use jiff::tz::TimeZone;
+
+    #[test]
+    fn a_huge_element_stops_the_reader_with_a_clear_problem() {
+        let huge = "x".repeat(MAX_TAG + 10);
+        let text = format!(
+            "<smses>\n<sms date=\"1732225260000\" type=\"1\" address=\"1\" body=\"first\" />\n<sms date=\"1732225260000\" body=\"{huge}\" />\n</smses>"
+        );
+        let (messages, problems) = parse(&text);
+        assert_eq!(messages.len(), 1);
+        assert!(
+            problems
+                .kept
+                .iter()
+                .any(|p| p.reason.contains("longer than 16 MiB")),
+            "{:?}",
+            problems.kept
+        );
+    }
 
     fn parse(text: &str) -> (Vec<ParsedMessage>, Problems) {
         let options = ReadOptions {

@@ -216,10 +216,17 @@ pub fn read(
     let mut raw = Vec::new();
     let mut source = source;
     loop {
-        raw.clear();
-        match source.read_until(b'\n', &mut raw) {
-            Ok(0) => break,
-            Ok(_) => {}
+        match super::read_line(&mut source, &mut raw, super::MAX_LINE) {
+            Ok(super::LineRead::End) => break,
+            Ok(super::LineRead::Line) => {}
+            Ok(super::LineRead::TooLong) => {
+                line_number += 1;
+                problems.add(
+                    format!("line {line_number}"),
+                    "the line is longer than 1 MiB and was not read",
+                );
+                continue;
+            }
             Err(error) => {
                 problems.add(
                     format!("line {}", line_number + 1),
@@ -364,6 +371,25 @@ mod tests {
         );
         assert_eq!(messages[0].sent_at, "2024-11-21T21:41:00Z");
         assert_eq!(messages[0].sender, "Ana");
+    }
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_reported_and_the_rest_read() {
+        let huge = "x".repeat(crate::messages::MAX_LINE + 1);
+        let text = format!(
+            "11/21/24, 4:41 PM - Ana: before\n11/21/24, 4:42 PM - Bo: {huge}\n11/21/24, 4:43 PM - Ana: after\n"
+        );
+        let (messages, problems) = parse(&text, Some(false));
+        let bodies: Vec<&str> = messages.iter().map(|m| m.body.as_str()).collect();
+        assert_eq!(bodies, ["before", "after"]);
+        assert!(
+            problems
+                .kept
+                .iter()
+                .any(|p| p.location == "line 2" && p.reason.contains("longer than 1 MiB")),
+            "{:?}",
+            problems.kept
+        );
     }
 
     #[test]

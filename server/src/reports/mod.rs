@@ -216,6 +216,7 @@ pub fn unreleased(
 }
 
 /// Renders and stores both versions of an approved report and checks the public one.
+#[allow(clippy::too_many_arguments)]
 pub async fn approve(
     store: &DynStore,
     blobs: &dyn BlobStore,
