@@ -34,3 +34,21 @@ create index case_recusals_lifted_case_idx on case_recusals_lifted (case_id, lif
 create index audit_events_sign_in_addr_idx on audit_events (remote_addr, occurred_at)
     where action = 'auth.sign_in' and outcome = 'refused';
 create index audit_events_target_idx on audit_events (target, action, audit_event_id);
+
+-- Granting a privileged role (supervisor, commissioner, administrator) by creating or
+-- promoting an account: pending until a second administrator decides, or, where the office
+-- has a single administrator, confirmed with that administrator's password ("alone") and
+-- shown on every supervisor's dashboard. A new account waits disabled.
+create table role_grants (
+    role_grant_id bigint generated always as identity primary key,
+    user_id bigint not null references users (user_id),
+    role text not null check (role in ('administrator', 'supervisor', 'commissioner')),
+    new_account boolean not null,
+    requested_by bigint not null references users (user_id),
+    requested_at timestamptz not null,
+    state text not null check (state in ('pending', 'approved', 'refused', 'alone')),
+    decided_by bigint references users (user_id),
+    decided_at timestamptz
+);
+
+create index role_grants_state_idx on role_grants (state, role_grant_id);

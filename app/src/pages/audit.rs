@@ -43,6 +43,7 @@ pub fn AuditPage(
     problem: Option<String>,
 ) -> impl IntoView {
     let token = ctx.csrf_token.clone();
+    let token_roles = ctx.csrf_token.clone();
     let next_token = ctx.csrf_token.clone();
     let hidden = form.clone();
     let rows = rows
@@ -79,11 +80,16 @@ pub fn AuditPage(
                 <CsrfField token=token />
                 <div class="probity-filter-grid">
                     <TextField name="actor" label="Who" hint="A username, exactly." value=form.actor maxlength=64 error=None />
-                    <TextField name="action" label="Action" hint="For example case.view, or case. for all case actions." value=form.action maxlength=64 error=None />
+                    <TextField name="action" label="Action" hint="For example case.view, case. for all case actions, or role. for every change of role." value=form.action maxlength=64 error=None />
                     <TextField name="case_number" label="Case number" value=form.case_number maxlength=64 error=None />
                     <SelectField name="outcome" label="Outcome" options=outcomes selected=form.outcome empty="Any outcome" error=None />
                 </div>
                 <button type="submit" class="usa-button">"Show entries"</button>
+            </form>
+            <form method="post" action="/audit" class="probity-inline-form">
+                <CsrfField token=token_roles />
+                <input type="hidden" name="action" value="role." />
+                <button type="submit" class="usa-button usa-button--outline">"Show every change of role"</button>
             </form>
             <div class="usa-table-container--scrollable" tabindex="0">
                 <table class="usa-table usa-table--borderless usa-table--compact probity-table">

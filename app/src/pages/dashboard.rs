@@ -17,6 +17,8 @@ pub struct DashboardView {
     /// False for roles that see no cases (administrators and auditors off every team).
     pub sees_cases: bool,
     pub can_create: bool,
+    /// For supervisors: privileged roles the office's only administrator granted alone.
+    pub role_notices: Vec<String>,
 }
 
 /// The dashboard.
@@ -37,6 +39,21 @@ pub fn DashboardPage(ctx: PageContext, dashboard: DashboardView) -> impl IntoVie
             }
         })
         .collect_view();
+    let notices = (!dashboard.role_notices.is_empty()).then(|| {
+        let items = dashboard
+            .role_notices
+            .iter()
+            .map(|notice| view! { <li>{notice.clone()}</li> })
+            .collect_view();
+        view! {
+            <div class="usa-alert usa-alert--warning" role="region" aria-labelledby="role-notices-heading">
+                <div class="usa-alert__body">
+                    <h2 class="usa-alert__heading" id="role-notices-heading">"Roles granted without a second administrator"</h2>
+                    <ul class="usa-list">{items}</ul>
+                </div>
+            </div>
+        }
+    });
     let no_cases = dashboard.my_cases.is_empty();
     let no_open = dashboard.oldest_open.is_empty();
     view! {
@@ -47,6 +64,7 @@ pub fn DashboardPage(ctx: PageContext, dashboard: DashboardView) -> impl IntoVie
                     <a class="usa-button" href="/cases/new">"Open a case"</a>
                 })}
             </div>
+            {notices}
             {if dashboard.sees_cases {
                 view! {
                     <section aria-labelledby="counts-heading">

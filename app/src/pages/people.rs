@@ -18,6 +18,91 @@ pub struct PersonRow {
     pub last_sign_in_at: Option<OffsetDateTime>,
 }
 
+/// A privileged role waiting for a second administrator.
+#[derive(Clone, Debug)]
+pub struct GrantRow {
+    pub role_grant_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub new_account: bool,
+    pub requested_by_name: String,
+    pub requested_at: OffsetDateTime,
+    /// The viewer may decide it (an administrator other than the one who asked).
+    pub can_decide: bool,
+}
+
+/// The field asking the only administrator for their password before a privileged grant.
+#[component]
+fn ConfirmPassword(error: Option<String>) -> impl IntoView {
+    view! {
+        <TextField
+            name="confirm_password"
+            label="Your own password"
+            kind="password"
+            hint="Needed when you give someone the supervisor, commissioner or administrator role as the office's only administrator: the grant then takes effect at once and every supervisor is told. With another administrator, they approve it instead."
+            autocomplete="current-password"
+            maxlength=1024
+            error=error
+        />
+    }
+}
+
+/// The role grants waiting for a second administrator, with their decisions.
+#[component]
+fn PendingGrants(grants: Vec<GrantRow>, token: String) -> impl IntoView {
+    (!grants.is_empty()).then(|| {
+        let rows = grants
+            .into_iter()
+            .map(|grant| {
+                let approve = format!("/people/grants/{}/approve", grant.role_grant_id);
+                let refuse = format!("/people/grants/{}/refuse", grant.role_grant_id);
+                let who = format!("{} ({})", grant.display_name, grant.username);
+                let what = if grant.new_account {
+                    format!("New account as {}", grant.role.label())
+                } else {
+                    format!("Promotion to {}", grant.role.label())
+                };
+                let asked = format!("{}, {}", grant.requested_by_name, format_utc(grant.requested_at));
+                let decide = if grant.can_decide {
+                    let token = token.clone();
+                    view! {
+                        <form method="post" action=approve class="probity-inline-form">
+                            <CsrfField token=token.clone() />
+                            <button type="submit" class="usa-button usa-button--unstyled">{format!("Approve for {}", grant.username)}</button>
+                        </form>
+                        " · "
+                        <form method="post" action=refuse class="probity-inline-form">
+                            <CsrfField token=token />
+                            <button type="submit" class="usa-button usa-button--unstyled">{format!("Refuse for {}", grant.username)}</button>
+                        </form>
+                    }
+                    .into_any()
+                } else {
+                    view! { "Waits for another administrator" }.into_any()
+                };
+                view! {
+                    <tr><th scope="row">{who}</th><td>{what}</td><td>{asked}</td><td>{decide}</td></tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="usa-table usa-table--borderless probity-table">
+                <caption>"Roles waiting for a second administrator"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Person"</th>
+                        <th scope="col">"Change"</th>
+                        <th scope="col">"Asked by"</th>
+                        <th scope="col">"Decision"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+    })
+}
+
 fn role_options() -> Vec<(String, String)> {
     Role::ALL
         .iter()
@@ -37,8 +122,12 @@ pub fn PeoplePage(
     errors: FieldErrors,
     /// A message after a change, e.g. "Account created."
     notice: Option<String>,
+    /// Privileged roles waiting for a second administrator.
+    #[prop(optional)]
+    grants: Vec<GrantRow>,
 ) -> impl IntoView {
     let token = ctx.csrf_token.clone();
+    let grants = view! { <PendingGrants grants=grants token=token.clone() /> };
     let rows = people
         .into_iter()
         .map(|person| {
@@ -62,6 +151,7 @@ pub fn PeoplePage(
                     <div class="usa-alert__body"><p class="usa-alert__text">{notice}</p></div>
                 </div>
             })}
+            {grants}
             <table class="usa-table usa-table--borderless probity-table">
                 <caption class="usa-sr-only">"Accounts"</caption>
                 <thead>
@@ -92,6 +182,7 @@ pub fn PeoplePage(
                     error=errors.get("password")
                 />
                 <TextField name="password_confirm" label="First password again" kind="password" autocomplete="new-password" maxlength=1024 error=errors.get("password_confirm") />
+                <ConfirmPassword error=errors.get("confirm_password") />
                 <button type="submit" class="usa-button">"Add person"</button>
             </form>
         </Shell>
@@ -138,6 +229,7 @@ pub fn PersonPage(
                     <CsrfField token=token />
                     <TextField name="display_name" label="Full name" value=display_name maxlength=120 error=errors.get("display_name") />
                     <SelectField name="role" label="Role" options=role_options() selected=role error=errors.get("role") />
+                    <ConfirmPassword error=errors.get("confirm_password") />
                     <button type="submit" class="usa-button">"Save"</button>
                 </form>
                 <form class="usa-form grid-col-12 tablet:grid-col-6" method="post" action=format!("{base}/password") novalidate>

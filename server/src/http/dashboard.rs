@@ -39,6 +39,25 @@ pub async fn show(State(state): State<AppState>, actor: Actor) -> Result<Respons
             .append_audit(actor.audit("case.dashboard", Outcome::Success))
             .await?;
     }
+    // Supervisors are told of every privileged role the only administrator gave alone.
+    if actor.user.role == probity_app::types::Role::Supervisor {
+        dashboard.role_notices = state
+            .store
+            .role_grants(crate::storage::GrantState::Alone, 20)
+            .await?
+            .into_iter()
+            .map(|grant| {
+                format!(
+                    "{} made {} ({}) {} on {}, as the only administrator.",
+                    grant.requested_by_name,
+                    grant.display_name,
+                    grant.username,
+                    grant.role.label(),
+                    probity_app::pages::cases::format_utc(grant.requested_at)
+                )
+            })
+            .collect();
+    }
     let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
     Ok(render(StatusCode::OK, move || {
         view! { <DashboardPage ctx=ctx dashboard=dashboard /> }

@@ -69,6 +69,14 @@ pub fn router(state: AppState, sessions: &SessionBackend) -> Router {
         .route("/people/{user_id}/disable", post(people::disable))
         .route("/people/{user_id}/enable", post(people::enable))
         .route("/people/{user_id}/password", post(people::reset_password))
+        .route(
+            "/people/grants/{grant_id}/approve",
+            post(people::approve_grant),
+        )
+        .route(
+            "/people/grants/{grant_id}/refuse",
+            post(people::refuse_grant),
+        )
         .route("/audit", get(audit::show).post(audit::filter))
         .merge(cases::router())
         .merge(evidence::router())

@@ -266,6 +266,26 @@ pub trait Store:
     }
     /// Audit entries matching a filter, newest first.
     async fn list_audit(&self, filter: &AuditFilter, limit: i64) -> StoreResult<Vec<AuditEvent>>;
+    /// Records a grant of a privileged role: `pending` (a second administrator decides) or
+    /// `alone` (confirmed by the only administrator's password, applied already).
+    async fn record_role_grant(
+        &self,
+        user_id: i64,
+        role: Role,
+        new_account: bool,
+        by: i64,
+        state: GrantState,
+    ) -> StoreResult<()>;
+    /// Grants in one state, newest first.
+    async fn role_grants(&self, state: GrantState, limit: i64) -> StoreResult<Vec<RoleGrant>>;
+    /// Decides a pending grant: approved, the account gets the role (and a new account is
+    /// enabled); refused, nothing changes. `None` when it is not pending (any more).
+    async fn decide_role_grant(
+        &self,
+        grant_id: i64,
+        approve: bool,
+        by: i64,
+    ) -> StoreResult<Option<RoleGrant>>;
     /// Refused sign-ins for a name since `since` and since its last successful sign-in.
     async fn recent_sign_in_failures(
         &self,
@@ -275,6 +295,51 @@ pub trait Store:
     ) -> StoreResult<SignInFailures>;
     /// Changes an account's name and role.
     async fn update_user(&self, user_id: i64, display_name: &str, role: Role) -> StoreResult<()>;
+}
+
+/// Where a grant of a privileged role stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GrantState {
+    Pending,
+    Approved,
+    Refused,
+    /// Granted by the only administrator, confirmed with their password.
+    Alone,
+}
+
+impl GrantState {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GrantState::Pending => "pending",
+            GrantState::Approved => "approved",
+            GrantState::Refused => "refused",
+            GrantState::Alone => "alone",
+        }
+    }
+}
+
+/// A grant of a privileged role, with the names the pages show.
+#[derive(Clone, Debug)]
+pub struct RoleGrant {
+    pub role_grant_id: i64,
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub new_account: bool,
+    pub requested_by: i64,
+    pub requested_by_name: String,
+    pub requested_at: OffsetDateTime,
+}
+
+/// True for the roles whose grant needs a second administrator: they see every case, or
+/// manage who does.
+pub fn is_privileged(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Supervisor | Role::Commissioner | Role::Administrator
+    )
 }
 
 /// Failed sign-ins counted for the pause, since a moment.

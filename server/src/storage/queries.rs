@@ -14,10 +14,37 @@ pub(crate) const USER_COLUMNS: &str = "user_id, username, display_name, role, pa
 pub(crate) const AUDIT_COLUMNS: &str = "e.audit_event_id, e.occurred_at, e.actor_user_id, e.actor, \
      e.action, e.case_id, c.case_number, e.target, e.outcome, e.remote_addr, e.detail";
 
+/// Reads a `role_grants` row joined with its names.
+macro_rules! role_grant_from_row_fn {
+    ($row:ty) => {
+        fn role_grant_from_row(
+            row: &$row,
+        ) -> $crate::storage::StoreResult<$crate::storage::RoleGrant> {
+            use sqlx::Row as _;
+            let role: String = row.try_get("role")?;
+            Ok($crate::storage::RoleGrant {
+                role_grant_id: row.try_get("role_grant_id")?,
+                user_id: row.try_get("user_id")?,
+                username: row.try_get("username")?,
+                display_name: row.try_get("display_name")?,
+                role: probity_app::types::Role::parse(&role)
+                    .ok_or_else($crate::storage::corrupt("role"))?,
+                new_account: row.try_get("new_account")?,
+                requested_by: row.try_get("requested_by")?,
+                requested_by_name: row.try_get("requested_by_name")?,
+                requested_at: row.try_get("requested_at")?,
+            })
+        }
+    };
+}
+pub(crate) use role_grant_from_row_fn;
+
 /// Implements [`Store`](super::Store) for a backend struct with a `pool` field.
 /// `$specific` holds the methods that differ between the databases.
 macro_rules! store_impl {
     ($store:ty, $name:literal, $row:ty, { $($specific:tt)* }) => {
+        $crate::storage::queries::role_grant_from_row_fn!($row);
+
         #[async_trait::async_trait]
         impl $crate::storage::Store for $store {
             fn backend(&self) -> &'static str {
@@ -256,6 +283,101 @@ macro_rules! store_impl {
                         })
                     })
                     .collect()
+            }
+
+            #[tracing::instrument(skip_all, fields(user_id))]
+            async fn record_role_grant(
+                &self,
+                user_id: i64,
+                role: probity_app::types::Role,
+                new_account: bool,
+                by: i64,
+                state: $crate::storage::GrantState,
+            ) -> $crate::storage::StoreResult<()> {
+                let now = time::OffsetDateTime::now_utc();
+                let decided = (state != $crate::storage::GrantState::Pending).then_some(by);
+                sqlx::query(
+                    "insert into role_grants (user_id, role, new_account, requested_by, \
+                     requested_at, state, decided_by, decided_at) values ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(user_id)
+                .bind(role.as_str())
+                .bind(new_account)
+                .bind(by)
+                .bind(now)
+                .bind(state.as_str())
+                .bind(decided)
+                .bind(decided.map(|_| now))
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn role_grants(
+                &self,
+                state: $crate::storage::GrantState,
+                limit: i64,
+            ) -> $crate::storage::StoreResult<Vec<$crate::storage::RoleGrant>> {
+                let rows = sqlx::query(
+                    "select g.role_grant_id, g.user_id, u.username, u.display_name, g.role, \
+                     g.new_account, g.requested_by, r.display_name as requested_by_name, g.requested_at \
+                     from role_grants g join users u on u.user_id = g.user_id \
+                     join users r on r.user_id = g.requested_by \
+                     where g.state = $1 order by g.role_grant_id desc limit $2",
+                )
+                .bind(state.as_str())
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(role_grant_from_row).collect()
+            }
+
+            #[tracing::instrument(skip_all, fields(grant_id))]
+            async fn decide_role_grant(
+                &self,
+                grant_id: i64,
+                approve: bool,
+                by: i64,
+            ) -> $crate::storage::StoreResult<Option<$crate::storage::RoleGrant>> {
+                let mut tx = self.pool.begin().await?;
+                let state = if approve { "approved" } else { "refused" };
+                let decided = sqlx::query(
+                    "update role_grants set state = $1, decided_by = $2, decided_at = $3 \
+                     where role_grant_id = $4 and state = 'pending'",
+                )
+                .bind(state)
+                .bind(by)
+                .bind(time::OffsetDateTime::now_utc())
+                .bind(grant_id)
+                .execute(&mut *tx)
+                .await?;
+                if decided.rows_affected() == 0 {
+                    return Ok(None);
+                }
+                let row = sqlx::query(
+                    "select g.role_grant_id, g.user_id, u.username, u.display_name, g.role, \
+                     g.new_account, g.requested_by, r.display_name as requested_by_name, g.requested_at \
+                     from role_grants g join users u on u.user_id = g.user_id \
+                     join users r on r.user_id = g.requested_by where g.role_grant_id = $1",
+                )
+                .bind(grant_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                let grant = role_grant_from_row(&row)?;
+                if approve {
+                    sqlx::query(
+                        "update users set role = $1, \
+                         disabled = case when $2 then false else disabled end where user_id = $3",
+                    )
+                    .bind(grant.role.as_str())
+                    .bind(grant.new_account)
+                    .bind(grant.user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(Some(grant))
             }
 
             #[tracing::instrument(skip_all)]
