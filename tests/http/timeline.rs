@@ -453,6 +453,47 @@ async fn citations_of_a_restricted_exhibit_are_hidden_from_members_not_named_on_
         "the lead sees one citation"
     );
     assert!(member_view.contains("<td>0</td>"));
+    // Theo edits the event: the citation he cannot see is kept, not silently dropped.
+    let event = &seen_by_theo[0];
+    let edit = format!("/cases/{}/events/{}/edit", f.case_id, event.event_id);
+    let version = event.version.to_string();
+    let edited = f
+        .app
+        .post_form(
+            &f.member,
+            &edit,
+            &edit,
+            &[
+                ("precision", "day"),
+                ("start", "2024-11-21"),
+                ("time_zone", "UTC"),
+                ("kind", "disclosure"),
+                ("channel", "email"),
+                ("permitted_basis", "none"),
+                ("narrative", "sent the record, as the log shows"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status(), 303);
+    let lead = store
+        .user_by_username("ines")
+        .await
+        .expect("get")
+        .expect("exists");
+    let seen_by_lead = store
+        .events(f.case_id, None, lead.user_id)
+        .await
+        .expect("events");
+    assert_eq!(
+        seen_by_lead[0].narrative,
+        "sent the record, as the log shows"
+    );
+    assert_eq!(
+        seen_by_lead[0].exhibits.len(),
+        1,
+        "the restricted citation survives the member's edit"
+    );
 }
 
 #[tokio::test]

@@ -893,7 +893,7 @@ pub async fn update_event(
         open_case(&state, &actor, case_id, Action::EditCase, "event.update").await?;
     let event = find_event(&state, &actor, case_id, event_id).await?;
     let incident = find_incident(&state, case_id, event.incident_id).await?;
-    let new = match validate_event(&state, &actor, case_id, event.incident_id, &values).await? {
+    let mut new = match validate_event(&state, &actor, case_id, event.incident_id, &values).await? {
         Ok(new) => new,
         Err(errors) => {
             return event_form(
@@ -910,6 +910,19 @@ pub async fn update_event(
             .await;
         }
     };
+    // Citations of exhibits the editor may not see were not on the form: they stay.
+    let visible: Vec<i64> = state
+        .store
+        .exhibits(case_id, actor.user.user_id)
+        .await?
+        .into_iter()
+        .map(|exhibit| exhibit.exhibit_id)
+        .collect();
+    for cited in state.store.event_exhibit_ids(event_id).await? {
+        if !visible.contains(&cited) && !new.exhibits.contains(&cited) {
+            new.exhibits.push(cited);
+        }
+    }
     match state
         .store
         .update_event(event_id, parse_version(&values.version), new)

@@ -70,6 +70,9 @@ pub trait TimelineStore: Send + Sync {
     async fn events_citing_exhibit(&self, exhibit_id: i64) -> StoreResult<Vec<Citing>>;
     /// Events citing a message.
     async fn events_citing_message(&self, message_id: i64) -> StoreResult<Vec<Citing>>;
+    /// Every exhibit an event cites, whoever may see it (an edit keeps the citations its
+    /// editor may not see).
+    async fn event_exhibit_ids(&self, event_id: i64) -> StoreResult<Vec<i64>>;
 }
 
 /// Declares the timeline queries for a backend.
@@ -416,6 +419,17 @@ macro_rules! timeline_store_impl {
                         })
                     })
                     .collect()
+            }
+
+            #[tracing::instrument(skip_all, fields(event_id))]
+            async fn event_exhibit_ids(&self, event_id: i64) -> $crate::storage::StoreResult<Vec<i64>> {
+                let ids: Vec<i64> = sqlx::query_scalar(
+                    "select exhibit_id from event_exhibits where event_id = $1 order by exhibit_id",
+                )
+                .bind(event_id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(ids)
             }
 
             #[tracing::instrument(skip_all, fields(exhibit_id))]
