@@ -166,4 +166,14 @@ async fn the_demo_case_loads_once_and_shows_every_part() {
             .expect("GET");
         assert_eq!(response.status(), 404, "{outsider}");
     }
+    // The team page keeps the lifted recusal with both reasons.
+    let team = lead
+        .get(app.url(&format!("/cases/{case_id}/team")))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(team.contains("Lifted recusals") && team.contains("conflict cleared by counsel"));
 }

@@ -166,9 +166,11 @@ async fn an_uploaded_screenshot_and_chat_log_are_stored_hashed_previewed_and_dow
 
     let custody = store.custody(shot.exhibit_id).await.expect("custody");
     let steps: Vec<&str> = custody.iter().map(|event| event.action.as_str()).collect();
-    assert_eq!(steps, ["received", "viewed", "downloaded"]);
+    // The exhibit page and its thumbnail are each a view.
+    assert_eq!(steps, ["received", "viewed", "viewed", "downloaded"]);
+    assert_eq!(custody[2].reason, "Viewed the thumbnail");
     assert!(custody.iter().all(|event| event.sha256 == shot.sha256));
-    assert_eq!(custody[2].reason, "Interview preparation");
+    assert_eq!(custody[3].reason, "Interview preparation");
 }
 
 #[tokio::test]

@@ -148,6 +148,23 @@ async fn load_case(
         })
         .await?;
     let id = case.case_id;
+    // An early recusal, lifted with its reason: the team page keeps both.
+    store
+        .recuse(
+            id,
+            member,
+            "Named as a witness in the Board's referral",
+            supervisor,
+        )
+        .await?;
+    store
+        .lift_recusal(
+            id,
+            member,
+            supervisor,
+            "The witness named in the referral is another Theo Lindqvist; conflict cleared by counsel",
+        )
+        .await?;
     store.add_member(id, member, lead).await?;
     store.set_lead(id, lead, supervisor).await?;
     store
