@@ -454,3 +454,78 @@ fn walk(folder: &std::path::Path) -> usize {
         })
         .unwrap_or(0)
 }
+
+/// Rows in the session table, read straight from the test database.
+async fn session_rows(app: &TestApp) -> i64 {
+    use sqlx::Connection as _;
+    match app.db.backend {
+        probity_tests::Backend::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(&app.db.url)
+                .await
+                .expect("sqlite");
+            sqlx::query_scalar("select count(*) from tower_sessions")
+                .fetch_one(&mut conn)
+                .await
+                .expect("count")
+        }
+        probity_tests::Backend::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(&app.db.url)
+                .await
+                .expect("postgres");
+            sqlx::query_scalar("select count(*) from tower_sessions.session")
+                .fetch_one(&mut conn)
+                .await
+                .expect("count")
+        }
+    }
+}
+
+#[tokio::test]
+async fn anonymous_visits_write_no_session_rows_and_sign_in_still_works() {
+    let app = TestApp::spawn().await;
+    // Setup itself is anonymous too: its form token is a cookie of its own.
+    let before_setup = session_rows(&app).await;
+    let visitor = app.client();
+    let page = visitor.get(app.url("/setup")).send().await.expect("GET");
+    assert_eq!(page.status(), 200);
+    assert_eq!(session_rows(&app).await, before_setup, "the setup page");
+    app.set_up_admin("ada", GOOD_PASSWORD).await;
+    let before = session_rows(&app).await;
+    for _ in 0..20 {
+        let anonymous = app.client();
+        for path in [
+            "/",
+            "/sign-in",
+            "/no-such-page",
+            "/reports",
+            "/cases/1",
+            "/healthz",
+        ] {
+            anonymous.get(app.url(path)).send().await.expect("GET");
+        }
+        // A failed sign-in writes none either.
+        sign_in(&app, &anonymous, "nobody", "a wrong guess here").await;
+    }
+    assert_eq!(
+        session_rows(&app).await,
+        before,
+        "anonymous visits write no session rows"
+    );
+    // Signing in does, once; a forged form token is refused.
+    let client = app.client();
+    let forged = client
+        .post(app.url("/sign-in"))
+        .header("origin", app.origin())
+        .form(&[
+            ("csrf_token", "0".repeat(64).as_str()),
+            ("username", "ada"),
+            ("password", GOOD_PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(forged.status(), 403);
+    assert_eq!(sign_in(&app, &client, "ada", GOOD_PASSWORD).await, 303);
+    assert_eq!(session_rows(&app).await, before + 1);
+    assert_eq!(status_of(&app, &client, "/").await.0, 200);
+}

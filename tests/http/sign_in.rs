@@ -12,6 +12,17 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The `Set-Cookie` of the anonymous form token, if any.
+fn form_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.contains("probity_form="))
+        .map(str::to_string)
+}
+
 fn cookie_value(set_cookie: &str) -> String {
     set_cookie
         .split(';')
@@ -70,13 +81,25 @@ async fn wrong_password_and_unknown_user_get_the_same_answer() {
 async fn sign_in_changes_the_session_id_and_sets_strict_cookies() {
     let app = TestApp::spawn().await;
     app.set_up_admin("ada", GOOD_PASSWORD).await;
-    let client = app.client();
+    // No cookie store: the cookies are sent by hand, with a session id an attacker planted.
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
     let page = client.get(app.url("/sign-in")).send().await.expect("GET");
-    let before = session_cookie(&page).expect("a session for the form token");
+    assert!(
+        session_cookie(&page).is_none(),
+        "the sign-in page starts no session"
+    );
+    let form = form_cookie(&page).expect("the form token's cookie");
+    let lower = form.to_ascii_lowercase();
+    assert!(lower.contains("httponly") && lower.contains("samesite=strict"));
+    let before = "probity_session=planted-by-an-attacker".to_string();
     let token = probity_tests::csrf_token(&page.text().await.expect("body")).expect("token");
     let response = client
         .post(app.url("/sign-in"))
         .header("origin", app.origin())
+        .header("cookie", format!("{}; {before}", cookie_value(&form)))
         .form(&[
             ("csrf_token", token.as_str()),
             ("username", "ada"),
@@ -108,10 +131,38 @@ async fn an_https_public_url_gives_secure_host_prefixed_cookies() {
     .await;
     let client = app.client();
     let response = client.get(app.url("/setup")).send().await.expect("GET");
-    let cookie = session_cookie(&response).expect("cookie");
-    assert!(cookie.starts_with("__Host-probity_session="), "{cookie}");
+    let cookie = form_cookie(&response).expect("cookie");
+    assert!(cookie.starts_with("__Host-probity_form="), "{cookie}");
     assert!(cookie.to_ascii_lowercase().contains("secure"));
     assert!(response.headers().contains_key("strict-transport-security"));
+    // Signed in, the session cookie is __Host- and Secure too. (A Secure cookie is not sent
+    // back over this test's plain http by a cookie store, so it goes by hand.)
+    let store = app.store().await;
+    let hash = probity_tests::fixtures::password_hash().await;
+    probity_tests::fixtures::user(&store, &hash, "ada", probity_app::types::Role::Investigator)
+        .await;
+    let bare = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let page = bare.get(app.url("/sign-in")).send().await.expect("GET");
+    let form = cookie_value(&form_cookie(&page).expect("form cookie"));
+    let token = probity_tests::csrf_token(&page.text().await.expect("body")).expect("token");
+    let response = bare
+        .post(app.url("/sign-in"))
+        .header("origin", "https://probity.example.org")
+        .header("cookie", form)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("username", "ada"),
+            ("password", GOOD_PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    let cookie = session_cookie(&response).expect("session cookie");
+    assert!(cookie.starts_with("__Host-probity_session="), "{cookie}");
+    assert!(cookie.to_ascii_lowercase().contains("secure"));
 }
 
 #[tokio::test]

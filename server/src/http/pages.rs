@@ -10,15 +10,23 @@ use probity_app::types::PageContext;
 use tower_sessions::Session;
 
 /// The context for a page: office name, the viewer, and the session's anti-forgery token.
+/// An anonymous visitor gets no token here, so that their visit writes no session row; the
+/// two forms they may fill in (sign-in, setup) carry a [`FormToken`] instead.
+///
+/// [`FormToken`]: crate::auth::form_token::FormToken
 pub async fn page_context(
     state: &AppState,
     session: &Session,
     user: Option<&crate::storage::User>,
 ) -> Result<PageContext, AppError> {
+    let csrf_token = match user {
+        Some(_) => csrf_token(session).await?,
+        None => String::new(),
+    };
     Ok(PageContext {
         office_name: state.settings.office_name.clone(),
         user: user.map(crate::storage::User::current),
-        csrf_token: csrf_token(session).await?,
+        csrf_token,
     })
 }
 

@@ -4,6 +4,7 @@
 //! come from a proxy or a foreign page that rebinds its name to 127.0.0.1.
 
 use crate::accounts::{NewAccountInput, validate_new_account};
+use crate::auth::form_token::FormToken;
 use crate::auth::{Viewer, secrets_match, verify_csrf};
 use crate::http::AppState;
 use crate::http::error::AppError;
@@ -11,7 +12,7 @@ use crate::http::pages::{render, viewer_context};
 use crate::storage::{NewAuditEvent, Outcome, Store, StoreResult};
 use axum::Form;
 use axum::extract::{ConnectInfo, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use probity_app::forms::FieldErrors;
@@ -67,13 +68,19 @@ const ALREADY_SET_UP: &str =
 
 /// Shows the setup form.
 #[tracing::instrument(skip_all)]
-pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    viewer: Viewer,
+) -> Result<Response, AppError> {
     if state.setup.is_done(&*state.store).await? {
         return Err(AppError::Forbidden(ALREADY_SET_UP));
     }
-    let ctx = viewer_context(&state, &viewer).await?;
+    let mut ctx = viewer_context(&state, &viewer).await?;
+    let form_token = FormToken::for_request(&headers, state.settings.is_https());
+    ctx.csrf_token = form_token.token.clone();
     let token_required = true;
-    Ok(render(StatusCode::OK, move || {
+    let mut response = render(StatusCode::OK, move || {
         view! {
             <SetupPage
                 ctx=ctx
@@ -82,7 +89,9 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
                 token_required=token_required
             />
         }
-    }))
+    });
+    form_token.attach(&mut response);
+    Ok(response)
 }
 
 /// The setup form as sent.
@@ -107,10 +116,13 @@ pub struct SetupForm {
 pub async fn submit(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     viewer: Viewer,
     Form(form): Form<SetupForm>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&viewer.session, &form.csrf_token).await?;
+    if !FormToken::matches(&headers, state.settings.is_https(), &form.csrf_token) {
+        verify_csrf(&viewer.session, &form.csrf_token).await?;
+    }
     let audit =
         |outcome| NewAuditEvent::named("setup", "setup.create_admin", outcome).from_addr(peer.ip());
     if state.setup.is_done(&*state.store).await? {
@@ -135,7 +147,8 @@ pub async fn submit(
         );
     }
     let Some(valid) = valid.filter(|_| errors.is_empty()) else {
-        let ctx = viewer_context(&state, &viewer).await?;
+        let mut ctx = viewer_context(&state, &viewer).await?;
+        ctx.csrf_token = FormToken::for_request(&headers, state.settings.is_https()).token;
         let values = SetupValues {
             username: form.username,
             display_name: form.display_name,

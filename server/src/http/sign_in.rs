@@ -1,6 +1,7 @@
 //! Sign-in and sign-out.
 
 use crate::accounts::normalize_username;
+use crate::auth::form_token::FormToken;
 use crate::auth::{Viewer, start_session, verify_csrf};
 use crate::http::AppState;
 use crate::http::error::AppError;
@@ -8,7 +9,7 @@ use crate::http::pages::{render, viewer_context};
 use crate::storage::{NewAuditEvent, Outcome};
 use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use probity_app::forms::FieldErrors;
@@ -50,6 +51,7 @@ pub struct SignInQuery {
 pub async fn show(
     State(state): State<AppState>,
     Query(query): Query<SignInQuery>,
+    headers: HeaderMap,
     viewer: Viewer,
 ) -> Result<Response, AppError> {
     if viewer.user.is_some() {
@@ -59,6 +61,7 @@ pub async fn show(
     sign_in_page(
         &state,
         &viewer,
+        &headers,
         StatusCode::OK,
         String::new(),
         reason,
@@ -70,16 +73,22 @@ pub async fn show(
 async fn sign_in_page(
     state: &AppState,
     viewer: &Viewer,
+    headers: &HeaderMap,
     status: StatusCode,
     username: String,
     reason: Option<SignInReason>,
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
-    let ctx = viewer_context(state, viewer).await?;
+    let mut ctx = viewer_context(state, viewer).await?;
+    // The form's token lives in a cookie of its own: showing the page writes no session row.
+    let form_token = FormToken::for_request(headers, state.settings.is_https());
+    ctx.csrf_token = form_token.token.clone();
     let notice = state.settings.system_notice.clone();
-    Ok(render(status, move || {
+    let mut response = render(status, move || {
         view! { <SignInPage ctx=ctx notice=notice username=username reason=reason errors=errors /> }
-    }))
+    });
+    form_token.attach(&mut response);
+    Ok(response)
 }
 
 /// The sign-in form as sent.
@@ -98,14 +107,14 @@ pub struct SignInForm {
 pub async fn submit(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     viewer: Viewer,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, AppError> {
     let username = normalize_username(&form.username);
-    if verify_csrf(&viewer.session, &form.csrf_token)
-        .await
-        .is_err()
-    {
+    let token_ok = FormToken::matches(&headers, state.settings.is_https(), &form.csrf_token)
+        || verify_csrf(&viewer.session, &form.csrf_token).await.is_ok();
+    if !token_ok {
         // Usually a sign-in page left open past the session's life: say so, keep the name.
         let mut errors = FieldErrors::default();
         errors.add(
@@ -115,6 +124,7 @@ pub async fn submit(
         return sign_in_page(
             &state,
             &viewer,
+            &headers,
             StatusCode::FORBIDDEN,
             form.username,
             None,
@@ -133,6 +143,7 @@ pub async fn submit(
         return sign_in_page(
             &state,
             &viewer,
+            &headers,
             StatusCode::UNPROCESSABLE_ENTITY,
             form.username,
             None,
@@ -185,6 +196,7 @@ pub async fn submit(
         return sign_in_page(
             &state,
             &viewer,
+            &headers,
             StatusCode::TOO_MANY_REQUESTS,
             form.username,
             None,
@@ -212,6 +224,7 @@ pub async fn submit(
         return sign_in_page(
             &state,
             &viewer,
+            &headers,
             StatusCode::UNPROCESSABLE_ENTITY,
             form.username,
             None,
