@@ -1037,7 +1037,7 @@ pub fn ReportVersionPage(
             </ul>
             <h3>"Leak check at approval"</h3>
             {if clean {
-                view! { <p>"No redacted string was found in the public PDF (text, metadata, embedded images), HTML or JSON."</p> }.into_any()
+                view! { <p>"No redacted string and no personal data was found in the public PDF (text, metadata, embedded images, figures), HTML or JSON."</p> }.into_any()
             } else {
                 match release {
                     Some(release) => view! { <LeakTable hits=hits releases=releases release=release /> }.into_any(),
