@@ -460,7 +460,7 @@ async fn walk_report(browser: &Browser, app: &TestApp, audit: &mut Audit, case_u
     browser.click("form[action$='/approve'] button").await;
     let approved = browser.source().await;
     assert!(approved.contains("Approved files"), "{approved}");
-    assert!(approved.contains("No redacted string was found"));
+    assert!(approved.contains("No redacted string and no personal data was found"));
     audit.check(browser, "approved report").await;
     browser.click("form[action$='/publish'] button").await;
     assert!(browser.current_url().await.contains("/reports/"));
