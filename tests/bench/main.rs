@@ -757,25 +757,12 @@ async fn upload(
     let big_str = big.display().to_string();
     let openssl = time_command("openssl", &["dgst", "-sha256", &big_str]);
     let sha256sum = time_command("sha256sum", &[&big_str]);
-    let peak = Arc::new(AtomicU64::new(0));
-    let sampling = Arc::new(AtomicBool::new(true));
-    let pid = server.child.id().expect("pid");
-    let sampler = {
-        let peak = peak.clone();
-        let sampling = sampling.clone();
-        tokio::task::spawn_blocking(move || {
-            while sampling.load(Ordering::SeqCst) {
-                peak.fetch_max(rss_of(pid), Ordering::SeqCst);
-                std::thread::sleep(Duration::from_millis(5));
-            }
-        })
-    };
+    let sampler = PeakSampler::start(server.child.id().expect("pid"));
     let before = server.rss();
     let started = Instant::now();
     let response = upload_file(server, lead, case_id, &big, "upload.bin").await;
     let upload = started.elapsed().as_secs_f64();
-    sampling.store(false, Ordering::SeqCst);
-    sampler.await.expect("sampler");
+    let peak = sampler.stop().await;
     assert_eq!(response.status(), 303, "upload accepted");
     let mib = sizes.upload_bytes as f64 / 1048576.0;
     let rate = |seconds: f64| mib / seconds;
@@ -807,9 +794,7 @@ async fn upload(
             "—",
         );
     }
-    let above = peak
-        .load(Ordering::SeqCst)
-        .saturating_sub(before.min(idle.max(before)));
+    let above = peak.saturating_sub(before.min(idle.max(before)));
     table.add(
         name,
         "server memory during the upload, above idle",
@@ -819,6 +804,34 @@ async fn upload(
         "≤ 64 MiB",
     );
     let _ = std::fs::remove_file(&big);
+}
+
+/// Imports an uploaded exhibit as a WhatsApp export (UTC, day first) through the real form;
+/// `mode` is `all` (all or nothing) or `skip`. Returns the import report page.
+async fn import_whatsapp(
+    server: &Server,
+    lead: &reqwest::Client,
+    case_id: i64,
+    exhibit_id: i64,
+    token: &str,
+    mode: &str,
+) -> String {
+    lead.post(server.url(&format!("/cases/{case_id}/exhibits/{exhibit_id}/import")))
+        .header("origin", &server.origin)
+        .form(&[
+            ("csrf_token", token),
+            ("format", "whatsapp"),
+            ("time_zone", "UTC"),
+            ("date_order", "day"),
+            ("mode", mode),
+        ])
+        .timeout(Duration::from_secs(3600))
+        .send()
+        .await
+        .expect("import")
+        .text()
+        .await
+        .expect("body")
 }
 
 /// Samples a process's resident size every 5 ms until stopped; gives the peak.
@@ -977,21 +990,7 @@ async fn huge_import(
     let before = server.rss();
     let sampler = PeakSampler::start(server.child.id().expect("pid"));
     let started = Instant::now();
-    let response = lead
-        .post(server.url(&format!("/cases/{case_id}/exhibits/{exhibit_id}/import")))
-        .header("origin", &server.origin)
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("format", "whatsapp"),
-            ("time_zone", "UTC"),
-            ("date_order", "day"),
-            ("mode", "skip"),
-        ])
-        .timeout(Duration::from_secs(3600))
-        .send()
-        .await
-        .expect("import");
-    let body = response.text().await.expect("body");
+    let body = import_whatsapp(server, lead, case_id, exhibit_id, &token, "skip").await;
     let took = started.elapsed();
     let peak = sampler.stop().await;
     assert!(
@@ -1054,22 +1053,8 @@ async fn messages(
         .token(lead, &format!("/cases/{case_id}/exhibits/{exhibit_id}"))
         .await;
     let started = Instant::now();
-    let response = lead
-        .post(server.url(&format!("/cases/{case_id}/exhibits/{exhibit_id}/import")))
-        .header("origin", &server.origin)
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("format", "whatsapp"),
-            ("time_zone", "UTC"),
-            ("date_order", "day"),
-            ("mode", "all"),
-        ])
-        .timeout(Duration::from_secs(3600))
-        .send()
-        .await
-        .expect("import");
+    let body = import_whatsapp(server, lead, case_id, exhibit_id, &token, "all").await;
     let import = started.elapsed().as_secs_f64();
-    let body = response.text().await.expect("body");
     assert!(body.contains("messages imported"), "import report");
     let imported = format!("{:.0} messages/s", sizes.messages as f64 / import);
     table.add(
