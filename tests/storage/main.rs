@@ -468,3 +468,83 @@ mod volume {
         .await;
     }
 }
+
+#[tokio::test]
+async fn start_up_removes_day_old_blobs_no_row_refers_to_and_nothing_else() {
+    on_each_backend(|store, _db| async move {
+        use probity_server::blobs::BlobStore as _;
+        let folder =
+            std::env::temp_dir().join(format!("probity-sweep-{}", probity_tests::random_suffix()));
+        let blobs = probity_server::blobs::fs::FsBlobStore::open(folder.clone()).expect("blobs");
+        let lead = store
+            .create_user(new_user("ines", Role::Investigator))
+            .await
+            .expect("user");
+        let case = probity_tests::fixtures::case(&store, &lead, "Sweep").await;
+        let kept = blobs
+            .put_bytes(b"evidence a row refers to")
+            .await
+            .expect("put");
+        let orphan = blobs
+            .put_bytes(b"left by a refused upload")
+            .await
+            .expect("put");
+        let young = blobs
+            .put_bytes(b"a write whose row is on its way")
+            .await
+            .expect("put");
+        store
+            .create_exhibit(probity_server::storage::evidence::NewExhibit {
+                case_id: case.case_id,
+                parent_exhibit_id: None,
+                description: "kept".into(),
+                original_filename: "kept.txt".into(),
+                sha256: kept.sha256.clone(),
+                size_bytes: kept.size as i64,
+                media_type: "text/plain".into(),
+                extension_mismatch: false,
+                provided_by: String::new(),
+                collected_by: String::new(),
+                collected_at: String::new(),
+                personal_data: false,
+                criminal_justice: false,
+                booking_photo: false,
+                restricted: false,
+                captured_by: String::new(),
+                captured_at: String::new(),
+                capture_device: String::new(),
+                capture_shows: String::new(),
+                ocr_status: probity_app::evidence::OcrStatus::NotApplicable,
+                uploaded_by: lead.user_id,
+                access: Vec::new(),
+            })
+            .await
+            .expect("exhibit");
+        let path = |sha: &str| {
+            folder
+                .join("sha256")
+                .join(&sha[0..2])
+                .join(&sha[2..4])
+                .join(sha)
+        };
+        let two_days_ago =
+            std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86_400);
+        for sha in [&kept.sha256, &orphan.sha256] {
+            std::fs::File::options()
+                .write(true)
+                .open(path(sha))
+                .expect("open")
+                .set_modified(two_days_ago)
+                .expect("age the file");
+        }
+        let removed = probity_server::blobs::remove_unreferenced(&blobs, &store)
+            .await
+            .expect("sweep");
+        assert_eq!(removed, 1);
+        assert!(path(&kept.sha256).exists(), "a referenced blob stays");
+        assert!(!path(&orphan.sha256).exists(), "the day-old orphan goes");
+        assert!(path(&young.sha256).exists(), "a young blob stays");
+        let _ = std::fs::remove_dir_all(&folder);
+    })
+    .await;
+}
