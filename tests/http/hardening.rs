@@ -189,6 +189,25 @@ async fn a_flood_of_sign_ins_is_queued_or_refused_with_retry_after() {
     );
 }
 
+/// Posts a team change (`recuse`, `lift`) from the team page; its status.
+async fn team_change(
+    app: &TestApp,
+    client: &reqwest::Client,
+    base: &str,
+    change: &str,
+    fields: &[(&str, &str)],
+) -> u16 {
+    app.post_form(
+        client,
+        &format!("{base}/team"),
+        &format!("{base}/team/{change}"),
+        fields,
+    )
+    .await
+    .status()
+    .as_u16()
+}
+
 #[tokio::test]
 async fn only_a_supervisor_recuses_never_their_own_and_history_is_kept() {
     let team = team_case("Recusals", &[]).await;
@@ -205,79 +224,59 @@ async fn only_a_supervisor_recuses_never_their_own_and_history_is_kept() {
         .expect("get")
         .expect("theo");
     // The lead can neither recuse nor lift.
-    for (path, field) in [("recuse", "recuse_user_id"), ("lift", "user_id")] {
-        let refused = app
-            .post_form(
-                &team.lead,
-                &format!("{base}/team"),
-                &format!("{base}/team/{path}"),
-                &[(field, &cora.user_id.to_string()), ("reason", "Conflict")],
-            )
-            .await;
-        assert_eq!(refused.status(), 403, "the lead may not {path}");
-    }
-    // A supervisor may not recuse themselves, nor the office's only commissioner.
-    for target in [sam.user_id, cora.user_id] {
-        let refused = app
-            .post_form(
-                &supervisor,
-                &format!("{base}/team"),
-                &format!("{base}/team/recuse"),
-                &[
-                    ("recuse_user_id", &target.to_string()),
-                    ("reason", "Conflict"),
-                ],
-            )
-            .await;
-        assert_eq!(refused.status(), 422);
-    }
-    // Recusing theo, then lifting it with a reason: both stay on the team page.
-    let recused = app
-        .post_form(
-            &supervisor,
-            &format!("{base}/team"),
-            &format!("{base}/team/recuse"),
-            &[
-                ("recuse_user_id", &theo.user_id.to_string()),
-                ("reason", "Related to the subject"),
-            ],
+    let cora_id = cora.user_id.to_string();
+    let theo_id = theo.user_id.to_string();
+    for (change, field) in [("recuse", "recuse_user_id"), ("lift", "user_id")] {
+        let status = team_change(
+            app,
+            &team.lead,
+            &base,
+            change,
+            &[(field, &cora_id), ("reason", "Conflict")],
         )
         .await;
-    assert_eq!(recused.status(), 303);
+        assert_eq!(status, 403, "the lead may not {change}");
+    }
+    // A supervisor may not recuse themselves, nor the office's only commissioner.
+    for target in [sam.user_id.to_string(), cora_id.clone()] {
+        let status = team_change(
+            app,
+            &supervisor,
+            &base,
+            "recuse",
+            &[("recuse_user_id", &target), ("reason", "Conflict")],
+        )
+        .await;
+        assert_eq!(status, 422);
+    }
+    // Recusing theo, then lifting it with a reason: both stay on the team page.
+    let recuse_theo = [
+        ("recuse_user_id", theo_id.as_str()),
+        ("reason", "Related to the subject"),
+    ];
+    assert_eq!(
+        team_change(app, &supervisor, &base, "recuse", &recuse_theo).await,
+        303
+    );
     assert_eq!(
         status_of(app, &team.member, &base).await.0,
         404,
         "walled off"
     );
-    let no_reason = app
-        .post_form(
-            &supervisor,
-            &format!("{base}/team"),
-            &format!("{base}/team/lift"),
-            &[("user_id", &theo.user_id.to_string())],
-        )
-        .await;
-    assert_eq!(no_reason.status(), 422);
-    let lifted = app
-        .post_form(
-            &supervisor,
-            &format!("{base}/team"),
-            &format!("{base}/team/lift"),
-            &[
-                ("user_id", &theo.user_id.to_string()),
-                ("lift_reason", "Conflict cleared by counsel"),
-            ],
-        )
-        .await;
-    assert_eq!(lifted.status(), 303);
-    let page = supervisor
-        .get(app.url(&format!("{base}/team")))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let no_reason = [("user_id", theo_id.as_str())];
+    assert_eq!(
+        team_change(app, &supervisor, &base, "lift", &no_reason).await,
+        422
+    );
+    let lift_theo = [
+        ("user_id", theo_id.as_str()),
+        ("lift_reason", "Conflict cleared by counsel"),
+    ];
+    assert_eq!(
+        team_change(app, &supervisor, &base, "lift", &lift_theo).await,
+        303
+    );
+    let (_, page) = app.get_page(&supervisor, &format!("{base}/team")).await;
     assert!(page.contains("Lifted recusals"));
     assert!(
         page.contains("Related to the subject") && page.contains("Conflict cleared by counsel")
@@ -289,18 +288,14 @@ async fn only_a_supervisor_recuses_never_their_own_and_history_is_kept() {
     assert_eq!(history[0].lifted_by_name, "sam (test)");
     // With a second commissioner, the first may be recused by a supervisor.
     user(&store, &hash, "carl", Role::Commissioner).await;
-    let recused = app
-        .post_form(
-            &supervisor,
-            &format!("{base}/team"),
-            &format!("{base}/team/recuse"),
-            &[
-                ("recuse_user_id", &cora.user_id.to_string()),
-                ("reason", "Former colleague"),
-            ],
-        )
-        .await;
-    assert_eq!(recused.status(), 303);
+    let recuse_cora = [
+        ("recuse_user_id", cora_id.as_str()),
+        ("reason", "Former colleague"),
+    ];
+    assert_eq!(
+        team_change(app, &supervisor, &base, "recuse", &recuse_cora).await,
+        303
+    );
 }
 
 #[tokio::test]

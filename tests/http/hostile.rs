@@ -37,9 +37,7 @@ fn assert_inert(path: &str, html: &str) {
 }
 
 async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
-    let response = client.get(app.url(path)).send().await.expect("GET");
-    let status = response.status().as_u16();
-    (status, response.text().await.expect("body"))
+    app.get_page(client, path).await
 }
 
 /// GETs a page, checks it is inert and that it shows `expected` (the hostile text as text,

@@ -16,9 +16,7 @@ const PEOPLE: [(&str, &str); 3] = [
 ];
 
 async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
-    let response = client.get(app.url(path)).send().await.expect("GET");
-    let status = response.status().as_u16();
-    (status, response.text().await.expect("body"))
+    app.get_page(client, path).await
 }
 
 struct Office {

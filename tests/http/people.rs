@@ -182,14 +182,7 @@ async fn privileged_roles_need_a_second_administrator_or_the_only_ones_password(
     assert!(!sam.disabled);
     // Every supervisor is told on the dashboard.
     let sam_client = app.signed_in_client("sam", "a first passphrase here").await;
-    let home = sam_client
-        .get(app.url("/"))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let (_, home) = app.get_page(&sam_client, "/").await;
     assert!(home.contains("Roles granted without a second administrator"));
     assert!(home.contains("made sam (sam) Supervisor"), "{home}");
 
@@ -223,14 +216,7 @@ async fn privileged_roles_need_a_second_administrator_or_the_only_ones_password(
         .expect("cora");
     assert!(cora.disabled, "waits for the second administrator");
     // Ada cannot approve her own request nor enable the account around it.
-    let page = ada
-        .get(app.url("/people"))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let (_, page) = app.get_page(&ada, "/people").await;
     assert!(page.contains("Waits for another administrator"));
     let grant = store
         .role_grants(probity_server::storage::GrantState::Pending, 10)
@@ -253,14 +239,7 @@ async fn privileged_roles_need_a_second_administrator_or_the_only_ones_password(
     assert_eq!(enable.status(), 422);
     // Bea approves it: Cora is enabled as commissioner.
     let bea_client = app.signed_in_client("bea", "a first passphrase here").await;
-    let page = bea_client
-        .get(app.url("/people"))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let (_, page) = app.get_page(&bea_client, "/people").await;
     assert!(page.contains("Approve for cora"));
     let approved = app
         .post_form(

@@ -29,9 +29,7 @@ fn pdf_text(pdf: &[u8]) -> String {
 }
 
 async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
-    let response = client.get(app.url(path)).send().await.expect("GET");
-    let status = response.status().as_u16();
-    (status, response.text().await.expect("body"))
+    app.get_page(client, path).await
 }
 
 async fn bytes(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, Vec<u8>) {

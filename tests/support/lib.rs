@@ -222,6 +222,13 @@ impl TestApp {
         browser_client().build().expect("client")
     }
 
+    /// GETs a page; its status and body.
+    pub async fn get_page(&self, client: &reqwest::Client, path: &str) -> (u16, String) {
+        let response = client.get(self.url(path)).send().await.expect("GET");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
     /// GETs a page and returns its anti-forgery token.
     pub async fn form_token(&self, client: &reqwest::Client, path: &str) -> String {
         page_token(client, &self.url(path)).await
