@@ -222,6 +222,17 @@ mod records {
         pub recused_at: OffsetDateTime,
     }
 
+    /// A supervisor or commissioner named to see a highly confidential case without being
+    /// on its team.
+    #[derive(Clone, Debug)]
+    pub struct Overseer {
+        pub user_id: i64,
+        pub display_name: String,
+        pub role: Role,
+        pub named_by_name: String,
+        pub named_at: OffsetDateTime,
+    }
+
     /// A recusal that was lifted, kept with its whole history.
     #[derive(Clone, Debug)]
     pub struct LiftedRecusal {

@@ -2,8 +2,10 @@
 //! cases whose team the person is on, only to the case's lead, or office-wide.
 //!
 //! The server checks every route against [`grant`]; the README shows the same table, printed
-//! by [`markdown_table`]. A recusal overrides all of it: a recused person has no access to the
-//! case at all, administrators included.
+//! by [`markdown_table`]. Two walls override all of it: a recused person has no access to the
+//! case at all, administrators included; and a highly confidential case is seen only by its
+//! team and the supervisors and commissioners named on its team page, so an office-wide grant
+//! reaches such a case only for those named.
 
 use crate::types::Role;
 
@@ -24,7 +26,8 @@ pub enum Action {
     MoveStatus,
     /// Reopen a closed case.
     ReopenCase,
-    /// Add and remove team members, change the lead.
+    /// Add and remove team members, change the lead, and name the supervisors and
+    /// commissioners who may see a highly confidential case.
     ManageTeam,
     /// Impose and lift recusals: a wall set by oversight, so never by the lead.
     ManageRecusals,
@@ -64,7 +67,9 @@ impl Action {
             Action::EditCase => "edit a case, its parties, allegations and notes",
             Action::MoveStatus => "move a case along its workflow",
             Action::ReopenCase => "reopen a closed case",
-            Action::ManageTeam => "manage a case's team",
+            Action::ManageTeam => {
+                "manage a case's team and who else may see it when highly confidential"
+            }
             Action::ManageRecusals => "impose and lift recusals (never one's own)",
             Action::DraftReport => {
                 "write findings, recommendations, redactions and report drafts; submit them"
@@ -84,7 +89,8 @@ pub enum Grant {
     AsLead,
     /// On cases whose team the person is on (lead or member).
     OnTeam,
-    /// On every case (that the person is not recused from), or office-wide.
+    /// On every case the person is not recused from (a highly confidential one only when on
+    /// its team or named to see it), or office-wide.
     OfficeWide,
 }
 
@@ -160,11 +166,17 @@ pub struct Standing {
     pub lead: bool,
     /// They are walled off from it.
     pub recused: bool,
+    /// The case is highly confidential: only its team and the people named may see it.
+    pub sealed: bool,
+    /// They are named to see the case while it is highly confidential.
+    pub named: bool,
 }
 
 /// True when `role` with `standing` may do `action` on the case.
 pub fn allows(role: Role, action: Action, standing: Standing) -> bool {
-    if standing.recused {
+    if standing.recused
+        || (standing.sealed && !(standing.member || standing.lead || standing.named))
+    {
         return false;
     }
     match grant(role, action) {
@@ -206,6 +218,7 @@ mod tests {
             member: true,
             lead: true,
             recused: true,
+            ..Standing::default()
         };
         for role in Role::ALL {
             for action in Action::ALL {
@@ -227,6 +240,40 @@ mod tests {
         assert!(!allows(Role::Auditor, Action::ReadCase, member));
         assert!(allows(Role::Commissioner, Action::ReadCase, outsider));
         assert!(!allows(Role::Commissioner, Action::EditCase, outsider));
+    }
+
+    #[test]
+    fn a_highly_confidential_case_is_seen_by_its_team_and_those_named_only() {
+        let sealed = Standing {
+            sealed: true,
+            ..Standing::default()
+        };
+        let named = Standing {
+            named: true,
+            ..sealed
+        };
+        let member = Standing {
+            member: true,
+            ..sealed
+        };
+        for role in Role::ALL {
+            for action in Action::ALL {
+                assert!(!allows(role, action, sealed), "{role:?} {action:?}");
+                assert_eq!(
+                    allows(role, action, named),
+                    allows(role, action, Standing::default()),
+                    "{role:?} {action:?}"
+                );
+            }
+        }
+        assert!(allows(Role::Investigator, Action::EditCase, member));
+        assert!(allows(Role::Supervisor, Action::ManageTeam, named));
+        // A recusal still wins over being named.
+        let walled = Standing {
+            recused: true,
+            ..named
+        };
+        assert!(!allows(Role::Commissioner, Action::ReadCase, walled));
     }
 }
 

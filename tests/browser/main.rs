@@ -452,6 +452,31 @@ async fn walk_report(browser: &Browser, app: &TestApp, audit: &mut Audit, case_u
     let preview = browser.source().await;
     assert!(preview.contains("Rowan Pike") && preview.contains("Driver A"));
     audit.check(browser, "report preview").await;
+
+    // The lead marks the case highly confidential: the commissioner who reviews it must be
+    // named on the team page first, or she could not see it.
+    browser.goto(&format!("{case_url}/edit")).await;
+    choose(browser, "#confidentiality", "highly_confidential").await;
+    browser.click("main form button[type=submit]").await;
+    browser.goto(&format!("{case_url}/team")).await;
+    let team = browser.source().await;
+    assert!(team.contains("No commissioner can see this case"), "{team}");
+    audit.check(browser, "team of a highly confidential case").await;
+    let option = team
+        .split("<option ")
+        .find(|option| option.contains("(Commissioner)"))
+        .and_then(|option| option.split('"').nth(1))
+        .expect("cora among those who may be named")
+        .to_string();
+    choose(browser, "#overseer_user_id", &option).await;
+    browser.click("form[action$='/team/name'] button").await;
+    let team = browser.source().await;
+    assert!(
+        team.contains("named to see this highly confidential case")
+            && !team.contains("No commissioner can see this case"),
+        "{team}"
+    );
+    audit.check(browser, "team with a named commissioner").await;
     browser.click("form[action='/sign-out'] button").await;
 
     sign_in(browser, app, "cora", "a first password for cora").await;

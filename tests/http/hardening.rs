@@ -524,3 +524,180 @@ async fn anonymous_visits_write_no_session_rows_and_sign_in_still_works() {
     assert_eq!(session_rows(&app).await, before + 1);
     assert_eq!(status_of(&app, &client, "/").await.0, 200);
 }
+
+#[tokio::test]
+async fn a_highly_confidential_case_is_seen_by_its_team_and_those_named_only() {
+    let team = team_case("Sealed inquiry", &[]).await;
+    let app = &team.app;
+    let store = app.store().await;
+    let hash = password_hash().await;
+    let sam = user(&store, &hash, "sam", Role::Supervisor).await;
+    let pat = user(&store, &hash, "pat", Role::Supervisor).await;
+    let cora = user(&store, &hash, "cora", Role::Commissioner).await;
+    let carl = user(&store, &hash, "carl", Role::Commissioner).await;
+    let (supervisor, other_supervisor) =
+        (client_for(app, "sam").await, client_for(app, "pat").await);
+    let (commissioner, other_commissioner) =
+        (client_for(app, "cora").await, client_for(app, "carl").await);
+    let base = format!("/cases/{}", team.case_id);
+    let pages = [
+        base.clone(),
+        format!("{base}/team"),
+        format!("{base}/exhibits/new"),
+        format!("{base}/timeline"),
+    ];
+    assert_eq!(
+        status_of(app, &commissioner, &base).await.0,
+        200,
+        "not sealed yet"
+    );
+
+    // Sam, a supervisor not on the team, seals the case: he is named and keeps seeing it.
+    let case = store
+        .case_by_id(team.case_id)
+        .await
+        .expect("get")
+        .expect("case");
+    let version = case.version.to_string();
+    let sealed = app
+        .post_form(
+            &supervisor,
+            &format!("{base}/edit"),
+            &format!("{base}/edit"),
+            &[
+                ("title", "Sealed inquiry"),
+                ("summary", "Concerns the office's own staff."),
+                ("subject_agency", "Department of Tests"),
+                ("intake_channel", "complaint"),
+                ("received_on", "2025-01-15"),
+                ("priority", "normal"),
+                ("confidentiality", "highly_confidential"),
+                ("time_zone", "UTC"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(sealed.status(), 303);
+    let (_, page) = app.get_page(&supervisor, &base).await;
+    assert!(page.contains("You were named"), "the sealer is told");
+    // Everyone else outside the team: 404 on every page, and absent from lists and counts.
+    for client in [&other_supervisor, &commissioner, &other_commissioner] {
+        for path in &pages {
+            assert_eq!(status_of(app, client, path).await.0, 404, "{path}");
+        }
+        let (_, list) = app.get_page(client, "/cases?q=Sealed").await;
+        assert!(
+            !list.contains("Sealed inquiry"),
+            "listed to an unnamed person"
+        );
+        let (_, list) = app.get_page(client, "/cases").await;
+        assert!(!list.contains("Sealed inquiry"));
+    }
+    let counts = |user_id: i64| {
+        let store = &store;
+        async move {
+            store
+                .count_by_status(probity_server::storage::cases::CaseViewer {
+                    user_id,
+                    office_wide: true,
+                })
+                .await
+                .expect("counts")
+                .iter()
+                .map(|(_, count)| count)
+                .sum::<i64>()
+        }
+    };
+    assert_eq!(counts(sam.user_id).await, 1);
+    assert_eq!(
+        counts(cora.user_id).await,
+        0,
+        "the dashboard counts only what she may see"
+    );
+    for client in [&team.lead, &team.member, &supervisor] {
+        for path in &pages {
+            assert_eq!(status_of(app, client, path).await.0, 200, "{path}");
+        }
+    }
+
+    // The team page says who sees it and why, and warns that no commissioner can.
+    let (_, page) = app.get_page(&team.lead, &format!("{base}/team")).await;
+    assert!(page.contains("named to see this highly confidential case"));
+    assert!(page.contains("No commissioner can see this case"));
+    assert!(!page.contains("pat (test): sees every case"));
+    // The lead names Cora; an investigator cannot be named.
+    let cora_id = cora.user_id.to_string();
+    let name = |id: &str| [("overseer_user_id", id.to_string())];
+    for (who, status) in [
+        (team_member_id(&store, "theo").await, 422),
+        (cora_id.clone(), 303),
+    ] {
+        let fields = name(&who);
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            team_change(app, &team.lead, &base, "name", &fields).await,
+            status
+        );
+    }
+    assert_eq!(status_of(app, &commissioner, &base).await.0, 200);
+    assert_eq!(status_of(app, &other_commissioner, &base).await.0, 404);
+    assert_eq!(counts(cora.user_id).await, 1);
+
+    // The last named supervisor or commissioner cannot be taken off.
+    for id in [sam.user_id, cora.user_id] {
+        let id = id.to_string();
+        assert_eq!(
+            team_change(app, &team.lead, &base, "unname", &[("user_id", &id)]).await,
+            422
+        );
+    }
+    // With Pat and Carl named, Sam and Cora may go, and lose the case.
+    for id in [pat.user_id, carl.user_id] {
+        let id = id.to_string();
+        assert_eq!(
+            team_change(
+                app,
+                &supervisor,
+                &base,
+                "name",
+                &[("overseer_user_id", &id)]
+            )
+            .await,
+            303
+        );
+    }
+    for id in [cora.user_id, sam.user_id] {
+        let id = id.to_string();
+        assert_eq!(
+            team_change(app, &other_supervisor, &base, "unname", &[("user_id", &id)]).await,
+            303
+        );
+    }
+    assert_eq!(status_of(app, &commissioner, &base).await.0, 404);
+    assert_eq!(status_of(app, &supervisor, &base).await.0, 404);
+    assert_eq!(status_of(app, &other_commissioner, &base).await.0, 200);
+    // Each naming is in the audit trail.
+    let trail = store
+        .list_audit(&probity_server::storage::AuditFilter::default(), 500)
+        .await
+        .expect("audit");
+    let named = trail
+        .iter()
+        .filter(|event| event.action.starts_with("case.name_overseer"))
+        .count();
+    let unnamed = trail
+        .iter()
+        .filter(|event| event.action == "case.unname_overseer" && event.outcome == "success")
+        .count();
+    assert_eq!((named >= 4, unnamed), (true, 2));
+}
+
+async fn team_member_id(store: &probity_server::storage::DynStore, username: &str) -> String {
+    store
+        .user_by_username(username)
+        .await
+        .expect("get")
+        .expect("user")
+        .user_id
+        .to_string()
+}

@@ -20,6 +20,8 @@ const fn standing(member: bool, lead: bool, recused: bool) -> Standing {
         member,
         lead,
         recused,
+        sealed: false,
+        named: false,
     }
 }
 

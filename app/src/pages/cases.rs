@@ -3,8 +3,8 @@
 
 use crate::cases::{
     Allegation, AllegationStatus, Case, CaseStatus, CaseSummary, Confidentiality, IntakeChannel,
-    LiftedRecusal, Note, NoteVersion, Party, PartyKind, PartyRole, Priority, Recusal, StatusChange,
-    TeamMember,
+    LiftedRecusal, Note, NoteVersion, Overseer, Party, PartyKind, PartyRole, Priority, Recusal,
+    StatusChange, TeamMember,
 };
 use crate::forms::{
     CsrfField, ErrorSummary, FieldErrors, SelectField, StaleWarning, TextArea, TextField, options,
@@ -761,6 +761,14 @@ pub struct TeamView {
     pub lifted: Vec<LiftedRecusal>,
     /// `(name, why they can see the case)` of everyone who can see it.
     pub viewers: Vec<(String, String)>,
+    /// The case is highly confidential: only the team and the people named may see it.
+    pub sealed: bool,
+    /// Supervisors and commissioners named to see the case while it is highly confidential.
+    pub overseers: Vec<Overseer>,
+    /// `(user id, name)` of active supervisors and commissioners who may be named.
+    pub nameable: Vec<(String, String)>,
+    /// Warnings that no supervisor or no commissioner can see the case.
+    pub unwatched: Vec<String>,
     /// The viewer may change the team (supervisors, and the lead).
     pub can_manage: bool,
     /// The viewer may impose and lift recusals (supervisors only).
@@ -859,6 +867,78 @@ pub fn TeamPage(ctx: PageContext, team: TeamView, errors: FieldErrors) -> impl I
         .into_iter()
         .map(|(name, why)| view! { <tr><th scope="row">{name}</th><td>{why}</td></tr> })
         .collect_view();
+    let sealed = team.sealed;
+    let named_rows = team
+        .overseers
+        .iter()
+        .map(|named| {
+            let token = token.clone();
+            let base = base.clone();
+            view! {
+                <tr>
+                    <th scope="row">{named.display_name.clone()}</th>
+                    <td>{named.role.label()}</td>
+                    <td>{format!("{}, {}", named.named_by_name, format_utc(named.named_at))}</td>
+                    {can.then(|| view! {
+                        <td>
+                            <form method="post" action=format!("{base}/team/unname") class="probity-inline-form">
+                                <CsrfField token=token />
+                                <input type="hidden" name="user_id" value=named.user_id.to_string() />
+                                <button type="submit" class="usa-button usa-button--unstyled">
+                                    "Remove " <span class="usa-sr-only">{named.display_name.clone()}</span> " from those named"
+                                </button>
+                            </form>
+                        </td>
+                    })}
+                </tr>
+            }
+        })
+        .collect_view();
+    let named_intro = if sealed {
+        "This case is highly confidential: besides its team, only the supervisors and commissioners named here may see it. The case always keeps a supervisor and a commissioner who can see it."
+    } else {
+        "This case is not highly confidential, so every supervisor and commissioner may see it. Those named here are the only ones who keep seeing it if it is marked highly confidential."
+    };
+    let named_section = (sealed || !team.overseers.is_empty()).then(|| {
+        view! {
+            <table class="usa-table usa-table--borderless probity-table">
+                <caption>"Named to see this case"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Role"</th>
+                        <th scope="col">"Named by, when"</th>
+                        {can.then(|| view! { <th scope="col">"Change"</th> })}
+                    </tr>
+                </thead>
+                <tbody>{named_rows}</tbody>
+            </table>
+        }
+    });
+    let name_form = (can && sealed).then(|| {
+        let token_name = token.clone();
+        view! {
+            <form class="usa-form grid-col-12 tablet:grid-col-6" method="post" action=format!("{base}/team/name")>
+                <h2>"Name a supervisor or commissioner"</h2>
+                <p class="usa-hint">"They may see the case without joining its team."</p>
+                <CsrfField token=token_name />
+                <SelectField name="overseer_user_id" label="Supervisor or commissioner" options=team.nameable empty="Choose a person" error=errors.get("overseer_user_id") />
+                <button type="submit" class="usa-button">"Name"</button>
+            </form>
+        }
+    });
+    let unwatched = (!team.unwatched.is_empty()).then(|| {
+        let lines = team
+            .unwatched
+            .into_iter()
+            .map(|line| view! { <p class="usa-alert__text">{line}</p> })
+            .collect_view();
+        view! {
+            <div class="usa-alert usa-alert--warning usa-alert--slim" role="status">
+                <div class="usa-alert__body">{lines}</div>
+            </div>
+        }
+    });
     let add_form = can.then(|| {
         let token_add = token.clone();
         view! {
@@ -900,6 +980,7 @@ pub fn TeamPage(ctx: PageContext, team: TeamView, errors: FieldErrors) -> impl I
             <p class="probity-breadcrumb"><a class="usa-link" href=base.clone()>{format!("Back to {}", team.case.case_number)}</a></p>
             <h1>{title}</h1>
             <ErrorSummary errors=errors.clone() />
+            {unwatched}
             <table class="usa-table usa-table--borderless probity-table">
                 <caption>"Team"</caption>
                 <thead>
@@ -917,6 +998,8 @@ pub fn TeamPage(ctx: PageContext, team: TeamView, errors: FieldErrors) -> impl I
                 <thead><tr><th scope="col">"Name"</th><th scope="col">"Why"</th></tr></thead>
                 <tbody>{viewers}</tbody>
             </table>
+            <p class="usa-hint">{named_intro}</p>
+            {named_section}
             <table class="usa-table usa-table--borderless probity-table">
                 <caption>"Recusals"</caption>
                 <thead>
@@ -931,6 +1014,7 @@ pub fn TeamPage(ctx: PageContext, team: TeamView, errors: FieldErrors) -> impl I
             {lifted}
             <div class="grid-row grid-gap">
                 {add_form}
+                {name_form}
                 {recusal_forms}
             </div>
         </Shell>

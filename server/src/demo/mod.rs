@@ -92,9 +92,14 @@ pub async fn load(
             prefix,
         )
         .await?;
+        let cora = by_name("cora.commissioner")?;
+        // The case is highly confidential: its supervisor and commissioner are named to see
+        // it, and nobody else outside the team may.
+        for overseer in [sam.user_id, cora.user_id] {
+            store.name_overseer(case_id, overseer, sam.user_id).await?;
+        }
         load_evidence(store, blobs, case_id, ines.user_id).await?;
         load_timeline(store, case_id, ines.user_id).await?;
-        let cora = by_name("cora.commissioner")?;
         load_report(
             store,
             blobs.as_ref(),
@@ -110,7 +115,7 @@ pub async fn load(
         println!("  {username:<20} {name:<16} {}", role.label());
     }
     println!(
-        "nora.investigator is not on the demo case's team; pat.supervisor is recused from it."
+        "the demo case is highly confidential: sam.supervisor and cora.commissioner are named to see it; nora.investigator is not on its team; pat.supervisor is recused from it."
     );
     Ok(())
 }

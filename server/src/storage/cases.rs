@@ -267,6 +267,13 @@ pub trait CaseStore: Send + Sync {
     ) -> StoreResult<()>;
     /// The case's lifted recusals, newest first.
     async fn lifted_recusals(&self, case_id: i64) -> StoreResult<Vec<LiftedRecusal>>;
+    /// The supervisors and commissioners named to see the case while it is highly
+    /// confidential, by name.
+    async fn overseers(&self, case_id: i64) -> StoreResult<Vec<probity_app::cases::Overseer>>;
+    /// Names a person to see the highly confidential case (no-op when already named).
+    async fn name_overseer(&self, case_id: i64, user_id: i64, by: i64) -> StoreResult<()>;
+    /// Takes a person off the case's named overseers.
+    async fn unname_overseer(&self, case_id: i64, user_id: i64) -> StoreResult<()>;
 
     /// The case's parties.
     async fn parties(&self, case_id: i64) -> StoreResult<Vec<Party>>;
@@ -476,7 +483,11 @@ macro_rules! case_store_impl {
         /// parameter `$1` for the viewer's id.
         fn visibility(viewer: &$crate::storage::cases::CaseViewer) -> &'static str {
             if viewer.office_wide {
-                "not exists (select 1 from case_recusals r where r.case_id = c.case_id and r.user_id = $1)"
+                // A highly confidential case is seen by its team and those named only.
+                "not exists (select 1 from case_recusals r where r.case_id = c.case_id and r.user_id = $1) \
+                 and (c.confidentiality <> 'highly_confidential' \
+                      or exists (select 1 from case_members m where m.case_id = c.case_id and m.user_id = $1) \
+                      or exists (select 1 from case_overseers o where o.case_id = c.case_id and o.user_id = $1))"
             } else {
                 "c.case_id in (select m.case_id from case_members m where m.user_id = $1) \
                  and not exists (select 1 from case_recusals r where r.case_id = c.case_id and r.user_id = $1)"
@@ -848,7 +859,9 @@ macro_rules! case_store_impl {
                     "select \
                      (select count(*) from case_members where case_id = $1 and user_id = $2) as members, \
                      (select count(*) from case_recusals where case_id = $1 and user_id = $2) as recusals, \
-                     (select count(*) from cases where case_id = $1 and lead_user_id = $2) as leads",
+                     (select count(*) from cases where case_id = $1 and lead_user_id = $2) as leads, \
+                     (select count(*) from cases where case_id = $1 and confidentiality = 'highly_confidential') as sealed, \
+                     (select count(*) from case_overseers where case_id = $1 and user_id = $2) as named",
                 )
                 .bind(case_id)
                 .bind(user_id)
@@ -858,6 +871,8 @@ macro_rules! case_store_impl {
                     member: row.try_get::<i64, _>("members")? > 0,
                     recused: row.try_get::<i64, _>("recusals")? > 0,
                     lead: row.try_get::<i64, _>("leads")? > 0,
+                    sealed: row.try_get::<i64, _>("sealed")? > 0,
+                    named: row.try_get::<i64, _>("named")? > 0,
                 })
             }
 
@@ -1101,11 +1116,14 @@ macro_rules! case_store_impl {
                 by: i64,
             ) -> $crate::storage::StoreResult<()> {
                 let mut tx = self.pool.begin().await?;
-                sqlx::query("delete from case_members where case_id = $1 and user_id = $2")
-                    .bind(case_id)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
+                // A recusal takes the person off the team and off the named overseers, so
+                // lifting it later gives back no access by itself.
+                for sql in [
+                    "delete from case_members where case_id = $1 and user_id = $2",
+                    "delete from case_overseers where case_id = $1 and user_id = $2",
+                ] {
+                    sqlx::query(sql).bind(case_id).bind(user_id).execute(&mut *tx).await?;
+                }
                 sqlx::query("update cases set lead_user_id = null where case_id = $1 and lead_user_id = $2")
                     .bind(case_id)
                     .bind(user_id)
@@ -1189,6 +1207,74 @@ macro_rules! case_store_impl {
                         })
                     })
                     .collect()
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id))]
+            async fn overseers(
+                &self,
+                case_id: i64,
+            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::Overseer>> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "select o.user_id, u.display_name, u.role, b.display_name as named_by_name, o.named_at \
+                     from case_overseers o join users u on u.user_id = o.user_id \
+                     join users b on b.user_id = o.named_by where o.case_id = $1 order by u.display_name",
+                )
+                .bind(case_id)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        let role: String = row.try_get("role")?;
+                        Ok(probity_app::cases::Overseer {
+                            user_id: row.try_get("user_id")?,
+                            display_name: row.try_get("display_name")?,
+                            role: $crate::storage::parse_role(&role)?,
+                            named_by_name: row.try_get("named_by_name")?,
+                            named_at: row.try_get("named_at")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id, user_id))]
+            async fn name_overseer(
+                &self,
+                case_id: i64,
+                user_id: i64,
+                by: i64,
+            ) -> $crate::storage::StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "insert into case_overseers (case_id, user_id, named_by, named_at) \
+                     values ($1, $2, $3, $4) on conflict (case_id, user_id) do nothing",
+                )
+                .bind(case_id)
+                .bind(user_id)
+                .bind(by)
+                .bind(time::OffsetDateTime::now_utc())
+                .execute(&mut *tx)
+                .await?;
+                Self::touch_case(&mut tx, case_id).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id, user_id))]
+            async fn unname_overseer(
+                &self,
+                case_id: i64,
+                user_id: i64,
+            ) -> $crate::storage::StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("delete from case_overseers where case_id = $1 and user_id = $2")
+                    .bind(case_id)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::touch_case(&mut tx, case_id).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             #[tracing::instrument(skip_all, fields(case_id))]
@@ -1570,10 +1656,17 @@ macro_rules! case_store_impl {
                 // Office-wide viewers see every case but those they are recused from: the
                 // office's totals (kept by triggers) less their recusals, instead of counting
                 // every case. Team members count their own cases, which are few.
+                // Highly confidential cases they are neither on nor named to are subtracted too;
+                // a partial index keeps those to the few such cases.
                 let sql = if viewer.office_wide {
                     "select s.status, s.cases - coalesce(x.cases, 0) as cases from case_status_counts s \
-                     left join (select c.status, count(*) as cases from case_recusals r \
-                     join cases c on c.case_id = r.case_id where r.user_id = $1 group by c.status) as x \
+                     left join (select c.status, count(*) as cases from cases c where c.case_id in ( \
+                       select r.case_id from case_recusals r where r.user_id = $1 \
+                       union \
+                       select h.case_id from cases h where h.confidentiality = 'highly_confidential' \
+                       and not exists (select 1 from case_members m where m.case_id = h.case_id and m.user_id = $1) \
+                       and not exists (select 1 from case_overseers o where o.case_id = h.case_id and o.user_id = $1) \
+                     ) group by c.status) as x \
                      on x.status = s.status"
                         .to_string()
                 } else {

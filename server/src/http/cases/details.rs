@@ -185,7 +185,7 @@ pub async fn update(
     Form(form): Form<WithCsrf<CaseFormValues>>,
 ) -> Result<Response, AppError> {
     verify_csrf(&actor.session, &form.csrf_token).await?;
-    let OpenCase { case, .. } =
+    let OpenCase { case, standing } =
         open_case(&state, &actor, case_id, Action::EditCase, "case.update").await?;
     let details = match validate::case_details(&form.values) {
         Ok(details) => details,
@@ -207,8 +207,32 @@ pub async fn update(
         .update_case(case_id, parse_version(&form.values.version), details)
         .await
     {
-        Ok(_) => {
+        Ok(saved) => {
             audit_success(&state, &actor, case_id, "case.update", None, None).await?;
+            // A supervisor who seals a case they are not on stays able to see it: they are
+            // named, and told so, instead of locking themselves out mid-edit.
+            let sealed_now = saved.confidentiality == Confidentiality::HighlyConfidential
+                && case.confidentiality != Confidentiality::HighlyConfidential;
+            if sealed_now && !(standing.member || standing.lead) {
+                state
+                    .store
+                    .name_overseer(case_id, actor.user.user_id, actor.user.user_id)
+                    .await?;
+                audit_success(
+                    &state,
+                    &actor,
+                    case_id,
+                    "case.name_overseer",
+                    Some(format!("user:{}", actor.user.username)),
+                    Some("named when sealing the case".into()),
+                )
+                .await?;
+                crate::auth::set_flash(
+                    &actor.session,
+                    "The case is now highly confidential: only its team and the people named on its team page may see it. You were named, so you still can.",
+                )
+                .await?;
+            }
             Ok(Redirect::to(&case_path(case_id)).into_response())
         }
         Err(StoreError::Stale) => {

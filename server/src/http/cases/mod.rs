@@ -42,6 +42,8 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{case_id}/team/lead", post(team::lead))
         .route("/cases/{case_id}/team/recuse", post(team::recuse))
         .route("/cases/{case_id}/team/lift", post(team::lift))
+        .route("/cases/{case_id}/team/name", post(team::name))
+        .route("/cases/{case_id}/team/unname", post(team::unname))
         .route(
             "/cases/{case_id}/parties/new",
             get(parties::new_form).post(parties::create),

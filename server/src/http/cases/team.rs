@@ -1,5 +1,5 @@
-//! A case's team and recusals: who may see the case through membership, who leads it, and
-//! who is walled off from it.
+//! A case's team and recusals: who may see the case through membership, who leads it, who
+//! else is named to see it while it is highly confidential, and who is walled off from it.
 
 use super::{OpenCase, audit_success, open_case, validate};
 use crate::auth::verify_csrf;
@@ -12,6 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
+use probity_app::cases::{Confidentiality, Overseer, Recusal, TeamMember};
 use probity_app::forms::FieldErrors;
 use probity_app::pages::cases::{TeamPage, TeamView};
 use probity_app::permissions::{Action, Standing, allows};
@@ -47,14 +48,19 @@ async fn team_page(
     let case = open.case.clone();
     let can_manage = open.permissions(actor).manage_team;
     let can_recuse = allows(actor.user.role, Action::ManageRecusals, open.standing);
-    let (team, recusals, lifted, users) = tokio::try_join!(
+    let (team, recusals, lifted, overseers, users) = tokio::try_join!(
         state.store.team(case.case_id),
         state.store.recusals(case.case_id),
         state.store.lifted_recusals(case.case_id),
+        state.store.overseers(case.case_id),
         state.store.list_users(),
     )?;
-    let on_team = |id: i64| team.iter().any(|member| member.user_id == id);
-    let recused = |id: i64| recusals.iter().any(|recusal| recusal.user_id == id);
+    let walls = Walls {
+        sealed: open.standing.sealed,
+        team: &team,
+        recusals: &recusals,
+        overseers: &overseers,
+    };
     let active = users.iter().filter(|user| !user.disabled);
     let choice = |user: &crate::storage::User| {
         (
@@ -64,30 +70,39 @@ async fn team_page(
     };
     let candidates = active
         .clone()
-        .filter(|user| !on_team(user.user_id) && !recused(user.user_id))
+        .filter(|user| !walls.on_team(user.user_id) && !walls.recused(user.user_id))
         .map(choice)
         .collect();
     // Nobody may recuse themselves: a supervisor's own recusal needs another supervisor.
     let recusable = active
         .clone()
-        .filter(|user| !recused(user.user_id) && user.user_id != actor.user.user_id)
+        .filter(|user| !walls.recused(user.user_id) && user.user_id != actor.user.user_id)
+        .map(choice)
+        .collect();
+    let nameable = active
+        .clone()
+        .filter(|user| matches!(user.role, Role::Supervisor | Role::Commissioner))
+        .filter(|user| {
+            !walls.on_team(user.user_id)
+                && !walls.recused(user.user_id)
+                && !walls.named(user.user_id)
+        })
         .map(choice)
         .collect();
     let viewers = active
-        .filter(|user| !recused(user.user_id))
+        .clone()
         .filter_map(|user| {
-            let standing = Standing {
-                member: on_team(user.user_id),
-                lead: team
-                    .iter()
-                    .any(|member| member.user_id == user.user_id && member.is_lead),
-                recused: false,
-            };
+            let standing = walls.standing(user.user_id);
             allows(user.role, Action::ReadCase, standing).then(|| {
                 let why = if standing.lead {
                     "Lead investigator".to_string()
                 } else if standing.member {
                     format!("On the team ({})", user.role.label())
+                } else if standing.sealed {
+                    format!(
+                        "{}: named to see this highly confidential case",
+                        user.role.label()
+                    )
                 } else {
                     format!(
                         "{}: sees every case not walled off from them",
@@ -98,6 +113,28 @@ async fn team_page(
             })
         })
         .collect();
+    // A case nobody can review is stuck: say so where the remedy is.
+    let unwatched = [Role::Supervisor, Role::Commissioner]
+        .into_iter()
+        .filter(|role| {
+            !active.clone().any(|user| {
+                user.role == *role
+                    && allows(user.role, Action::ReadCase, walls.standing(user.user_id))
+            })
+        })
+        .map(|role| {
+            format!(
+                "No {} can see this case. Add one to the team{}.",
+                role.label().to_lowercase(),
+                if walls.sealed {
+                    " or name one below"
+                } else {
+                    ""
+                }
+            )
+        })
+        .collect();
+    let sealed = walls.sealed;
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
     let view_data = TeamView {
         case,
@@ -107,6 +144,10 @@ async fn team_page(
         recusable,
         lifted,
         viewers,
+        overseers,
+        nameable,
+        unwatched,
+        sealed,
         can_manage,
         can_recuse,
     };
@@ -122,6 +163,7 @@ pub struct MemberForm {
     csrf_token: String,
     user_id: String,
     recuse_user_id: String,
+    overseer_user_id: String,
     reason: String,
     lift_reason: String,
 }
@@ -155,6 +197,8 @@ enum Change {
     Lead,
     Recuse,
     Lift,
+    Name,
+    Unname,
 }
 
 async fn change(
@@ -171,6 +215,8 @@ async fn change(
         Change::Lead => "case.team_lead",
         Change::Recuse => "case.recuse",
         Change::Lift => "case.lift_recusal",
+        Change::Name => "case.name_overseer",
+        Change::Unname => "case.unname_overseer",
     };
     let needed = if matches!(change, Change::Recuse | Change::Lift) {
         Action::ManageRecusals
@@ -178,15 +224,10 @@ async fn change(
         Action::ManageTeam
     };
     let open = open_case(&state, &actor, case_id, needed, audit_action).await?;
-    let field = if matches!(change, Change::Recuse) {
-        "recuse_user_id"
-    } else {
-        "user_id"
-    };
-    let raw = if matches!(change, Change::Recuse) {
-        &form.recuse_user_id
-    } else {
-        &form.user_id
+    let (field, raw) = match change {
+        Change::Recuse => ("recuse_user_id", &form.recuse_user_id),
+        Change::Name => ("overseer_user_id", &form.overseer_user_id),
+        _ => ("user_id", &form.user_id),
     };
     let user = match chosen_user(&state, raw, field).await? {
         Ok(user) => user,
@@ -226,7 +267,75 @@ async fn change(
                 store.set_lead(case_id, user.user_id, me).await?;
             }
         }
-        Change::Remove => store.remove_member(case_id, user.user_id).await?,
+        Change::Remove | Change::Unname => {
+            let mut errors = FieldErrors::default();
+            if matches!(change, Change::Unname)
+                && !store.standing(case_id, user.user_id).await?.named
+            {
+                errors.add(field, "This person is not named to see the case.");
+            } else if let Some(role) = last_overseer(&state, &open, &user, change).await? {
+                errors.add(
+                    field,
+                    format!(
+                        "{} is the last {} who can see this highly confidential case; it always keeps one. Name or add another {} first.",
+                        user.display_name,
+                        role.label().to_lowercase(),
+                        role.label().to_lowercase()
+                    ),
+                );
+            }
+            if !errors.is_empty() {
+                return team_page(
+                    &state,
+                    &actor,
+                    &open,
+                    errors,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            }
+            if matches!(change, Change::Remove) {
+                store.remove_member(case_id, user.user_id).await?
+            } else {
+                store.unname_overseer(case_id, user.user_id).await?
+            }
+        }
+        Change::Name => {
+            let mut errors = FieldErrors::default();
+            let standing = store.standing(case_id, user.user_id).await?;
+            if open.case.confidentiality != Confidentiality::HighlyConfidential {
+                errors.add(
+                    field,
+                    "Every supervisor and commissioner may see this case already. Mark it highly confidential first.",
+                );
+            } else if !matches!(user.role, Role::Supervisor | Role::Commissioner) {
+                errors.add(
+                    field,
+                    "Only supervisors and commissioners are named; add anyone else to the team.",
+                );
+            } else if standing.recused {
+                errors.add(
+                    field,
+                    "This person is recused from the case. Lift the recusal first.",
+                );
+            } else if standing.member {
+                errors.add(
+                    field,
+                    "This person is on the team and sees the case already.",
+                );
+            }
+            if !errors.is_empty() {
+                return team_page(
+                    &state,
+                    &actor,
+                    &open,
+                    errors,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            }
+            store.name_overseer(case_id, user.user_id, me).await?;
+        }
         Change::Recuse => {
             let mut errors = FieldErrors::default();
             if user.user_id == me {
@@ -234,7 +343,7 @@ async fn change(
                     field,
                     "You cannot recuse yourself: another supervisor must record it.",
                 );
-            } else if let Some(role) = last_overseer(&state, case_id, &user).await? {
+            } else if let Some(role) = last_overseer(&state, &open, &user, change).await? {
                 errors.add(
                     field,
                     format!(
@@ -304,7 +413,7 @@ async fn change(
     .await?;
     // Someone who just removed or recused themselves may no longer see the case.
     let target = if store.case_by_id(case_id).await?.is_some()
-        && matches!(change, Change::Remove | Change::Recuse)
+        && matches!(change, Change::Remove | Change::Recuse | Change::Unname)
         && user.user_id == me
     {
         "/cases".to_string()
@@ -314,25 +423,90 @@ async fn change(
     Ok(Redirect::to(&target).into_response())
 }
 
-/// When recusing `user` would leave the case without a supervisor or without a commissioner
-/// who can see it, that role.
+/// Who sees a case through its team, its recusals and, while it is highly confidential,
+/// its named overseers.
+struct Walls<'a> {
+    sealed: bool,
+    team: &'a [TeamMember],
+    recusals: &'a [Recusal],
+    overseers: &'a [Overseer],
+}
+
+impl Walls<'_> {
+    fn on_team(&self, user_id: i64) -> bool {
+        self.team.iter().any(|member| member.user_id == user_id)
+    }
+
+    fn recused(&self, user_id: i64) -> bool {
+        self.recusals
+            .iter()
+            .any(|recusal| recusal.user_id == user_id)
+    }
+
+    fn named(&self, user_id: i64) -> bool {
+        self.overseers.iter().any(|named| named.user_id == user_id)
+    }
+
+    /// A person's standing, the same as the store's [`standing`](crate::storage::CaseStore::standing).
+    fn standing(&self, user_id: i64) -> Standing {
+        Standing {
+            member: self.on_team(user_id),
+            lead: self
+                .team
+                .iter()
+                .any(|member| member.user_id == user_id && member.is_lead),
+            recused: self.recused(user_id),
+            sealed: self.sealed,
+            named: self.named(user_id),
+        }
+    }
+}
+
+/// When `change` to `user` (a recusal, leaving the team, or no longer being named) would leave
+/// the case without a supervisor or without a commissioner who can see it, that role.
 async fn last_overseer(
     state: &AppState,
-    case_id: i64,
+    open: &OpenCase,
     user: &crate::storage::User,
+    change: Change,
 ) -> Result<Option<Role>, AppError> {
     if !matches!(user.role, Role::Supervisor | Role::Commissioner) {
         return Ok(None);
     }
-    let (users, recusals) =
-        tokio::try_join!(state.store.list_users(), state.store.recusals(case_id),)?;
+    let case_id = open.case.case_id;
+    let (users, team, recusals, overseers) = tokio::try_join!(
+        state.store.list_users(),
+        state.store.team(case_id),
+        state.store.recusals(case_id),
+        state.store.overseers(case_id),
+    )?;
+    let walls = Walls {
+        sealed: open.standing.sealed,
+        team: &team,
+        recusals: &recusals,
+        overseers: &overseers,
+    };
+    let mut after = walls.standing(user.user_id);
+    match change {
+        Change::Recuse => after.recused = true,
+        Change::Remove => {
+            after.member = false;
+            after.lead = false;
+        }
+        Change::Unname => after.named = false,
+        Change::Add | Change::Lead | Change::Lift | Change::Name => return Ok(None),
+    }
+    let sees = |role: Role, standing: Standing| allows(role, Action::ReadCase, standing);
+    // Only a change that takes away the last one counts: a case nobody could see before
+    // (a highly confidential case opened by an investigator) does not block other changes.
+    if !sees(user.role, walls.standing(user.user_id)) || sees(user.role, after) {
+        return Ok(None);
+    }
     let others = users.iter().any(|other| {
         other.role == user.role
             && !other.disabled
             && other.user_id != user.user_id
-            && !recusals
-                .iter()
-                .any(|recusal| recusal.user_id == other.user_id)
+            && sees(other.role, walls.standing(other.user_id))
     });
     Ok((!others).then_some(user.role))
 }
@@ -357,3 +531,5 @@ team_handler!(remove, Change::Remove);
 team_handler!(lead, Change::Lead);
 team_handler!(recuse, Change::Recuse);
 team_handler!(lift, Change::Lift);
+team_handler!(name, Change::Name);
+team_handler!(unname, Change::Unname);
