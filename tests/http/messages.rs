@@ -284,3 +284,55 @@ async fn messages_of_a_restricted_log_are_hidden_from_members_not_named_on_it() 
         .expect("GET");
     assert_eq!(direct.status(), 404);
 }
+
+/// The SHA-256 of some bytes, in hex.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn e_mail_attachments_are_stored_byte_for_byte_as_sent() {
+    let f = team_case("Attachments", &[]).await;
+    // A Latin-1 text file (é, è, °, ü, £), attached base64 and quoted-printable.
+    let latin1: &[u8] = b"Caf\xe9 cr\xe8me, d\xe9tenu n\xb0 4\r\nZ\xfcrich = \xa3 12\r\n";
+    let eml = "From: a@doc.example\r\nTo: b@tf.example\r\nSubject: Lists\r\nDate: Tue, 19 Nov 2024 10:12:00 -0500\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nTwo lists.\r\n\
+        --b\r\nContent-Type: text/plain; charset=ISO-8859-1; name=\"b64.txt\"\r\nContent-Disposition: attachment; filename=\"b64.txt\"\r\nContent-Transfer-Encoding: base64\r\n\r\nQ2Fm6SBjcuhtZSwgZOl0ZW51IG6wIDQNClr8cmljaCA9IKMgMTINCg==\r\n\
+        --b\r\nContent-Type: text/plain; charset=ISO-8859-1; name=\"qp.txt\"\r\nContent-Disposition: attachment; filename=\"qp.txt\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nCaf=E9 cr=E8me, d=E9tenu n=B0 4\r\nZ=FCrich =3D =A3 12\r\n\r\n--b--\r\n";
+    let exhibit = upload_one(&f, "lists.eml", eml.as_bytes(), false).await;
+    let (status, body) = import(
+        &f,
+        exhibit,
+        &[("format", "eml"), ("time_zone", "UTC"), ("mode", "all")],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let store = f.app.store().await;
+    let children: Vec<_> = store
+        .exhibits(f.case_id, 1)
+        .await
+        .expect("exhibits")
+        .into_iter()
+        .filter(|e| e.parent_exhibit_id == Some(exhibit))
+        .collect();
+    assert_eq!(children.len(), 2);
+    for child in children {
+        assert_eq!(child.sha256, sha256_hex(latin1), "{}", child.original_filename);
+        assert_eq!(child.size_bytes, latin1.len() as i64);
+        let path = format!("/cases/{}/exhibits/{}", f.case_id, child.exhibit_id);
+        let download = f
+            .app
+            .post_form(
+                &f.lead,
+                &path,
+                &format!("{path}/download"),
+                &[("reason", "Checking the hash")],
+            )
+            .await;
+        assert_eq!(download.status(), 200);
+        assert_eq!(download.bytes().await.expect("bytes").as_ref(), latin1);
+    }
+}

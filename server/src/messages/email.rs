@@ -73,7 +73,7 @@ fn parse_one(bytes: &[u8], location: String, problems: &mut Problems) -> Option<
                 .attachment_name()
                 .map(str::to_string)
                 .unwrap_or_else(|| format!("attachment-{}", index + 1));
-            (name, part.contents().to_vec())
+            (name, as_sent(&message, part))
         })
         .filter(|(_, contents)| !contents.is_empty())
         .collect();
@@ -85,6 +85,29 @@ fn parse_one(bytes: &[u8], location: String, problems: &mut Problems) -> Option<
         location,
         attachments,
     })
+}
+
+/// An attachment's bytes as sent: its body in the raw message with the transfer encoding
+/// (base64, quoted-printable) undone and nothing else. The parser's own `contents()` turns
+/// text parts into UTF-8 by their declared charset, which would change a Latin-1 file's bytes
+/// and so its hash; evidence keeps the bytes, and only the viewer converts.
+fn as_sent(message: &mail_parser::Message<'_>, part: &mail_parser::MessagePart<'_>) -> Vec<u8> {
+    use mail_parser::decoders::{base64::base64_decode, quoted_printable::quoted_printable_decode};
+    let raw = message
+        .raw_message
+        .get(part.raw_body_offset() as usize..part.raw_end_offset() as usize);
+    let Some(raw) = raw else {
+        return part.contents().to_vec();
+    };
+    // The parser ends a part before the line break that belongs to the next boundary
+    // (RFC 2046 5.1.1), so `raw` is the body exactly.
+    let decoded = match part.encoding {
+        mail_parser::Encoding::Base64 => base64_decode(raw),
+        mail_parser::Encoding::QuotedPrintable => quoted_printable_decode(raw),
+        mail_parser::Encoding::None => Some(raw.to_vec()),
+    };
+    // A body the decoder refuses is kept as the parser recovered it.
+    decoded.unwrap_or_else(|| part.contents().to_vec())
 }
 
 /// Reads a single `.eml`.
@@ -222,6 +245,36 @@ mod tests {
         );
         assert_eq!(message.attachments.len(), 1);
         assert_eq!(message.attachments[0].0, "list.csv");
+    }
+
+    /// A Latin-1 text file attached three ways: its stored bytes are the file's, never
+    /// re-encoded as UTF-8.
+    #[test]
+    fn attachments_keep_their_bytes_whatever_their_charset() {
+        let latin1: &[u8] = b"Caf\xe9 cr\xe8me, d\xe9tenu n\xb0 4\r\nZ\xfcrich = \xa3 12\r\n";
+        let base64 = "Q2Fm6SBjcuhtZSwgZOl0ZW51IG6wIDQNClr8cmljaCA9IKMgMTINCg==";
+        let quoted = "Caf=E9 cr=E8me, d=E9tenu n=B0 4\r\nZ=FCrich =3D =A3 12\r\n";
+        let mut eight_bit = b"From: a@b.example\r\nDate: Tue, 19 Nov 2024 10:12:00 -0500\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee the three files.\r\n".to_vec();
+        for (name, encoding, body) in [
+            ("b64.txt", "base64", base64.as_bytes()),
+            ("qp.txt", "quoted-printable", quoted.as_bytes()),
+            ("8bit.txt", "8bit", latin1),
+        ] {
+            eight_bit.extend_from_slice(
+                format!("--b\r\nContent-Type: text/plain; charset=iso-8859-1; name=\"{name}\"\r\nContent-Disposition: attachment; filename=\"{name}\"\r\nContent-Transfer-Encoding: {encoding}\r\n\r\n").as_bytes(),
+            );
+            eight_bit.extend_from_slice(body);
+            eight_bit.extend_from_slice(b"\r\n");
+        }
+        eight_bit.extend_from_slice(b"--b--\r\n");
+        let (messages, problems) =
+            collect(|sink, problems| read_eml(eight_bit.as_slice(), sink, problems));
+        assert!(problems.kept.is_empty(), "{:?}", problems.kept);
+        let attachments = &messages[0].attachments;
+        assert_eq!(attachments.len(), 3);
+        for (name, bytes) in attachments {
+            assert_eq!(bytes.as_slice(), latin1, "{name}");
+        }
     }
 
     #[test]
