@@ -242,6 +242,18 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
         removed = orphans,
         "removed stored files no record refers to, stored over a day ago"
     );
+    // An import killed mid-way leaves staged rows nobody will move; a day is far longer
+    // than any import, so another server's running import is never taken.
+    let abandoned = db
+        .store
+        .abandon_stale_imports(time::OffsetDateTime::now_utc() - time::Duration::days(1))
+        .await?;
+    if abandoned > 0 {
+        tracing::info!(
+            abandoned,
+            "removed the staged rows of imports that never finished"
+        );
+    }
     let ocr = evidence::ocr::OcrQueue::start(db.store.clone(), blobs.clone()).await;
     let state = AppState {
         blobs,

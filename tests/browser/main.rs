@@ -461,7 +461,9 @@ async fn walk_report(browser: &Browser, app: &TestApp, audit: &mut Audit, case_u
     browser.goto(&format!("{case_url}/team")).await;
     let team = browser.source().await;
     assert!(team.contains("No commissioner can see this case"), "{team}");
-    audit.check(browser, "team of a highly confidential case").await;
+    audit
+        .check(browser, "team of a highly confidential case")
+        .await;
     let option = team
         .split("<option ")
         .find(|option| option.contains("(Commissioner)"))

@@ -320,7 +320,12 @@ async fn e_mail_attachments_are_stored_byte_for_byte_as_sent() {
         .collect();
     assert_eq!(children.len(), 2);
     for child in children {
-        assert_eq!(child.sha256, sha256_hex(latin1), "{}", child.original_filename);
+        assert_eq!(
+            child.sha256,
+            sha256_hex(latin1),
+            "{}",
+            child.original_filename
+        );
         assert_eq!(child.size_bytes, latin1.len() as i64);
         let path = format!("/cases/{}/exhibits/{}", f.case_id, child.exhibit_id);
         let download = f
@@ -335,4 +340,80 @@ async fn e_mail_attachments_are_stored_byte_for_byte_as_sent() {
         assert_eq!(download.status(), 200);
         assert_eq!(download.bytes().await.expect("bytes").as_ref(), latin1);
     }
+}
+
+/// Imports, uploads of images (which queue text extraction) and edits at once: SQLite took
+/// its write lock late and answered "database is locked" (500) to some of them.
+#[tokio::test]
+async fn imports_uploads_and_edits_at_once_all_succeed() {
+    use futures_util::future::join_all;
+    let f = team_case("Busy case", &[]).await;
+    let mut chat = String::new();
+    for minute in 0..3000 {
+        chat.push_str(&format!(
+            "11/21/24, {}:{:02} PM - Marisol: line {minute} of a long log\n",
+            1 + minute / 60 % 11,
+            minute % 60
+        ));
+    }
+    let mut logs = Vec::new();
+    for index in 0..10 {
+        logs.push(upload_one(&f, &format!("chat-{index}.txt"), chat.as_bytes(), false).await);
+    }
+    let shared = &f;
+    let imports = logs.iter().map(|exhibit| async move {
+        import(
+            shared,
+            *exhibit,
+            &[
+                ("format", "whatsapp"),
+                ("time_zone", "UTC"),
+                ("date_order", "mdy"),
+                ("mode", "all"),
+            ],
+        )
+        .await
+        .0
+    });
+    let uploads = (0..8).map(|index| {
+        let png = probity_server::demo::screenshot::text_png(
+            "LOOKUP",
+            &[&format!("RECORD {index}"), "STATUS: RELEASED"],
+        );
+        let f = &f;
+        async move {
+            probity_tests::fixtures::upload(
+                &f.app,
+                &f.member,
+                f.case_id,
+                &[],
+                vec![(&format!("shot-{index}.png"), png)],
+            )
+            .await
+            .status()
+            .as_u16()
+        }
+    });
+    let notes = (0..16).map(|index| {
+        let f = &f;
+        async move {
+            let path = format!("/cases/{}/notes/new", f.case_id);
+            let body = format!("Note {index} written during the imports.");
+            f.app
+                .post_form(&f.member, &path, &path, &[("body", &body)])
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let (imports, uploads, notes) =
+        tokio::join!(join_all(imports), join_all(uploads), join_all(notes));
+    assert!(imports.iter().all(|status| *status == 200), "{imports:?}");
+    assert!(uploads.iter().all(|status| *status == 303), "{uploads:?}");
+    assert!(notes.iter().all(|status| *status == 303), "{notes:?}");
+    let store = f.app.store().await;
+    for exhibit in logs {
+        assert_eq!(store.message_count(exhibit).await.expect("count"), 3000);
+    }
+    assert_eq!(store.notes(f.case_id).await.expect("notes").len(), 16);
 }

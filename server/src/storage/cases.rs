@@ -773,7 +773,7 @@ macro_rules! case_store_impl {
                 case: $crate::storage::cases::NewCase,
             ) -> $crate::storage::StoreResult<probity_app::cases::Case> {
                 let now = time::OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let sequence: i64 = sqlx::query_scalar(
                     "insert into case_sequences (year, last_number) values ($1, 1) \
                      on conflict (year) do update set last_number = case_sequences.last_number + 1 \
@@ -883,7 +883,7 @@ macro_rules! case_store_impl {
                 version: i64,
                 d: $crate::storage::cases::CaseDetails,
             ) -> $crate::storage::StoreResult<probity_app::cases::Case> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let done = sqlx::query(
                     "update cases set title = $1, summary = $2, subject_agency = $3, intake_channel = $4, \
                      received_on = $5, priority = $6, confidentiality = $7, updated_at = $8, \
@@ -922,7 +922,7 @@ macro_rules! case_store_impl {
                 by: i64,
             ) -> $crate::storage::StoreResult<probity_app::cases::Case> {
                 let now = time::OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let done = sqlx::query(
                     "update cases set status = $1, updated_at = $2, version = version + 1 \
                      where case_id = $3 and version = $4 and status = $5",
@@ -1023,7 +1023,7 @@ macro_rules! case_store_impl {
 
             #[tracing::instrument(skip_all, fields(case_id, user_id))]
             async fn add_member(&self, case_id: i64, user_id: i64, by: i64) -> $crate::storage::StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "insert into case_members (case_id, user_id, added_by, added_at) values ($1, $2, $3, $4) \
                      on conflict (case_id, user_id) do nothing",
@@ -1041,7 +1041,7 @@ macro_rules! case_store_impl {
 
             #[tracing::instrument(skip_all, fields(case_id, user_id))]
             async fn remove_member(&self, case_id: i64, user_id: i64) -> $crate::storage::StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query("delete from case_members where case_id = $1 and user_id = $2")
                     .bind(case_id)
                     .bind(user_id)
@@ -1059,7 +1059,7 @@ macro_rules! case_store_impl {
 
             #[tracing::instrument(skip_all, fields(case_id, user_id))]
             async fn set_lead(&self, case_id: i64, user_id: i64, by: i64) -> $crate::storage::StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "insert into case_members (case_id, user_id, added_by, added_at) values ($1, $2, $3, $4) \
                      on conflict (case_id, user_id) do nothing",
@@ -1115,7 +1115,7 @@ macro_rules! case_store_impl {
                 reason: &str,
                 by: i64,
             ) -> $crate::storage::StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 // A recusal takes the person off the team and off the named overseers, so
                 // lifting it later gives back no access by itself.
                 for sql in [
@@ -1153,7 +1153,7 @@ macro_rules! case_store_impl {
                 by: i64,
                 reason: &str,
             ) -> $crate::storage::StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "insert into case_recusals_lifted \
                      (case_id, user_id, reason, recused_by, recused_at, lifted_by, lifted_at, lift_reason) \
@@ -1244,7 +1244,7 @@ macro_rules! case_store_impl {
                 user_id: i64,
                 by: i64,
             ) -> $crate::storage::StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "insert into case_overseers (case_id, user_id, named_by, named_at) \
                      values ($1, $2, $3, $4) on conflict (case_id, user_id) do nothing",
@@ -1266,7 +1266,7 @@ macro_rules! case_store_impl {
                 case_id: i64,
                 user_id: i64,
             ) -> $crate::storage::StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query("delete from case_overseers where case_id = $1 and user_id = $2")
                     .bind(case_id)
                     .bind(user_id)
@@ -1294,7 +1294,7 @@ macro_rules! case_store_impl {
                 p: $crate::storage::cases::PartyInput,
             ) -> $crate::storage::StoreResult<probity_app::cases::Party> {
                 let now = time::OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let party_id: i64 = sqlx::query_scalar(
                     "insert into parties (case_id, kind, name, party_role, details, pseudonym, created_at, updated_at, version) \
                      values ($1, $2, $3, $4, $5, $6, $7, $7, 1) returning party_id",
@@ -1323,7 +1323,7 @@ macro_rules! case_store_impl {
                 p: $crate::storage::cases::PartyInput,
             ) -> $crate::storage::StoreResult<probity_app::cases::Party> {
                 let now = time::OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let done = sqlx::query(
                     "update parties set kind = $1, name = $2, party_role = $3, details = $4, pseudonym = $5, \
                      updated_at = $6, version = version + 1 where case_id = $7 and party_id = $8 and version = $9",
@@ -1370,7 +1370,7 @@ macro_rules! case_store_impl {
                 a: $crate::storage::cases::AllegationInput,
             ) -> $crate::storage::StoreResult<probity_app::cases::Allegation> {
                 let now = time::OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let allegation_id: i64 = sqlx::query_scalar(
                     "insert into allegations (case_id, subject_party_id, summary, rule_at_issue, status, created_at, updated_at, version) \
                      values ($1, $2, $3, $4, $5, $6, $6, 1) returning allegation_id",
@@ -1398,7 +1398,7 @@ macro_rules! case_store_impl {
                 a: $crate::storage::cases::AllegationInput,
             ) -> $crate::storage::StoreResult<probity_app::cases::Allegation> {
                 let now = time::OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let done = sqlx::query(
                     "update allegations set subject_party_id = $1, summary = $2, rule_at_issue = $3, status = $4, \
                      updated_at = $5, version = version + 1 where case_id = $6 and allegation_id = $7 and version = $8",
@@ -1449,7 +1449,7 @@ macro_rules! case_store_impl {
                 body: &str,
             ) -> $crate::storage::StoreResult<probity_app::cases::Note> {
                 let now = time::OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let note_id: i64 = sqlx::query_scalar(
                     "insert into notes (case_id, author_user_id, created_at, version) values ($1, $2, $3, 1) \
                      returning note_id",
@@ -1483,7 +1483,7 @@ macro_rules! case_store_impl {
                 by: i64,
             ) -> $crate::storage::StoreResult<probity_app::cases::Note> {
                 let now = time::OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let done = sqlx::query(
                     "update notes set version = version + 1 where case_id = $1 and note_id = $2 and version = $3",
                 )

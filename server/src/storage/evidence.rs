@@ -139,7 +139,7 @@ macro_rules! evidence_store_impl {
                 exhibit: $crate::storage::evidence::NewExhibit,
             ) -> $crate::storage::StoreResult<probity_app::evidence::Exhibit> {
                 let now = time::OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 // One statement both reserves and returns the number, so two uploads at once
                 // cannot get the same one.
                 let number: i64 = sqlx::query_scalar(
@@ -334,7 +334,7 @@ macro_rules! evidence_store_impl {
                 status: probity_app::evidence::OcrStatus,
                 text: Option<&str>,
             ) -> $crate::storage::StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let case_id: i64 = sqlx::query_scalar(
                     "update exhibits set ocr_status = $1, ocr_text = $2 where exhibit_id = $3 returning case_id",
                 )

@@ -65,9 +65,10 @@ impl MessageCursor {
 /// Message storage.
 #[async_trait]
 pub trait MessageStore: Send + Sync {
-    /// Stores the batches received until the sender closes, in one transaction, then commits
-    /// when `commit` says true and rolls everything back otherwise. Returns how many messages
-    /// were kept.
+    /// Stages the batches received until the sender closes, each in its own short
+    /// transaction, then, when `commit` says true, moves them all into the exhibit's messages in
+    /// one transaction; otherwise (or on any error) discards them. Nothing is visible until the
+    /// move, so the import is still all or nothing. Returns how many messages were kept.
     async fn import_messages(
         &self,
         case_id: i64,
@@ -75,6 +76,10 @@ pub trait MessageStore: Send + Sync {
         batches: mpsc::Receiver<Vec<NewMessage>>,
         commit: oneshot::Receiver<bool>,
     ) -> StoreResult<i64>;
+    /// Removes what imports started before `started_before` left staged (a process killed
+    /// mid-import); returns how many imports were abandoned.
+    async fn abandon_stale_imports(&self, started_before: time::OffsetDateTime)
+    -> StoreResult<u64>;
     /// How many messages were imported from an exhibit.
     async fn message_count(&self, exhibit_id: i64) -> StoreResult<i64>;
     /// One page of a case's messages that `user_id` may see, oldest first.
@@ -123,6 +128,22 @@ macro_rules! message_store_impl {
             })
         }
 
+        impl $store {
+            /// Deletes an import's staged rows and its record.
+            async fn forget_import(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                import_id: i64,
+            ) -> $crate::storage::StoreResult<()> {
+                for sql in [
+                    "delete from message_staging where import_id = $1",
+                    "delete from message_imports where import_id = $1",
+                ] {
+                    sqlx::query(sql).bind(import_id).execute(&mut **tx).await?;
+                }
+                Ok(())
+            }
+        }
+
         #[async_trait::async_trait]
         impl $crate::storage::messages::MessageStore for $store {
             #[tracing::instrument(skip_all, fields(case_id, exhibit_id))]
@@ -133,30 +154,82 @@ macro_rules! message_store_impl {
                 mut batches: tokio::sync::mpsc::Receiver<Vec<$crate::storage::messages::NewMessage>>,
                 commit: tokio::sync::oneshot::Receiver<bool>,
             ) -> $crate::storage::StoreResult<i64> {
-                let mut tx = self.pool.begin().await?;
-                let mut position: i64 = sqlx::query_scalar(
-                    "select coalesce(max(position), 0) from messages where exhibit_id = $1",
+                // Staged in short transactions, moved in one: see migration 0010.
+                let import_id: i64 = sqlx::query_scalar(
+                    "insert into message_imports (exhibit_id, started_at) values ($1, $2) returning import_id",
                 )
                 .bind(exhibit_id)
-                .fetch_one(&mut *tx)
+                .bind(time::OffsetDateTime::now_utc())
+                .fetch_one(&self.pool)
                 .await?;
-                let first = position;
-                while let Some(batch) = batches.recv().await {
-                    for chunk in batch.chunks($crate::storage::messages::BATCH) {
-                        Self::insert_messages(&mut tx, case_id, exhibit_id, position, chunk).await?;
-                        position += chunk.len() as i64;
+                let moved = async {
+                    let mut staged: i64 = 0;
+                    while let Some(batch) = batches.recv().await {
+                        for chunk in batch.chunks($crate::storage::messages::BATCH) {
+                            let mut tx = self.begin_write().await?;
+                            Self::insert_messages(&mut tx, import_id, exhibit_id, staged, chunk).await?;
+                            tx.commit().await?;
+                            staged += chunk.len() as i64;
+                        }
                     }
-                }
-                if commit.await.unwrap_or(false) {
+                    if staged == 0 || !commit.await.unwrap_or(false) {
+                        return Ok::<i64, $crate::storage::StoreError>(0);
+                    }
+                    let mut tx = self.begin_write().await?;
+                    let base: i64 = sqlx::query_scalar(
+                        "select coalesce(max(position), 0) from messages where exhibit_id = $1",
+                    )
+                    .bind(exhibit_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "insert into messages (case_id, exhibit_id, position, sent_at, sender, recipients, body, \
+                         source_location) \
+                         select $1, exhibit_id, $2 + position, sent_at, sender, recipients, body, source_location \
+                         from message_staging where import_id = $3 order by position",
+                    )
+                    .bind(case_id)
+                    .bind(base)
+                    .bind(import_id)
+                    .execute(&mut *tx)
+                    .await?;
+                    Self::forget_import(&mut tx, import_id).await?;
                     tx.commit().await?;
-                    if position - first >= $crate::storage::messages::LARGE_IMPORT {
-                        self.after_large_import().await?;
-                    }
-                    Ok(position - first)
-                } else {
-                    tx.rollback().await?;
-                    Ok(0)
+                    Ok(staged)
                 }
+                .await;
+                // Whatever happened, the staged rows go (the move above already took them
+                // when it committed).
+                let mut tx = self.begin_write().await?;
+                Self::forget_import(&mut tx, import_id).await?;
+                tx.commit().await?;
+                let moved = moved?;
+                if moved >= $crate::storage::messages::LARGE_IMPORT {
+                    self.after_large_import().await?;
+                }
+                Ok(moved)
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn abandon_stale_imports(
+                &self,
+                started_before: time::OffsetDateTime,
+            ) -> $crate::storage::StoreResult<u64> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "delete from message_staging where import_id in \
+                     (select import_id from message_imports where started_at < $1)",
+                )
+                .bind(started_before)
+                .execute(&mut *tx)
+                .await?;
+                let done = sqlx::query("delete from message_imports where started_at < $1")
+                    .bind(started_before)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                tx.commit().await?;
+                Ok(done)
             }
 
             #[tracing::instrument(skip_all, fields(exhibit_id))]

@@ -48,7 +48,7 @@ store_impl!(PostgresStorage, "postgres", sqlx::postgres::PgRow, {
     async fn create_first_admin(&self, user: NewUser) -> StoreResult<Option<User>> {
         // Two setup attempts at once must not both find the table empty: the lock makes the
         // second wait for the first to commit, then see its row.
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("lock table users in share row exclusive mode")
             .execute(&mut *tx)
             .await?;
@@ -122,11 +122,18 @@ impl PostgresStorage {
         Ok(())
     }
 
-    /// Inserts messages at positions after `after`, each column of the batch bound as one
+    /// Begins a write transaction (PostgreSQL's row locks need nothing more).
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.pool.begin().await
+    }
+
+    /// Stages messages of import `import_id` at positions after `after`, each column of the batch bound as one
     /// array.
     async fn insert_messages(
         tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-        case_id: i64,
+        import_id: i64,
         exhibit_id: i64,
         after: i64,
         messages: &[super::messages::NewMessage],
@@ -135,13 +142,13 @@ impl PostgresStorage {
             messages.iter().map(field).collect()
         };
         sqlx::query(
-            "insert into messages (case_id, exhibit_id, position, sent_at, sender, recipients, body, \
+            "insert into message_staging (import_id, exhibit_id, position, sent_at, sender, recipients, body, \
              source_location) \
              select $1, $2, $3 + t.ord, t.sent_at, t.sender, t.recipients, t.body, t.location \
              from unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) \
              with ordinality as t (sent_at, sender, recipients, body, location, ord) order by t.ord",
         )
-        .bind(case_id)
+        .bind(import_id)
         .bind(exhibit_id)
         .bind(after)
         .bind(column(|m| &m.sent_at))
@@ -164,7 +171,7 @@ impl PostgresStorage {
 
     async fn generate_cases_impl(&self, spec: GenerateCases) -> StoreResult<()> {
         let now = time::OffsetDateTime::now_utc();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "insert into cases (case_number, year, sequence, title, summary, subject_agency, \
              intake_channel, received_on, priority, confidentiality, status, lead_user_id, \

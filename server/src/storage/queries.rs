@@ -340,7 +340,7 @@ macro_rules! store_impl {
                 approve: bool,
                 by: i64,
             ) -> $crate::storage::StoreResult<Option<$crate::storage::RoleGrant>> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let state = if approve { "approved" } else { "refused" };
                 let decided = sqlx::query(
                     "update role_grants set state = $1, decided_by = $2, decided_at = $3 \

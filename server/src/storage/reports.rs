@@ -396,7 +396,7 @@ macro_rules! report_store_impl {
             ) -> $crate::storage::StoreResult<()> {
                 use sqlx::Row as _;
                 let now = time::OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let existing = sqlx::query(
                     "select finding_id, version from findings where allegation_id = $1 and case_id = $2",
                 )
@@ -485,7 +485,7 @@ macro_rules! report_store_impl {
             ) -> $crate::storage::StoreResult<probity_app::reports::Recommendation> {
                 use sqlx::Row as _;
                 let now = time::OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let number: i64 = sqlx::query(
                     "select coalesce(max(number), 0) + 1 as next from recommendations where case_id = $1",
                 )
@@ -543,7 +543,7 @@ macro_rules! report_store_impl {
             ) -> $crate::storage::StoreResult<()> {
                 use sqlx::Row as _;
                 let now = time::OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let current = sqlx::query(
                     "select status, status_on, version from recommendations \
                      where recommendation_id = $1 and case_id = $2",
@@ -849,7 +849,7 @@ macro_rules! report_store_impl {
                     .map(|(key, text)| (key.as_str(), text.as_str()))
                     .collect();
                 let json = serde_json::to_string(&map).map_err(|_| $crate::storage::StoreError::Corrupt("sections"))?;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let newest = Self::newest_report(&mut tx, case_id).await?.map(|(v, _)| v).unwrap_or(0);
                 if newest != based_on {
                     return Err($crate::storage::StoreError::Stale);
@@ -885,7 +885,7 @@ macro_rules! report_store_impl {
                 use probity_app::reports::ReportState;
                 use sqlx::Row as _;
                 let now = time::OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 match Self::newest_report(&mut tx, case_id).await? {
                     Some((newest, state)) if newest == version && state == from.as_str() => {}
                     _ => return Err($crate::storage::StoreError::Stale),
@@ -945,7 +945,7 @@ macro_rules! report_store_impl {
             ) -> $crate::storage::StoreResult<()> {
                 let leak = serde_json::to_string(&approval.leak_hits)
                     .map_err(|_| $crate::storage::StoreError::Corrupt("leak_report"))?;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 match Self::newest_report(&mut tx, case_id).await? {
                     Some((newest, state)) if newest == version && state == "submitted" => {}
                     _ => return Err($crate::storage::StoreError::Stale),
@@ -1010,7 +1010,7 @@ macro_rules! report_store_impl {
                 publication: $crate::storage::reports::Publication,
             ) -> $crate::storage::StoreResult<probity_app::reports::PublishedReport> {
                 use sqlx::Row as _;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let row = sqlx::query(
                     "select report_version_id, state, public_pdf_sha256, public_html_sha256, \
                      public_json_sha256, public_model_sha256 from report_versions \

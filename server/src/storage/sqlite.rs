@@ -96,11 +96,21 @@ impl SqliteStorage {
         Ok(())
     }
 
-    /// Inserts messages at positions after `after`, the whole batch bound as one JSON array
+    /// Begins a write transaction. SQLite's default (deferred) transaction reads first and
+    /// asks for the write lock at its first write; when another connection wrote meanwhile,
+    /// that request fails at once with "database is locked" instead of waiting. `BEGIN
+    /// IMMEDIATE` takes the write lock first, waiting up to the busy timeout.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// Stages messages of import `import_id` at positions after `after`, the whole batch bound as one JSON array
     /// that SQLite takes apart itself.
     async fn insert_messages(
         tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-        case_id: i64,
+        import_id: i64,
         exhibit_id: i64,
         after: i64,
         messages: &[super::messages::NewMessage],
@@ -114,12 +124,12 @@ impl SqliteStorage {
         let json =
             serde_json::to_string(&rows).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
         sqlx::query(
-            "insert into messages (case_id, exhibit_id, position, sent_at, sender, recipients, body, \
+            "insert into message_staging (import_id, exhibit_id, position, sent_at, sender, recipients, body, \
              source_location) \
              select $1, $2, $3 + j.key + 1, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, \
              j.value ->> 4 from json_each($4) as j order by j.key",
         )
-        .bind(case_id)
+        .bind(import_id)
         .bind(exhibit_id)
         .bind(after)
         .bind(json)
@@ -179,7 +189,7 @@ impl SqliteStorage {
 
     async fn generate_cases_impl(&self, spec: GenerateCases) -> StoreResult<()> {
         let now = time::OffsetDateTime::now_utc();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "with recursive seq(n) as (select 1 union all select n + 1 from seq where n < $1) \
              insert into cases (case_number, year, sequence, title, summary, subject_agency, \

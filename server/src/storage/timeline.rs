@@ -190,7 +190,7 @@ macro_rules! timeline_store_impl {
             #[tracing::instrument(skip_all, fields(case_id = event.case_id))]
             async fn create_event(&self, event: $crate::storage::timeline::NewEvent) -> $crate::storage::StoreResult<i64> {
                 let now = time::OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let information: Vec<&str> = event.information.iter().map(|i| i.as_str()).collect();
                 let event_id: i64 = sqlx::query_scalar(
                     "insert into events (case_id, incident_id, earliest, latest, precision, local_start, local_end, \
@@ -235,7 +235,7 @@ macro_rules! timeline_store_impl {
                 event: $crate::storage::timeline::NewEvent,
             ) -> $crate::storage::StoreResult<()> {
                 let now = time::OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let information: Vec<&str> = event.information.iter().map(|i| i.as_str()).collect();
                 let done = sqlx::query(
                     "update events set earliest = $1, latest = $2, precision = $3, local_start = $4, local_end = $5, \

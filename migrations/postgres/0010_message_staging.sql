@@ -1,0 +1,19 @@
+-- A message import reads its log into this table in short transactions, then moves the rows
+-- into messages in one: no transaction stays open while a large file is read.
+create table message_imports (
+    import_id bigint generated always as identity primary key,
+    exhibit_id bigint not null references exhibits (exhibit_id),
+    started_at timestamptz not null
+);
+
+create table message_staging (
+    import_id bigint not null references message_imports (import_id),
+    exhibit_id bigint not null,
+    position bigint not null,
+    sent_at text not null,
+    sender text not null,
+    recipients text not null,
+    body text not null,
+    source_location text not null,
+    primary key (import_id, position)
+);

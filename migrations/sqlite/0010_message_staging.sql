@@ -1,0 +1,20 @@
+-- A message import reads its log into this table in short transactions, then moves the rows
+-- into messages in one: the database's write lock is held only for that move, never while a
+-- large file is read, so uploads, edits and background text extraction are not kept waiting.
+create table message_imports (
+    import_id integer primary key autoincrement,
+    exhibit_id integer not null references exhibits (exhibit_id),
+    started_at text not null
+);
+
+create table message_staging (
+    import_id integer not null references message_imports (import_id),
+    exhibit_id integer not null,
+    position integer not null,
+    sent_at text not null,
+    sender text not null,
+    recipients text not null,
+    body text not null,
+    source_location text not null,
+    primary key (import_id, position)
+);
