@@ -17,3 +17,13 @@ create table message_staging (
     source_location text not null,
     primary key (import_id, position)
 );
+
+-- A chat log whose dates could be read day first or month first and that nothing in the file
+-- settled: the order the import chose, so the exhibit page can offer the other.
+create table message_date_guesses (
+    exhibit_id bigint primary key references exhibits (exhibit_id),
+    day_first boolean not null,
+    -- The zone the import read the times in, for reading them again.
+    time_zone text not null,
+    guessed_at timestamptz not null
+);

@@ -1174,6 +1174,7 @@ fn parse_only(path: &Path) -> usize {
         time_zone: jiff::tz::TimeZone::UTC,
         day_first: Some(true),
         owner: String::new(),
+        participants: Vec::new(),
     };
     let mut count = 0usize;
     let mut sink = |_| {

@@ -32,6 +32,9 @@ pub struct ImportReport {
     pub rolled_back: bool,
     /// Labels of exhibits made from e-mail attachments.
     pub attachments: Vec<String>,
+    /// When nothing in the file told whether the day or the month comes first: true when
+    /// the import read them day first.
+    pub guessed_day_first: Option<bool>,
 }
 
 /// The import section of an exhibit page.
@@ -48,6 +51,11 @@ pub struct ImportPanel {
     /// A problem with the form itself, e.g. an unknown time zone.
     pub error: Option<String>,
     pub can_import: bool,
+    /// Why this exhibit cannot be imported, when it cannot.
+    pub unavailable: Option<String>,
+    /// The order the import chose for the dates because nothing in the file told: true for
+    /// day first.
+    pub date_guess: Option<bool>,
 }
 
 /// "1 message", "4 messages".
@@ -56,6 +64,15 @@ fn count(messages: i64) -> String {
         "1 message".to_string()
     } else {
         format!("{messages} messages")
+    }
+}
+
+/// Says which order the import chose for dates nothing in the file settled.
+fn order_guess(day_first: bool) -> &'static str {
+    if day_first {
+        "No date in this log shows whether the day or the month comes first (none has a number above 12), so they were read day first: 03/04/24 is 3 April 2024."
+    } else {
+        "No date in this log shows whether the day or the month comes first (none has a number above 12), so they were read month first: 03/04/24 is 4 March 2024."
     }
 }
 
@@ -82,6 +99,9 @@ pub fn ImportSection(panel: ImportPanel, token: String) -> impl IntoView {
         } else {
             ("usa-alert usa-alert--success", format!("{} imported", count(report.imported)))
         };
+        let guessed = report.guessed_day_first.map(|day_first| {
+            view! { <p class="usa-alert__text">{order_guess(day_first)}</p> }
+        });
         let attachments = (!report.attachments.is_empty()).then(|| {
             view! { <p class="usa-alert__text">{format!("Attachments added as exhibits: {}.", report.attachments.join(", "))}</p> }
         });
@@ -94,11 +114,38 @@ pub fn ImportSection(panel: ImportPanel, token: String) -> impl IntoView {
                     })}
                     {(report.total_problems > 0).then(|| view! { <ul class="usa-list">{problems}</ul> })}
                     {(more > 0).then(|| view! { <p class="usa-alert__text">{format!("And {more} more.")}</p> })}
+                    {guessed}
                     {attachments}
                 </div>
             </div>
         }
     });
+    let redate_token = token.clone();
+    let redate = panel.date_guess.filter(|_| panel.existing > 0).map(|day_first| {
+        let other = if day_first { "Read the dates month first instead" } else { "Read the dates day first instead" };
+        view! {
+            <div class="usa-alert usa-alert--info usa-alert--slim">
+                <div class="usa-alert__body">
+                    <p class="usa-alert__text">{order_guess(day_first)}</p>
+                </div>
+            </div>
+            {panel.can_import.then(|| view! {
+                <form method="post" action=format!("{base}/redate") class="probity-inline-form">
+                    <CsrfField token=redate_token />
+                    <button type="submit" class="usa-button usa-button--outline">{other}</button>
+                </form>
+            })}
+        }
+    });
+    if let Some(reason) = panel.unavailable {
+        return view! {
+            <section aria-labelledby="import-heading">
+                <h2 id="import-heading">"Messages"</h2>
+                <p>{reason}</p>
+            </section>
+        }
+        .into_any();
+    }
     let v = panel.values;
     let modes = vec![
         (
@@ -128,6 +175,8 @@ pub fn ImportSection(panel: ImportPanel, token: String) -> impl IntoView {
                     <a class="usa-link" href=viewer.clone()>"Read them"</a>
                 </p>
             })}
+            {redate}
+            {panel.error.clone().filter(|_| panel.existing > 0).map(|message| view! { <div class="usa-alert usa-alert--error usa-alert--slim" role="alert"><div class="usa-alert__body"><p class="usa-alert__text">{message}</p></div></div> })}
             {(panel.existing == 0 && panel.can_import).then(|| view! {
                 <form class="usa-form usa-form--large" method="post" action=format!("{base}/import")>
                     <CsrfField token=token />
@@ -142,13 +191,14 @@ pub fn ImportSection(panel: ImportPanel, token: String) -> impl IntoView {
                         error=None
                     />
                     <SelectField name="date_order" label="Order of day and month" options=orders selected=v.date_order error=None />
-                    <TextField name="owner" label="Phone owner (SMS backups)" hint="The name for messages sent from the backed-up phone." value=v.owner maxlength=200 error=None />
+                    <TextField name="owner" label="Phone owner" hint="For SMS backups, the name for messages sent from the backed-up phone; for chat exports, the exporting phone's owner, a recipient of every message." value=v.owner maxlength=200 error=None />
                     <SelectField name="mode" label="If some messages cannot be read" options=modes selected=v.mode error=None />
                     <button type="submit" class="usa-button">"Import messages"</button>
                 </form>
             })}
         </section>
     }
+    .into_any()
 }
 
 /// The viewer's filters as typed.

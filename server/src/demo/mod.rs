@@ -485,9 +485,12 @@ async fn load_evidence(
                 time_zone: jiff::tz::TimeZone::get("America/New_York")?,
                 day_first: Some(false),
                 owner: String::new(),
+                participants: Vec::new(),
             };
-            crate::messages::import::run(store, blobs, case_id, &exhibit, format, options, true)
-                .await?;
+            crate::messages::import::run(
+                store, blobs, case_id, &exhibit, format, options, true, false,
+            )
+            .await?;
         }
         if is_screenshot {
             let path = blobs.local_path(&blob.sha256).await?;

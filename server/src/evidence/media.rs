@@ -47,6 +47,85 @@ fn looks_like_text(head: &[u8]) -> bool {
     }
 }
 
+/// True when the bytes read as text in a legacy 8-bit charset (Latin-1, Windows-1252): no
+/// control characters but tab, line breaks, form feed and escape. Binary formats have them
+/// within their first bytes.
+fn looks_like_legacy_text(head: &[u8]) -> bool {
+    !head.is_empty()
+        && head
+            .iter()
+            .all(|byte| *byte >= 0x20 || matches!(byte, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b))
+}
+
+/// Header names that mark an e-mail message when its first lines are headers.
+const MAIL_HEADERS: &[&str] = &[
+    "from",
+    "to",
+    "cc",
+    "date",
+    "subject",
+    "received",
+    "message-id",
+    "mime-version",
+    "return-path",
+    "delivered-to",
+    "reply-to",
+    "content-type",
+    "x-mailer",
+    "dkim-signature",
+];
+
+/// An e-mail (`message/rfc822`) or a mailbox (`application/mbox`) told by its first lines:
+/// a mailbox begins with a `From ` separator line, a message with header lines of which at
+/// least two are mail headers.
+fn mail_kind(head: &[u8]) -> Option<&'static str> {
+    let first = head.split(|byte| *byte == b'\n').next().unwrap_or(head);
+    if first.starts_with(b"From ")
+        && first.contains(&b':')
+        && first.iter().filter(|byte| byte.is_ascii_digit()).count() >= 6
+    {
+        // "From sender Tue Nov 19 10:12:00 2024"
+        return Some("application/mbox");
+    }
+    let mut known = 0;
+    for line in head.split(|byte| *byte == b'\n').take(40) {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            break;
+        }
+        if line[0] == b' ' || line[0] == b'\t' {
+            continue; // a folded header
+        }
+        let colon = line.iter().position(|byte| *byte == b':')?;
+        let name = &line[..colon];
+        if name.is_empty()
+            || !name
+                .iter()
+                .all(|byte| byte.is_ascii_alphanumeric() || *byte == b'-')
+        {
+            return None;
+        }
+        let name = String::from_utf8_lossy(name).to_ascii_lowercase();
+        if MAIL_HEADERS.contains(&name.as_str()) {
+            known += 1;
+        }
+    }
+    (known >= 2).then_some("message/rfc822")
+}
+
+/// A text file's characters: UTF-8 when it is (a character cut at the end is replaced), else
+/// Windows-1252, the superset of Latin-1 that mail clients and old phones write. Only for
+/// display: stored evidence keeps its bytes.
+pub fn text_of(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(error) if error.error_len().is_none() => String::from_utf8_lossy(bytes).into_owned(),
+        Err(_) => mail_parser::decoders::charsets::map::charset_decoder(b"windows-1252")
+            .map(|decode| decode(bytes))
+            .unwrap_or_else(|| String::from_utf8_lossy(bytes).into_owned()),
+    }
+}
+
 /// Detects the type of an upload from its first bytes.
 pub fn detect(head: &[u8], filename: &str) -> Detected {
     let ext = extension(filename);
@@ -59,14 +138,17 @@ pub fn detect(head: &[u8], filename: &str) -> Detected {
             extension_mismatch: mismatch,
         };
     }
-    if looks_like_text(head) {
-        let media_type = match ext.as_deref() {
-            Some("csv") => "text/csv",
-            Some("eml") => "message/rfc822",
-            Some("mbox") => "application/mbox",
-            Some("xml") => "application/xml",
-            Some("json") => "application/json",
-            _ => "text/plain",
+    if looks_like_text(head) || looks_like_legacy_text(head) {
+        let media_type = match (mail_kind(head), ext.as_deref()) {
+            (Some(kind), _) => kind,
+            (None, ext) => match ext {
+                Some("csv") => "text/csv",
+                Some("eml") => "message/rfc822",
+                Some("mbox") => "application/mbox",
+                Some("xml") => "application/xml",
+                Some("json") => "application/json",
+                _ => "text/plain",
+            },
         };
         return Detected {
             media_type: media_type.to_string(),
@@ -153,6 +235,36 @@ mod tests {
         assert_eq!(
             download_name("Relevé d’appels.pdf", "x"),
             "Relevé d’appels.pdf"
+        );
+    }
+
+    #[test]
+    fn e_mail_and_legacy_text_are_told_by_their_content() {
+        let latin1 = b"From: Jos\xe9 <j@x.example>\r\nTo: a@b.example\r\nSubject: Caf\xe9\r\n\r\nD\xe9tenu lib\xe9r\xe9\r\n";
+        assert_eq!(detect(latin1, "mail.bin").media_type, "message/rfc822");
+        assert_eq!(detect(latin1, "mail.txt").media_type, "message/rfc822");
+        let mbox = b"From j@x.example Tue Nov 19 10:12:00 2024\nFrom: j@x.example\nDate: Tue, 19 Nov 2024 10:12:00 -0500\n\nhi\n";
+        assert_eq!(detect(mbox, "box").media_type, "application/mbox");
+        assert_eq!(
+            detect(b"From the desk of the inspector\n", "note.txt").media_type,
+            "text/plain"
+        );
+        assert_eq!(
+            detect(b"11/21/24, 4:41 PM - Ana: hola\n", "chat.txt").media_type,
+            "text/plain"
+        );
+        assert_eq!(
+            detect(b"Re\xe7u le 4 f\xe9vrier\n", "note.txt").media_type,
+            "text/plain"
+        );
+        assert_eq!(
+            text_of(b"Re\xe7u \x93quoted\x94"),
+            "Reçu \u{201c}quoted\u{201d}"
+        );
+        assert_eq!(text_of("Reçu".as_bytes()), "Reçu");
+        assert_eq!(
+            detect(&[0x01, 0x02, 0x03, 0xff], "x.txt").media_type,
+            "application/octet-stream"
         );
     }
 

@@ -102,7 +102,7 @@ pub async fn text_preview(
         .ok()?;
     let truncated = read > TEXT_PREVIEW_BYTES;
     buffer.truncate(TEXT_PREVIEW_BYTES);
-    Some((String::from_utf8_lossy(&buffer).into_owned(), truncated))
+    Some((super::media::text_of(&buffer), truncated))
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! Message routes: importing a log from its exhibit (streamed into one transaction, kept
-//! whole or not at all as chosen), the viewer, and each message's stable page.
+//! Message routes: importing a log from its exhibit (streamed, kept whole or not at all as
+//! chosen), reading a chat's dates the other way round, the viewer, and each message's stable
+//! page.
 
 use crate::auth::verify_csrf;
 use crate::evidence::media;
@@ -18,7 +19,7 @@ use axum::Form;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse as _, Response};
 use axum::routing::{get, post};
 use leptos::prelude::*;
 use probity_app::cases::Case;
@@ -40,6 +41,10 @@ pub fn router() -> Router<AppState> {
             "/cases/{case_id}/exhibits/{exhibit_id}/import",
             post(import),
         )
+        .route(
+            "/cases/{case_id}/exhibits/{exhibit_id}/redate",
+            post(redate),
+        )
         .route("/cases/{case_id}/messages", get(viewer).post(viewer_search))
         .route("/cases/{case_id}/messages/{message_id}", get(show))
 }
@@ -59,10 +64,22 @@ pub async fn import_panel(
     report: Option<ImportReport>,
     error: Option<String>,
 ) -> Result<Option<ImportPanel>, AppError> {
-    if !importable(exhibit) {
-        return Ok(None);
-    }
-    let existing = state.store.message_count(exhibit.exhibit_id).await?;
+    let existing = if importable(exhibit) {
+        state.store.message_count(exhibit.exhibit_id).await?
+    } else {
+        0
+    };
+    let unavailable = (!importable(exhibit)).then(|| {
+        format!(
+            "This file is {}, not text, so it cannot be read as a message log. Chat exports, SMS backups, e-mail and CSV logs are text files.",
+            exhibit.media_type
+        )
+    });
+    let date_guess = if existing > 0 {
+        state.store.date_guess(exhibit.exhibit_id).await?
+    } else {
+        None
+    };
     let standing = state
         .store
         .standing(case.case_id, actor.user.user_id)
@@ -88,6 +105,8 @@ pub async fn import_panel(
         report,
         error,
         can_import: allows(actor.user.role, Action::EditCase, standing),
+        unavailable,
+        date_guess: date_guess.map(|guess| guess.day_first),
     }))
 }
 
@@ -188,8 +207,10 @@ pub async fn import(
             _ => None,
         },
         owner: values.owner.trim().chars().take(200).collect(),
+        participants: Vec::new(),
     };
     let all_or_nothing = values.mode != "skip";
+    let time_zone_name = options.time_zone.iana_name().unwrap_or("UTC").to_string();
     let outcome = logs::import::run(
         &state.store,
         &state.blobs,
@@ -198,9 +219,24 @@ pub async fn import(
         format,
         options,
         all_or_nothing,
+        false,
     )
     .await
     .map_err(|error| AppError::Internal(error.to_string()))?;
+    if outcome.imported > 0 {
+        state
+            .store
+            .set_date_guess(
+                exhibit_id,
+                outcome
+                    .guessed_day_first
+                    .map(|day_first| crate::storage::messages::DateGuess {
+                        day_first,
+                        time_zone: time_zone_name,
+                    }),
+            )
+            .await?;
+    }
     let mut attachment_labels = Vec::new();
     for (name, blob) in &outcome.attachments {
         let detected = media::detect(&blob.head, name);
@@ -266,6 +302,7 @@ pub async fn import(
         total_problems: outcome.total_problems,
         rolled_back: outcome.rolled_back,
         attachments: attachment_labels,
+        guessed_day_first: outcome.guessed_day_first.filter(|_| outcome.imported > 0),
     };
     let status = if outcome.rolled_back {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -273,6 +310,137 @@ pub async fn import(
         StatusCode::OK
     };
     page(Some(report), None, values, status).await
+}
+
+/// The re-dating form as sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RedateForm {
+    csrf_token: String,
+}
+
+/// Reads a chat's dates again the other way round (day first instead of month first, or the
+/// reverse) when the import had to choose: the messages, their positions and every link to
+/// them stay; only their times change.
+#[tracing::instrument(skip_all, fields(case_id, exhibit_id))]
+pub async fn redate(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, exhibit_id)): Path<(i64, i64)>,
+    Form(form): Form<RedateForm>,
+) -> Result<Response, AppError> {
+    verify_csrf(&actor.session, &form.csrf_token).await?;
+    open_case(&state, &actor, case_id, Action::EditCase, "messages.redate").await?;
+    let (case, exhibit, access) =
+        open_exhibit(&state, &actor, case_id, exhibit_id, "messages.redate").await?;
+    let guess = state.store.date_guess(exhibit_id).await?;
+    let problem = |message: &'static str, status: StatusCode| {
+        let (state, actor, case, exhibit, access) = (
+            &state,
+            &actor,
+            case.clone(),
+            exhibit.clone(),
+            access.clone(),
+        );
+        async move {
+            let panel = import_panel(
+                state,
+                actor,
+                &case,
+                &exhibit,
+                None,
+                None,
+                Some(message.into()),
+            )
+            .await?;
+            exhibit_page_with(
+                state,
+                actor,
+                case,
+                exhibit,
+                access,
+                FieldErrors::default(),
+                panel,
+                status,
+            )
+            .await
+        }
+    };
+    let Some(guess) = guess else {
+        return problem(
+            "The dates of this log were read in an order the file showed; there is nothing to change.",
+            StatusCode::CONFLICT,
+        )
+        .await;
+    };
+    let time_zone = jiff::tz::TimeZone::get(&guess.time_zone)
+        .map_err(|error| AppError::Internal(error.to_string()))?;
+    let options = ReadOptions {
+        time_zone,
+        day_first: Some(!guess.day_first),
+        owner: String::new(),
+        participants: Vec::new(),
+    };
+    let outcome = logs::import::run(
+        &state.store,
+        &state.blobs,
+        case_id,
+        &exhibit,
+        Format::WhatsApp,
+        options,
+        true,
+        true,
+    )
+    .await;
+    let outcome = match outcome {
+        Ok(outcome) if !outcome.rolled_back => outcome,
+        Ok(_) | Err(logs::import::ImportError::Store(crate::storage::StoreError::Stale)) => {
+            return problem(
+                "Read the other way round, some dates of this log do not exist or the messages differ, so nothing was changed.",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+        Err(error) => return Err(AppError::Internal(error.to_string())),
+    };
+    state
+        .store
+        .set_date_guess(
+            exhibit_id,
+            Some(crate::storage::messages::DateGuess {
+                day_first: !guess.day_first,
+                time_zone: guess.time_zone,
+            }),
+        )
+        .await?;
+    audit_success(
+        &state,
+        &actor,
+        case_id,
+        "messages.redate",
+        Some(format!("exhibit:{exhibit_id}")),
+        Some(format!(
+            "{} messages read {} first",
+            outcome.imported,
+            if guess.day_first { "month" } else { "day" }
+        )),
+    )
+    .await?;
+    crate::auth::set_flash(
+        &actor.session,
+        if guess.day_first {
+            "The dates were read again, month first."
+        } else {
+            "The dates were read again, day first."
+        },
+    )
+    .await?;
+    Ok(
+        axum::response::Redirect::to(&probity_app::pages::evidence::exhibit_path(
+            case_id, exhibit_id,
+        ))
+        .into_response(),
+    )
 }
 
 /// The viewer's query (from links) or form (with search words and the next page).

@@ -108,6 +108,7 @@ mod tests {
             time_zone: TimeZone::get("Europe/Paris").expect("zone"),
             day_first: None,
             owner: String::new(),
+            participants: Vec::new(),
         };
         let mut messages = Vec::new();
         let mut problems = Problems::default();

@@ -34,9 +34,16 @@ pub struct ImportOutcome {
     pub total_problems: usize,
     pub rolled_back: bool,
     pub attachments: Vec<(String, crate::blobs::StoredBlob)>,
+    /// When nothing in the file told whether the day or the month comes first and the import
+    /// chose: true when it read them day first.
+    pub guessed_day_first: Option<bool>,
 }
 
-/// Reads the log in a blocking thread and streams its messages into one transaction.
+/// Reads the log in a blocking thread and streams its messages to the store, which keeps
+/// them only when all is well (see [`MessageStore::import_messages`]); with `redate`, only the
+/// times of the messages already imported are replaced.
+///
+/// [`MessageStore::import_messages`]: crate::storage::messages::MessageStore::import_messages
 pub async fn run(
     store: &DynStore,
     blobs: &Arc<dyn BlobStore>,
@@ -45,8 +52,35 @@ pub async fn run(
     format: Format,
     options: ReadOptions,
     all_or_nothing: bool,
+    redate: bool,
 ) -> Result<ImportOutcome, ImportError> {
     let path = blobs.local_path(&exhibit.sha256).await?;
+    let mut options = options;
+    let mut guessed_day_first = None;
+    if format == Format::WhatsApp {
+        // A first pass learns the chat's participants and its date order, so each message
+        // is handed on as soon as it ends, with every participant among its recipients.
+        let survey_path = path.clone();
+        let survey = tokio::task::spawn_blocking(move || {
+            let file = std::fs::File::open(survey_path)?;
+            super::whatsapp::survey(std::io::BufReader::with_capacity(256 * 1024, file))
+        })
+        .await
+        .map_err(|error| ImportError::Task(error.to_string()))??;
+        if options.day_first.is_none() {
+            options.day_first = survey.day_first;
+            if survey.day_first.is_none() && survey.ambiguous_dates > 0 {
+                // Month first, as the US exports that are most common write them.
+                options.day_first = Some(false);
+                guessed_day_first = Some(false);
+            }
+        }
+        let mut participants = survey.senders;
+        if !options.owner.trim().is_empty() {
+            participants.insert(options.owner.trim().to_string());
+        }
+        options.participants = participants.into_iter().collect();
+    }
     let (parsed_tx, mut parsed_rx) = mpsc::channel::<ParsedMessage>(BATCH);
     let parse = tokio::task::spawn_blocking(move || {
         let file = std::fs::File::open(path)?;
@@ -61,7 +95,7 @@ pub async fn run(
     let exhibit_id = exhibit.exhibit_id;
     let import = tokio::spawn(async move {
         store
-            .import_messages(case_id, exhibit_id, batch_rx, commit_rx)
+            .import_messages(case_id, exhibit_id, batch_rx, commit_rx, redate)
             .await
     });
     let blobs = blobs.clone();
@@ -105,5 +139,6 @@ pub async fn run(
         total_problems,
         rolled_back,
         attachments: if rolled_back { Vec::new() } else { attachments },
+        guessed_day_first,
     })
 }

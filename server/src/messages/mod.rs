@@ -107,8 +107,12 @@ pub struct ReadOptions {
     /// For dates such as 03/04/24: true when the day comes first; `None` to work it out
     /// from the file (month first when nothing tells).
     pub day_first: Option<bool>,
-    /// The phone owner's name, for SMS backups (sent messages come from them).
+    /// The phone owner's name, for SMS backups (sent messages come from them) and chat
+    /// exports (a recipient of every message they did not send).
     pub owner: String,
+    /// Everyone in a chat, when a first pass over the file found them; each message's
+    /// recipients are all of them but its sender.
+    pub participants: Vec<String>,
 }
 
 /// UTC text of a local time in a zone; `None` for impossible dates.

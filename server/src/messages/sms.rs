@@ -277,6 +277,7 @@ mod tests {
             time_zone: TimeZone::UTC,
             day_first: None,
             owner: "Marisol".into(),
+            participants: Vec::new(),
         };
         let mut messages = Vec::new();
         let mut problems = Problems::default();

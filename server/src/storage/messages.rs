@@ -62,6 +62,14 @@ impl MessageCursor {
     }
 }
 
+/// The date order an import chose for a log because nothing in it told, and the zone it read
+/// the times in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DateGuess {
+    pub day_first: bool,
+    pub time_zone: String,
+}
+
 /// Message storage.
 #[async_trait]
 pub trait MessageStore: Send + Sync {
@@ -69,13 +77,23 @@ pub trait MessageStore: Send + Sync {
     /// transaction, then, when `commit` says true, moves them all into the exhibit's messages in
     /// one transaction; otherwise (or on any error) discards them. Nothing is visible until the
     /// move, so the import is still all or nothing. Returns how many messages were kept.
+    ///
+    /// With `redate`, the exhibit's messages stay and only their times are replaced by the
+    /// staged ones, position by position (reading a log's dates the other way round keeps
+    /// every link to its messages); refused as stale unless the counts agree.
     async fn import_messages(
         &self,
         case_id: i64,
         exhibit_id: i64,
         batches: mpsc::Receiver<Vec<NewMessage>>,
         commit: oneshot::Receiver<bool>,
+        redate: bool,
     ) -> StoreResult<i64>;
+    /// Records (or, with `None`, forgets) the date order an import chose for a log because
+    /// nothing in it told.
+    async fn set_date_guess(&self, exhibit_id: i64, guess: Option<DateGuess>) -> StoreResult<()>;
+    /// The date order an import chose for a log, when it had to.
+    async fn date_guess(&self, exhibit_id: i64) -> StoreResult<Option<DateGuess>>;
     /// Removes what imports started before `started_before` left staged (a process killed
     /// mid-import); returns how many imports were abandoned.
     async fn abandon_stale_imports(&self, started_before: time::OffsetDateTime)
@@ -153,6 +171,7 @@ macro_rules! message_store_impl {
                 exhibit_id: i64,
                 mut batches: tokio::sync::mpsc::Receiver<Vec<$crate::storage::messages::NewMessage>>,
                 commit: tokio::sync::oneshot::Receiver<bool>,
+                redate: bool,
             ) -> $crate::storage::StoreResult<i64> {
                 // Staged in short transactions, moved in one: see migration 0010.
                 let import_id: i64 = sqlx::query_scalar(
@@ -176,6 +195,29 @@ macro_rules! message_store_impl {
                         return Ok::<i64, $crate::storage::StoreError>(0);
                     }
                     let mut tx = self.begin_write().await?;
+                    if redate {
+                        let existing: i64 = sqlx::query_scalar(
+                            "select count(*) from messages where exhibit_id = $1",
+                        )
+                        .bind(exhibit_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        if existing != staged {
+                            return Err($crate::storage::StoreError::Stale);
+                        }
+                        sqlx::query(
+                            "update messages set sent_at = (select s.sent_at from message_staging s \
+                             where s.import_id = $1 and s.position = messages.position) \
+                             where exhibit_id = $2",
+                        )
+                        .bind(import_id)
+                        .bind(exhibit_id)
+                        .execute(&mut *tx)
+                        .await?;
+                        Self::forget_import(&mut tx, import_id).await?;
+                        tx.commit().await?;
+                        return Ok(staged);
+                    }
                     let base: i64 = sqlx::query_scalar(
                         "select coalesce(max(position), 0) from messages where exhibit_id = $1",
                     )
@@ -208,6 +250,52 @@ macro_rules! message_store_impl {
                     self.after_large_import().await?;
                 }
                 Ok(moved)
+            }
+
+            #[tracing::instrument(skip_all, fields(exhibit_id))]
+            async fn set_date_guess(
+                &self,
+                exhibit_id: i64,
+                guess: Option<$crate::storage::messages::DateGuess>,
+            ) -> $crate::storage::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("delete from message_date_guesses where exhibit_id = $1")
+                    .bind(exhibit_id)
+                    .execute(&mut *tx)
+                    .await?;
+                if let Some(guess) = guess {
+                    sqlx::query(
+                        "insert into message_date_guesses (exhibit_id, day_first, time_zone, guessed_at) \
+                         values ($1, $2, $3, $4)",
+                    )
+                    .bind(exhibit_id)
+                    .bind(guess.day_first)
+                    .bind(guess.time_zone)
+                    .bind(time::OffsetDateTime::now_utc())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            #[tracing::instrument(skip_all, fields(exhibit_id))]
+            async fn date_guess(
+                &self,
+                exhibit_id: i64,
+            ) -> $crate::storage::StoreResult<Option<$crate::storage::messages::DateGuess>> {
+                use sqlx::Row as _;
+                let row = sqlx::query("select day_first, time_zone from message_date_guesses where exhibit_id = $1")
+                    .bind(exhibit_id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(|row| {
+                    Ok($crate::storage::messages::DateGuess {
+                        day_first: row.try_get("day_first")?,
+                        time_zone: row.try_get("time_zone")?,
+                    })
+                })
+                .transpose()
             }
 
             #[tracing::instrument(skip_all)]
