@@ -27,6 +27,19 @@ impl Message {
 
     /// The time as shown: `2024-11-21 21:41:00 UTC`.
     pub fn shown_time(&self) -> String {
+        if self.sent_at.is_empty() {
+            // An e-mail with neither a Date: nor a Received: header.
+            return "Time unknown".to_string();
+        }
         self.sent_at.replace('T', " ").replace('Z', " UTC")
+    }
+
+    /// The text as shown: an empty message says so instead of showing a blank.
+    pub fn shown_body(&self) -> &str {
+        if self.body.trim().is_empty() {
+            "(no text)"
+        } else {
+            &self.body
+        }
     }
 }

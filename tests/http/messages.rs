@@ -417,3 +417,119 @@ async fn imports_uploads_and_edits_at_once_all_succeed() {
     }
     assert_eq!(store.notes(f.case_id).await.expect("notes").len(), 16);
 }
+
+#[tokio::test]
+async fn a_chat_whose_dates_nothing_settles_says_so_and_can_be_read_the_other_way_round() {
+    let f = team_case("Ambiguous dates", &[]).await;
+    let chat = "03/04/24, 9:05 AM - Ana: first\n03/04/24, 9:06 AM - Bo:\n05/06/24, 10:00 AM - Ana: later\n";
+    let exhibit = upload_one(&f, "chat.txt", chat.as_bytes(), false).await;
+    let (status, body) = import(
+        &f,
+        exhibit,
+        &[
+            ("format", "whatsapp"),
+            ("time_zone", "UTC"),
+            ("date_order", "auto"),
+            ("mode", "all"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("so they were read month first"), "{body}");
+    let store = f.app.store().await;
+    let times = |store: probity_server::storage::DynStore| async move {
+        let (messages, _) = store
+            .list_messages(f.case_id, 1, &Default::default(), None, 100)
+            .await
+            .expect("list");
+        messages
+            .iter()
+            .map(|m| (m.message_id, m.sent_at.clone()))
+            .collect::<Vec<_>>()
+    };
+    let before = times(store.clone()).await;
+    assert_eq!(before[0].1, "2024-03-04T09:05:00Z");
+    // The empty message keeps its sender and says it has no text.
+    let viewer = format!("/cases/{}/messages?exhibit={exhibit}", f.case_id);
+    let (_, page) = f.app.get_page(&f.lead, &viewer).await;
+    assert!(page.contains("(no text)"));
+    // The exhibit page offers the other order; taking it keeps every message and its id.
+    let path = format!("/cases/{}/exhibits/{exhibit}", f.case_id);
+    let (_, page) = f.app.get_page(&f.lead, &path).await;
+    assert!(page.contains("Read the dates day first instead"), "{page}");
+    let redated = f
+        .app
+        .post_form(&f.lead, &path, &format!("{path}/redate"), &[])
+        .await;
+    assert_eq!(redated.status(), 303);
+    let after = times(store.clone()).await;
+    let ids = |list: &[(i64, String)]| list.iter().map(|(id, _)| *id).collect::<Vec<_>>();
+    let mut sorted_before = ids(&before);
+    sorted_before.sort();
+    let mut sorted_after = ids(&after);
+    sorted_after.sort();
+    assert_eq!(sorted_before, sorted_after, "the same messages");
+    assert!(after.iter().any(|(_, time)| time == "2024-04-03T09:05:00Z"));
+    assert!(after.iter().any(|(_, time)| time == "2024-06-05T10:00:00Z"));
+    let (_, page) = f.app.get_page(&f.lead, &path).await;
+    assert!(page.contains("Read the dates month first instead"));
+    // Someone outside the team gets 404 and changes nothing.
+    let store_for_user = f.app.store().await;
+    let hash = probity_tests::fixtures::password_hash().await;
+    probity_tests::fixtures::user(
+        &store_for_user,
+        &hash,
+        "nora",
+        probity_app::types::Role::Investigator,
+    )
+    .await;
+    let outsider = probity_tests::fixtures::client_for(&f.app, "nora").await;
+    let refused = f
+        .app
+        .post_form(&outsider, "/", &format!("{path}/redate"), &[])
+        .await;
+    assert_eq!(refused.status(), 404);
+    assert_eq!(times(store).await, after);
+}
+
+#[tokio::test]
+async fn odd_files_import_or_say_why_not() {
+    let f = team_case("Odd files", &[]).await;
+    // An image: its page says why it cannot be read as messages.
+    let png = probity_server::demo::screenshot::text_png("LOOKUP", &["STATUS"]);
+    let image = upload_one(&f, "shot.png", &png, false).await;
+    let (_, page) = f
+        .app
+        .get_page(&f.lead, &format!("/cases/{}/exhibits/{image}", f.case_id))
+        .await;
+    assert!(page.contains("cannot be read as a message log"), "{page}");
+    // A Latin-1 e-mail without a Date: header, named .txt: told as e-mail by its content,
+    // imported with its time unknown, its text decoded by its declared charset.
+    let eml: &[u8] = b"From: Jos\xe9 <j@x.example>\r\nTo: a@b.example\r\nSubject: Caf\xe9\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nD\xe9tenu lib\xe9r\xe9\r\n";
+    let exhibit = upload_one(&f, "mail.txt", eml, false).await;
+    let store = f.app.store().await;
+    let stored = store
+        .exhibit(f.case_id, exhibit)
+        .await
+        .expect("get")
+        .expect("exhibit");
+    assert_eq!(stored.media_type, "message/rfc822");
+    let (status, body) = import(
+        &f,
+        exhibit,
+        &[("format", "eml"), ("time_zone", "UTC"), ("mode", "all")],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, page) = f
+        .app
+        .get_page(
+            &f.lead,
+            &format!("/cases/{}/messages?exhibit={exhibit}", f.case_id),
+        )
+        .await;
+    assert!(
+        page.contains("Time unknown") && page.contains("Détenu libéré"),
+        "{page}"
+    );
+}

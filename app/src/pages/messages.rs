@@ -236,12 +236,13 @@ pub fn MessagesPage(
         .map(|message| {
             let href = message.path();
             let source = format!("E-{}, {}", message.exhibit_number, message.source_location);
+            let body = message.shown_body().to_string();
             view! {
                 <tr id=format!("message-{}", message.message_id)>
                     <td class="probity-nowrap"><a class="usa-link" href=href>{message.shown_time()}</a></td>
                     <td>{message.sender}</td>
                     <td>{message.recipients}</td>
-                    <td class="probity-pre">{message.body}</td>
+                    <td class="probity-pre">{body}</td>
                     <td>{source}</td>
                 </tr>
             }
@@ -356,7 +357,7 @@ pub fn MessagePage(
                 </dd>
             </dl>
             <h2>"Text"</h2>
-            <p class="probity-pre probity-message">{message.body}</p>
+            <p class="probity-pre probity-message">{message.shown_body().to_string()}</p>
             {add}
             <crate::pages::timeline::CitedBy case_id=case_id citing=cited_by />
         </Shell>

@@ -488,7 +488,13 @@ async fn load_evidence(
                 participants: Vec::new(),
             };
             crate::messages::import::run(
-                store, blobs, case_id, &exhibit, format, options, true, false,
+                store,
+                blobs,
+                case_id,
+                &exhibit,
+                format,
+                options,
+                crate::messages::import::Keep::AllOrNothing,
             )
             .await?;
         }

@@ -218,8 +218,11 @@ pub async fn import(
         &exhibit,
         format,
         options,
-        all_or_nothing,
-        false,
+        if all_or_nothing {
+            logs::import::Keep::AllOrNothing
+        } else {
+            logs::import::Keep::WhatCanBeRead
+        },
     )
     .await
     .map_err(|error| AppError::Internal(error.to_string()))?;
@@ -388,8 +391,7 @@ pub async fn redate(
         &exhibit,
         Format::WhatsApp,
         options,
-        true,
-        true,
+        logs::import::Keep::NewTimes,
     )
     .await;
     let outcome = match outcome {

@@ -31,13 +31,19 @@ fn parse_one(bytes: &[u8], location: String, problems: &mut Problems) -> Option<
         problems.add(location, "not an e-mail message");
         return None;
     };
-    let Some(date) = message.date() else {
-        problems.add(location, "no Date: header");
-        return None;
-    };
-    let Ok(timestamp) = jiff::Timestamp::from_second(date.to_timestamp()) else {
-        problems.add(location, "the Date: header is out of range");
-        return None;
+    // The time it was written (`Date:`), else when it was received (the first `Received:`
+    // header, the hop nearest the mailbox), else unknown: stored empty and shown as such.
+    let date = message
+        .date()
+        .copied()
+        .or_else(|| message.received().and_then(|received| received.date()));
+    let sent_at = match date.map(|date| jiff::Timestamp::from_second(date.to_timestamp())) {
+        Some(Ok(timestamp)) => super::format_utc(timestamp),
+        Some(Err(_)) => {
+            problems.add(location, "the Date: header is out of range");
+            return None;
+        }
+        None => String::new(),
     };
     let mut recipients = addresses(message.to());
     let cc = addresses(message.cc());
@@ -49,10 +55,7 @@ fn parse_one(bytes: &[u8], location: String, problems: &mut Problems) -> Option<
         };
     }
     let subject = message.subject().unwrap_or("").to_string();
-    let text = message
-        .body_text(0)
-        .map(|body| body.into_owned())
-        .unwrap_or_default();
+    let text = body_text(&message);
     let mut body = if subject.is_empty() {
         text
     } else {
@@ -78,13 +81,37 @@ fn parse_one(bytes: &[u8], location: String, problems: &mut Problems) -> Option<
         .filter(|(_, contents)| !contents.is_empty())
         .collect();
     Some(ParsedMessage {
-        sent_at: super::format_utc(timestamp),
+        sent_at,
         sender: addresses(message.from()),
         recipients,
         body,
         location,
         attachments,
     })
+}
+
+/// The message's first text body for display: decoded by its declared charset (the parser
+/// does that), or, when none is declared and the bytes are not UTF-8, as Windows-1252 (the
+/// parser would replace every such byte).
+fn body_text(message: &mail_parser::Message<'_>) -> String {
+    let Some(part) = message.text_body.first().and_then(|id| message.part(*id)) else {
+        return message
+            .body_text(0)
+            .map(|body| body.into_owned())
+            .unwrap_or_default();
+    };
+    let declared = part
+        .content_type()
+        .and_then(|content_type| content_type.attribute("charset"))
+        .is_some();
+    let parsed = message
+        .body_text(0)
+        .map(|body| body.into_owned())
+        .unwrap_or_default();
+    if declared || !parsed.contains('\u{fffd}') {
+        return parsed;
+    }
+    crate::evidence::media::text_of(&as_sent(message, part))
 }
 
 /// An attachment's bytes as sent: its body in the raw message with the transfer encoding
@@ -278,6 +305,34 @@ mod tests {
     }
 
     #[test]
+    fn no_date_header_and_bodies_not_in_utf8() {
+        let received = b"Received: from mx.example by mail.example; Tue, 19 Nov 2024 10:12:00 -0500\r\nFrom: a@b.example\r\nSubject: late\r\n\r\nno date\r\n";
+        let (messages, problems) =
+            collect(|sink, problems| read_eml(&received[..], sink, problems));
+        assert!(problems.kept.is_empty(), "{:?}", problems.kept);
+        assert_eq!(messages[0].sent_at, "2024-11-19T15:12:00Z");
+        let none = b"From: a@b.example\r\nSubject: undated\r\n\r\nwhen?\r\n";
+        let (messages, _) = collect(|sink, problems| read_eml(&none[..], sink, problems));
+        assert_eq!(messages[0].sent_at, "", "unknown, not refused");
+        let declared = b"From: a@b.example\r\nDate: Tue, 19 Nov 2024 10:12:00 -0500\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\nD\xe9tenu lib\xe9r\xe9\r\n";
+        let (messages, _) = collect(|sink, problems| read_eml(&declared[..], sink, problems));
+        assert!(
+            messages[0].body.contains("Détenu libéré"),
+            "{}",
+            messages[0].body
+        );
+        let undeclared = b"From: a@b.example\r\nDate: Tue, 19 Nov 2024 10:12:00 -0500\r\n\r\n\x93Re\xe7u\x94 le 4 f\xe9vrier\r\n";
+        let (messages, _) = collect(|sink, problems| read_eml(&undeclared[..], sink, problems));
+        assert!(
+            messages[0]
+                .body
+                .contains("\u{201c}Reçu\u{201d} le 4 février"),
+            "{}",
+            messages[0].body
+        );
+    }
+
+    #[test]
     fn an_mbox_of_several_messages_with_a_broken_one() {
         let mbox = format!(
             "From m@doc.example Tue Nov 19 10:12:00 2024\n{}\nFrom x Wed Nov 20 00:00:00 2024\nSubject: no date\n\nbody\n\nFrom m@doc.example Thu Nov 21 10:12:00 2024\nFrom: a@b.example\nDate: Thu, 21 Nov 2024 16:41:00 -0500\n\n>From the gate\n",
@@ -285,11 +340,13 @@ mod tests {
         );
         let (messages, problems) =
             collect(|sink, problems| read_mbox(mbox.as_bytes(), sink, problems));
-        assert_eq!(messages.len(), 2, "{:?}", problems.kept);
-        assert_eq!(problems.total, 1);
-        assert!(problems.kept[0].location.starts_with("message 2"));
-        assert_eq!(messages[1].sent_at, "2024-11-21T21:41:00Z");
-        assert!(messages[1].body.contains("From the gate"));
+        // The second has no date: imported with its time unknown.
+        assert_eq!(messages.len(), 3, "{:?}", problems.kept);
+        assert_eq!(problems.total, 0);
+        assert_eq!(messages[1].sent_at, "");
+        assert!(messages[1].location.starts_with("message 2"));
+        assert_eq!(messages[2].sent_at, "2024-11-21T21:41:00Z");
+        assert!(messages[2].body.contains("From the gate"));
     }
 
     #[test]

@@ -27,6 +27,18 @@ pub enum ImportError {
     Task(String),
 }
 
+/// What an import keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// Every message, or nothing when any part cannot be read.
+    AllOrNothing,
+    /// What can be read; the rest is reported.
+    WhatCanBeRead,
+    /// Nothing new: the times read replace those of the messages already imported, all or
+    /// nothing.
+    NewTimes,
+}
+
 /// What an import did.
 pub struct ImportOutcome {
     pub imported: i64,
@@ -51,9 +63,10 @@ pub async fn run(
     exhibit: &Exhibit,
     format: Format,
     options: ReadOptions,
-    all_or_nothing: bool,
-    redate: bool,
+    keep: Keep,
 ) -> Result<ImportOutcome, ImportError> {
+    let all_or_nothing = !matches!(keep, Keep::WhatCanBeRead);
+    let redate = matches!(keep, Keep::NewTimes);
     let path = blobs.local_path(&exhibit.sha256).await?;
     let mut options = options;
     let mut guessed_day_first = None;

@@ -11,13 +11,86 @@ fn attributes(element: &BytesStart<'_>) -> Result<Vec<(String, String)>, String>
     for attribute in element.attributes() {
         let attribute = attribute.map_err(|error| error.to_string())?;
         let key = String::from_utf8_lossy(attribute.key.as_ref()).into_owned();
-        let value = attribute
-            .unescape_value()
-            .map_err(|error| error.to_string())?
-            .into_owned();
+        let raw = String::from_utf8_lossy(attribute.value.as_ref());
+        let value = unescape(&raw)?;
         out.push((key, value));
     }
     Ok(out)
+}
+
+/// Undoes XML escapes: the five named entities and character references. SMS Backup &
+/// Restore writes characters outside the Basic Multilingual Plane (emoji) as two references
+/// to UTF-16 surrogates (`&#55357;&#56396;`), which XML itself does not allow; a pair is
+/// joined into its character, and a surrogate without its partner becomes U+FFFD.
+fn unescape(raw: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    let mut high: Option<u32> = None;
+    while let Some(at) = rest.find('&') {
+        let before = &rest[..at];
+        if !before.is_empty() && high.take().is_some() {
+            out.push('\u{fffd}');
+        }
+        out.push_str(before);
+        let after = &rest[at + 1..];
+        let end = after.find(';').filter(|end| *end <= 12).ok_or_else(|| {
+            format!(
+                "an unfinished escape at \"&{}\"",
+                clip(after.to_string(), 12)
+            )
+        })?;
+        let name = &after[..end];
+        rest = &after[end + 1..];
+        let code = if let Some(number) = name.strip_prefix('#') {
+            let parsed = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16),
+                None => number.parse::<u32>(),
+            };
+            parsed.map_err(|_| format!("an unreadable character reference \"&{name};\""))?
+        } else {
+            let c = match name {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                _ => return Err(format!("an unknown entity \"&{name};\"")),
+            };
+            if high.take().is_some() {
+                out.push('\u{fffd}');
+            }
+            out.push(c);
+            continue;
+        };
+        match (high.take(), code) {
+            (None, 0xD800..=0xDBFF) => high = Some(code),
+            (Some(first), 0xDC00..=0xDFFF) => {
+                let joined = 0x10000 + ((first - 0xD800) << 10) + (code - 0xDC00);
+                out.push(char::from_u32(joined).unwrap_or('\u{fffd}'));
+            }
+            (Some(_), 0xD800..=0xDBFF) => {
+                out.push('\u{fffd}');
+                high = Some(code);
+            }
+            (previous, code) => {
+                if previous.is_some() {
+                    out.push('\u{fffd}');
+                }
+                out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+            }
+        }
+    }
+    if high.is_some() {
+        out.push('\u{fffd}');
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// True when a message's box (`type` of an SMS, `msg_box` of an MMS) is one the phone's owner
+/// wrote: sent (2), draft (3), outbox (4), failed (5) or queued (6). Only 1 is received.
+fn from_owner(value: Option<&str>) -> bool {
+    matches!(value.map(str::trim), Some("2" | "3" | "4" | "5" | "6"))
 }
 
 fn get<'a>(attributes: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -122,7 +195,6 @@ pub fn read(
                 body: String,
                 location: String,
                 kind_key: &str,
-                sent_kind: &str,
                 problems: &mut Problems,
                 sink: &mut Sink<'_>|
      -> bool {
@@ -135,7 +207,7 @@ pub fn read(
             problems.add(location, "the date is out of range");
             return true;
         };
-        let sent = get(attributes, kind_key) == Some(sent_kind);
+        let sent = from_owner(get(attributes, kind_key));
         let other = party(attributes);
         let (sender, recipients) = if sent {
             (owner.clone(), other)
@@ -184,7 +256,7 @@ pub fn read(
                         match attributes(&element) {
                             Ok(attrs) => {
                                 let body = get(&attrs, "body").unwrap_or("").to_string();
-                                if !emit(&attrs, body, location, "type", "2", problems, sink) {
+                                if !emit(&attrs, body, location, "type", problems, sink) {
                                     return;
                                 }
                             }
@@ -230,7 +302,6 @@ pub fn read(
                         done.text,
                         location,
                         "msg_box",
-                        "2",
                         problems,
                         sink,
                     ) {
@@ -270,6 +341,30 @@ mod tests {
             "{:?}",
             problems.kept
         );
+    }
+
+    #[test]
+    fn every_box_but_the_inbox_is_the_owners_and_emoji_survive_as_surrogate_pairs() {
+        let mut text = String::from(
+            "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"7\">\n",
+        );
+        for kind in 1..=6 {
+            text.push_str(&format!(
+                "<sms protocol=\"0\" address=\"+15550100\" date=\"1732225260000\" type=\"{kind}\" body=\"box {kind} &#55357;&#56396; &amp; &#233;\" contact_name=\"Agent\" />\n"
+            ));
+        }
+        text.push_str("<sms address=\"1\" date=\"1732225260000\" type=\"1\" body=\"lone &#55357; x\" />\n</smses>\n");
+        let (messages, problems) = parse(&text);
+        assert!(problems.kept.is_empty(), "{:?}", problems.kept);
+        assert_eq!(messages.len(), 7);
+        assert_eq!(messages[0].sender, "Agent (+15550100)");
+        for message in &messages[1..6] {
+            assert_eq!(message.sender, "Marisol", "{}", message.body);
+        }
+        assert_eq!(messages[0].body, "box 1 \u{1F44C} & é");
+        assert_eq!(messages[6].body, "lone \u{fffd} x");
+        assert!(unescape("&bogus;").is_err());
+        assert!(unescape("a & b").is_err());
     }
 
     fn parse(text: &str) -> (Vec<ParsedMessage>, Problems) {
