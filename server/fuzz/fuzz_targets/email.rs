@@ -9,6 +9,7 @@ fuzz_target!(|data: &[u8]| {
         time_zone: jiff::tz::TimeZone::UTC,
         day_first: None,
         owner: String::new(),
+        participants: Vec::new(),
     };
     for format in [Format::Email, Format::Mbox] {
         let _ = read(format, data, &options, &mut |_| true);

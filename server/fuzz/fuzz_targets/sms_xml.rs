@@ -9,6 +9,7 @@ fuzz_target!(|data: &[u8]| {
         time_zone: jiff::tz::TimeZone::UTC,
         day_first: data.first().map(|byte| byte % 2 == 0),
         owner: "owner".to_string(),
+        participants: Vec::new(),
     };
     let mut count = 0usize;
     let _ = read(Format::SmsXml, data, &options, &mut |_| {

@@ -9,7 +9,9 @@ fuzz_target!(|data: &[u8]| {
         time_zone: jiff::tz::TimeZone::UTC,
         day_first: data.first().map(|byte| byte % 2 == 0),
         owner: "owner".to_string(),
+        participants: Vec::new(),
     };
+    let _ = probity_server::messages::whatsapp::survey(data);
     let mut count = 0usize;
     let _ = read(Format::WhatsApp, data, &options, &mut |_| {
         count += 1;

@@ -94,6 +94,17 @@ fn date_parts(text: &str) -> Option<(DateShape, i32)> {
             year,
         )
     };
+    // Year, day, month (rare, but other parsers list it) shows itself by a month above 12.
+    let shape = match shape {
+        (DateShape::YearFirst { month, day }, year) if month > 12 && day <= 12 => (
+            DateShape::YearFirst {
+                month: day,
+                day: month,
+            },
+            year,
+        ),
+        other => other,
+    };
     match shape.0 {
         DateShape::YearFirst { month, day } if month == 0 || day == 0 => None,
         DateShape::Either { first, second } if first == 0 || second == 0 => None,
@@ -562,6 +573,52 @@ mod tests {
         );
     }
 
+    /// Every header shape other chat parsers list as real (their test grids): year, day or
+    /// month first; `-`, `/` or `.` between; comma and dash (Android) or brackets (iPhone);
+    /// with or without seconds; 12- or 24-hour clocks.
+    #[test]
+    fn the_grid_of_header_shapes_other_parsers_list() {
+        let mut checked = 0;
+        for separator in ['-', '/', '.'] {
+            for (order, date) in [
+                ("ymd", format!("2024{separator}11{separator}21")),
+                ("ydm", format!("2024{separator}21{separator}11")),
+                ("dmy", format!("21{separator}11{separator}24")),
+                ("dmY", format!("21{separator}11{separator}2024")),
+                ("mdy", format!("11{separator}21{separator}24")),
+            ] {
+                for seconds in [false, true] {
+                    for twelve in [false, true] {
+                        let clock = match (twelve, seconds) {
+                            (false, false) => "16:41".to_string(),
+                            (false, true) => "16:41:07".to_string(),
+                            (true, false) => "4:41 PM".to_string(),
+                            (true, true) => "4:41:07 PM".to_string(),
+                        };
+                        let expected = if seconds {
+                            "2024-11-21T21:41:07Z"
+                        } else {
+                            "2024-11-21T21:41:00Z"
+                        };
+                        for line in [
+                            format!("{date}, {clock} - Ana Ruiz: text {order}"),
+                            format!("[{date} {clock}] Ana Ruiz: text {order}"),
+                            format!("[{date}, {clock}] Ana Ruiz: text {order}"),
+                        ] {
+                            let (messages, problems) = parse(&format!("{line}\n"), None);
+                            assert!(problems.kept.is_empty(), "{line}: {:?}", problems.kept);
+                            assert_eq!(messages[0].sent_at, expected, "{line}");
+                            assert_eq!(messages[0].sender, "Ana Ruiz", "{line}");
+                            assert_eq!(messages[0].body, format!("text {order}"), "{line}");
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 180);
+    }
+
     #[test]
     fn twelve_hour_clocks_as_phones_write_them() {
         let (messages, problems) = parse(
@@ -660,6 +717,26 @@ mod tests {
         assert_eq!(messages.len(), 2);
         assert_eq!(messages[0].sender, "");
         assert_eq!(messages[1].body, "Détenu libéré ✔");
+    }
+
+    /// Lines made of the characters headers are made of, in random order: the parser and
+    /// the survey never panic (the fuzz target does this at length).
+    #[test]
+    fn random_header_like_lines_never_panic() {
+        let alphabet: Vec<char> = "0123456789/.-:, []APMapm.下午오후\u{202f}\u{200e}é".chars().collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut text = String::new();
+        for _ in 0..20_000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let length = (seed >> 59) as usize + 3;
+            for _ in 0..length {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
+            }
+            text.push_str(" - X: y\n");
+        }
+        let _ = parse(&text, None);
+        let _ = survey(text.as_bytes());
     }
 
     #[test]
