@@ -60,6 +60,8 @@ pub struct Exhibit {
     pub thumbnail_sha256: Option<String>,
     pub ocr_status: OcrStatus,
     pub ocr_text: Option<String>,
+    /// The engine's mean word confidence in that text, 0 to 100.
+    pub ocr_confidence: Option<i64>,
     pub uploaded_by_name: String,
     pub uploaded_at: OffsetDateTime,
 }

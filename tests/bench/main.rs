@@ -67,7 +67,7 @@ const QUICK: Sizes = Sizes {
     huge_import_bytes: 12 << 20,
 };
 
-/// Which parts of the run to measure (`--only pages,upload,messages,report,signins,huge`;
+/// Which parts of the run to measure (`--only pages,upload,messages,report,signins,huge,ocr`;
 /// all by default), so that one part can be profiled without waiting for the others.
 #[derive(Clone, Copy)]
 struct Parts {
@@ -77,6 +77,7 @@ struct Parts {
     report: bool,
     signins: bool,
     huge: bool,
+    ocr: bool,
     /// `--keep`: leave the filled database behind instead of dropping it.
     keep: bool,
 }
@@ -91,6 +92,7 @@ impl Parts {
                 report: true,
                 signins: true,
                 huge: true,
+                ocr: true,
                 keep,
             };
         };
@@ -102,6 +104,7 @@ impl Parts {
             report: has("report"),
             signins: has("signins"),
             huge: has("huge"),
+            ocr: has("ocr"),
             keep,
         };
         assert!(
@@ -110,8 +113,9 @@ impl Parts {
                 || parts.messages
                 || parts.report
                 || parts.signins
-                || parts.huge,
-            "--only takes pages, upload, messages, report, signins and huge, separated by commas"
+                || parts.huge
+                || parts.ocr,
+            "--only takes pages, upload, messages, report, signins, huge and ocr, separated by commas"
         );
         parts
     }
@@ -1193,6 +1197,8 @@ fn report_render(events: usize, exhibits: usize) -> f64 {
     started.elapsed().as_secs_f64()
 }
 
+mod ocr;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quick = args.iter().any(|arg| arg == "--quick");
@@ -1237,6 +1243,16 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
+    if parts.ocr {
+        for (measure, figure, floor, ratio, goal) in runtime.block_on(ocr::run(&scratch, quick)) {
+            table.add("—", &measure, figure, floor, ratio, &goal);
+        }
+    }
+    let backends = if parts.pages || parts.upload || parts.messages || parts.signins || parts.huge {
+        backends
+    } else {
+        Vec::new()
+    };
     for backend in backends {
         runtime.block_on(run_backend(
             backend, &binary, sizes, parts, &mut table, &scratch,

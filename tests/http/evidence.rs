@@ -588,17 +588,33 @@ async fn text_in_an_image_is_extracted_in_the_background_and_searchable() {
     let TeamCase {
         app, case_id, lead, ..
     } = team_case("Evidence case", &[]).await;
+    // The demo's lookup screen, photographed on a phone (a JPEG), as in the demo case: it
+    // was read as "MAME: PETRAEIS: JONAH" before images were prepared for the engine.
     let image = probity_server::demo::screenshot::text_png(
-        "RECORDS SYSTEM",
-        &["FACILITY: HARBOUR ISLAND", "STATUS: RELEASED"],
+        "PHDOC INMATE LOOKUP - DETAINEE DETAIL",
+        &[
+            "NAME: PETRAKIS, JONAH",
+            "BOOKING NO: 2410-88213",
+            "FACILITY: HARBOUR ISLAND",
+            "STATUS: RELEASED 11/21/2024 16:40",
+        ],
     );
+    let image = probity_server::demo::screenshot::jpeg_with_exif(
+        &image,
+        &probity_server::demo::screenshot::CameraExif {
+            make: "Harbour Phones",
+            model: "HP-3",
+            taken: "2024:11:21 16:43:10",
+        },
+    )
+    .expect("jpeg");
     assert_eq!(
         upload(
             &app,
             &lead,
             case_id,
             &[("description", "Lookup screen")],
-            vec![("lookup.png", image)]
+            vec![("lookup.jpg", image)]
         )
         .await
         .status(),
@@ -653,7 +669,18 @@ async fn text_in_an_image_is_extracted_in_the_background_and_searchable() {
         .text()
         .await
         .expect("body");
-    assert!(page.contains("HARBOUR"), "the extracted text is shown");
+    for line in [
+        "NAME: PETRAKIS, JONAH",
+        "BOOKING NO: 2410-88213",
+        "FACILITY: HARBOUR ISLAND",
+        "STATUS: RELEASED 11/21/2024 16:40",
+    ] {
+        assert!(page.contains(line), "{line} is read: {page}");
+    }
+    assert!(
+        page.contains("% confidence"),
+        "the engine's confidence is shown"
+    );
     let token = csrf_token(&page).expect("token");
     let found = lead
         .post(app.url("/cases/search"))

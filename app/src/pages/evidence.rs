@@ -205,6 +205,12 @@ pub fn ExhibitPage(ctx: PageContext, view: ExhibitView, errors: FieldErrors) -> 
             <section aria-labelledby="ocr-heading">
                 <h2 id="ocr-heading">"Text in the image"</h2>
                 <p>{status.label()}</p>
+                {exhibit.ocr_confidence.filter(|_| exhibit.ocr_text.as_deref().is_some_and(|text| !text.is_empty())).map(|confidence| view! {
+                    <p class="usa-hint">{format!(
+                        "Read by machine with {confidence}% confidence{}. Check it against the image before relying on it.",
+                        if confidence < 80 { ", which is low" } else { "" }
+                    )}</p>
+                })}
                 {exhibit.ocr_text.clone().filter(|text| !text.is_empty()).map(|text| view! {
                     <pre class="probity-text" tabindex="0">{text}</pre>
                 })}

@@ -1,108 +1,123 @@
-//! Draws the demo's fictional screenshot: a screen of an invented jail-management system,
-//! with its text in a built-in 5x7 pixel font, so that text extraction has something to read.
+//! Draws screens with known text: the demo's fictional screenshot of an invented
+//! jail-management system, and the benchmark's screens in several fonts and sizes. Text is
+//! drawn antialiased from a real font, as a screen shows it, so that text extraction is
+//! measured on what screenshots look like.
 
+use ab_glyph::{Font, FontVec, PxScale, ScaleFont as _};
 use image::{Rgb, RgbImage};
 
-/// Rows of a 5x7 glyph, the top bit of each row's five being the leftmost pixel.
-fn glyph(c: char) -> [u8; 7] {
-    match c.to_ascii_uppercase() {
-        'A' => [0x0E, 0x11, 0x11, 0x1F, 0x11, 0x11, 0x11],
-        'B' => [0x1E, 0x11, 0x11, 0x1E, 0x11, 0x11, 0x1E],
-        'C' => [0x0E, 0x11, 0x10, 0x10, 0x10, 0x11, 0x0E],
-        'D' => [0x1E, 0x11, 0x11, 0x11, 0x11, 0x11, 0x1E],
-        'E' => [0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x1F],
-        'F' => [0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x10],
-        'G' => [0x0E, 0x11, 0x10, 0x17, 0x11, 0x11, 0x0F],
-        'H' => [0x11, 0x11, 0x11, 0x1F, 0x11, 0x11, 0x11],
-        'I' => [0x0E, 0x04, 0x04, 0x04, 0x04, 0x04, 0x0E],
-        'J' => [0x07, 0x02, 0x02, 0x02, 0x02, 0x12, 0x0C],
-        'K' => [0x11, 0x12, 0x14, 0x18, 0x14, 0x12, 0x11],
-        'L' => [0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x1F],
-        'M' => [0x11, 0x1B, 0x15, 0x15, 0x11, 0x11, 0x11],
-        'N' => [0x11, 0x11, 0x19, 0x15, 0x13, 0x11, 0x11],
-        'O' => [0x0E, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0E],
-        'P' => [0x1E, 0x11, 0x11, 0x1E, 0x10, 0x10, 0x10],
-        'Q' => [0x0E, 0x11, 0x11, 0x11, 0x15, 0x12, 0x0D],
-        'R' => [0x1E, 0x11, 0x11, 0x1E, 0x14, 0x12, 0x11],
-        'S' => [0x0F, 0x10, 0x10, 0x0E, 0x01, 0x01, 0x1E],
-        'T' => [0x1F, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04],
-        'U' => [0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0E],
-        'V' => [0x11, 0x11, 0x11, 0x11, 0x11, 0x0A, 0x04],
-        'W' => [0x11, 0x11, 0x11, 0x15, 0x15, 0x15, 0x0A],
-        'X' => [0x11, 0x11, 0x0A, 0x04, 0x0A, 0x11, 0x11],
-        'Y' => [0x11, 0x11, 0x0A, 0x04, 0x04, 0x04, 0x04],
-        'Z' => [0x1F, 0x01, 0x02, 0x04, 0x08, 0x10, 0x1F],
-        '0' => [0x0E, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0E],
-        '1' => [0x04, 0x0C, 0x04, 0x04, 0x04, 0x04, 0x0E],
-        '2' => [0x0E, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1F],
-        '3' => [0x1F, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0E],
-        '4' => [0x02, 0x06, 0x0A, 0x12, 0x1F, 0x02, 0x02],
-        '5' => [0x1F, 0x10, 0x1E, 0x01, 0x01, 0x11, 0x0E],
-        '6' => [0x06, 0x08, 0x10, 0x1E, 0x11, 0x11, 0x0E],
-        '7' => [0x1F, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08],
-        '8' => [0x0E, 0x11, 0x11, 0x0E, 0x11, 0x11, 0x0E],
-        '9' => [0x0E, 0x11, 0x11, 0x0F, 0x01, 0x02, 0x0C],
-        ':' => [0x00, 0x0C, 0x0C, 0x00, 0x0C, 0x0C, 0x00],
-        '-' => [0x00, 0x00, 0x00, 0x1F, 0x00, 0x00, 0x00],
-        '.' => [0x00, 0x00, 0x00, 0x00, 0x00, 0x0C, 0x0C],
-        ',' => [0x00, 0x00, 0x00, 0x00, 0x0C, 0x04, 0x08],
-        '/' => [0x00, 0x01, 0x02, 0x04, 0x08, 0x10, 0x00],
-        _ => [0; 7],
+/// The font the demo draws in: DejaVu Sans Mono, which the report engine's fonts include.
+pub fn demo_font() -> Option<FontVec> {
+    let contains = |data: &[u8], needle: &[u8]| data.windows(needle.len()).any(|w| w == needle);
+    typst_assets::fonts()
+        .filter(|data| contains(data, b"DejaVu Sans Mono"))
+        .filter(|data| !contains(data, b"Bold") && !contains(data, b"Oblique"))
+        .find_map(|data| FontVec::try_from_vec(data.to_vec()).ok())
+}
+
+/// Draws a screen: a title bar with `title` in white, then `lines`, dark on white, or light on
+/// a dark screen, in `font` at `size` pixels.
+pub fn screen(font: &FontVec, size: f32, title: &str, lines: &[&str], dark: bool) -> RgbImage {
+    let scale = PxScale::from(size);
+    let scaled = font.as_scaled(scale);
+    let line_height = (scaled.height() + scaled.line_gap()).ceil().max(size) * 1.4;
+    let width_of = |text: &str| -> f32 {
+        text.chars()
+            .map(|c| scaled.h_advance(font.glyph_id(c)))
+            .sum()
+    };
+    let widest = lines
+        .iter()
+        .chain(std::iter::once(&title))
+        .map(|line| width_of(line))
+        .fold(0.0, f32::max);
+    let margin = (size * 1.5).ceil();
+    let width = (widest + 2.0 * margin).ceil() as u32;
+    let bar = (line_height + size).ceil() as u32;
+    let height = bar + (margin * 2.0 + line_height * lines.len() as f32).ceil() as u32;
+    let (paper, ink) = if dark {
+        ([28u8, 28, 30], [225u8, 225, 225])
+    } else {
+        ([255u8, 255, 255], [33u8, 33, 33])
+    };
+    let bar_colour = [22u8, 46, 81];
+    let mut image = RgbImage::from_pixel(width, height, Rgb(paper));
+    for y in 0..bar {
+        for x in 0..width {
+            image.put_pixel(x, y, Rgb(bar_colour));
+        }
+    }
+    let title_baseline = (bar as f32 - scaled.height()) / 2.0 + scaled.ascent();
+    draw(
+        &mut image,
+        font,
+        scale,
+        title,
+        margin,
+        title_baseline,
+        bar_colour,
+        [255, 255, 255],
+    );
+    for (index, line) in lines.iter().enumerate() {
+        let baseline = bar as f32 + margin + line_height * index as f32 + scaled.ascent();
+        draw(&mut image, font, scale, line, margin, baseline, paper, ink);
+    }
+    image
+}
+
+/// Draws one line of text from `left` on `baseline`, blending `ink` over `paper`.
+#[allow(clippy::too_many_arguments)]
+fn draw(
+    image: &mut RgbImage,
+    font: &FontVec,
+    scale: PxScale,
+    text: &str,
+    left: f32,
+    baseline: f32,
+    paper: [u8; 3],
+    ink: [u8; 3],
+) {
+    let scaled = font.as_scaled(scale);
+    let (width, height) = image.dimensions();
+    let mut x = left;
+    let mut previous = None;
+    for c in text.chars() {
+        let id = font.glyph_id(c);
+        if let Some(before) = previous {
+            x += scaled.kern(before, id);
+        }
+        let glyph = id.with_scale_and_position(scale, ab_glyph::point(x, baseline));
+        if let Some(outline) = font.outline_glyph(glyph) {
+            let bounds = outline.px_bounds();
+            outline.draw(|gx, gy, coverage| {
+                let px = bounds.min.x as i64 + i64::from(gx);
+                let py = bounds.min.y as i64 + i64::from(gy);
+                if px >= 0 && py >= 0 && (px as u32) < width && (py as u32) < height {
+                    let pixel = image.get_pixel_mut(px as u32, py as u32);
+                    for channel in 0..3 {
+                        let (p, i) = (f32::from(paper[channel]), f32::from(ink[channel]));
+                        pixel.0[channel] = (p + (i - p) * coverage.min(1.0)).round() as u8;
+                    }
+                }
+            });
+        }
+        x += scaled.h_advance(id);
+        previous = Some(id);
     }
 }
 
-/// Pixels per font pixel.
-const SCALE: u32 = 4;
-const MARGIN: u32 = 24;
-const LINE: u32 = 8 * SCALE + 12;
-
-/// Draws lines of text, black on white, with a title bar, as a PNG.
+/// Draws lines of text, dark on white, under a title bar, as a PNG: the demo's screen, in
+/// DejaVu Sans Mono at 22 pixels (a blank white image of the same layout if that font were
+/// missing, which it cannot be: it is compiled in).
 pub fn text_png(title: &str, lines: &[&str]) -> Vec<u8> {
-    let longest = lines
-        .iter()
-        .chain(std::iter::once(&title))
-        .map(|line| line.chars().count() as u32)
-        .max()
-        .unwrap_or(1);
-    let width = MARGIN * 2 + longest * 6 * SCALE;
-    let height = MARGIN * 2 + LINE * (lines.len() as u32 + 2);
-    let mut image = RgbImage::from_pixel(width, height, Rgb([255, 255, 255]));
-    // The title bar, as a system's window would have.
-    for y in 0..LINE + MARGIN / 2 {
-        for x in 0..width {
-            image.put_pixel(x, y, Rgb([22, 46, 81]));
-        }
-    }
-    draw(&mut image, title, MARGIN, MARGIN / 2, Rgb([255, 255, 255]));
-    for (index, line) in lines.iter().enumerate() {
-        let y = MARGIN + LINE * (index as u32 + 2);
-        draw(&mut image, line, MARGIN, y, Rgb([0, 0, 0]));
-    }
+    let image = match demo_font() {
+        Some(font) => screen(&font, 22.0, title, lines, false),
+        None => RgbImage::from_pixel(64, 64, Rgb([255, 255, 255])),
+    };
     let mut out = std::io::Cursor::new(Vec::new());
     // Encoding an in-memory RGB image as PNG cannot fail.
     let _ = image::DynamicImage::ImageRgb8(image).write_to(&mut out, image::ImageFormat::Png);
     out.into_inner()
-}
-
-fn draw(image: &mut RgbImage, text: &str, left: u32, top: u32, color: Rgb<u8>) {
-    for (index, c) in text.chars().enumerate() {
-        let origin = left + index as u32 * 6 * SCALE;
-        for (row, bits) in glyph(c).iter().enumerate() {
-            for column in 0..5u32 {
-                if bits & (0x10 >> column) != 0 {
-                    for dy in 0..SCALE {
-                        for dx in 0..SCALE {
-                            let (x, y) =
-                                (origin + column * SCALE + dx, top + row as u32 * SCALE + dy);
-                            if x < image.width() && y < image.height() {
-                                image.put_pixel(x, y, color);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
 }
 
 /// The EXIF fields a phone camera writes, for [`jpeg_with_exif`].
@@ -164,9 +179,17 @@ pub fn jpeg_with_exif(png: &[u8], camera: &CameraExif<'_>) -> Result<Vec<u8>, St
 mod tests {
     #[test]
     fn draws_a_png_sized_to_its_text() {
-        let png = super::text_png("TITLE", &["LINE ONE", "2"]);
-        let image = image::load_from_memory(&png).expect("a PNG");
-        assert_eq!(image.width(), 24 * 2 + 8 * 24);
-        assert!(image.height() > 100);
+        assert!(
+            super::demo_font().is_some(),
+            "the compiled-in font is found"
+        );
+        let short =
+            image::load_from_memory(&super::text_png("TITLE", &["LINE ONE", "2"])).expect("a PNG");
+        let long = image::load_from_memory(&super::text_png("TITLE", &["LINE ONE IS LONGER", "2"]))
+            .expect("a PNG");
+        assert!(long.width() > short.width());
+        assert!(short.height() > 100);
+        // Some pixels are ink.
+        assert!(short.to_luma8().pixels().any(|pixel| pixel.0[0] < 100));
     }
 }

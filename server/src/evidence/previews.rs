@@ -23,19 +23,24 @@ pub fn is_thumbnailable(media_type: &str) -> bool {
     )
 }
 
+/// Decodes an image file within the decoder limits (blocking).
+pub fn decode_limited(path: &std::path::Path) -> Result<image::DynamicImage, String> {
+    let mut reader = ImageReader::open(path)
+        .map_err(|error| error.to_string())?
+        .with_guessed_format()
+        .map_err(|error| error.to_string())?;
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_DIMENSION);
+    limits.max_image_height = Some(MAX_DIMENSION);
+    limits.max_alloc = Some(MAX_ALLOC);
+    reader.limits(limits);
+    reader.decode().map_err(|error| error.to_string())
+}
+
 /// A PNG thumbnail of an image file, on the blocking pool.
 pub async fn thumbnail(path: PathBuf) -> Result<Vec<u8>, String> {
     tokio::task::spawn_blocking(move || {
-        let mut reader = ImageReader::open(&path)
-            .map_err(|error| error.to_string())?
-            .with_guessed_format()
-            .map_err(|error| error.to_string())?;
-        let mut limits = Limits::default();
-        limits.max_image_width = Some(MAX_DIMENSION);
-        limits.max_image_height = Some(MAX_DIMENSION);
-        limits.max_alloc = Some(MAX_ALLOC);
-        reader.limits(limits);
-        let image = reader.decode().map_err(|error| error.to_string())?;
+        let image = decode_limited(&path)?;
         let small = image.thumbnail(THUMBNAIL, THUMBNAIL);
         let mut out = Cursor::new(Vec::new());
         small

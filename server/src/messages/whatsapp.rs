@@ -723,14 +723,20 @@ mod tests {
     /// the survey never panic (the fuzz target does this at length).
     #[test]
     fn random_header_like_lines_never_panic() {
-        let alphabet: Vec<char> = "0123456789/.-:, []APMapm.下午오후\u{202f}\u{200e}é".chars().collect();
+        let alphabet: Vec<char> = "0123456789/.-:, []APMapm.下午오후\u{202f}\u{200e}é"
+            .chars()
+            .collect();
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut text = String::new();
         for _ in 0..20_000 {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let length = (seed >> 59) as usize + 3;
             for _ in 0..length {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 text.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
             }
             text.push_str(" - X: y\n");

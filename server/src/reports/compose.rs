@@ -408,6 +408,7 @@ pub fn synthetic_exhibit(number: i64) -> Exhibit {
         thumbnail_sha256: None,
         ocr_status: probity_app::evidence::OcrStatus::NotApplicable,
         ocr_text: None,
+        ocr_confidence: None,
         uploaded_by_name: String::new(),
         uploaded_at: time::OffsetDateTime::UNIX_EPOCH,
     }

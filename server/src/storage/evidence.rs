@@ -66,6 +66,7 @@ pub trait EvidenceStore: Send + Sync {
         exhibit_id: i64,
         status: OcrStatus,
         text: Option<&str>,
+        confidence: Option<i64>,
     ) -> StoreResult<()>;
     /// Every blob a row refers to: exhibits, thumbnails, report versions' and published
     /// reports' files.
@@ -94,7 +95,7 @@ macro_rules! evidence_store_impl {
              e.description, e.original_filename, e.sha256, e.size_bytes, e.media_type, \
              e.extension_mismatch, e.provided_by, e.collected_by, e.collected_at, e.personal_data, \
              e.criminal_justice, e.booking_photo, e.restricted, e.captured_by, e.captured_at, \
-             e.capture_device, e.capture_shows, e.thumbnail_sha256, e.ocr_status, e.ocr_text, \
+             e.capture_device, e.capture_shows, e.thumbnail_sha256, e.ocr_status, e.ocr_text, e.ocr_confidence, \
              u.display_name as uploaded_by_name, e.uploaded_at";
 
         fn exhibit_from_row(row: &$row) -> $crate::storage::StoreResult<probity_app::evidence::Exhibit> {
@@ -126,6 +127,7 @@ macro_rules! evidence_store_impl {
                 ocr_status: probity_app::evidence::OcrStatus::parse(&ocr)
                     .ok_or_else($crate::storage::corrupt("ocr_status"))?,
                 ocr_text: row.try_get("ocr_text")?,
+                ocr_confidence: row.try_get("ocr_confidence")?,
                 uploaded_by_name: row.try_get("uploaded_by_name")?,
                 uploaded_at: row.try_get("uploaded_at")?,
             })
@@ -333,13 +335,16 @@ macro_rules! evidence_store_impl {
                 exhibit_id: i64,
                 status: probity_app::evidence::OcrStatus,
                 text: Option<&str>,
+                confidence: Option<i64>,
             ) -> $crate::storage::StoreResult<()> {
                 let mut tx = self.begin_write().await?;
                 let case_id: i64 = sqlx::query_scalar(
-                    "update exhibits set ocr_status = $1, ocr_text = $2 where exhibit_id = $3 returning case_id",
+                    "update exhibits set ocr_status = $1, ocr_text = $2, ocr_confidence = $3 \
+                     where exhibit_id = $4 returning case_id",
                 )
                 .bind(status.as_str())
                 .bind(text)
+                .bind(confidence)
                 .bind(exhibit_id)
                 .fetch_one(&mut *tx)
                 .await?;

@@ -173,7 +173,7 @@ macro_rules! message_store_impl {
                 commit: tokio::sync::oneshot::Receiver<bool>,
                 redate: bool,
             ) -> $crate::storage::StoreResult<i64> {
-                // Staged in short transactions, moved in one: see migration 0010.
+                // Staged in short transactions, moved in one: see migration 0010_evidence_fidelity.
                 let import_id: i64 = sqlx::query_scalar(
                     "insert into message_imports (exhibit_id, started_at) values ($1, $2) returning import_id",
                 )

@@ -28,3 +28,6 @@ create table message_date_guesses (
     time_zone text not null,
     guessed_at text not null
 );
+
+-- The text engine's mean word confidence (0 to 100) in the text it read from an image.
+alter table exhibits add column ocr_confidence integer;
