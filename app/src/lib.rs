@@ -1,20 +1,18 @@
-//! Probity's user interface: the page shell, the pages and the types they share with the
-//! server.
+//! Probity's user interface: the page shell, form widgets and the pages. The vocabulary they
+//! draw comes from the domain crate.
 //!
 //! Pages are Leptos components rendered on the server; every page and form works without
 //! JavaScript. The server crate owns the routes that serve them and the form handlers.
 
 #![forbid(unsafe_code)]
 
-pub mod cases;
-pub mod evidence;
+// The vocabulary lives in the domain crate; these names keep every `probity_app::cases::...`
+// path working while callers move to `probity_domain` directly.
+pub use probity_domain::{cases, evidence, messages, permissions, reports, timeline};
+
 pub mod forms;
-pub mod messages;
 pub mod pages;
-pub mod permissions;
-pub mod reports;
 pub mod shell;
-pub mod timeline;
 pub mod types;
 
 #[cfg(feature = "ssr")]

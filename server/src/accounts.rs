@@ -2,7 +2,7 @@
 //! what a valid username, display name and password are.
 
 use crate::auth::password::check_policy;
-use probity_app::forms::FieldErrors;
+use probity_domain::validation::FieldErrors;
 
 /// Longest username.
 pub const USERNAME_MAX: usize = 64;

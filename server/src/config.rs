@@ -53,7 +53,7 @@ pub enum UserCommand {
         display_name: Option<String>,
         /// administrator (or admin), supervisor, investigator, commissioner or auditor.
         #[arg(long, value_parser = parse_role)]
-        role: probity_app::types::Role,
+        role: probity_domain::roles::Role,
     },
     /// List accounts.
     List,
@@ -65,8 +65,8 @@ pub enum UserCommand {
     ResetPassword { username: String },
 }
 
-fn parse_role(value: &str) -> Result<probity_app::types::Role, String> {
-    probity_app::types::Role::parse(value).ok_or_else(|| {
+fn parse_role(value: &str) -> Result<probity_domain::roles::Role, String> {
+    probity_domain::roles::Role::parse(value).ok_or_else(|| {
         "expected administrator, supervisor, investigator, commissioner or auditor".to_string()
     })
 }

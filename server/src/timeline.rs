@@ -3,7 +3,7 @@
 //! happened at. Timelines sort by those bounds, so mixed precisions and zones order correctly.
 
 use crate::messages::{civil, to_utc};
-use probity_app::timeline::Precision;
+use probity_domain::timeline::Precision;
 
 /// The bounds of an event's time.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -187,7 +187,7 @@ fn in_zone(utc: &str, zone: &jiff::tz::TimeZone) -> Option<String> {
 }
 
 /// Fills in each event's time in the case's zone, where it was observed in another.
-pub fn show_in_zone(events: &mut [probity_app::timeline::Event], zone_name: &str) {
+pub fn show_in_zone(events: &mut [probity_domain::timeline::Event], zone_name: &str) {
     let Ok(zone) = jiff::tz::TimeZone::get(zone_name) else {
         return;
     };
@@ -225,7 +225,11 @@ fn seconds(utc: &str) -> Option<i64> {
 /// Draws a timeline as SVG: one lane per actor, each event numbered as in the table, a moment
 /// as a dot and an uncertain time as a bar across its range. `standalone` adds the XML
 /// namespace for the downloadable file.
-pub fn chart_svg(events: &[probity_app::timeline::Event], title: &str, standalone: bool) -> String {
+pub fn chart_svg(
+    events: &[probity_domain::timeline::Event],
+    title: &str,
+    standalone: bool,
+) -> String {
     const WIDTH: i64 = 960;
     const LEFT: i64 = 220;
     const RIGHT: i64 = 30;
@@ -366,7 +370,9 @@ pub fn chart_svg(events: &[probity_app::timeline::Event], title: &str, standalon
 }
 
 /// The events as JSON: one object each, with their citations and both time forms.
-pub fn events_json(events: &[probity_app::timeline::Event]) -> Result<String, serde_json::Error> {
+pub fn events_json(
+    events: &[probity_domain::timeline::Event],
+) -> Result<String, serde_json::Error> {
     let items: Vec<serde_json::Value> = events
         .iter()
         .map(|e| {
@@ -411,7 +417,7 @@ pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
 
 /// The events as CSV, one row each; lists are separated by semicolons. Every cell is made
 /// [`spreadsheet_safe`].
-pub fn events_csv(events: &[probity_app::timeline::Event]) -> Result<String, csv::Error> {
+pub fn events_csv(events: &[probity_domain::timeline::Event]) -> Result<String, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record([
         "number",

@@ -9,7 +9,7 @@
 //! `--quick` shrinks every size so that CI can check the benchmark still works; its figures
 //! mean nothing and nothing is asserted about time.
 
-use probity_app::types::Role;
+use probity_domain::roles::Role;
 use probity_server::storage::DynStore;
 use probity_server::storage::cases::GenerateCases;
 use probity_tests::{Backend, TestDatabase};
@@ -462,17 +462,17 @@ async fn setup_users(store: &DynStore) -> (i64, i64, Vec<i64>) {
 
 /// A case with a timeline of `events` events, created through the store.
 async fn timeline_case(store: &DynStore, lead: i64, events: usize) -> i64 {
-    use probity_app::timeline::*;
+    use probity_domain::timeline::*;
     let case = store
         .create_case(probity_server::storage::cases::NewCase {
             details: probity_server::storage::cases::CaseDetails {
                 title: "Benchmark case with a timeline".into(),
                 summary: "Measured pages".into(),
                 subject_agency: "Agency 1".into(),
-                intake_channel: probity_app::cases::IntakeChannel::Complaint,
+                intake_channel: probity_domain::cases::IntakeChannel::Complaint,
                 received_on: "2024-01-01".into(),
-                priority: probity_app::cases::Priority::Normal,
-                confidentiality: probity_app::cases::Confidentiality::Standard,
+                priority: probity_domain::cases::Priority::Normal,
+                confidentiality: probity_domain::cases::Confidentiality::Standard,
                 time_zone: "UTC".into(),
             },
             created_by: lead,

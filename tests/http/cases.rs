@@ -1,7 +1,7 @@
 //! Cases over HTTP: opening, validation, the status workflow, concurrent edits, notes with
 //! versions, and the audit entries they leave.
 
-use probity_app::types::Role;
+use probity_domain::roles::Role;
 use probity_tests::fixtures::{case, client_for, password_hash, user};
 use probity_tests::{TestApp, location};
 
@@ -232,7 +232,7 @@ async fn the_workflow_allows_only_its_transitions_and_reopening_needs_a_supervis
         .await
         .expect("case")
         .expect("exists");
-    assert_eq!(case.status, probity_app::cases::CaseStatus::Open);
+    assert_eq!(case.status, probity_domain::cases::CaseStatus::Open);
     let refusals = store
         .list_audit(
             &probity_server::storage::AuditFilter {

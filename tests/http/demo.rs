@@ -74,9 +74,9 @@ async fn the_demo_case_loads_once_and_shows_every_part() {
     assert_eq!(
         versions.iter().map(|v| v.state).collect::<Vec<_>>(),
         [
-            probity_app::reports::ReportState::Approved,
-            probity_app::reports::ReportState::Published,
-            probity_app::reports::ReportState::Returned,
+            probity_domain::reports::ReportState::Approved,
+            probity_domain::reports::ReportState::Published,
+            probity_domain::reports::ReportState::Returned,
         ]
     );
     let anonymous = app.client();
@@ -120,7 +120,7 @@ async fn the_demo_case_loads_once_and_shows_every_part() {
         assert!(text.contains("Detainee A"), "{file} uses pseudonyms");
         for party in parties
             .iter()
-            .filter(|p| p.kind == probity_app::cases::PartyKind::Person)
+            .filter(|p| p.kind == probity_domain::cases::PartyKind::Person)
         {
             for part in party.name.split([' ', '-']) {
                 assert!(!text.contains(part), "{part} in the published {file}");
@@ -141,7 +141,7 @@ async fn the_demo_case_loads_once_and_shows_every_part() {
             .await
             .expect("custody")
             .iter()
-            .filter(|step| step.action == probity_app::evidence::CustodyAction::Exported)
+            .filter(|step| step.action == probity_domain::evidence::CustodyAction::Exported)
             .count();
     }
     assert!(exported > 0, "exported entries in the custody logs");

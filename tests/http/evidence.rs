@@ -1,7 +1,7 @@
 //! Evidence over HTTP: streaming upload, type detection, previews, the chain of custody,
 //! integrity checks at download, restricted exhibits and bad uploads.
 
-use probity_app::types::Role;
+use probity_domain::roles::Role;
 use probity_tests::fixtures::{TeamCase, case, password_hash, team_case, upload, user};
 use probity_tests::{Backend, csrf_token, location};
 use reqwest::multipart::{Form, Part};

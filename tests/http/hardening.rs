@@ -2,7 +2,7 @@
 //! password change, the sign-in pause per name and address, password hashing under a flood,
 //! recusal rules, CSV formulas, thumbnail views, refused uploads and download names.
 
-use probity_app::types::Role;
+use probity_domain::roles::Role;
 use probity_tests::fixtures::{client_for, password_hash, team_case, upload, upload_one, user};
 use probity_tests::{GOOD_PASSWORD, TestApp, browser_client, location};
 

@@ -2,7 +2,7 @@
 //! it: it must come back as text, never as markup (a `</textarea>` that closes the box and
 //! draws a button, a `<meta>` refresh that sends the browser away).
 
-use probity_app::types::Role;
+use probity_domain::roles::Role;
 use probity_tests::fixtures::{client_for, password_hash, team_case, upload, user};
 use probity_tests::{TestApp, location};
 

@@ -4,7 +4,7 @@
 //! numbers), in every text a public report carries. Each is approved and published: the
 //! publication must be blocked, or the text replaced so that the public files do not carry it.
 
-use probity_app::types::Role;
+use probity_domain::roles::Role;
 use probity_tests::fixtures::{TeamCase, client_for, password_hash, team_case, upload, user};
 use probity_tests::{TestApp, location};
 

@@ -480,7 +480,7 @@ async fn a_chat_whose_dates_nothing_settles_says_so_and_can_be_read_the_other_wa
         &store_for_user,
         &hash,
         "nora",
-        probity_app::types::Role::Investigator,
+        probity_domain::roles::Role::Investigator,
     )
     .await;
     let outsider = probity_tests::fixtures::client_for(&f.app, "nora").await;

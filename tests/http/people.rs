@@ -1,6 +1,6 @@
 //! People administration over HTTP.
 
-use probity_app::types::Role;
+use probity_domain::roles::Role;
 use probity_tests::fixtures::{client_for, password_hash, user};
 use probity_tests::{GOOD_PASSWORD, TestApp, location};
 

@@ -3,8 +3,8 @@
 //! 404 where the case may not be seen, 403 where it may be seen but not changed, and the
 //! page or form answer otherwise. Refusals are audited.
 
-use probity_app::permissions::{Action, Grant, Standing, allows, grant};
-use probity_app::types::Role;
+use probity_domain::permissions::{Action, Grant, Standing, allows, grant};
+use probity_domain::roles::Role;
 use probity_tests::TestApp;
 use probity_tests::fixtures::{case, client_for, password_hash, user};
 
@@ -551,9 +551,9 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
         .create_party(
             id,
             probity_server::storage::cases::PartyInput {
-                kind: probity_app::cases::PartyKind::Person,
+                kind: probity_domain::cases::PartyKind::Person,
                 name: "Quillfeather Subject".into(),
-                party_role: probity_app::cases::PartyRole::Subject,
+                party_role: probity_domain::cases::PartyRole::Subject,
                 details: String::new(),
                 pseudonym: "Person Q".into(),
             },
@@ -567,7 +567,7 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
                 subject_party_id: Some(party.party_id),
                 summary: "Did something".into(),
                 rule_at_issue: "Rule 1".into(),
-                status: probity_app::cases::AllegationStatus::Open,
+                status: probity_domain::cases::AllegationStatus::Open,
             },
         )
         .await
@@ -597,7 +597,7 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
             captured_at: String::new(),
             capture_device: String::new(),
             capture_shows: String::new(),
-            ocr_status: probity_app::evidence::OcrStatus::NotApplicable,
+            ocr_status: probity_domain::evidence::OcrStatus::NotApplicable,
             uploaded_by: lead.user_id,
             access: Vec::new(),
         })
@@ -614,17 +614,17 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
             bounds: probity_server::timeline::bounds(
                 "2024-11-21",
                 "",
-                probity_app::timeline::Precision::Day,
+                probity_domain::timeline::Precision::Day,
                 &jiff::tz::TimeZone::UTC,
             )
             .expect("bounds"),
-            precision: probity_app::timeline::Precision::Day,
+            precision: probity_domain::timeline::Precision::Day,
             time_zone: "UTC".into(),
             discovered_on: String::new(),
-            kind: probity_app::timeline::EventKind::Other,
-            channel: probity_app::timeline::Channel::NotApplicable,
+            kind: probity_domain::timeline::EventKind::Other,
+            channel: probity_domain::timeline::Channel::NotApplicable,
             information: Vec::new(),
-            permitted_basis: probity_app::timeline::PermittedBasis::Unknown,
+            permitted_basis: probity_domain::timeline::PermittedBasis::Unknown,
             narrative: "Quillfeather event".into(),
             actors: Vec::new(),
             recipients: Vec::new(),
@@ -642,7 +642,7 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
                 agency: "Quillfeather agency".into(),
                 body: "Do better".into(),
                 response: String::new(),
-                status: probity_app::reports::RecommendationStatus::Open,
+                status: probity_domain::reports::RecommendationStatus::Open,
                 status_on: "2025-01-01".into(),
                 note: String::new(),
             },

@@ -1,7 +1,7 @@
 //! Findings, recommendations, report versions, review, approval, the leak check and the public
 //! portal, through the real routes.
 
-use probity_app::types::Role;
+use probity_domain::roles::Role;
 use probity_tests::fixtures::{client_for, password_hash, team_case, upload, user};
 use probity_tests::{TestApp, location};
 
@@ -269,7 +269,10 @@ async fn a_report_goes_from_draft_through_review_to_a_redacted_publication() {
         .await
         .expect("get")
         .expect("v2");
-    assert_eq!(approved.state, probity_app::reports::ReportState::Approved);
+    assert_eq!(
+        approved.state,
+        probity_domain::reports::ReportState::Approved
+    );
     assert_eq!(approved.leak_hits.as_deref(), Some(&[][..]));
     let (status, public_pdf) = bytes(app, &team.lead, &format!("{v2}/public.pdf")).await;
     assert_eq!(status, 200);

@@ -139,8 +139,13 @@ async fn an_https_public_url_gives_secure_host_prefixed_cookies() {
     // back over this test's plain http by a cookie store, so it goes by hand.)
     let store = app.store().await;
     let hash = probity_tests::fixtures::password_hash().await;
-    probity_tests::fixtures::user(&store, &hash, "ada", probity_app::types::Role::Investigator)
-        .await;
+    probity_tests::fixtures::user(
+        &store,
+        &hash,
+        "ada",
+        probity_domain::roles::Role::Investigator,
+    )
+    .await;
     let bare = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -375,7 +380,12 @@ async fn repeated_failures_pause_sign_in_for_that_name_only() {
     // Other names are not affected.
     let store = app.store().await;
     let hash = probity_tests::fixtures::password_hash().await;
-    probity_tests::fixtures::user(&store, &hash, "bo", probity_app::types::Role::Investigator)
-        .await;
+    probity_tests::fixtures::user(
+        &store,
+        &hash,
+        "bo",
+        probity_domain::roles::Role::Investigator,
+    )
+    .await;
     app.signed_in_client("bo", GOOD_PASSWORD).await;
 }

@@ -24,17 +24,17 @@ async fn fixture() -> Fixture {
     let store = team.app.store().await;
     let mut ids = Vec::new();
     for (name, role) in [
-        ("Marisol", probity_app::cases::PartyRole::Subject),
+        ("Marisol", probity_domain::cases::PartyRole::Subject),
         (
             "Agent Sorensen",
-            probity_app::cases::PartyRole::LawEnforcementPartner,
+            probity_domain::cases::PartyRole::LawEnforcementPartner,
         ),
     ] {
         let party = store
             .create_party(
                 team.case_id,
                 probity_server::storage::cases::PartyInput {
-                    kind: probity_app::cases::PartyKind::Person,
+                    kind: probity_domain::cases::PartyKind::Person,
                     name: name.into(),
                     party_role: role,
                     details: String::new(),

@@ -1,6 +1,6 @@
 //! Storage tests, written once and run against SQLite and PostgreSQL (a fresh database each).
 
-use probity_app::types::Role;
+use probity_domain::roles::Role;
 use probity_server::storage::{self, DynStore, NewAuditEvent, NewUser, Outcome, StoreError};
 use probity_tests::{Backend, TestDatabase};
 
@@ -383,14 +383,14 @@ mod volume {
 
             // A status change moves one case between the office's counts; an office-wide
             // viewer recused from a case no longer counts it.
-            let count_of = |counts: &[(probity_app::cases::CaseStatus, i64)], status| {
+            let count_of = |counts: &[(probity_domain::cases::CaseStatus, i64)], status| {
                 counts
                     .iter()
                     .find(|(s, _)| *s == status)
                     .map(|(_, n)| *n)
                     .unwrap_or(0)
             };
-            use probity_app::cases::CaseStatus;
+            use probity_domain::cases::CaseStatus;
             let moved = store
                 .move_status(
                     walled.case_id,
@@ -422,7 +422,7 @@ mod volume {
             );
 
             let closed = CaseFilter {
-                status: Some(probity_app::cases::CaseStatus::Closed),
+                status: Some(probity_domain::cases::CaseStatus::Closed),
                 ..CaseFilter::default()
             };
             let closed_rows = walk(&store, everyone, &closed, CaseSort::NumberDesc, 1000).await;
@@ -514,7 +514,7 @@ async fn start_up_removes_day_old_blobs_no_row_refers_to_and_nothing_else() {
                 captured_at: String::new(),
                 capture_device: String::new(),
                 capture_shows: String::new(),
-                ocr_status: probity_app::evidence::OcrStatus::NotApplicable,
+                ocr_status: probity_domain::evidence::OcrStatus::NotApplicable,
                 uploaded_by: lead.user_id,
                 access: Vec::new(),
             })

@@ -360,8 +360,8 @@ pub const GOOD_PASSWORD: &str = "correct horse battery staple";
 /// Accounts and a case set up directly in the store, for permission and workflow tests.
 pub mod fixtures {
     use super::{GOOD_PASSWORD, TestApp};
-    use probity_app::cases::{Case, Confidentiality, IntakeChannel, Priority};
-    use probity_app::types::Role;
+    use probity_domain::cases::{Case, Confidentiality, IntakeChannel, Priority};
+    use probity_domain::roles::Role;
     use probity_server::storage::cases::{CaseDetails, NewCase};
     use probity_server::storage::{DynStore, NewUser, User};
 

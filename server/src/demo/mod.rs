@@ -9,10 +9,10 @@ pub mod screenshot;
 use crate::storage::cases::{AllegationInput, CaseDetails, NewCase, PartyInput};
 use crate::storage::{NewAuditEvent, NewUser, Outcome, Store, StoreError, User};
 use anyhow::Context as _;
-use probity_app::cases::{
+use probity_domain::cases::{
     AllegationStatus, CaseStatus, Confidentiality, IntakeChannel, PartyKind, PartyRole, Priority,
 };
-use probity_app::types::Role;
+use probity_domain::roles::Role;
 
 /// The default password of the demo accounts.
 pub const DEMO_PASSWORD: &str = "port halden demo 2025";
@@ -370,7 +370,7 @@ async fn load_evidence(
 ) -> anyhow::Result<()> {
     use crate::evidence::media;
     use crate::storage::evidence::NewExhibit;
-    use probity_app::evidence::OcrStatus;
+    use probity_domain::evidence::OcrStatus;
     let tesseract = tokio::process::Command::new("tesseract")
         .arg("--version")
         .stdout(std::process::Stdio::null())
@@ -518,7 +518,7 @@ async fn load_timeline(
     lead: i64,
 ) -> anyhow::Result<()> {
     use crate::storage::timeline::NewEvent;
-    use probity_app::timeline::{Channel, EventKind, Information, PermittedBasis, Precision};
+    use probity_domain::timeline::{Channel, EventKind, Information, PermittedBasis, Precision};
     let parties = store.parties(case_id).await?;
     let party = |name: &str| -> anyhow::Result<i64> {
         parties
@@ -722,7 +722,7 @@ async fn load_report(
     commissioner: i64,
 ) -> anyhow::Result<()> {
     use crate::storage::reports::{FindingInput, RecommendationInput};
-    use probity_app::reports::{RecommendationStatus, RedactionReason, ReportState};
+    use probity_domain::reports::{RecommendationStatus, RedactionReason, ReportState};
 
     let allegations = store.allegations(case_id).await?;
     let events = store.events(case_id, None, lead).await?;
@@ -930,7 +930,7 @@ async fn approve_demo_version(
     lead: i64,
     commissioner: i64,
 ) -> anyhow::Result<()> {
-    use probity_app::reports::ReportState;
+    use probity_domain::reports::ReportState;
     store
         .review_report(
             case_id,

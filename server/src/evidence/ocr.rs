@@ -13,7 +13,7 @@
 use crate::blobs::BlobStore;
 use crate::storage::DynStore;
 use image::{GrayImage, Luma};
-use probity_app::evidence::OcrStatus;
+use probity_domain::evidence::OcrStatus;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;

@@ -11,9 +11,9 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
-use probity_app::forms::FieldErrors;
 use probity_app::pages::account::{AccountPage, AccountSummary};
 use probity_app::pages::cases::format_utc;
+use probity_domain::validation::FieldErrors;
 use serde::Deserialize;
 use std::net::SocketAddr;
 

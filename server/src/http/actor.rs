@@ -7,7 +7,7 @@ use crate::http::error::AppError;
 use crate::storage::{NewAuditEvent, Outcome, User};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use probity_app::permissions::{Action, Grant, grant};
+use probity_domain::permissions::{Action, Grant, grant};
 use std::net::{IpAddr, SocketAddr};
 use tower_sessions::Session;
 

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 use probity_app::pages::audit::{AuditForm, AuditPage, AuditRow};
-use probity_app::permissions::Action;
+use probity_domain::permissions::Action;
 use serde::Deserialize;
 
 /// Entries per page.

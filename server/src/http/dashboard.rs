@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 use probity_app::pages::dashboard::{DashboardPage, DashboardView};
-use probity_app::permissions::{Action, Grant, grant};
+use probity_domain::permissions::{Action, Grant, grant};
 
 /// Cases shown in each list of the dashboard.
 const LIST_SIZE: i64 = 10;
@@ -40,7 +40,7 @@ pub async fn show(State(state): State<AppState>, actor: Actor) -> Result<Respons
             .await?;
     }
     // Supervisors are told of every privileged role the only administrator gave alone.
-    if actor.user.role == probity_app::types::Role::Supervisor {
+    if actor.user.role == probity_domain::roles::Role::Supervisor {
         dashboard.role_notices = state
             .store
             .role_grants(crate::storage::GrantState::Alone, 20)

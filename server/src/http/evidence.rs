@@ -21,14 +21,14 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use leptos::prelude::*;
-use probity_app::cases::Case;
-use probity_app::evidence::{CustodyAction, Exhibit, format_size};
-use probity_app::forms::FieldErrors;
 use probity_app::pages::cases::case_path;
 use probity_app::pages::evidence::{
     ExhibitPage, ExhibitView, UploadPage, UploadValues, exhibit_path,
 };
-use probity_app::permissions::Action;
+use probity_domain::cases::Case;
+use probity_domain::evidence::{CustodyAction, Exhibit, format_size};
+use probity_domain::permissions::Action;
+use probity_domain::validation::FieldErrors;
 use serde::Deserialize;
 
 /// Most files in one upload.
@@ -823,7 +823,7 @@ pub async fn transfer(
     let (case, exhibit, access) =
         open_exhibit(&state, &actor, case_id, exhibit_id, "exhibit.transfer").await?;
     let standing = state.store.standing(case_id, actor.user.user_id).await?;
-    if !probity_app::permissions::allows(actor.user.role, Action::EditCase, standing) {
+    if !probity_domain::permissions::allows(actor.user.role, Action::EditCase, standing) {
         return Err(AppError::Forbidden(
             "Your role does not allow recording transfers on this case.",
         ));

@@ -22,13 +22,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse as _, Response};
 use axum::routing::{get, post};
 use leptos::prelude::*;
-use probity_app::cases::Case;
-use probity_app::evidence::{Exhibit, OcrStatus};
-use probity_app::forms::FieldErrors;
 use probity_app::pages::messages::{
     ImportPanel, ImportReport, ImportValues, MessageFilterValues, MessagePage, MessagesPage,
 };
-use probity_app::permissions::{Action, allows};
+use probity_domain::cases::Case;
+use probity_domain::evidence::{Exhibit, OcrStatus};
+use probity_domain::permissions::{Action, allows};
+use probity_domain::validation::FieldErrors;
 use serde::Deserialize;
 
 /// Messages per viewer page.

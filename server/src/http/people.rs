@@ -15,10 +15,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
-use probity_app::forms::FieldErrors;
 use probity_app::pages::people::{GrantRow, PeoplePage, PersonPage, PersonRow};
-use probity_app::permissions::Action;
-use probity_app::types::Role;
+use probity_domain::permissions::Action;
+use probity_domain::roles::Role;
+use probity_domain::validation::FieldErrors;
 use serde::Deserialize;
 
 fn row(user: &User) -> PersonRow {

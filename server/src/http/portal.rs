@@ -15,7 +15,7 @@ use axum::routing::get;
 use leptos::prelude::*;
 use probity_app::pages::cases::format_utc;
 use probity_app::pages::reports::{PortalListPage, PortalReportPage};
-use probity_app::reports::ReportModel;
+use probity_domain::reports::ReportModel;
 use serde::Deserialize;
 
 /// The portal routes.
@@ -83,7 +83,7 @@ async fn published(
     state: &AppState,
     number: &str,
     edition: &str,
-) -> Result<probity_app::reports::PublishedReport, AppError> {
+) -> Result<probity_domain::reports::PublishedReport, AppError> {
     let edition: i64 = edition.parse().map_err(|_| AppError::NotFound)?;
     state
         .store

@@ -18,14 +18,14 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use leptos::prelude::*;
-use probity_app::cases::Case;
-use probity_app::forms::FieldErrors;
 use probity_app::pages::cases::case_path;
 use probity_app::pages::reports::*;
-use probity_app::permissions::Action;
-use probity_app::reports::{
+use probity_domain::cases::Case;
+use probity_domain::permissions::Action;
+use probity_domain::reports::{
     LeakHit, RecommendationStatus, RedactionReason, ReportState, ReportVersion, SECTIONS,
 };
+use probity_domain::validation::FieldErrors;
 use serde::Deserialize;
 
 /// The report routes under a case.

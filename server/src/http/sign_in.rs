@@ -12,8 +12,8 @@ use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
-use probity_app::forms::FieldErrors;
 use probity_app::pages::sign_in::{SignInPage, SignInReason};
+use probity_domain::validation::FieldErrors;
 use serde::Deserialize;
 use std::net::SocketAddr;
 

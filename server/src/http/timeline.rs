@@ -18,16 +18,16 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use leptos::prelude::*;
-use probity_app::cases::Case;
-use probity_app::forms::FieldErrors;
 use probity_app::pages::timeline::{
     EventFormPage, EventFormValues, EventFormView, EventHistoryPage, EventPage, IncidentFormPage,
     TimelineFilter, TimelinePage, event_path, incident_path,
 };
-use probity_app::permissions::{Action, allows};
-use probity_app::timeline::{
+use probity_domain::cases::Case;
+use probity_domain::permissions::{Action, allows};
+use probity_domain::timeline::{
     Channel, Event, EventKind, Incident, Information, PermittedBasis, Precision,
 };
+use probity_domain::validation::FieldErrors;
 use serde::Deserialize;
 
 /// The timeline routes.

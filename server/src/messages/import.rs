@@ -7,7 +7,7 @@ use super::{Format, ParsedMessage, ReadOptions};
 use crate::blobs::BlobStore;
 use crate::storage::DynStore;
 use crate::storage::messages::NewMessage;
-use probity_app::evidence::Exhibit;
+use probity_domain::evidence::Exhibit;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 

@@ -3,13 +3,13 @@
 //! through the case's [`Redactor`], sensitive exhibits withheld unless released).
 
 use super::redact::Redactor;
-use probity_app::cases::{Allegation, Case};
-use probity_app::evidence::Exhibit;
-use probity_app::reports::{
+use probity_domain::cases::{Allegation, Case};
+use probity_domain::evidence::Exhibit;
+use probity_domain::reports::{
     Finding, Recommendation, ReportEvent, ReportExhibit, ReportFinding, ReportIncident,
     ReportModel, ReportRecommendation, ReportSection, SECTIONS, parse_markdown,
 };
-use probity_app::timeline::{Event, Incident};
+use probity_domain::timeline::{Event, Incident};
 use std::collections::HashMap;
 
 /// Everything a report is drawn from.
@@ -71,7 +71,7 @@ pub fn compose(sources: &Sources<'_>, redactor: Option<&Redactor>) -> Composed {
                     event.event_id,
                     format!("incident {}, event {}", index + 1, number + 1),
                 );
-                let names = |parties: &[probity_app::timeline::EventParty]| {
+                let names = |parties: &[probity_domain::timeline::EventParty]| {
                     parties
                         .iter()
                         .map(|party| party.name.clone())
@@ -240,8 +240,8 @@ pub fn compose(sources: &Sources<'_>, redactor: Option<&Redactor>) -> Composed {
 /// The JSON export: the report's facts for machines (number, title, agency, dates, findings,
 /// recommendations with status, sections as text), without the drawings.
 pub fn export_json(model: &ReportModel) -> String {
-    use probity_app::reports::blocks_text;
-    let text = |blocks: &[probity_app::reports::Block]| blocks_text(blocks, false);
+    use probity_domain::reports::blocks_text;
+    let text = |blocks: &[probity_domain::reports::Block]| blocks_text(blocks, false);
     let value = serde_json::json!({
         "report_number": model.report_number,
         "title": model.title,
@@ -282,10 +282,10 @@ pub fn export_json(model: &ReportModel) -> String {
 /// A report with `events` events (in incidents of 100) and `exhibits` exhibits, drawn the way a
 /// real one is (charts included), for the benchmark.
 pub fn synthetic_model(events: usize, exhibits: usize) -> ReportModel {
-    use probity_app::cases::{
+    use probity_domain::cases::{
         AllegationStatus, CaseStatus, Confidentiality, IntakeChannel, Priority,
     };
-    use probity_app::timeline::{Channel, EventKind, EventParty, PermittedBasis, Precision};
+    use probity_domain::timeline::{Channel, EventKind, EventParty, PermittedBasis, Precision};
     let now = time::OffsetDateTime::UNIX_EPOCH;
     let case = Case {
         case_id: 1,
@@ -406,7 +406,7 @@ pub fn synthetic_exhibit(number: i64) -> Exhibit {
         capture_device: String::new(),
         capture_shows: String::new(),
         thumbnail_sha256: None,
-        ocr_status: probity_app::evidence::OcrStatus::NotApplicable,
+        ocr_status: probity_domain::evidence::OcrStatus::NotApplicable,
         ocr_text: None,
         ocr_confidence: None,
         uploaded_by_name: String::new(),

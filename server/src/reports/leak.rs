@@ -11,7 +11,7 @@
 
 use super::redact::Redactor;
 use lopdf::{Document, Object};
-use probity_app::reports::LeakHit;
+use probity_domain::reports::LeakHit;
 
 /// Searches the public PDF, HTML and JSON for redacted strings; an empty list means clean.
 pub async fn check(redactor: &Redactor, pdf: &[u8], html: &str, json: &str) -> Vec<LeakHit> {
@@ -306,8 +306,8 @@ fn decode_references(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use probity_app::cases::{Party, PartyKind, PartyRole};
-    use probity_app::reports::{ReportExhibit, ReportModel};
+    use probity_domain::cases::{Party, PartyKind, PartyRole};
+    use probity_domain::reports::{ReportExhibit, ReportModel};
 
     fn redactor() -> Redactor {
         Redactor::for_case(

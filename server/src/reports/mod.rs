@@ -14,10 +14,10 @@ use crate::blobs::BlobStore;
 use crate::storage::reports::Approval;
 use crate::storage::{DynStore, StoreError};
 use compose::{Composed, Sources};
-use probity_app::cases::{Allegation, Case, Party};
-use probity_app::evidence::Exhibit;
-use probity_app::reports::{Finding, LeakHit, Recommendation, Redaction, ReportModel};
-use probity_app::timeline::{Event, Incident};
+use probity_domain::cases::{Allegation, Case, Party};
+use probity_domain::evidence::Exhibit;
+use probity_domain::reports::{Finding, LeakHit, Recommendation, Redaction, ReportModel};
+use probity_domain::timeline::{Event, Incident};
 use redact::Redactor;
 use tokio::io::AsyncReadExt as _;
 
@@ -159,7 +159,7 @@ pub async fn leak_check(redactor: &Redactor, files: &Files) -> Vec<LeakHit> {
 /// whose text could not be read (extraction pending, failed or not installed) is a hit of its
 /// own, which a commissioner may release after looking at the picture.
 pub fn figure_hits(redactor: &Redactor, model: &ReportModel, exhibits: &[Exhibit]) -> Vec<LeakHit> {
-    use probity_app::evidence::OcrStatus;
+    use probity_domain::evidence::OcrStatus;
     let mut hits = Vec::new();
     for listed in model
         .exhibits
@@ -204,7 +204,7 @@ pub fn figure_hits(redactor: &Redactor, model: &ReportModel, exhibits: &[Exhibit
 /// The hits no commissioner has released.
 pub fn unreleased(
     hits: Vec<LeakHit>,
-    releases: &[probity_app::reports::LeakRelease],
+    releases: &[probity_domain::reports::LeakRelease],
 ) -> Vec<LeakHit> {
     hits.into_iter()
         .filter(|hit| {
@@ -288,7 +288,7 @@ pub async fn recheck(
 /// What an attempt to publish came to.
 pub enum PublishOutcome {
     /// Published as this edition.
-    Published(Box<probity_app::reports::PublishedReport>),
+    Published(Box<probity_domain::reports::PublishedReport>),
     /// The version is not approved (or already published).
     NotApproved,
     /// An edition is already out and this version's "Corrections" section is empty.
@@ -301,7 +301,7 @@ pub enum PublishOutcome {
 fn section_text(model: &ReportModel, key: &str) -> String {
     model
         .section(key)
-        .map(|section| probity_app::reports::blocks_text(&section.blocks, true))
+        .map(|section| probity_domain::reports::blocks_text(&section.blocks, true))
         .unwrap_or_default()
 }
 
@@ -312,7 +312,7 @@ pub async fn publish(
     store: &DynStore,
     blobs: &dyn BlobStore,
     case_id: i64,
-    version: &probity_app::reports::ReportVersion,
+    version: &probity_domain::reports::ReportVersion,
     by: i64,
     patterns: &personal::Patterns,
 ) -> Result<PublishOutcome, ReportError> {
@@ -326,7 +326,7 @@ pub async fn publish(
     let (Some(pdf), Some(html), Some(json), Some(model_sha)) = files else {
         return Ok(PublishOutcome::NotApproved);
     };
-    if version.state != probity_app::reports::ReportState::Approved {
+    if version.state != probity_domain::reports::ReportState::Approved {
         return Ok(PublishOutcome::NotApproved);
     }
     let earlier = store.published_for_case(case_id).await?;
@@ -380,7 +380,7 @@ pub async fn publish(
                 store
                     .append_custody(
                         exhibit.exhibit_id,
-                        probity_app::evidence::CustodyAction::Exported,
+                        probity_domain::evidence::CustodyAction::Exported,
                         by,
                         &format!(
                             "{how} in published report {} edition {}",
@@ -407,9 +407,9 @@ mod tests {
             &[Party {
                 party_id: 1,
                 case_id: 1,
-                kind: probity_app::cases::PartyKind::Person,
+                kind: probity_domain::cases::PartyKind::Person,
                 name: "Marta Kovacs".into(),
-                party_role: probity_app::cases::PartyRole::Subject,
+                party_role: probity_domain::cases::PartyRole::Subject,
                 details: String::new(),
                 pseudonym: "Officer A".into(),
                 version: 1,
@@ -420,12 +420,12 @@ mod tests {
         model.exhibits[0].figure = Some("figure-1.png".into());
         let mut exhibit = compose::synthetic_exhibit(1);
         // Until its text is read, the figure blocks publication on its own.
-        exhibit.ocr_status = probity_app::evidence::OcrStatus::Pending;
+        exhibit.ocr_status = probity_domain::evidence::OcrStatus::Pending;
         let hits = figure_hits(&redactor, &model, &[exhibit.clone()]);
         assert_eq!(hits.len(), 1, "{hits:?}");
         assert_eq!(hits[0].reason.as_deref(), Some("figure-unread"));
         assert!(hits[0].release_key.is_some());
-        exhibit.ocr_status = probity_app::evidence::OcrStatus::Done;
+        exhibit.ocr_status = probity_domain::evidence::OcrStatus::Done;
         exhibit.ocr_text = Some("LOOKUP\nNAME: KOVACS, MARTA".into());
         let hits = figure_hits(&redactor, &model, &[exhibit.clone()]);
         assert!(

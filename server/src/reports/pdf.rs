@@ -5,7 +5,7 @@
 //! depend on the machine. The PDF is tagged (Typst's default), carries the title and the
 //! language, and is deterministic for the same report.
 
-use probity_app::reports::ReportModel;
+use probity_domain::reports::ReportModel;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 use typst::diag::{FileError, FileResult};

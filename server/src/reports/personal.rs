@@ -13,7 +13,7 @@
 
 use super::fold::is_invisible;
 use super::redact::masked_context;
-use probity_app::reports::LeakHit;
+use probity_domain::reports::LeakHit;
 use regex::Regex;
 use sha2::{Digest as _, Sha256};
 use std::sync::{Arc, OnceLock};

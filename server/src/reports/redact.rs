@@ -12,8 +12,8 @@
 
 use super::fold::{Folded, fold, is_invisible};
 use super::personal::Patterns;
-use probity_app::cases::{Party, PartyKind};
-use probity_app::reports::{LeakHit, Redaction};
+use probity_domain::cases::{Party, PartyKind};
+use probity_domain::reports::{LeakHit, Redaction};
 
 /// Words that are part of many names and titles but identify nobody.
 const COMMON_WORDS: [&str; 24] = [
@@ -326,8 +326,8 @@ pub(crate) fn masked_context(text: &str, start: usize, end: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use probity_app::cases::PartyRole;
-    use probity_app::reports::RedactionReason;
+    use probity_domain::cases::PartyRole;
+    use probity_domain::reports::RedactionReason;
 
     fn party(id: i64, kind: PartyKind, name: &str, pseudonym: &str) -> Party {
         Party {

@@ -7,12 +7,12 @@
 
 use super::StoreResult;
 use async_trait::async_trait;
-use probity_app::cases::{
+use probity_domain::cases::{
     Allegation, AllegationStatus, Case, CaseStatus, CaseSummary, Confidentiality, IntakeChannel,
     LiftedRecusal, Note, NoteVersion, Party, PartyKind, PartyRole, Priority, Recusal, StatusChange,
     TeamMember,
 };
-use probity_app::permissions::Standing;
+use probity_domain::permissions::Standing;
 
 /// The editable details of a case, validated.
 #[derive(Clone, Debug)]
@@ -269,7 +269,7 @@ pub trait CaseStore: Send + Sync {
     async fn lifted_recusals(&self, case_id: i64) -> StoreResult<Vec<LiftedRecusal>>;
     /// The supervisors and commissioners named to see the case while it is highly
     /// confidential, by name.
-    async fn overseers(&self, case_id: i64) -> StoreResult<Vec<probity_app::cases::Overseer>>;
+    async fn overseers(&self, case_id: i64) -> StoreResult<Vec<probity_domain::cases::Overseer>>;
     /// Names a person to see the highly confidential case (no-op when already named).
     async fn name_overseer(&self, case_id: i64, user_id: i64, by: i64) -> StoreResult<()>;
     /// Takes a person off the case's named overseers.
@@ -378,9 +378,9 @@ macro_rules! case_store_impl {
         const NOTE_COLUMNS: &str = "n.note_id, n.case_id, au.display_name as author_name, \
              n.created_at, n.version, v.body, ed.display_name as edited_by_name, v.edited_at";
 
-        fn case_from_row(row: &$row) -> $crate::storage::StoreResult<probity_app::cases::Case> {
+        fn case_from_row(row: &$row) -> $crate::storage::StoreResult<probity_domain::cases::Case> {
             use sqlx::Row as _;
-            use probity_app::cases::*;
+            use probity_domain::cases::*;
             let text = |column: &'static str| -> $crate::storage::StoreResult<String> {
                 Ok(row.try_get::<String, _>(column)?)
             };
@@ -407,9 +407,9 @@ macro_rules! case_store_impl {
 
         fn summary_from_row(
             row: &$row,
-        ) -> $crate::storage::StoreResult<probity_app::cases::CaseSummary> {
+        ) -> $crate::storage::StoreResult<probity_domain::cases::CaseSummary> {
             use sqlx::Row as _;
-            use probity_app::cases::*;
+            use probity_domain::cases::*;
             let status: String = row.try_get("status")?;
             let priority: String = row.try_get("priority")?;
             Ok(CaseSummary {
@@ -424,9 +424,9 @@ macro_rules! case_store_impl {
             })
         }
 
-        fn party_from_row(row: &$row) -> $crate::storage::StoreResult<probity_app::cases::Party> {
+        fn party_from_row(row: &$row) -> $crate::storage::StoreResult<probity_domain::cases::Party> {
             use sqlx::Row as _;
-            use probity_app::cases::*;
+            use probity_domain::cases::*;
             let kind: String = row.try_get("kind")?;
             let role: String = row.try_get("party_role")?;
             Ok(Party {
@@ -443,9 +443,9 @@ macro_rules! case_store_impl {
 
         fn allegation_from_row(
             row: &$row,
-        ) -> $crate::storage::StoreResult<probity_app::cases::Allegation> {
+        ) -> $crate::storage::StoreResult<probity_domain::cases::Allegation> {
             use sqlx::Row as _;
-            use probity_app::cases::*;
+            use probity_domain::cases::*;
             let status: String = row.try_get("status")?;
             Ok(Allegation {
                 allegation_id: row.try_get("allegation_id")?,
@@ -459,9 +459,9 @@ macro_rules! case_store_impl {
             })
         }
 
-        fn note_from_row(row: &$row) -> $crate::storage::StoreResult<probity_app::cases::Note> {
+        fn note_from_row(row: &$row) -> $crate::storage::StoreResult<probity_domain::cases::Note> {
             use sqlx::Row as _;
-            Ok(probity_app::cases::Note {
+            Ok(probity_domain::cases::Note {
                 note_id: row.try_get("note_id")?,
                 case_id: row.try_get("case_id")?,
                 author_name: row.try_get("author_name")?,
@@ -697,7 +697,7 @@ macro_rules! case_store_impl {
                 &self,
                 sql: &str,
                 binds: Vec<Bind>,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::CaseSummary>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::cases::CaseSummary>> {
                 let mut query = sqlx::query(sql);
                 for bind in binds {
                     query = match bind {
@@ -713,7 +713,7 @@ macro_rules! case_store_impl {
                 &self,
                 case_id: i64,
                 party_id: i64,
-            ) -> $crate::storage::StoreResult<probity_app::cases::Party> {
+            ) -> $crate::storage::StoreResult<probity_domain::cases::Party> {
                 let sql = format!("select {PARTY_COLUMNS} from parties where case_id = $1 and party_id = $2");
                 let row = sqlx::query(&sql).bind(case_id).bind(party_id).fetch_one(&self.pool).await?;
                 party_from_row(&row)
@@ -723,7 +723,7 @@ macro_rules! case_store_impl {
                 &self,
                 case_id: i64,
                 allegation_id: i64,
-            ) -> $crate::storage::StoreResult<probity_app::cases::Allegation> {
+            ) -> $crate::storage::StoreResult<probity_domain::cases::Allegation> {
                 let sql = format!(
                     "select {ALLEGATION_COLUMNS} from allegations a \
                      left join parties p on p.party_id = a.subject_party_id \
@@ -737,7 +737,7 @@ macro_rules! case_store_impl {
                 &self,
                 case_id: i64,
                 note_id: i64,
-            ) -> $crate::storage::StoreResult<probity_app::cases::Note> {
+            ) -> $crate::storage::StoreResult<probity_domain::cases::Note> {
                 let sql = format!(
                     "select {NOTE_COLUMNS} from notes n \
                      join note_versions v on v.note_id = n.note_id and v.version = n.version \
@@ -771,7 +771,7 @@ macro_rules! case_store_impl {
             async fn create_case(
                 &self,
                 case: $crate::storage::cases::NewCase,
-            ) -> $crate::storage::StoreResult<probity_app::cases::Case> {
+            ) -> $crate::storage::StoreResult<probity_domain::cases::Case> {
                 let now = time::OffsetDateTime::now_utc();
                 let mut tx = self.begin_write().await?;
                 let sequence: i64 = sqlx::query_scalar(
@@ -832,7 +832,7 @@ macro_rules! case_store_impl {
             async fn case_by_id(
                 &self,
                 case_id: i64,
-            ) -> $crate::storage::StoreResult<Option<probity_app::cases::Case>> {
+            ) -> $crate::storage::StoreResult<Option<probity_domain::cases::Case>> {
                 let sql = format!("select {CASE_COLUMNS} from cases c where c.case_id = $1");
                 let row = sqlx::query(&sql).bind(case_id).fetch_optional(&self.pool).await?;
                 row.as_ref().map(case_from_row).transpose()
@@ -842,7 +842,7 @@ macro_rules! case_store_impl {
             async fn case_by_number(
                 &self,
                 case_number: &str,
-            ) -> $crate::storage::StoreResult<Option<probity_app::cases::Case>> {
+            ) -> $crate::storage::StoreResult<Option<probity_domain::cases::Case>> {
                 let sql = format!("select {CASE_COLUMNS} from cases c where c.case_number = $1");
                 let row = sqlx::query(&sql).bind(case_number).fetch_optional(&self.pool).await?;
                 row.as_ref().map(case_from_row).transpose()
@@ -853,7 +853,7 @@ macro_rules! case_store_impl {
                 &self,
                 case_id: i64,
                 user_id: i64,
-            ) -> $crate::storage::StoreResult<probity_app::permissions::Standing> {
+            ) -> $crate::storage::StoreResult<probity_domain::permissions::Standing> {
                 use sqlx::Row as _;
                 let row = sqlx::query(
                     "select \
@@ -867,7 +867,7 @@ macro_rules! case_store_impl {
                 .bind(user_id)
                 .fetch_one(&self.pool)
                 .await?;
-                Ok(probity_app::permissions::Standing {
+                Ok(probity_domain::permissions::Standing {
                     member: row.try_get::<i64, _>("members")? > 0,
                     recused: row.try_get::<i64, _>("recusals")? > 0,
                     lead: row.try_get::<i64, _>("leads")? > 0,
@@ -882,7 +882,7 @@ macro_rules! case_store_impl {
                 case_id: i64,
                 version: i64,
                 d: $crate::storage::cases::CaseDetails,
-            ) -> $crate::storage::StoreResult<probity_app::cases::Case> {
+            ) -> $crate::storage::StoreResult<probity_domain::cases::Case> {
                 let mut tx = self.begin_write().await?;
                 let done = sqlx::query(
                     "update cases set title = $1, summary = $2, subject_agency = $3, intake_channel = $4, \
@@ -916,11 +916,11 @@ macro_rules! case_store_impl {
                 &self,
                 case_id: i64,
                 version: i64,
-                from: probity_app::cases::CaseStatus,
-                to: probity_app::cases::CaseStatus,
+                from: probity_domain::cases::CaseStatus,
+                to: probity_domain::cases::CaseStatus,
                 reason: &str,
                 by: i64,
-            ) -> $crate::storage::StoreResult<probity_app::cases::Case> {
+            ) -> $crate::storage::StoreResult<probity_domain::cases::Case> {
                 let now = time::OffsetDateTime::now_utc();
                 let mut tx = self.begin_write().await?;
                 let done = sqlx::query(
@@ -958,9 +958,9 @@ macro_rules! case_store_impl {
             async fn status_history(
                 &self,
                 case_id: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::StatusChange>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::cases::StatusChange>> {
                 use sqlx::Row as _;
-                use probity_app::cases::CaseStatus;
+                use probity_domain::cases::CaseStatus;
                 let rows = sqlx::query(
                     "select s.from_status, s.to_status, s.reason, u.display_name, s.changed_at \
                      from case_status_changes s join users u on u.user_id = s.changed_by \
@@ -973,7 +973,7 @@ macro_rules! case_store_impl {
                     .map(|row| {
                         let from: Option<String> = row.try_get("from_status")?;
                         let to: String = row.try_get("to_status")?;
-                        Ok(probity_app::cases::StatusChange {
+                        Ok(probity_domain::cases::StatusChange {
                             from_status: from.as_deref().and_then(CaseStatus::parse),
                             to_status: CaseStatus::parse(&to).ok_or_else($crate::storage::corrupt("to_status"))?,
                             reason: row.try_get("reason")?,
@@ -988,7 +988,7 @@ macro_rules! case_store_impl {
             async fn team(
                 &self,
                 case_id: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::TeamMember>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::cases::TeamMember>> {
                 use sqlx::Row as _;
                 let lead: Option<i64> =
                     sqlx::query_scalar("select lead_user_id from cases where case_id = $1")
@@ -1008,7 +1008,7 @@ macro_rules! case_store_impl {
                     .map(|row| {
                         let user_id: i64 = row.try_get("user_id")?;
                         let role: String = row.try_get("role")?;
-                        Ok(probity_app::cases::TeamMember {
+                        Ok(probity_domain::cases::TeamMember {
                             user_id,
                             username: row.try_get("username")?,
                             display_name: row.try_get("display_name")?,
@@ -1084,7 +1084,7 @@ macro_rules! case_store_impl {
             async fn recusals(
                 &self,
                 case_id: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::Recusal>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::cases::Recusal>> {
                 use sqlx::Row as _;
                 let rows = sqlx::query(
                     "select r.user_id, u.display_name, r.reason, b.display_name as recused_by_name, r.recused_at \
@@ -1096,7 +1096,7 @@ macro_rules! case_store_impl {
                 .await?;
                 rows.iter()
                     .map(|row| {
-                        Ok(probity_app::cases::Recusal {
+                        Ok(probity_domain::cases::Recusal {
                             user_id: row.try_get("user_id")?,
                             display_name: row.try_get("display_name")?,
                             reason: row.try_get("reason")?,
@@ -1181,7 +1181,7 @@ macro_rules! case_store_impl {
             async fn lifted_recusals(
                 &self,
                 case_id: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::LiftedRecusal>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::cases::LiftedRecusal>> {
                 use sqlx::Row as _;
                 let rows = sqlx::query(
                     "select r.user_id, u.display_name, r.reason, b.display_name as recused_by_name, \
@@ -1195,7 +1195,7 @@ macro_rules! case_store_impl {
                 .await?;
                 rows.iter()
                     .map(|row| {
-                        Ok(probity_app::cases::LiftedRecusal {
+                        Ok(probity_domain::cases::LiftedRecusal {
                             user_id: row.try_get("user_id")?,
                             display_name: row.try_get("display_name")?,
                             reason: row.try_get("reason")?,
@@ -1213,7 +1213,7 @@ macro_rules! case_store_impl {
             async fn overseers(
                 &self,
                 case_id: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::Overseer>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::cases::Overseer>> {
                 use sqlx::Row as _;
                 let rows = sqlx::query(
                     "select o.user_id, u.display_name, u.role, b.display_name as named_by_name, o.named_at \
@@ -1226,7 +1226,7 @@ macro_rules! case_store_impl {
                 rows.iter()
                     .map(|row| {
                         let role: String = row.try_get("role")?;
-                        Ok(probity_app::cases::Overseer {
+                        Ok(probity_domain::cases::Overseer {
                             user_id: row.try_get("user_id")?,
                             display_name: row.try_get("display_name")?,
                             role: $crate::storage::parse_role(&role)?,
@@ -1281,7 +1281,7 @@ macro_rules! case_store_impl {
             async fn parties(
                 &self,
                 case_id: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::Party>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::cases::Party>> {
                 let sql = format!("select {PARTY_COLUMNS} from parties where case_id = $1 order by party_id");
                 let rows = sqlx::query(&sql).bind(case_id).fetch_all(&self.pool).await?;
                 rows.iter().map(party_from_row).collect()
@@ -1292,7 +1292,7 @@ macro_rules! case_store_impl {
                 &self,
                 case_id: i64,
                 p: $crate::storage::cases::PartyInput,
-            ) -> $crate::storage::StoreResult<probity_app::cases::Party> {
+            ) -> $crate::storage::StoreResult<probity_domain::cases::Party> {
                 let now = time::OffsetDateTime::now_utc();
                 let mut tx = self.begin_write().await?;
                 let party_id: i64 = sqlx::query_scalar(
@@ -1321,7 +1321,7 @@ macro_rules! case_store_impl {
                 party_id: i64,
                 version: i64,
                 p: $crate::storage::cases::PartyInput,
-            ) -> $crate::storage::StoreResult<probity_app::cases::Party> {
+            ) -> $crate::storage::StoreResult<probity_domain::cases::Party> {
                 let now = time::OffsetDateTime::now_utc();
                 let mut tx = self.begin_write().await?;
                 let done = sqlx::query(
@@ -1353,7 +1353,7 @@ macro_rules! case_store_impl {
             async fn allegations(
                 &self,
                 case_id: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::Allegation>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::cases::Allegation>> {
                 let sql = format!(
                     "select {ALLEGATION_COLUMNS} from allegations a \
                      left join parties p on p.party_id = a.subject_party_id \
@@ -1368,7 +1368,7 @@ macro_rules! case_store_impl {
                 &self,
                 case_id: i64,
                 a: $crate::storage::cases::AllegationInput,
-            ) -> $crate::storage::StoreResult<probity_app::cases::Allegation> {
+            ) -> $crate::storage::StoreResult<probity_domain::cases::Allegation> {
                 let now = time::OffsetDateTime::now_utc();
                 let mut tx = self.begin_write().await?;
                 let allegation_id: i64 = sqlx::query_scalar(
@@ -1396,7 +1396,7 @@ macro_rules! case_store_impl {
                 allegation_id: i64,
                 version: i64,
                 a: $crate::storage::cases::AllegationInput,
-            ) -> $crate::storage::StoreResult<probity_app::cases::Allegation> {
+            ) -> $crate::storage::StoreResult<probity_domain::cases::Allegation> {
                 let now = time::OffsetDateTime::now_utc();
                 let mut tx = self.begin_write().await?;
                 let done = sqlx::query(
@@ -1429,7 +1429,7 @@ macro_rules! case_store_impl {
             async fn notes(
                 &self,
                 case_id: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::Note>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::cases::Note>> {
                 let sql = format!(
                     "select {NOTE_COLUMNS} from notes n \
                      join note_versions v on v.note_id = n.note_id and v.version = n.version \
@@ -1447,7 +1447,7 @@ macro_rules! case_store_impl {
                 case_id: i64,
                 author: i64,
                 body: &str,
-            ) -> $crate::storage::StoreResult<probity_app::cases::Note> {
+            ) -> $crate::storage::StoreResult<probity_domain::cases::Note> {
                 let now = time::OffsetDateTime::now_utc();
                 let mut tx = self.begin_write().await?;
                 let note_id: i64 = sqlx::query_scalar(
@@ -1481,7 +1481,7 @@ macro_rules! case_store_impl {
                 version: i64,
                 body: &str,
                 by: i64,
-            ) -> $crate::storage::StoreResult<probity_app::cases::Note> {
+            ) -> $crate::storage::StoreResult<probity_domain::cases::Note> {
                 let now = time::OffsetDateTime::now_utc();
                 let mut tx = self.begin_write().await?;
                 let done = sqlx::query(
@@ -1516,7 +1516,7 @@ macro_rules! case_store_impl {
                 &self,
                 case_id: i64,
                 note_id: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::NoteVersion>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::cases::NoteVersion>> {
                 use sqlx::Row as _;
                 let rows = sqlx::query(
                     "select v.version, v.body, u.display_name, v.edited_at from note_versions v \
@@ -1529,7 +1529,7 @@ macro_rules! case_store_impl {
                 .await?;
                 rows.iter()
                     .map(|row| {
-                        Ok(probity_app::cases::NoteVersion {
+                        Ok(probity_domain::cases::NoteVersion {
                             version: row.try_get("version")?,
                             body: row.try_get("body")?,
                             edited_by_name: row.try_get("display_name")?,
@@ -1651,7 +1651,7 @@ macro_rules! case_store_impl {
             async fn count_by_status(
                 &self,
                 viewer: $crate::storage::cases::CaseViewer,
-            ) -> $crate::storage::StoreResult<Vec<(probity_app::cases::CaseStatus, i64)>> {
+            ) -> $crate::storage::StoreResult<Vec<(probity_domain::cases::CaseStatus, i64)>> {
                 use sqlx::Row as _;
                 // Office-wide viewers see every case but those they are recused from: the
                 // office's totals (kept by triggers) less their recusals, instead of counting
@@ -1677,7 +1677,7 @@ macro_rules! case_store_impl {
                 };
                 let rows = sqlx::query(&sql).bind(viewer.user_id).fetch_all(&self.pool).await?;
                 let mut counts = Vec::new();
-                for status in probity_app::cases::CaseStatus::ALL {
+                for status in probity_domain::cases::CaseStatus::ALL {
                     let count = rows
                         .iter()
                         .find(|row| row.try_get::<String, _>("status").ok().as_deref() == Some(status.as_str()))
@@ -1694,7 +1694,7 @@ macro_rules! case_store_impl {
                 &self,
                 user_id: i64,
                 limit: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::CaseSummary>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::cases::CaseSummary>> {
                 let sql = format!(
                     "select {SUMMARY_COLUMNS} from cases c \
                      join case_members m on m.case_id = c.case_id and m.user_id = $1 \
@@ -1709,7 +1709,7 @@ macro_rules! case_store_impl {
                 &self,
                 viewer: $crate::storage::cases::CaseViewer,
                 limit: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::cases::CaseSummary>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::cases::CaseSummary>> {
                 let sql = format!(
                     "select {SUMMARY_COLUMNS} from cases c \
                      where {} and c.status <> 'closed' order by c.received_on asc, c.case_id asc limit $2",

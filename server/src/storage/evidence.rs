@@ -3,7 +3,7 @@
 
 use super::StoreResult;
 use async_trait::async_trait;
-use probity_app::evidence::{CustodyAction, CustodyEvent, Exhibit, OcrStatus};
+use probity_domain::evidence::{CustodyAction, CustodyEvent, Exhibit, OcrStatus};
 
 /// An exhibit about to be recorded, its blob already durable.
 #[derive(Clone, Debug)]
@@ -98,10 +98,10 @@ macro_rules! evidence_store_impl {
              e.capture_device, e.capture_shows, e.thumbnail_sha256, e.ocr_status, e.ocr_text, e.ocr_confidence, \
              u.display_name as uploaded_by_name, e.uploaded_at";
 
-        fn exhibit_from_row(row: &$row) -> $crate::storage::StoreResult<probity_app::evidence::Exhibit> {
+        fn exhibit_from_row(row: &$row) -> $crate::storage::StoreResult<probity_domain::evidence::Exhibit> {
             use sqlx::Row as _;
             let ocr: String = row.try_get("ocr_status")?;
-            Ok(probity_app::evidence::Exhibit {
+            Ok(probity_domain::evidence::Exhibit {
                 exhibit_id: row.try_get("exhibit_id")?,
                 case_id: row.try_get("case_id")?,
                 number: row.try_get("number")?,
@@ -124,7 +124,7 @@ macro_rules! evidence_store_impl {
                 capture_device: row.try_get("capture_device")?,
                 capture_shows: row.try_get("capture_shows")?,
                 thumbnail_sha256: row.try_get("thumbnail_sha256")?,
-                ocr_status: probity_app::evidence::OcrStatus::parse(&ocr)
+                ocr_status: probity_domain::evidence::OcrStatus::parse(&ocr)
                     .ok_or_else($crate::storage::corrupt("ocr_status"))?,
                 ocr_text: row.try_get("ocr_text")?,
                 ocr_confidence: row.try_get("ocr_confidence")?,
@@ -139,7 +139,7 @@ macro_rules! evidence_store_impl {
             async fn create_exhibit(
                 &self,
                 exhibit: $crate::storage::evidence::NewExhibit,
-            ) -> $crate::storage::StoreResult<probity_app::evidence::Exhibit> {
+            ) -> $crate::storage::StoreResult<probity_domain::evidence::Exhibit> {
                 let now = time::OffsetDateTime::now_utc();
                 let mut tx = self.begin_write().await?;
                 // One statement both reserves and returns the number, so two uploads at once
@@ -221,7 +221,7 @@ macro_rules! evidence_store_impl {
                 &self,
                 case_id: i64,
                 user_id: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::evidence::Exhibit>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::evidence::Exhibit>> {
                 let sql = format!(
                     "select {EXHIBIT_COLUMNS} from exhibits e join users u on u.user_id = e.uploaded_by \
                      where e.case_id = $1 and (e.restricted = false or exists \
@@ -237,7 +237,7 @@ macro_rules! evidence_store_impl {
                 &self,
                 case_id: i64,
                 exhibit_id: i64,
-            ) -> $crate::storage::StoreResult<Option<probity_app::evidence::Exhibit>> {
+            ) -> $crate::storage::StoreResult<Option<probity_domain::evidence::Exhibit>> {
                 let sql = format!(
                     "select {EXHIBIT_COLUMNS} from exhibits e join users u on u.user_id = e.uploaded_by \
                      where e.case_id = $1 and e.exhibit_id = $2"
@@ -258,7 +258,7 @@ macro_rules! evidence_store_impl {
             async fn append_custody(
                 &self,
                 exhibit_id: i64,
-                action: probity_app::evidence::CustodyAction,
+                action: probity_domain::evidence::CustodyAction,
                 user_id: i64,
                 reason: &str,
                 sha256: &str,
@@ -282,7 +282,7 @@ macro_rules! evidence_store_impl {
             async fn custody(
                 &self,
                 exhibit_id: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::evidence::CustodyEvent>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::evidence::CustodyEvent>> {
                 use sqlx::Row as _;
                 let rows = sqlx::query(
                     "select c.action, u.display_name, c.occurred_at, c.reason, c.sha256 from custody_events c \
@@ -294,8 +294,8 @@ macro_rules! evidence_store_impl {
                 rows.iter()
                     .map(|row| {
                         let action: String = row.try_get("action")?;
-                        Ok(probity_app::evidence::CustodyEvent {
-                            action: probity_app::evidence::CustodyAction::parse(&action)
+                        Ok(probity_domain::evidence::CustodyEvent {
+                            action: probity_domain::evidence::CustodyAction::parse(&action)
                                 .ok_or_else($crate::storage::corrupt("action"))?,
                             user_name: row.try_get("display_name")?,
                             occurred_at: row.try_get("occurred_at")?,
@@ -333,7 +333,7 @@ macro_rules! evidence_store_impl {
             async fn set_ocr(
                 &self,
                 exhibit_id: i64,
-                status: probity_app::evidence::OcrStatus,
+                status: probity_domain::evidence::OcrStatus,
                 text: Option<&str>,
                 confidence: Option<i64>,
             ) -> $crate::storage::StoreResult<()> {

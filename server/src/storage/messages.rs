@@ -3,7 +3,7 @@
 
 use super::StoreResult;
 use async_trait::async_trait;
-use probity_app::messages::Message;
+use probity_domain::messages::Message;
 use tokio::sync::{mpsc, oneshot};
 
 /// A message to store, already in UTC.
@@ -130,9 +130,9 @@ macro_rules! message_store_impl {
         const MESSAGE_COLUMNS: &str = "m.message_id, m.case_id, m.exhibit_id, x.number as exhibit_number, \
              m.position, m.sent_at, m.sender, m.recipients, m.body, m.source_location";
 
-        fn message_from_row(row: &$row) -> $crate::storage::StoreResult<probity_app::messages::Message> {
+        fn message_from_row(row: &$row) -> $crate::storage::StoreResult<probity_domain::messages::Message> {
             use sqlx::Row as _;
-            Ok(probity_app::messages::Message {
+            Ok(probity_domain::messages::Message {
                 message_id: row.try_get("message_id")?,
                 case_id: row.try_get("case_id")?,
                 exhibit_id: row.try_get("exhibit_id")?,
@@ -336,7 +336,7 @@ macro_rules! message_store_impl {
                 filter: &$crate::storage::messages::MessageFilter,
                 after: Option<&$crate::storage::messages::MessageCursor>,
                 limit: i64,
-            ) -> $crate::storage::StoreResult<(Vec<probity_app::messages::Message>, Option<$crate::storage::messages::MessageCursor>)> {
+            ) -> $crate::storage::StoreResult<(Vec<probity_domain::messages::Message>, Option<$crate::storage::messages::MessageCursor>)> {
                 enum Value {
                     Int(i64),
                     Text(String),
@@ -410,7 +410,7 @@ macro_rules! message_store_impl {
                 &self,
                 case_id: i64,
                 message_id: i64,
-            ) -> $crate::storage::StoreResult<Option<probity_app::messages::Message>> {
+            ) -> $crate::storage::StoreResult<Option<probity_domain::messages::Message>> {
                 let sql = format!(
                     "select {MESSAGE_COLUMNS} from messages m join exhibits x on x.exhibit_id = m.exhibit_id \
                      where m.case_id = $1 and m.message_id = $2"

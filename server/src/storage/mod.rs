@@ -14,7 +14,7 @@ pub mod sqlite;
 pub mod timeline;
 
 use async_trait::async_trait;
-use probity_app::types::{CurrentUser, Role};
+use probity_domain::roles::{CurrentUser, Role};
 use std::sync::Arc;
 use time::OffsetDateTime;
 

@@ -27,7 +27,7 @@ macro_rules! role_grant_from_row_fn {
                 user_id: row.try_get("user_id")?,
                 username: row.try_get("username")?,
                 display_name: row.try_get("display_name")?,
-                role: probity_app::types::Role::parse(&role)
+                role: probity_domain::roles::Role::parse(&role)
                     .ok_or_else($crate::storage::corrupt("role"))?,
                 new_account: row.try_get("new_account")?,
                 requested_by: row.try_get("requested_by")?,
@@ -289,7 +289,7 @@ macro_rules! store_impl {
             async fn record_role_grant(
                 &self,
                 user_id: i64,
-                role: probity_app::types::Role,
+                role: probity_domain::roles::Role,
                 new_account: bool,
                 by: i64,
                 state: $crate::storage::GrantState,
@@ -419,7 +419,7 @@ macro_rules! store_impl {
                 &self,
                 user_id: i64,
                 display_name: &str,
-                role: probity_app::types::Role,
+                role: probity_domain::roles::Role,
             ) -> $crate::storage::StoreResult<()> {
                 let done = sqlx::query("update users set display_name = $1, role = $2 where user_id = $3")
                     .bind(display_name)

@@ -8,7 +8,7 @@
 use super::StoreResult;
 use super::cases::CaseViewer;
 use async_trait::async_trait;
-use probity_app::reports::{
+use probity_domain::reports::{
     Finding, LeakHit, LeakRelease, PublishedReport, Recommendation, RecommendationStatus,
     RecommendationUpdate, Redaction, RedactionReason, ReportState, ReportVersion, ReviewComment,
 };
@@ -228,13 +228,13 @@ macro_rules! report_store_impl {
 
         fn report_version_from_row(
             row: &$row,
-        ) -> $crate::storage::StoreResult<probity_app::reports::ReportVersion> {
+        ) -> $crate::storage::StoreResult<probity_domain::reports::ReportVersion> {
             use sqlx::Row as _;
             let state: String = row.try_get("state")?;
             let sections: String = row.try_get("sections")?;
             let sections: std::collections::BTreeMap<String, String> =
                 serde_json::from_str(&sections).map_err(|_| $crate::storage::StoreError::Corrupt("sections"))?;
-            let ordered = probity_app::reports::SECTIONS
+            let ordered = probity_domain::reports::SECTIONS
                 .iter()
                 .map(|(key, _, _)| (key.to_string(), sections.get(*key).cloned().unwrap_or_default()))
                 .collect();
@@ -243,11 +243,11 @@ macro_rules! report_store_impl {
                 .map(|text| serde_json::from_str(&text))
                 .transpose()
                 .map_err(|_| $crate::storage::StoreError::Corrupt("leak_report"))?;
-            Ok(probity_app::reports::ReportVersion {
+            Ok(probity_domain::reports::ReportVersion {
                 report_version_id: row.try_get("report_version_id")?,
                 case_id: row.try_get("case_id")?,
                 version: row.try_get("version")?,
-                state: probity_app::reports::ReportState::parse(&state)
+                state: probity_domain::reports::ReportState::parse(&state)
                     .ok_or_else($crate::storage::corrupt("state"))?,
                 sections: ordered,
                 created_by_name: row.try_get("created_by_name")?,
@@ -268,10 +268,10 @@ macro_rules! report_store_impl {
 
         fn recommendation_from_row(
             row: &$row,
-        ) -> $crate::storage::StoreResult<probity_app::reports::Recommendation> {
+        ) -> $crate::storage::StoreResult<probity_domain::reports::Recommendation> {
             use sqlx::Row as _;
             let status: String = row.try_get("status")?;
-            Ok(probity_app::reports::Recommendation {
+            Ok(probity_domain::reports::Recommendation {
                 recommendation_id: row.try_get("recommendation_id")?,
                 case_id: row.try_get("case_id")?,
                 case_number: row.try_get("case_number")?,
@@ -279,7 +279,7 @@ macro_rules! report_store_impl {
                 agency: row.try_get("agency")?,
                 body: row.try_get("body")?,
                 response: row.try_get("response")?,
-                status: probity_app::reports::RecommendationStatus::parse(&status)
+                status: probity_domain::reports::RecommendationStatus::parse(&status)
                     .ok_or_else($crate::storage::corrupt("status"))?,
                 status_on: row.try_get("status_on")?,
                 version: row.try_get("version")?,
@@ -288,9 +288,9 @@ macro_rules! report_store_impl {
 
         fn published_from_row(
             row: &$row,
-        ) -> $crate::storage::StoreResult<probity_app::reports::PublishedReport> {
+        ) -> $crate::storage::StoreResult<probity_domain::reports::PublishedReport> {
             use sqlx::Row as _;
-            Ok(probity_app::reports::PublishedReport {
+            Ok(probity_domain::reports::PublishedReport {
                 published_id: row.try_get("published_id")?,
                 case_id: row.try_get("case_id")?,
                 report_version_id: row.try_get("report_version_id")?,
@@ -333,7 +333,7 @@ macro_rules! report_store_impl {
             async fn findings(
                 &self,
                 case_id: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::reports::Finding>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::reports::Finding>> {
                 use sqlx::Row as _;
                 let rows = sqlx::query(
                     "select f.finding_id, f.allegation_id, f.disposition, f.basis, f.analysis, \
@@ -369,7 +369,7 @@ macro_rules! report_store_impl {
                             exhibit_ids.push(target);
                         }
                     }
-                    findings.push(probity_app::reports::Finding {
+                    findings.push(probity_domain::reports::Finding {
                         finding_id,
                         allegation_id: row.try_get("allegation_id")?,
                         disposition: row.try_get("disposition")?,
@@ -465,7 +465,7 @@ macro_rules! report_store_impl {
             async fn recommendations(
                 &self,
                 case_id: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::reports::Recommendation>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::reports::Recommendation>> {
                 let rows = sqlx::query(&format!(
                     "select {RECOMMENDATION_COLUMNS} from recommendations r \
                      join cases c on c.case_id = r.case_id where r.case_id = $1 order by r.number"
@@ -482,7 +482,7 @@ macro_rules! report_store_impl {
                 case_id: i64,
                 input: $crate::storage::reports::RecommendationInput,
                 by: i64,
-            ) -> $crate::storage::StoreResult<probity_app::reports::Recommendation> {
+            ) -> $crate::storage::StoreResult<probity_domain::reports::Recommendation> {
                 use sqlx::Row as _;
                 let now = time::OffsetDateTime::now_utc();
                 let mut tx = self.begin_write().await?;
@@ -598,7 +598,7 @@ macro_rules! report_store_impl {
             async fn recommendation_history(
                 &self,
                 recommendation_id: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::reports::RecommendationUpdate>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::reports::RecommendationUpdate>> {
                 use sqlx::Row as _;
                 let rows = sqlx::query(
                     "select h.status, h.status_on, h.note, u.display_name, h.updated_at \
@@ -611,8 +611,8 @@ macro_rules! report_store_impl {
                 rows.iter()
                     .map(|row| {
                         let status: String = row.try_get("status")?;
-                        Ok(probity_app::reports::RecommendationUpdate {
-                            status: probity_app::reports::RecommendationStatus::parse(&status)
+                        Ok(probity_domain::reports::RecommendationUpdate {
+                            status: probity_domain::reports::RecommendationStatus::parse(&status)
                                 .ok_or_else($crate::storage::corrupt("status"))?,
                             status_on: row.try_get("status_on")?,
                             note: row.try_get("note")?,
@@ -629,7 +629,7 @@ macro_rules! report_store_impl {
                 viewer: &$crate::storage::cases::CaseViewer,
                 after: Option<(String, i64)>,
                 limit: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::reports::Recommendation>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::reports::Recommendation>> {
                 let (agency, id) = after.unwrap_or_default();
                 let rows = sqlx::query(&format!(
                     "select {RECOMMENDATION_COLUMNS} from recommendations r \
@@ -652,7 +652,7 @@ macro_rules! report_store_impl {
             async fn redactions(
                 &self,
                 case_id: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::reports::Redaction>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::reports::Redaction>> {
                 use sqlx::Row as _;
                 let rows = sqlx::query(
                     "select r.redaction_id, r.text, r.reason, u.display_name from redactions r \
@@ -664,10 +664,10 @@ macro_rules! report_store_impl {
                 rows.iter()
                     .map(|row| {
                         let reason: String = row.try_get("reason")?;
-                        Ok(probity_app::reports::Redaction {
+                        Ok(probity_domain::reports::Redaction {
                             redaction_id: row.try_get("redaction_id")?,
                             text: row.try_get("text")?,
-                            reason: probity_app::reports::RedactionReason::parse(&reason)
+                            reason: probity_domain::reports::RedactionReason::parse(&reason)
                                 .ok_or_else($crate::storage::corrupt("reason"))?,
                             created_by_name: row.try_get("display_name")?,
                         })
@@ -680,7 +680,7 @@ macro_rules! report_store_impl {
                 &self,
                 case_id: i64,
                 text: &str,
-                reason: probity_app::reports::RedactionReason,
+                reason: probity_domain::reports::RedactionReason,
                 by: i64,
             ) -> $crate::storage::StoreResult<i64> {
                 use sqlx::Row as _;
@@ -782,7 +782,7 @@ macro_rules! report_store_impl {
             async fn leak_releases(
                 &self,
                 case_id: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::reports::LeakRelease>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::reports::LeakRelease>> {
                 use sqlx::Row as _;
                 let rows = sqlx::query(
                     "select r.release_key, r.reason, u.display_name, r.released_at \
@@ -794,7 +794,7 @@ macro_rules! report_store_impl {
                 .await?;
                 rows.iter()
                     .map(|row| {
-                        Ok(probity_app::reports::LeakRelease {
+                        Ok(probity_domain::reports::LeakRelease {
                             release_key: row.try_get("release_key")?,
                             reason: row.try_get("reason")?,
                             released_by_name: row.try_get("display_name")?,
@@ -808,7 +808,7 @@ macro_rules! report_store_impl {
             async fn report_versions(
                 &self,
                 case_id: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::reports::ReportVersion>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::reports::ReportVersion>> {
                 let rows = sqlx::query(&format!(
                     "select {REPORT_VERSION_COLUMNS} from {REPORT_VERSION_FROM} \
                      where v.case_id = $1 order by v.version desc"
@@ -824,7 +824,7 @@ macro_rules! report_store_impl {
                 &self,
                 case_id: i64,
                 version: i64,
-            ) -> $crate::storage::StoreResult<Option<probity_app::reports::ReportVersion>> {
+            ) -> $crate::storage::StoreResult<Option<probity_domain::reports::ReportVersion>> {
                 let row = sqlx::query(&format!(
                     "select {REPORT_VERSION_COLUMNS} from {REPORT_VERSION_FROM} \
                      where v.case_id = $1 and v.version = $2"
@@ -876,13 +876,13 @@ macro_rules! report_store_impl {
                 &self,
                 case_id: i64,
                 version: i64,
-                from: probity_app::reports::ReportState,
-                to: probity_app::reports::ReportState,
+                from: probity_domain::reports::ReportState,
+                to: probity_domain::reports::ReportState,
                 by: i64,
                 note: &str,
                 comments: &[(String, String)],
             ) -> $crate::storage::StoreResult<()> {
-                use probity_app::reports::ReportState;
+                use probity_domain::reports::ReportState;
                 use sqlx::Row as _;
                 let now = time::OffsetDateTime::now_utc();
                 let mut tx = self.begin_write().await?;
@@ -979,7 +979,7 @@ macro_rules! report_store_impl {
             async fn report_comments(
                 &self,
                 report_version_id: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::reports::ReviewComment>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::reports::ReviewComment>> {
                 use sqlx::Row as _;
                 let rows = sqlx::query(
                     "select c.section, c.body, u.display_name, c.created_at from report_comments c \
@@ -991,7 +991,7 @@ macro_rules! report_store_impl {
                 .await?;
                 rows.iter()
                     .map(|row| {
-                        Ok(probity_app::reports::ReviewComment {
+                        Ok(probity_domain::reports::ReviewComment {
                             section: row.try_get("section")?,
                             body: row.try_get("body")?,
                             author_name: row.try_get("display_name")?,
@@ -1008,7 +1008,7 @@ macro_rules! report_store_impl {
                 version: i64,
                 by: i64,
                 publication: $crate::storage::reports::Publication,
-            ) -> $crate::storage::StoreResult<probity_app::reports::PublishedReport> {
+            ) -> $crate::storage::StoreResult<probity_domain::reports::PublishedReport> {
                 use sqlx::Row as _;
                 let mut tx = self.begin_write().await?;
                 let row = sqlx::query(
@@ -1126,7 +1126,7 @@ macro_rules! report_store_impl {
                 &self,
                 report_number: &str,
                 edition: i64,
-            ) -> $crate::storage::StoreResult<Option<probity_app::reports::PublishedReport>> {
+            ) -> $crate::storage::StoreResult<Option<probity_domain::reports::PublishedReport>> {
                 let row = sqlx::query(&format!(
                     "select {PUBLISHED_COLUMNS} from published_reports where report_number = $1 and edition = $2"
                 ))
@@ -1141,7 +1141,7 @@ macro_rules! report_store_impl {
             async fn published_for_case(
                 &self,
                 case_id: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::reports::PublishedReport>> {
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::reports::PublishedReport>> {
                 let rows = sqlx::query(&format!(
                     "select {PUBLISHED_COLUMNS} from published_reports where case_id = $1 order by edition"
                 ))

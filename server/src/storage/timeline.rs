@@ -4,7 +4,7 @@
 
 use super::StoreResult;
 use async_trait::async_trait;
-use probity_app::timeline::{
+use probity_domain::timeline::{
     Channel, EventKind, EventVersion, Incident, Information, PermittedBasis, Precision,
 };
 
@@ -63,7 +63,7 @@ pub trait TimelineStore: Send + Sync {
         case_id: i64,
         incident_id: Option<i64>,
         user_id: i64,
-    ) -> StoreResult<Vec<probity_app::timeline::Event>>;
+    ) -> StoreResult<Vec<probity_domain::timeline::Event>>;
     /// One event's saved versions, newest first.
     async fn event_versions(&self, case_id: i64, event_id: i64) -> StoreResult<Vec<EventVersion>>;
     /// Events citing an exhibit.
@@ -144,7 +144,7 @@ macro_rules! timeline_store_impl {
                 case_id: i64,
                 title: &str,
                 summary: &str,
-            ) -> $crate::storage::StoreResult<probity_app::timeline::Incident> {
+            ) -> $crate::storage::StoreResult<probity_domain::timeline::Incident> {
                 let incident_id: i64 = sqlx::query_scalar(
                     "insert into incidents (case_id, title, summary, created_at) values ($1, $2, $3, $4) returning incident_id",
                 )
@@ -154,7 +154,7 @@ macro_rules! timeline_store_impl {
                 .bind(time::OffsetDateTime::now_utc())
                 .fetch_one(&self.pool)
                 .await?;
-                Ok(probity_app::timeline::Incident {
+                Ok(probity_domain::timeline::Incident {
                     incident_id,
                     case_id,
                     title: title.to_string(),
@@ -164,7 +164,7 @@ macro_rules! timeline_store_impl {
             }
 
             #[tracing::instrument(skip_all, fields(case_id))]
-            async fn incidents(&self, case_id: i64) -> $crate::storage::StoreResult<Vec<probity_app::timeline::Incident>> {
+            async fn incidents(&self, case_id: i64) -> $crate::storage::StoreResult<Vec<probity_domain::timeline::Incident>> {
                 use sqlx::Row as _;
                 let rows = sqlx::query(
                     "select i.incident_id, i.case_id, i.title, i.summary, \
@@ -176,7 +176,7 @@ macro_rules! timeline_store_impl {
                 .await?;
                 rows.iter()
                     .map(|row| {
-                        Ok(probity_app::timeline::Incident {
+                        Ok(probity_domain::timeline::Incident {
                             incident_id: row.try_get("incident_id")?,
                             case_id: row.try_get("case_id")?,
                             title: row.try_get("title")?,
@@ -284,8 +284,8 @@ macro_rules! timeline_store_impl {
                 case_id: i64,
                 incident_id: Option<i64>,
                 user_id: i64,
-            ) -> $crate::storage::StoreResult<Vec<probity_app::timeline::Event>> {
-                use probity_app::timeline::*;
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::timeline::Event>> {
+                use probity_domain::timeline::*;
                 use sqlx::Row as _;
                 use std::collections::HashMap;
                 // One filter for the events and for their links: this case, maybe one incident.
@@ -398,7 +398,7 @@ macro_rules! timeline_store_impl {
             }
 
             #[tracing::instrument(skip_all, fields(case_id, event_id))]
-            async fn event_versions(&self, case_id: i64, event_id: i64) -> $crate::storage::StoreResult<Vec<probity_app::timeline::EventVersion>> {
+            async fn event_versions(&self, case_id: i64, event_id: i64) -> $crate::storage::StoreResult<Vec<probity_domain::timeline::EventVersion>> {
                 use sqlx::Row as _;
                 let rows = sqlx::query(
                     "select v.version, v.summary, u.display_name, v.edited_at from event_versions v \
@@ -411,7 +411,7 @@ macro_rules! timeline_store_impl {
                 .await?;
                 rows.iter()
                     .map(|row| {
-                        Ok(probity_app::timeline::EventVersion {
+                        Ok(probity_domain::timeline::EventVersion {
                             version: row.try_get("version")?,
                             summary: row.try_get("summary")?,
                             edited_by_name: row.try_get("display_name")?,

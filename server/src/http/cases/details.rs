@@ -13,12 +13,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
-use probity_app::cases::{CaseStatus, Confidentiality, Priority};
-use probity_app::forms::FieldErrors;
 use probity_app::pages::cases::{
     CaseFormPage, CaseFormValues, CasePage, CaseView, StatusPage, case_path,
 };
-use probity_app::permissions::{Action, allows};
+use probity_domain::cases::{CaseStatus, Confidentiality, Priority};
+use probity_domain::permissions::{Action, allows};
+use probity_domain::validation::FieldErrors;
 use serde::Deserialize;
 
 /// The form to open a case.
@@ -50,7 +50,7 @@ pub async fn new_form(State(state): State<AppState>, actor: Actor) -> Result<Res
 async fn case_form(
     state: &AppState,
     actor: &Actor,
-    case: Option<probity_app::cases::Case>,
+    case: Option<probity_domain::cases::Case>,
     values: CaseFormValues,
     errors: FieldErrors,
     stale: bool,

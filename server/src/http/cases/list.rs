@@ -13,11 +13,11 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
-use probity_app::cases::{CaseStatus, Priority};
-use probity_app::forms::FieldErrors;
 use probity_app::pages::cases::{CaseListForm, CaseListPage, CaseListView};
-use probity_app::permissions::{Action, Grant, grant};
-use probity_app::types::Role;
+use probity_domain::cases::{CaseStatus, Priority};
+use probity_domain::permissions::{Action, Grant, grant};
+use probity_domain::roles::Role;
+use probity_domain::validation::FieldErrors;
 use serde::Deserialize;
 
 /// Cases per page.

@@ -16,10 +16,10 @@ use crate::http::error::AppError;
 use crate::storage::Outcome;
 use axum::Router;
 use axum::routing::{get, post};
-use probity_app::cases::Case;
 use probity_app::pages::cases::CasePermissions;
 use probity_app::pages::reports::ReportPermissions;
-use probity_app::permissions::{Action, Standing, allows};
+use probity_domain::cases::Case;
+use probity_domain::permissions::{Action, Standing, allows};
 
 /// The case routes.
 pub fn router() -> Router<AppState> {

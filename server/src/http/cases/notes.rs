@@ -12,10 +12,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
-use probity_app::cases::{Case, Note};
-use probity_app::forms::FieldErrors;
 use probity_app::pages::cases::{NoteFormPage, NoteHistoryPage, case_path};
-use probity_app::permissions::Action;
+use probity_domain::cases::{Case, Note};
+use probity_domain::permissions::Action;
+use probity_domain::validation::FieldErrors;
 use serde::Deserialize;
 
 /// The note form as sent.

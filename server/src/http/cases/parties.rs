@@ -12,10 +12,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
-use probity_app::cases::{Case, Party, PartyKind};
-use probity_app::forms::FieldErrors;
 use probity_app::pages::cases::{PartyFormPage, PartyFormValues, case_path};
-use probity_app::permissions::Action;
+use probity_domain::cases::{Case, Party, PartyKind};
+use probity_domain::permissions::Action;
+use probity_domain::validation::FieldErrors;
 
 #[allow(clippy::too_many_arguments)]
 async fn form_page(

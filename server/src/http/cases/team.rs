@@ -12,11 +12,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
-use probity_app::cases::{Confidentiality, Overseer, Recusal, TeamMember};
-use probity_app::forms::FieldErrors;
 use probity_app::pages::cases::{TeamPage, TeamView};
-use probity_app::permissions::{Action, Standing, allows};
-use probity_app::types::Role;
+use probity_domain::cases::{Confidentiality, Overseer, Recusal, TeamMember};
+use probity_domain::permissions::{Action, Standing, allows};
+use probity_domain::roles::Role;
+use probity_domain::validation::FieldErrors;
 use serde::Deserialize;
 
 /// The team page.

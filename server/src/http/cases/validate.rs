@@ -1,11 +1,11 @@
 //! Validation of the case forms: every field has limits, every message says what to fix.
 
 use crate::storage::cases::{AllegationInput, CaseDetails, PartyInput, is_iso_date};
-use probity_app::cases::{
+use probity_app::pages::cases::{AllegationFormValues, CaseFormValues, PartyFormValues};
+use probity_domain::cases::{
     AllegationStatus, Confidentiality, IntakeChannel, PartyKind, PartyRole, Priority,
 };
-use probity_app::forms::FieldErrors;
-use probity_app::pages::cases::{AllegationFormValues, CaseFormValues, PartyFormValues};
+use probity_domain::validation::FieldErrors;
 
 /// Trims a field and checks it is present (when `required`) and within `max` characters.
 /// Control characters other than line breaks and tabs are refused.

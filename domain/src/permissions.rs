@@ -7,7 +7,7 @@
 //! team and the supervisors and commissioners named on its team page, so an office-wide grant
 //! reaches such a case only for those named.
 
-use crate::types::Role;
+use crate::roles::Role;
 
 /// Something a person may try to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -162,7 +162,7 @@ pub use records::*;
 /// Case records as the pages show them.
 mod records {
     use super::*;
-    use crate::types::Role;
+    use crate::roles::Role;
     use time::OffsetDateTime;
 
     /// One case.
