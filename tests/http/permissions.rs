@@ -733,6 +733,30 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
                     subject.username, subject.role, subject.standing, route.method, path
                 ));
             }
+            // The same form without its anti-forgery token, and with another session's, is
+            // refused before anything else is looked at.
+            if route.method == "POST" {
+                for forged in ["", "0123456789abcdef"] {
+                    let mut form: Vec<(&str, &str)> = vec![("csrf_token", forged)];
+                    form.extend_from_slice(route.form);
+                    let refused = client
+                        .post(app.url(&path))
+                        .header("origin", app.origin())
+                        .form(&form)
+                        .send()
+                        .await
+                        .expect("POST")
+                        .status()
+                        .as_u16();
+                    checked += 1;
+                    if refused != 403 {
+                        mismatches.push(format!(
+                            "{} POST {path} with token {forged:?} -> {refused} (expected 403)",
+                            subject.username
+                        ));
+                    }
+                }
+            }
             if !may_read {
                 let body = response.text().await.expect("body");
                 assert!(

@@ -1,12 +1,12 @@
 //! The account page and the change-password form.
 
 use crate::accounts::check_new_password;
-use crate::auth::{SignedIn, previous_sign_in, set_flash, take_flash, verify_csrf};
+use crate::auth::{SignedIn, previous_sign_in, set_flash, take_flash};
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::pages::{page_context, render};
+use crate::http::posted::Posted;
 use crate::storage::{NewAuditEvent, Outcome, User};
-use axum::Form;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -65,8 +65,6 @@ fn summary(user: &User, previous: Option<time::OffsetDateTime>) -> AccountSummar
 #[derive(Deserialize)]
 pub struct ChangePasswordForm {
     #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
     current_password: String,
     #[serde(default)]
     new_password: String,
@@ -80,9 +78,8 @@ pub async fn change_password(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     signed_in: SignedIn,
-    Form(form): Form<ChangePasswordForm>,
+    Posted(form): Posted<ChangePasswordForm>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&signed_in.session, &form.csrf_token).await?;
     let user = &signed_in.user;
     let mut errors = FieldErrors::default();
     if !state

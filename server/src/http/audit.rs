@@ -1,13 +1,12 @@
 //! The audit trail for auditors and administrators: filters and key-based pages. Reading it
 //! is itself audited.
 
-use crate::auth::verify_csrf;
 use crate::http::AppState;
 use crate::http::actor::Actor;
 use crate::http::error::AppError;
 use crate::http::pages::{page_context, render};
+use crate::http::posted::Posted;
 use crate::storage::{AuditFilter, Outcome};
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -43,9 +42,8 @@ pub async fn show(State(state): State<AppState>, actor: Actor) -> Result<Respons
 pub async fn filter(
     State(state): State<AppState>,
     actor: Actor,
-    Form(query): Form<AuditQuery>,
+    Posted(query): Posted<AuditQuery>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &query.csrf_token).await?;
     actor
         .require(&state, Action::ReadAudit, "audit.view")
         .await?;

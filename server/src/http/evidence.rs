@@ -10,10 +10,10 @@ use crate::http::actor::Actor;
 use crate::http::cases::{audit_success, open_case, validate};
 use crate::http::error::AppError;
 use crate::http::pages::{page_context, render};
+use crate::http::posted::Posted;
 use crate::storage::Outcome;
 use crate::storage::cases::is_iso_date;
 use crate::storage::evidence::NewExhibit;
-use axum::Form;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
@@ -682,9 +682,8 @@ pub async fn download(
     State(state): State<AppState>,
     actor: Actor,
     Path((case_id, exhibit_id)): Path<(i64, i64)>,
-    Form(form): Form<DownloadForm>,
+    Posted(form): Posted<DownloadForm>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let (case, exhibit, access) =
         open_exhibit(&state, &actor, case_id, exhibit_id, "exhibit.download").await?;
     let mut errors = FieldErrors::default();
@@ -817,9 +816,8 @@ pub async fn transfer(
     State(state): State<AppState>,
     actor: Actor,
     Path((case_id, exhibit_id)): Path<(i64, i64)>,
-    Form(form): Form<TransferForm>,
+    Posted(form): Posted<TransferForm>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let (case, exhibit, access) =
         open_exhibit(&state, &actor, case_id, exhibit_id, "exhibit.transfer").await?;
     let standing = state.store.standing(case_id, actor.user.user_id).await?;

@@ -2,7 +2,6 @@
 //! chosen), reading a chat's dates the other way round, the viewer, and each message's stable
 //! page.
 
-use crate::auth::verify_csrf;
 use crate::evidence::media;
 use crate::http::AppState;
 use crate::http::actor::Actor;
@@ -10,12 +9,12 @@ use crate::http::cases::{audit_success, open_case};
 use crate::http::error::AppError;
 use crate::http::evidence::{exhibit_page_with, open_exhibit};
 use crate::http::pages::{page_context, render};
+use crate::http::posted::Posted;
 use crate::messages::{self as logs, Format, ReadOptions};
 use crate::storage::Outcome;
 use crate::storage::cases::is_iso_date;
 use crate::storage::evidence::NewExhibit;
 use crate::storage::messages::{MessageCursor, MessageFilter};
-use axum::Form;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -125,9 +124,8 @@ pub async fn import(
     State(state): State<AppState>,
     actor: Actor,
     Path((case_id, exhibit_id)): Path<(i64, i64)>,
-    Form(form): Form<ImportForm>,
+    Posted(form): Posted<ImportForm>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     open_case(&state, &actor, case_id, Action::EditCase, "messages.import").await?;
     let (case, exhibit, access) =
         open_exhibit(&state, &actor, case_id, exhibit_id, "messages.import").await?;
@@ -330,9 +328,8 @@ pub async fn redate(
     State(state): State<AppState>,
     actor: Actor,
     Path((case_id, exhibit_id)): Path<(i64, i64)>,
-    Form(form): Form<RedateForm>,
+    Posted(_form): Posted<RedateForm>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     open_case(&state, &actor, case_id, Action::EditCase, "messages.redate").await?;
     let (case, exhibit, access) =
         open_exhibit(&state, &actor, case_id, exhibit_id, "messages.redate").await?;
@@ -473,9 +470,8 @@ pub async fn viewer_search(
     State(state): State<AppState>,
     actor: Actor,
     Path(case_id): Path<i64>,
-    Form(query): Form<ViewerQuery>,
+    Posted(query): Posted<ViewerQuery>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &query.csrf_token).await?;
     messages_page(&state, &actor, case_id, query).await
 }
 

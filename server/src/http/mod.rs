@@ -13,6 +13,7 @@ pub mod messages;
 pub mod pages;
 pub mod people;
 pub mod portal;
+pub mod posted;
 pub mod reports;
 pub mod security;
 pub mod setup;

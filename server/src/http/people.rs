@@ -4,13 +4,13 @@
 use crate::accounts::{
     NewAccountInput, check_display_name, check_new_password, validate_new_account,
 };
-use crate::auth::{set_flash, take_flash, verify_csrf};
+use crate::auth::{set_flash, take_flash};
 use crate::http::AppState;
 use crate::http::actor::Actor;
 use crate::http::error::AppError;
 use crate::http::pages::{page_context, render};
+use crate::http::posted::Posted;
 use crate::storage::{GrantState, NewUser, Outcome, StoreError, User, is_privileged};
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -149,9 +149,8 @@ pub async fn list(State(state): State<AppState>, actor: Actor) -> Result<Respons
 pub async fn add(
     State(state): State<AppState>,
     actor: Actor,
-    Form(form): Form<AddForm>,
+    Posted(form): Posted<AddForm>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     actor
         .require(&state, Action::ManagePeople, "user.create")
         .await?;
@@ -340,9 +339,8 @@ pub async fn update(
     State(state): State<AppState>,
     actor: Actor,
     Path(user_id): Path<i64>,
-    Form(form): Form<EditForm>,
+    Posted(form): Posted<EditForm>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     actor
         .require(&state, Action::ManagePeople, "user.update")
         .await?;
@@ -488,7 +486,7 @@ pub async fn approve_grant(
     State(state): State<AppState>,
     actor: Actor,
     Path(grant_id): Path<i64>,
-    Form(form): Form<TokenForm>,
+    Posted(form): Posted<TokenForm>,
 ) -> Result<Response, AppError> {
     decide(state, actor, grant_id, form, true).await
 }
@@ -499,7 +497,7 @@ pub async fn refuse_grant(
     State(state): State<AppState>,
     actor: Actor,
     Path(grant_id): Path<i64>,
-    Form(form): Form<TokenForm>,
+    Posted(form): Posted<TokenForm>,
 ) -> Result<Response, AppError> {
     decide(state, actor, grant_id, form, false).await
 }
@@ -508,10 +506,9 @@ async fn decide(
     state: AppState,
     actor: Actor,
     grant_id: i64,
-    form: TokenForm,
+    _form: TokenForm,
     approve: bool,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let action = if approve {
         "role.approve"
     } else {
@@ -580,10 +577,9 @@ async fn set_disabled(
     state: AppState,
     actor: Actor,
     user_id: i64,
-    form: TokenForm,
+    _form: TokenForm,
     disabled: bool,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let action = if disabled {
         "user.disable"
     } else {
@@ -662,7 +658,7 @@ pub async fn disable(
     State(state): State<AppState>,
     actor: Actor,
     Path(user_id): Path<i64>,
-    Form(form): Form<TokenForm>,
+    Posted(form): Posted<TokenForm>,
 ) -> Result<Response, AppError> {
     set_disabled(state, actor, user_id, form, true).await
 }
@@ -673,7 +669,7 @@ pub async fn enable(
     State(state): State<AppState>,
     actor: Actor,
     Path(user_id): Path<i64>,
-    Form(form): Form<TokenForm>,
+    Posted(form): Posted<TokenForm>,
 ) -> Result<Response, AppError> {
     set_disabled(state, actor, user_id, form, false).await
 }
@@ -693,9 +689,8 @@ pub async fn reset_password(
     State(state): State<AppState>,
     actor: Actor,
     Path(user_id): Path<i64>,
-    Form(form): Form<PasswordForm>,
+    Posted(form): Posted<PasswordForm>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     actor
         .require(&state, Action::ManagePeople, "user.reset_password")
         .await?;

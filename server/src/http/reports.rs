@@ -2,17 +2,17 @@
 //! review, approval and publication, and the approved files. Every route opens the case through
 //! [`open_case`], so permissions, recusals and the audit trail apply as everywhere else.
 
-use crate::auth::verify_csrf;
 use crate::http::AppState;
 use crate::http::actor::Actor;
 use crate::http::cases::{OpenCase, audit_success, open_case, parse_version};
 use crate::http::error::AppError;
-use crate::http::pages::{WithCsrf, form_pairs, page_context, render};
+use crate::http::pages::{WithCsrf, page_context, render};
+use crate::http::posted::{Posted, PostedPairs};
 use crate::reports::{self, Loaded, compose};
 use crate::storage::reports::{FindingInput, RecommendationInput};
 use crate::storage::{Outcome, StoreError};
 use axum::Router;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -285,10 +285,8 @@ pub async fn save_finding(
     State(state): State<AppState>,
     actor: Actor,
     Path((case_id, allegation_id)): Path<(i64, i64)>,
-    body: Bytes,
+    PostedPairs(pairs): PostedPairs,
 ) -> Result<Response, AppError> {
-    let pairs = form_pairs(&body);
-    verify_csrf(&actor.session, field(&pairs, "csrf_token")).await?;
     let open = open_case(&state, &actor, case_id, Action::DraftReport, "finding.save").await?;
     let values = FindingFormValues {
         disposition: field(&pairs, "disposition").trim().to_string(),
@@ -582,9 +580,8 @@ pub async fn create_recommendation(
     State(state): State<AppState>,
     actor: Actor,
     Path(case_id): Path<i64>,
-    axum::Form(form): axum::Form<WithCsrf<RecommendationFormValues>>,
+    Posted(form): Posted<WithCsrf<RecommendationFormValues>>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let open = open_case(
         &state,
         &actor,
@@ -685,9 +682,8 @@ pub async fn update_recommendation(
     State(state): State<AppState>,
     actor: Actor,
     Path((case_id, recommendation_id)): Path<(i64, i64)>,
-    axum::Form(form): axum::Form<WithCsrf<RecommendationFormValues>>,
+    Posted(form): Posted<WithCsrf<RecommendationFormValues>>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let open = open_case(
         &state,
         &actor,
@@ -899,9 +895,8 @@ pub async fn add_redaction(
     State(state): State<AppState>,
     actor: Actor,
     Path(case_id): Path<i64>,
-    axum::Form(form): axum::Form<WithCsrf<RedactionFormValues>>,
+    Posted(form): Posted<WithCsrf<RedactionFormValues>>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let open = open_case(
         &state,
         &actor,
@@ -969,10 +964,7 @@ pub async fn add_redaction(
 
 /// A form with only its anti-forgery token.
 #[derive(Deserialize)]
-pub struct TokenOnly {
-    #[serde(default)]
-    csrf_token: String,
-}
+pub struct TokenOnly {}
 
 /// Removes a redaction.
 #[tracing::instrument(skip_all, fields(case_id, redaction_id))]
@@ -980,9 +972,8 @@ pub async fn remove_redaction(
     State(state): State<AppState>,
     actor: Actor,
     Path((case_id, redaction_id)): Path<(i64, i64)>,
-    axum::Form(form): axum::Form<TokenOnly>,
+    Posted(_form): Posted<TokenOnly>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let open = open_case(
         &state,
         &actor,
@@ -1024,8 +1015,6 @@ pub async fn remove_redaction(
 #[derive(Deserialize)]
 pub struct ReleaseForm {
     #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
     exhibit_id: String,
     #[serde(default)]
     released: String,
@@ -1037,9 +1026,8 @@ pub async fn release(
     State(state): State<AppState>,
     actor: Actor,
     Path(case_id): Path<i64>,
-    axum::Form(form): axum::Form<ReleaseForm>,
+    Posted(form): Posted<ReleaseForm>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let open = open_case(
         &state,
         &actor,
@@ -1194,10 +1182,8 @@ pub async fn save_version(
     State(state): State<AppState>,
     actor: Actor,
     Path(case_id): Path<i64>,
-    body: Bytes,
+    PostedPairs(pairs): PostedPairs,
 ) -> Result<Response, AppError> {
-    let pairs = form_pairs(&body);
-    verify_csrf(&actor.session, field(&pairs, "csrf_token")).await?;
     let open = open_case(&state, &actor, case_id, Action::DraftReport, "report.save").await?;
     let based_on = parse_version(field(&pairs, "based_on"));
     let values: Vec<(String, String)> = SECTIONS
@@ -1443,9 +1429,8 @@ pub async fn submit(
     State(state): State<AppState>,
     actor: Actor,
     Path((case_id, number)): Path<(i64, i64)>,
-    axum::Form(form): axum::Form<TokenOnly>,
+    Posted(_form): Posted<TokenOnly>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let open = open_case(
         &state,
         &actor,
@@ -1501,10 +1486,8 @@ pub async fn return_version(
     State(state): State<AppState>,
     actor: Actor,
     Path((case_id, number)): Path<(i64, i64)>,
-    body: Bytes,
+    PostedPairs(pairs): PostedPairs,
 ) -> Result<Response, AppError> {
-    let pairs = form_pairs(&body);
-    verify_csrf(&actor.session, field(&pairs, "csrf_token")).await?;
     let open = open_case(
         &state,
         &actor,
@@ -1583,9 +1566,8 @@ pub async fn approve(
     State(state): State<AppState>,
     actor: Actor,
     Path((case_id, number)): Path<(i64, i64)>,
-    axum::Form(form): axum::Form<TokenOnly>,
+    Posted(_form): Posted<TokenOnly>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let open = open_case(
         &state,
         &actor,
@@ -1667,9 +1649,8 @@ pub async fn publish(
     State(state): State<AppState>,
     actor: Actor,
     Path((case_id, number)): Path<(i64, i64)>,
-    axum::Form(form): axum::Form<TokenOnly>,
+    Posted(_form): Posted<TokenOnly>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let open = open_case(
         &state,
         &actor,
@@ -1763,9 +1744,8 @@ pub async fn release_hit(
     State(state): State<AppState>,
     actor: Actor,
     Path((case_id, number)): Path<(i64, i64)>,
-    axum::Form(form): axum::Form<ReleaseHitForm>,
+    Posted(form): Posted<ReleaseHitForm>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let open = open_case(
         &state,
         &actor,

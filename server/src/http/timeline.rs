@@ -1,18 +1,16 @@
 //! Timeline routes: incidents, their timelines (chart and table), the merged case timeline,
 //! events with their citations and history, and "add to timeline" from a message.
 
-use crate::auth::verify_csrf;
 use crate::http::AppState;
 use crate::http::actor::Actor;
 use crate::http::cases::{OpenCase, audit_success, open_case, parse_version, validate};
 use crate::http::error::AppError;
-use crate::http::pages::{WithCsrf, form_pairs, page_context, render};
+use crate::http::pages::{WithCsrf, page_context, render};
+use crate::http::posted::{Posted, PostedPairs};
 use crate::storage::StoreError;
 use crate::storage::timeline::NewEvent;
 use crate::timeline::{bounds, chart_svg};
-use axum::Form;
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -101,9 +99,8 @@ pub async fn create_incident(
     State(state): State<AppState>,
     actor: Actor,
     Path(case_id): Path<i64>,
-    Form(form): Form<WithCsrf<IncidentForm>>,
+    Posted(form): Posted<WithCsrf<IncidentForm>>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let OpenCase { case, .. } =
         open_case(&state, &actor, case_id, Action::EditCase, "incident.create").await?;
     let mut errors = FieldErrors::default();
@@ -565,12 +562,10 @@ async fn visible_message_ids(
 }
 
 /// Reads the event form (repeated checkbox fields included).
-fn read_form(body: &Bytes) -> (String, EventFormValues) {
-    let mut token = String::new();
+fn read_form(pairs: Vec<(String, String)>) -> EventFormValues {
     let mut v = EventFormValues::default();
-    for (key, value) in form_pairs(body) {
+    for (key, value) in pairs {
         match key.as_str() {
-            "csrf_token" => token = value,
             "start" => v.start = value,
             "end" => v.end = value,
             "precision" => v.precision = value,
@@ -589,7 +584,7 @@ fn read_form(body: &Bytes) -> (String, EventFormValues) {
             _ => {}
         }
     }
-    (token, v)
+    v
 }
 
 /// Validates the event form against the case; the summary records the version.
@@ -773,10 +768,9 @@ pub async fn create_event(
     State(state): State<AppState>,
     actor: Actor,
     Path((case_id, incident_id)): Path<(i64, i64)>,
-    body: Bytes,
+    PostedPairs(pairs): PostedPairs,
 ) -> Result<Response, AppError> {
-    let (token, values) = read_form(&body);
-    verify_csrf(&actor.session, &token).await?;
+    let values = read_form(pairs);
     let OpenCase { case, .. } =
         open_case(&state, &actor, case_id, Action::EditCase, "event.create").await?;
     let incident = find_incident(&state, case_id, incident_id).await?;
@@ -885,10 +879,9 @@ pub async fn update_event(
     State(state): State<AppState>,
     actor: Actor,
     Path((case_id, event_id)): Path<(i64, i64)>,
-    body: Bytes,
+    PostedPairs(pairs): PostedPairs,
 ) -> Result<Response, AppError> {
-    let (token, values) = read_form(&body);
-    verify_csrf(&actor.session, &token).await?;
+    let values = read_form(pairs);
     let OpenCase { case, .. } =
         open_case(&state, &actor, case_id, Action::EditCase, "event.update").await?;
     let event = find_event(&state, &actor, case_id, event_id).await?;

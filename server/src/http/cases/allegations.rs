@@ -1,13 +1,12 @@
 //! Adding and editing a case's allegations.
 
 use super::{OpenCase, audit_success, open_case, parse_version, validate};
-use crate::auth::verify_csrf;
 use crate::http::AppState;
 use crate::http::actor::Actor;
 use crate::http::error::AppError;
 use crate::http::pages::{WithCsrf, page_context, render};
+use crate::http::posted::Posted;
 use crate::storage::StoreError;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -100,9 +99,8 @@ pub async fn create(
     State(state): State<AppState>,
     actor: Actor,
     Path(case_id): Path<i64>,
-    Form(form): Form<WithCsrf<AllegationFormValues>>,
+    Posted(form): Posted<WithCsrf<AllegationFormValues>>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let OpenCase { case, .. } = open_case(
         &state,
         &actor,
@@ -184,9 +182,8 @@ pub async fn update(
     State(state): State<AppState>,
     actor: Actor,
     Path((case_id, allegation_id)): Path<(i64, i64)>,
-    Form(form): Form<WithCsrf<AllegationFormValues>>,
+    Posted(form): Posted<WithCsrf<AllegationFormValues>>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let OpenCase { case, .. } = open_case(
         &state,
         &actor,

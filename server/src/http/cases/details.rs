@@ -1,14 +1,13 @@
 //! Opening a case, its page, editing its details and moving its status.
 
 use super::{OpenCase, audit_success, open_case, parse_version, validate};
-use crate::auth::verify_csrf;
 use crate::http::AppState;
 use crate::http::actor::Actor;
 use crate::http::error::AppError;
 use crate::http::pages::{WithCsrf, page_context, render};
+use crate::http::posted::Posted;
 use crate::storage::StoreError;
 use crate::storage::cases::NewCase;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -67,9 +66,8 @@ async fn case_form(
 pub async fn create(
     State(state): State<AppState>,
     actor: Actor,
-    Form(form): Form<WithCsrf<CaseFormValues>>,
+    Posted(form): Posted<WithCsrf<CaseFormValues>>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     actor
         .require(&state, Action::CreateCase, "case.create")
         .await?;
@@ -182,9 +180,8 @@ pub async fn update(
     State(state): State<AppState>,
     actor: Actor,
     Path(case_id): Path<i64>,
-    Form(form): Form<WithCsrf<CaseFormValues>>,
+    Posted(form): Posted<WithCsrf<CaseFormValues>>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let OpenCase { case, standing } =
         open_case(&state, &actor, case_id, Action::EditCase, "case.update").await?;
     let details = match validate::case_details(&form.values) {
@@ -363,9 +360,8 @@ pub async fn move_status(
     State(state): State<AppState>,
     actor: Actor,
     Path(case_id): Path<i64>,
-    Form(form): Form<StatusForm>,
+    Posted(form): Posted<StatusForm>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let open = open_for_status(&state, &actor, case_id, "case.move_status").await?;
     let mut errors = FieldErrors::default();
     let reason = validate::text(

@@ -1,14 +1,13 @@
 //! The case list: filters, sort orders, key-based pagination and text search, limited to
 //! the cases the person may see.
 
-use crate::auth::verify_csrf;
 use crate::http::AppState;
 use crate::http::actor::Actor;
 use crate::http::error::AppError;
 use crate::http::pages::{page_context, render};
+use crate::http::posted::Posted;
 use crate::storage::cases::{CaseCursor, CaseFilter, CaseSort, CaseViewer, is_iso_date};
 use crate::storage::{NewAuditEvent, Outcome};
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -65,9 +64,8 @@ pub async fn show(
 pub async fn search(
     State(state): State<AppState>,
     actor: Actor,
-    Form(query): Form<ListQuery>,
+    Posted(query): Posted<ListQuery>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &query.csrf_token).await?;
     list(&state, &actor, query).await
 }
 

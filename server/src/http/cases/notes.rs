@@ -1,13 +1,12 @@
 //! A case's notes: adding, editing (every version kept) and reading earlier versions.
 
 use super::{OpenCase, audit_success, open_case, parse_version, validate};
-use crate::auth::verify_csrf;
 use crate::http::AppState;
 use crate::http::actor::Actor;
 use crate::http::error::AppError;
 use crate::http::pages::{page_context, render};
+use crate::http::posted::Posted;
 use crate::storage::StoreError;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -88,9 +87,8 @@ pub async fn create(
     State(state): State<AppState>,
     actor: Actor,
     Path(case_id): Path<i64>,
-    Form(form): Form<NoteForm>,
+    Posted(form): Posted<NoteForm>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let OpenCase { case, .. } =
         open_case(&state, &actor, case_id, Action::EditCase, "note.create").await?;
     let mut errors = FieldErrors::default();
@@ -165,9 +163,8 @@ pub async fn update(
     State(state): State<AppState>,
     actor: Actor,
     Path((case_id, note_id)): Path<(i64, i64)>,
-    Form(form): Form<NoteForm>,
+    Posted(form): Posted<NoteForm>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let OpenCase { case, .. } =
         open_case(&state, &actor, case_id, Action::EditCase, "note.update").await?;
     let note = find(&state, case_id, note_id).await?;

@@ -1,13 +1,12 @@
 //! Adding and editing a case's parties.
 
 use super::{OpenCase, audit_success, open_case, parse_version, validate};
-use crate::auth::verify_csrf;
 use crate::http::AppState;
 use crate::http::actor::Actor;
 use crate::http::error::AppError;
 use crate::http::pages::{WithCsrf, page_context, render};
+use crate::http::posted::Posted;
 use crate::storage::StoreError;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -76,9 +75,8 @@ pub async fn create(
     State(state): State<AppState>,
     actor: Actor,
     Path(case_id): Path<i64>,
-    Form(form): Form<WithCsrf<PartyFormValues>>,
+    Posted(form): Posted<WithCsrf<PartyFormValues>>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let OpenCase { case, .. } =
         open_case(&state, &actor, case_id, Action::EditCase, "party.create").await?;
     match validate::party(&form.values) {
@@ -150,9 +148,8 @@ pub async fn update(
     State(state): State<AppState>,
     actor: Actor,
     Path((case_id, party_id)): Path<(i64, i64)>,
-    Form(form): Form<WithCsrf<PartyFormValues>>,
+    Posted(form): Posted<WithCsrf<PartyFormValues>>,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let OpenCase { case, .. } =
         open_case(&state, &actor, case_id, Action::EditCase, "party.update").await?;
     let party = find_party(&state, case_id, party_id).await?;

@@ -2,12 +2,11 @@
 //! else is named to see it while it is highly confidential, and who is walled off from it.
 
 use super::{OpenCase, audit_success, open_case, validate};
-use crate::auth::verify_csrf;
 use crate::http::AppState;
 use crate::http::actor::Actor;
 use crate::http::error::AppError;
 use crate::http::pages::{page_context, render};
-use axum::Form;
+use crate::http::posted::Posted;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -208,7 +207,6 @@ async fn change(
     form: MemberForm,
     change: Change,
 ) -> Result<Response, AppError> {
-    verify_csrf(&actor.session, &form.csrf_token).await?;
     let audit_action = match change {
         Change::Add => "case.team_add",
         Change::Remove => "case.team_remove",
@@ -519,7 +517,7 @@ macro_rules! team_handler {
             State(state): State<AppState>,
             actor: Actor,
             Path(case_id): Path<i64>,
-            Form(form): Form<MemberForm>,
+            Posted(form): Posted<MemberForm>,
         ) -> Result<Response, AppError> {
             change(state, actor, case_id, form, $change).await
         }
