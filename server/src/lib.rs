@@ -14,6 +14,7 @@ pub mod demo;
 pub mod evidence;
 pub mod http;
 pub mod messages;
+pub mod office;
 pub mod reports;
 pub mod storage;
 pub mod timeline;

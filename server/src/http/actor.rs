@@ -19,6 +19,14 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The person as the office layer knows them.
+    pub fn caller(&self) -> crate::office::Caller {
+        crate::office::Caller {
+            user: self.user.clone(),
+            addr: self.addr,
+        }
+    }
+
     /// An audit entry about this person's request.
     pub fn audit(&self, action: &'static str, outcome: Outcome) -> NewAuditEvent {
         NewAuditEvent::by(&self.user, action, outcome).from_addr(self.addr)

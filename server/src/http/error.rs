@@ -51,6 +51,21 @@ pub enum AppError {
     Internal(String),
 }
 
+impl From<crate::office::OfficeError> for AppError {
+    fn from(error: crate::office::OfficeError) -> Self {
+        use crate::office::OfficeError;
+        match error {
+            OfficeError::NotFound => AppError::NotFound,
+            OfficeError::Forbidden(message) => AppError::Forbidden(message),
+            OfficeError::Stale => AppError::Store(StoreError::Stale),
+            OfficeError::Store(error) => AppError::Store(error),
+            // Forms show their field errors themselves; one that reaches here is a request
+            // no form of ours sends.
+            OfficeError::Invalid(_) => AppError::BadRequest("invalid input".into()),
+        }
+    }
+}
+
 impl From<crate::auth::password::HashError> for AppError {
     fn from(error: crate::auth::password::HashError) -> Self {
         match error {

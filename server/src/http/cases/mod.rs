@@ -13,13 +13,11 @@ pub mod validate;
 use crate::http::AppState;
 use crate::http::actor::Actor;
 use crate::http::error::AppError;
-use crate::storage::Outcome;
 use axum::Router;
 use axum::routing::{get, post};
 use probity_app::pages::cases::CasePermissions;
 use probity_app::pages::reports::ReportPermissions;
-use probity_domain::cases::Case;
-use probity_domain::permissions::{Action, Standing, allows};
+use probity_domain::permissions::{Action, allows};
 
 /// The case routes.
 pub fn router() -> Router<AppState> {
@@ -74,11 +72,7 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// A case the person may act on, with their standing.
-pub struct OpenCase {
-    pub case: Case,
-    pub standing: Standing,
-}
+pub use crate::office::cases::OpenCase;
 
 impl OpenCase {
     /// What the person may do on the case page.
@@ -103,8 +97,9 @@ impl OpenCase {
     }
 }
 
-/// Loads a case for an action. Not found, or not readable by this person: 404 (audited as
-/// refused). Readable but the action not allowed: 403 (audited as refused).
+/// Loads a case for an action through the office layer ([`crate::office::cases::open_case`]):
+/// 404 when it does not exist or may not be seen, 403 when the action is not allowed, both
+/// audited.
 pub async fn open_case(
     state: &AppState,
     actor: &Actor,
@@ -112,39 +107,14 @@ pub async fn open_case(
     action: Action,
     audit_action: &'static str,
 ) -> Result<OpenCase, AppError> {
-    let case = state.store.case_by_id(case_id).await?;
-    let standing = match &case {
-        Some(_) => state.store.standing(case_id, actor.user.user_id).await?,
-        None => Standing::default(),
-    };
-    let role = actor.user.role;
-    let Some(case) = case.filter(|_| allows(role, Action::ReadCase, standing)) else {
-        state
-            .store
-            .append_audit(
-                actor
-                    .audit(audit_action, Outcome::Refused)
-                    .case(case_id)
-                    .detail("not found or no access"),
-            )
-            .await?;
-        return Err(AppError::NotFound);
-    };
-    if !allows(role, action, standing) {
-        state
-            .store
-            .append_audit(
-                actor
-                    .audit(audit_action, Outcome::Refused)
-                    .case(case_id)
-                    .detail("not allowed"),
-            )
-            .await?;
-        return Err(AppError::Forbidden(
-            "You can see this case, but your role or place on its team does not allow this change.",
-        ));
-    }
-    Ok(OpenCase { case, standing })
+    Ok(crate::office::cases::open_case(
+        &state.store,
+        &actor.caller(),
+        case_id,
+        action,
+        audit_action,
+    )
+    .await?)
 }
 
 /// Records a successful read or change of a case.
@@ -156,11 +126,15 @@ pub async fn audit_success(
     target: Option<String>,
     detail: Option<String>,
 ) -> Result<(), AppError> {
-    let mut event = actor.audit(action, Outcome::Success).case(case_id);
-    event.target = target;
-    event.detail = detail;
-    state.store.append_audit(event).await?;
-    Ok(())
+    Ok(crate::office::cases::record(
+        &state.store,
+        &actor.caller(),
+        case_id,
+        action,
+        target,
+        detail,
+    )
+    .await?)
 }
 
 /// A form's `version` field; a missing or garbled one can only be stale.

@@ -1,0 +1,90 @@
+//! The office's rules, in one layer that the HTML pages call and the JSON API will call:
+//! who may do what to which case, what is recorded in the audit trail, and (as the
+//! restructuring of issue 14 moves them here from the page handlers) validation, evidence
+//! intake, the report workflow and the sign-in policy.
+//!
+//! Nothing here knows the web: no axum, no leptos, no tower_sessions (a test checks). A
+//! request reaches this layer as a [`Caller`] and leaves it as a value or an
+//! [`OfficeError`], which each adapter turns into its own answer (a page, a redirect, a
+//! problem document).
+
+pub mod cases;
+
+use crate::storage::{NewAuditEvent, Outcome, StoreError, User};
+use probity_domain::validation::FieldErrors;
+use std::net::IpAddr;
+
+/// Who is asking, and from where: a signed-in person, whatever the channel.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub user: User,
+    pub addr: IpAddr,
+}
+
+impl Caller {
+    /// An audit entry about this caller's request.
+    pub fn audit(&self, action: &'static str, outcome: Outcome) -> NewAuditEvent {
+        NewAuditEvent::by(&self.user, action, outcome).from_addr(self.addr)
+    }
+}
+
+/// Why the office refused or could not do something. The messages are for people; none
+/// carries an internal detail but [`OfficeError::Store`], which adapters log, never show.
+#[derive(Debug, thiserror::Error)]
+pub enum OfficeError {
+    /// No such thing, or one the caller may not know exists: both answer alike.
+    #[error("not found")]
+    NotFound,
+    /// The caller may see it but not do this; the message says why in plain words.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// What was sent breaks a rule; each field says which.
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    /// Someone else changed it first.
+    #[error("changed by someone else")]
+    Stale,
+    /// Storage failed.
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for OfficeError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => OfficeError::NotFound,
+            StoreError::Stale => OfficeError::Stale,
+            other => OfficeError::Store(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod layering {
+    /// The office layer stays free of the web adapters: no source file under `office/` uses
+    /// axum, leptos or tower_sessions.
+    #[test]
+    fn the_office_layer_imports_no_web_framework() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/office");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&root).expect("read office/") {
+            let path = entry.expect("entry").path();
+            let source = std::fs::read_to_string(&path).expect("read a file");
+            // The words are split so that this test's own text does not match.
+            for name in [
+                concat!("ax", "um"),
+                concat!("lep", "tos"),
+                concat!("tower", "_sessions"),
+            ] {
+                assert!(
+                    !source.contains(&format!("{name}::"))
+                        && !source.contains(&format!("use {name}")),
+                    "{} uses {name}",
+                    path.display()
+                );
+            }
+            checked += 1;
+        }
+        assert!(checked >= 2);
+    }
+}
