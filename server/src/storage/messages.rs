@@ -356,8 +356,10 @@ macro_rules! message_store_impl {
                     conditions.push(format!("m.exhibit_id = {p}"));
                 }
                 if let Some(participant) = &filter.participant {
-                    let p = param(&mut values, Value::Text(format!("%{}%", participant.to_lowercase().replace(['%', '_'], ""))));
-                    conditions.push(format!("(lower(m.sender) like {p} or lower(m.recipients) like {p})"));
+                    let p = param(&mut values, Value::Text($crate::storage::like_contains(participant)));
+                    conditions.push(format!(
+                        "(lower(m.sender) like {p} escape '\\' or lower(m.recipients) like {p} escape '\\')"
+                    ));
                 }
                 if let Some(from) = &filter.from {
                     let p = param(&mut values, Value::Text(format!("{from}T00:00:00Z")));

@@ -354,6 +354,27 @@ pub struct SignInFailures {
 /// The storage handle shared by the whole application.
 pub type DynStore = Arc<dyn Store>;
 
+/// A `LIKE` pattern that matches `text` anywhere, lower-cased, with `\`, `%` and `_`
+/// escaped so that they match themselves: the one way every query builds one. Use it with
+/// `like $n escape '\'` against a lower-cased column.
+pub fn like_contains(text: &str) -> String {
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+#[cfg(test)]
+mod like_tests {
+    #[test]
+    fn like_patterns_escape_their_wildcards() {
+        assert_eq!(super::like_contains("Ana"), "%ana%");
+        assert_eq!(super::like_contains("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+}
+
 /// The database backends Probity runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {

@@ -1081,14 +1081,7 @@ macro_rules! report_store_impl {
                     .unwrap_or("")
                     .split_whitespace()
                     .take(8)
-                    .map(|word| {
-                        let escaped = word
-                            .to_lowercase()
-                            .replace('\\', "\\\\")
-                            .replace('%', "\\%")
-                            .replace('_', "\\_");
-                        format!("%{escaped}%")
-                    })
+                    .map($crate::storage::like_contains)
                     .collect();
                 let mut sql = format!(
                     "select {PUBLISHED_COLUMNS} from published_reports where published_id < $1"
