@@ -109,6 +109,37 @@ pub async fn import_panel(
     }))
 }
 
+/// A log's exhibit, opened for the import routes.
+struct OpenLog {
+    case: Case,
+    exhibit: Exhibit,
+    access: Vec<i64>,
+}
+
+/// The exhibit page with its import section showing a report or a problem.
+async fn log_page(
+    state: &AppState,
+    actor: &Actor,
+    log: &OpenLog,
+    values: Option<ImportValues>,
+    report: Option<ImportReport>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let panel = import_panel(state, actor, &log.case, &log.exhibit, values, report, error).await?;
+    exhibit_page_with(
+        state,
+        actor,
+        log.case.clone(),
+        log.exhibit.clone(),
+        log.access.clone(),
+        FieldErrors::default(),
+        panel,
+        status,
+    )
+    .await
+}
+
 /// The import form as sent.
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -130,32 +161,16 @@ pub async fn import(
     let (case, exhibit, access) =
         open_exhibit(&state, &actor, case_id, exhibit_id, "messages.import").await?;
     let values = form.values;
+    let log = OpenLog {
+        case: case.clone(),
+        exhibit: exhibit.clone(),
+        access: access.clone(),
+    };
     let page = |report: Option<ImportReport>,
                 error: Option<String>,
                 values: ImportValues,
                 status: StatusCode| {
-        let (state, actor, case, exhibit, access) = (
-            &state,
-            &actor,
-            case.clone(),
-            exhibit.clone(),
-            access.clone(),
-        );
-        async move {
-            let panel =
-                import_panel(state, actor, &case, &exhibit, Some(values), report, error).await?;
-            exhibit_page_with(
-                state,
-                actor,
-                case,
-                exhibit,
-                access,
-                FieldErrors::default(),
-                panel,
-                status,
-            )
-            .await
-        }
+        log_page(&state, &actor, &log, Some(values), report, error, status)
     };
     if !importable(&exhibit) {
         return page(
@@ -334,37 +349,21 @@ pub async fn redate(
     let (case, exhibit, access) =
         open_exhibit(&state, &actor, case_id, exhibit_id, "messages.redate").await?;
     let guess = state.store.date_guess(exhibit_id).await?;
+    let log = OpenLog {
+        case: case.clone(),
+        exhibit: exhibit.clone(),
+        access: access.clone(),
+    };
     let problem = |message: &'static str, status: StatusCode| {
-        let (state, actor, case, exhibit, access) = (
+        log_page(
             &state,
             &actor,
-            case.clone(),
-            exhibit.clone(),
-            access.clone(),
-        );
-        async move {
-            let panel = import_panel(
-                state,
-                actor,
-                &case,
-                &exhibit,
-                None,
-                None,
-                Some(message.into()),
-            )
-            .await?;
-            exhibit_page_with(
-                state,
-                actor,
-                case,
-                exhibit,
-                access,
-                FieldErrors::default(),
-                panel,
-                status,
-            )
-            .await
-        }
+            &log,
+            None,
+            None,
+            Some(message.into()),
+            status,
+        )
     };
     let Some(guess) = guess else {
         return problem(

@@ -155,6 +155,16 @@ async fn team_page(
     }))
 }
 
+/// The team page again with what was wrong with a change (422).
+async fn refused(
+    state: &AppState,
+    actor: &Actor,
+    open: &OpenCase,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    team_page(state, actor, open, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
 /// A team change as sent.
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -230,14 +240,7 @@ async fn change(
     let user = match chosen_user(&state, raw, field).await? {
         Ok(user) => user,
         Err(errors) => {
-            return team_page(
-                &state,
-                &actor,
-                &open,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return refused(&state, &actor, &open, errors).await;
         }
     };
     let me = actor.user.user_id;
@@ -250,14 +253,7 @@ async fn change(
                     field,
                     "This person is recused from the case. Lift the recusal first.",
                 );
-                return team_page(
-                    &state,
-                    &actor,
-                    &open,
-                    errors,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
+                return refused(&state, &actor, &open, errors).await;
             }
             if matches!(change, Change::Add) {
                 store.add_member(case_id, user.user_id, me).await?;
@@ -283,14 +279,7 @@ async fn change(
                 );
             }
             if !errors.is_empty() {
-                return team_page(
-                    &state,
-                    &actor,
-                    &open,
-                    errors,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
+                return refused(&state, &actor, &open, errors).await;
             }
             if matches!(change, Change::Remove) {
                 store.remove_member(case_id, user.user_id).await?
@@ -323,14 +312,7 @@ async fn change(
                 );
             }
             if !errors.is_empty() {
-                return team_page(
-                    &state,
-                    &actor,
-                    &open,
-                    errors,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
+                return refused(&state, &actor, &open, errors).await;
             }
             store.name_overseer(case_id, user.user_id, me).await?;
         }
@@ -361,14 +343,7 @@ async fn change(
                 "the reason for the recusal",
             );
             if !errors.is_empty() {
-                return team_page(
-                    &state,
-                    &actor,
-                    &open,
-                    errors,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
+                return refused(&state, &actor, &open, errors).await;
             }
             store.recuse(case_id, user.user_id, &reason, me).await?;
         }
@@ -386,14 +361,7 @@ async fn change(
                 "why the recusal is lifted",
             );
             if !errors.is_empty() {
-                return team_page(
-                    &state,
-                    &actor,
-                    &open,
-                    errors,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
+                return refused(&state, &actor, &open, errors).await;
             }
             store
                 .lift_recusal(case_id, user.user_id, me, &reason)
