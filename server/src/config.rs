@@ -264,16 +264,7 @@ impl fmt::Debug for Settings {
 }
 
 /// A database URL with its password replaced, for logs.
-pub fn redact_url_password(url: &str) -> String {
-    match Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("REDACTED"));
-            parsed.to_string()
-        }
-        Ok(_) => url.to_string(),
-        Err(_) => "(unparsable URL)".to_string(),
-    }
-}
+pub use crate::storage::redact_url_password;
 
 /// Parses a byte size such as `2GiB`, `500M` or `1048576`.
 pub fn parse_size(value: &str) -> Result<u64, String> {

@@ -10,6 +10,7 @@ pub mod messages;
 pub mod postgres;
 mod queries;
 pub mod reports;
+pub mod sessions;
 pub mod sqlite;
 pub mod timeline;
 
@@ -395,6 +396,18 @@ impl Backend {
     }
 }
 
+/// A database URL fit for logs and error messages: its password replaced.
+pub fn redact_url_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("REDACTED"));
+            parsed.to_string()
+        }
+        Ok(_) => url.to_string(),
+        Err(_) => "(unparsable URL)".to_string(),
+    }
+}
+
 /// The error for a stored value that cannot be understood, for `ok_or_else`.
 pub(crate) fn corrupt(column: &'static str) -> impl FnOnce() -> StoreError {
     move || StoreError::Corrupt(column)
@@ -408,12 +421,12 @@ pub(crate) fn parse_role(name: &str) -> StoreResult<Role> {
 /// An open database: the store and the session store on the same pool.
 pub struct Database {
     pub store: DynStore,
-    pub sessions: crate::auth::session::SessionBackend,
+    pub sessions: sessions::SessionBackend,
 }
 
 /// Opens the database at `url` (without migrating it).
 pub async fn connect(url: &str) -> anyhow::Result<Database> {
-    use crate::auth::session::SessionBackend;
+    use sessions::SessionBackend;
     match Backend::from_url(url) {
         Some(Backend::Sqlite) => {
             let storage = sqlite::SqliteStorage::connect(url).await?;
@@ -437,7 +450,28 @@ pub async fn connect(url: &str) -> anyhow::Result<Database> {
         }
         None => anyhow::bail!(
             "the database URL must start with postgres:// or sqlite: (got {})",
-            crate::config::redact_url_password(url)
+            redact_url_password(url)
         ),
+    }
+}
+
+#[cfg(test)]
+mod layering {
+    /// Storage stands below everything else: no file under `storage/` uses the sign-in,
+    /// settings or web modules.
+    #[test]
+    fn storage_imports_neither_auth_nor_config_nor_http() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/storage");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&root).expect("read storage/") {
+            let path = entry.expect("entry").path();
+            let source = std::fs::read_to_string(&path).expect("read a file");
+            for module in ["auth", "config", "http", "office"] {
+                let used = format!("crate::{module}::");
+                assert!(!source.contains(&used), "{} uses {used}", path.display());
+            }
+            checked += 1;
+        }
+        assert!(checked >= 8);
     }
 }
