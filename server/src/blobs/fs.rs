@@ -360,6 +360,20 @@ async fn sync_dir(dir: &Path) -> std::io::Result<()> {
         .map_err(std::io::Error::other)?
 }
 
+impl FsBlobStore {
+    /// The file of a stored blob.
+    async fn existing_path(&self, sha256: &str) -> Result<PathBuf, BlobError> {
+        if !valid_name(sha256) {
+            return Err(BlobError::BadName);
+        }
+        let path = self.final_path(sha256);
+        if !tokio::fs::try_exists(&path).await? {
+            return Err(BlobError::Missing);
+        }
+        Ok(path)
+    }
+}
+
 #[async_trait]
 impl BlobStore for FsBlobStore {
     async fn writer(&self, limit: u64) -> Result<Box<dyn BlobWriter>, BlobError> {
@@ -388,19 +402,12 @@ impl BlobStore for FsBlobStore {
     }
 
     async fn open(&self, sha256: &str) -> Result<BlobReader, BlobError> {
-        let path = self.local_path(sha256).await?;
+        let path = self.existing_path(sha256).await?;
         Ok(Box::pin(File::open(path).await?))
     }
 
-    async fn local_path(&self, sha256: &str) -> Result<PathBuf, BlobError> {
-        if !valid_name(sha256) {
-            return Err(BlobError::BadName);
-        }
-        let path = self.final_path(sha256);
-        if !tokio::fs::try_exists(&path).await? {
-            return Err(BlobError::Missing);
-        }
-        Ok(path)
+    async fn local_copy(&self, sha256: &str) -> Result<super::LocalCopy, BlobError> {
+        Ok(super::LocalCopy::lent(self.existing_path(sha256).await?))
     }
 
     async fn clean_temporary(&self) -> Result<usize, BlobError> {
@@ -523,7 +530,8 @@ mod tests {
         let stored = writer.finish().await.expect("finish");
         assert_eq!(stored.sha256, format!("{:x}", Sha256::digest(&content)));
         assert_eq!(stored.size, content.len() as u64);
-        let path = store.local_path(&stored.sha256).await.expect("path");
+        let copy = store.local_copy(&stored.sha256).await.expect("path");
+        let path = copy.path().to_path_buf();
         assert!(
             std::fs::read(path).expect("read") == content,
             "stored bytes differ"

@@ -2,8 +2,10 @@
 //!
 //! A writer streams a file in while hashing it; [`BlobWriter::finish`] makes it durable
 //! (fsync, then rename into place) before anything in the database may point at it. The same
-//! content is stored once. [`fs::FsBlobStore`] keeps blobs in the data folder; the interface
-//! leaves room for an S3-compatible store.
+//! content is stored once. Reading is a stream ([`BlobStore::open`]); tools that need a file
+//! get a [`LocalCopy`], so no caller depends on blobs being files. [`fs::FsBlobStore`] keeps
+//! blobs in the data folder and lends its own files; an object store implements the same
+//! interface.
 
 pub mod fs;
 
@@ -56,6 +58,37 @@ pub trait BlobWriter: Send {
 /// A readable blob.
 pub type BlobReader = Pin<Box<dyn AsyncRead + Send>>;
 
+/// A blob as a local file ([`BlobStore::local_copy`]): the store's own file, or a temporary
+/// copy that is removed when this is dropped.
+#[derive(Debug)]
+pub struct LocalCopy {
+    path: PathBuf,
+    temporary: bool,
+}
+
+impl LocalCopy {
+    /// A store's own file, lent as it is.
+    pub fn lent(path: PathBuf) -> LocalCopy {
+        LocalCopy {
+            path,
+            temporary: false,
+        }
+    }
+
+    /// Where the content is.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+}
+
+impl Drop for LocalCopy {
+    fn drop(&mut self) {
+        if self.temporary {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
 /// Where evidence content lives.
 #[async_trait]
 pub trait BlobStore: Send + Sync {
@@ -69,8 +102,25 @@ pub trait BlobStore: Send + Sync {
     }
     /// Opens a blob for reading.
     async fn open(&self, sha256: &str) -> Result<BlobReader, BlobError>;
-    /// A local file with the blob's content, for tools that need a path (OCR).
-    async fn local_path(&self, sha256: &str) -> Result<PathBuf, BlobError>;
+    /// The blob as a file on this machine, for tools that read files (the text engine, the
+    /// EXIF reader, the log parsers). The default copies the stream into a temporary file,
+    /// removed when the copy is dropped; a store that keeps its blobs on disk lends its own
+    /// file instead.
+    async fn local_copy(&self, sha256: &str) -> Result<LocalCopy, BlobError> {
+        use tokio::io::AsyncWriteExt as _;
+        let mut source = self.open(sha256).await?;
+        let mut name = [0u8; 12];
+        getrandom::fill(&mut name).map_err(|error| std::io::Error::other(error.to_string()))?;
+        let name: String = name.iter().map(|byte| format!("{byte:02x}")).collect();
+        let copy = LocalCopy {
+            path: std::env::temp_dir().join(format!("probity-blob-{name}")),
+            temporary: true,
+        };
+        let mut file = tokio::fs::File::create(&copy.path).await?;
+        tokio::io::copy(&mut source, &mut file).await?;
+        file.flush().await?;
+        Ok(copy)
+    }
     /// Removes what interrupted writes left behind; returns how many files.
     async fn clean_temporary(&self) -> Result<usize, BlobError>;
     /// The blobs stored at least `age` ago.
@@ -123,4 +173,41 @@ pub async fn rehash(store: &dyn BlobStore, sha256: &str) -> Result<String, BlobE
         hasher.update(&buffer[..read]);
     }
     Ok(format!("{:x}", hasher.finalize()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store that only streams, as an object store does.
+    struct Streaming(Vec<u8>);
+
+    #[async_trait]
+    impl BlobStore for Streaming {
+        async fn writer(&self, _limit: u64) -> Result<Box<dyn BlobWriter>, BlobError> {
+            Err(BlobError::Missing)
+        }
+        async fn open(&self, _sha256: &str) -> Result<BlobReader, BlobError> {
+            Ok(Box::pin(std::io::Cursor::new(self.0.clone())))
+        }
+        async fn clean_temporary(&self) -> Result<usize, BlobError> {
+            Ok(0)
+        }
+        async fn older_than(&self, _age: std::time::Duration) -> Result<Vec<String>, BlobError> {
+            Ok(Vec::new())
+        }
+        async fn remove(&self, _sha256: &str) -> Result<(), BlobError> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_streaming_store_lends_a_temporary_copy_that_goes_when_dropped() {
+        let store = Streaming(b"evidence bytes".to_vec());
+        let copy = store.local_copy("ab").await.expect("copy");
+        let path = copy.path().to_path_buf();
+        assert_eq!(std::fs::read(&path).expect("read"), b"evidence bytes");
+        drop(copy);
+        assert!(!path.exists(), "the temporary copy is removed");
+    }
 }

@@ -499,8 +499,8 @@ async fn load_evidence(
             .await?;
         }
         if is_screenshot {
-            let path = blobs.local_path(&blob.sha256).await?;
-            if let Ok(png) = crate::evidence::previews::thumbnail(path).await {
+            let copy = blobs.local_copy(&blob.sha256).await?;
+            if let Ok(png) = crate::evidence::previews::thumbnail(copy.path().to_path_buf()).await {
                 let thumb = blobs.put_bytes(&png).await?;
                 store
                     .set_thumbnail(exhibit.exhibit_id, &thumb.sha256)

@@ -119,8 +119,8 @@ impl OcrQueue {
                 let (store, blobs) = (store.clone(), blobs.clone());
                 tokio::spawn(async move {
                     let _permit = permit;
-                    let read = match blobs.local_path(&sha256).await {
-                        Ok(path) => read_image(&path, Reading::PROBITY).await,
+                    let read = match blobs.local_copy(&sha256).await {
+                        Ok(copy) => read_image(copy.path(), Reading::PROBITY).await,
                         Err(error) => Err(error.to_string()),
                     };
                     let (status, read) = match read {

@@ -443,10 +443,10 @@ async fn make_previews(state: &AppState, exhibit: &Exhibit) {
     if !previews::is_thumbnailable(&exhibit.media_type) {
         return;
     }
-    let Ok(path) = state.blobs.local_path(&exhibit.sha256).await else {
+    let Ok(copy) = state.blobs.local_copy(&exhibit.sha256).await else {
         return;
     };
-    match previews::thumbnail(path).await {
+    match previews::thumbnail(copy.path().to_path_buf()).await {
         Ok(png) => match state.blobs.put_bytes(&png).await {
             Ok(blob) => {
                 if let Err(error) = state
@@ -529,10 +529,13 @@ pub(crate) async fn exhibit_page_with(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let custody = state.store.custody(exhibit.exhibit_id).await?;
-    let path = state.blobs.local_path(&exhibit.sha256).await.ok();
-    let exif = match path {
-        Some(path) if exhibit.media_type.starts_with("image/") => previews::exif(path).await,
-        _ => Vec::new(),
+    let exif = if exhibit.media_type.starts_with("image/") {
+        match state.blobs.local_copy(&exhibit.sha256).await {
+            Ok(copy) => previews::exif(copy.path().to_path_buf()).await,
+            Err(_) => Vec::new(),
+        }
+    } else {
+        Vec::new()
     };
     let text = if media::is_text(&exhibit.media_type) {
         previews::text_preview(&*state.blobs, &exhibit.sha256).await

@@ -67,7 +67,9 @@ pub async fn run(
 ) -> Result<ImportOutcome, ImportError> {
     let all_or_nothing = !matches!(keep, Keep::WhatCanBeRead);
     let redate = matches!(keep, Keep::NewTimes);
-    let path = blobs.local_path(&exhibit.sha256).await?;
+    // Kept until the import ends: a temporary copy is removed when it is dropped.
+    let copy = blobs.local_copy(&exhibit.sha256).await?;
+    let path = copy.path().to_path_buf();
     let mut options = options;
     let mut guessed_day_first = None;
     if format == Format::WhatsApp {
