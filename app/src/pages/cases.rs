@@ -885,7 +885,7 @@ pub fn TeamPage(ctx: PageContext, team: TeamView, errors: FieldErrors) -> impl I
                                 <CsrfField token=token />
                                 <input type="hidden" name="user_id" value=named.user_id.to_string() />
                                 <button type="submit" class="usa-button usa-button--unstyled">
-                                    "Remove " <span class="usa-sr-only">{named.display_name.clone()}</span> " from those named"
+                                    "Remove" <span class="usa-sr-only">{format!(" {} from those named", named.display_name)}</span>
                                 </button>
                             </form>
                         </td>
