@@ -75,6 +75,18 @@ impl LocalCopy {
         }
     }
 
+    /// A fresh file name in the temporary folder, `prefix`, 96 random bits, `suffix`; the
+    /// file (once written) is removed when this is dropped.
+    pub fn temporary(prefix: &str, suffix: &str) -> std::io::Result<LocalCopy> {
+        let mut name = [0u8; 12];
+        getrandom::fill(&mut name).map_err(|error| std::io::Error::other(error.to_string()))?;
+        let name: String = name.iter().map(|byte| format!("{byte:02x}")).collect();
+        Ok(LocalCopy {
+            path: std::env::temp_dir().join(format!("{prefix}{name}{suffix}")),
+            temporary: true,
+        })
+    }
+
     /// Where the content is.
     pub fn path(&self) -> &std::path::Path {
         &self.path
@@ -109,13 +121,7 @@ pub trait BlobStore: Send + Sync {
     async fn local_copy(&self, sha256: &str) -> Result<LocalCopy, BlobError> {
         use tokio::io::AsyncWriteExt as _;
         let mut source = self.open(sha256).await?;
-        let mut name = [0u8; 12];
-        getrandom::fill(&mut name).map_err(|error| std::io::Error::other(error.to_string()))?;
-        let name: String = name.iter().map(|byte| format!("{byte:02x}")).collect();
-        let copy = LocalCopy {
-            path: std::env::temp_dir().join(format!("probity-blob-{name}")),
-            temporary: true,
-        };
+        let copy = LocalCopy::temporary("probity-blob-", "")?;
         let mut file = tokio::fs::File::create(&copy.path).await?;
         tokio::io::copy(&mut source, &mut file).await?;
         file.flush().await?;

@@ -10,11 +10,11 @@
 //! made words of a window's title bar. Its confidence per word is kept. Jobs run in a pool as large as the machine has cores, one
 //! engine thread each, each under a time limit and an address-space limit.
 
-use crate::blobs::BlobStore;
+use crate::blobs::{BlobStore, LocalCopy};
 use crate::storage::DynStore;
 use image::{GrayImage, Luma};
 use probity_domain::evidence::OcrStatus;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Semaphore, mpsc};
@@ -166,36 +166,19 @@ pub async fn read_image(path: &Path, reading: Reading) -> Result<ReadText, Strin
     } else {
         None
     };
-    let input = prepared
-        .as_ref()
-        .map_or(path, |prepared| prepared.path.as_path());
+    let input = prepared.as_ref().map_or(path, LocalCopy::path);
     let result = run_engine(input, reading.psm).await;
     drop(prepared);
     result
 }
 
 /// A prepared copy of an image in the temporary folder, removed when dropped.
-struct Prepared {
-    path: PathBuf,
-}
-
-impl Drop for Prepared {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-fn prepare_file(path: &Path) -> Result<Prepared, String> {
+fn prepare_file(path: &Path) -> Result<LocalCopy, String> {
     let image = super::previews::decode_limited(path)?;
     let prepared = prepare(&image.to_luma8());
-    let mut name = [0u8; 12];
-    getrandom::fill(&mut name).map_err(|error| error.to_string())?;
-    let name: String = name.iter().map(|byte| format!("{byte:02x}")).collect();
-    let target = Prepared {
-        path: std::env::temp_dir().join(format!("probity-ocr-{name}.png")),
-    };
+    let target = LocalCopy::temporary("probity-ocr-", ".png").map_err(|error| error.to_string())?;
     prepared
-        .save_with_format(&target.path, image::ImageFormat::Png)
+        .save_with_format(target.path(), image::ImageFormat::Png)
         .map_err(|error| error.to_string())?;
     Ok(target)
 }
