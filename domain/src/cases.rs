@@ -307,3 +307,106 @@ mod records {
         pub edited_at: OffsetDateTime,
     }
 }
+
+/// A case's details as a person or a program sent them, before validation (the case form,
+/// the API's body).
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct CaseFields {
+    pub title: String,
+    pub summary: String,
+    pub subject_agency: String,
+    pub intake_channel: String,
+    pub received_on: String,
+    pub priority: String,
+    pub confidentiality: String,
+    pub time_zone: String,
+    /// The version the edit is based on (edits only).
+    pub version: String,
+}
+
+impl CaseFields {
+    /// The fields filled from a saved case.
+    pub fn from_case(case: &Case) -> Self {
+        CaseFields {
+            title: case.title.clone(),
+            summary: case.summary.clone(),
+            subject_agency: case.subject_agency.clone(),
+            intake_channel: case.intake_channel.as_str().to_string(),
+            received_on: case.received_on.clone(),
+            priority: case.priority.as_str().to_string(),
+            confidentiality: case.confidentiality.as_str().to_string(),
+            time_zone: case.time_zone.clone(),
+            version: case.version.to_string(),
+        }
+    }
+}
+
+
+/// A party as sent, before validation.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PartyFields {
+    pub kind: String,
+    pub name: String,
+    pub party_role: String,
+    pub details: String,
+    pub pseudonym: String,
+    pub version: String,
+}
+
+impl PartyFields {
+    /// The fields filled from a saved party.
+    pub fn from_party(party: &Party) -> Self {
+        PartyFields {
+            kind: party.kind.as_str().into(),
+            name: party.name.clone(),
+            party_role: party.party_role.as_str().into(),
+            details: party.details.clone(),
+            pseudonym: party.pseudonym.clone(),
+            version: party.version.to_string(),
+        }
+    }
+}
+
+
+/// An allegation as sent, before validation.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AllegationFields {
+    pub subject_party_id: String,
+    pub summary: String,
+    pub rule_at_issue: String,
+    pub status: String,
+    pub version: String,
+}
+
+impl AllegationFields {
+    /// The fields filled from a saved allegation.
+    pub fn from_allegation(allegation: &Allegation) -> Self {
+        AllegationFields {
+            subject_party_id: allegation
+                .subject_party_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+            summary: allegation.summary.clone(),
+            rule_at_issue: allegation.rule_at_issue.clone(),
+            status: allegation.status.as_str().into(),
+            version: allegation.version.to_string(),
+        }
+    }
+}
+
+/// The filters of a case list as sent (the list's form, the API's query), before validation.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct CaseListFields {
+    pub q: String,
+    pub status: String,
+    pub priority: String,
+    pub agency: String,
+    pub lead: String,
+    pub received_from: String,
+    pub received_to: String,
+    pub sort: String,
+}

@@ -1,6 +1,10 @@
 //! Case pages: the list with filters and search, the case page, and the forms that open and
 //! change a case, its parties, allegations, notes, status and team.
 
+pub use probity_domain::cases::{
+    AllegationFields as AllegationFormValues, CaseFields as CaseFormValues,
+    CaseListFields as CaseListForm, PartyFields as PartyFormValues,
+};
 use crate::cases::{
     Allegation, AllegationStatus, Case, CaseStatus, CaseSummary, Confidentiality, IntakeChannel,
     LiftedRecusal, Note, NoteVersion, Overseer, Party, PartyKind, PartyRole, Priority, Recusal,
@@ -128,20 +132,6 @@ pub fn CaseTable(
             </table>
         </div>
     }
-}
-
-/// The filters of the case list as typed.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct CaseListForm {
-    pub q: String,
-    pub status: String,
-    pub priority: String,
-    pub agency: String,
-    pub lead: String,
-    pub received_from: String,
-    pub received_to: String,
-    pub sort: String,
 }
 
 /// What the case list page shows.
@@ -284,39 +274,6 @@ pub fn CaseListPage(ctx: PageContext, list: CaseListView) -> impl IntoView {
                 {next}
             </div>
         </Shell>
-    }
-}
-
-/// The values of the case form as typed.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct CaseFormValues {
-    pub title: String,
-    pub summary: String,
-    pub subject_agency: String,
-    pub intake_channel: String,
-    pub received_on: String,
-    pub priority: String,
-    pub confidentiality: String,
-    pub time_zone: String,
-    /// The version the edit is based on (edits only).
-    pub version: String,
-}
-
-impl CaseFormValues {
-    /// The form filled from a saved case.
-    pub fn from_case(case: &Case) -> Self {
-        CaseFormValues {
-            title: case.title.clone(),
-            summary: case.summary.clone(),
-            subject_agency: case.subject_agency.clone(),
-            intake_channel: case.intake_channel.as_str().to_string(),
-            received_on: case.received_on.clone(),
-            priority: case.priority.as_str().to_string(),
-            confidentiality: case.confidentiality.as_str().to_string(),
-            time_zone: case.time_zone.clone(),
-            version: case.version.to_string(),
-        }
     }
 }
 
@@ -1021,32 +978,6 @@ pub fn TeamPage(ctx: PageContext, team: TeamView, errors: FieldErrors) -> impl I
     }
 }
 
-/// The party form as typed.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct PartyFormValues {
-    pub kind: String,
-    pub name: String,
-    pub party_role: String,
-    pub details: String,
-    pub pseudonym: String,
-    pub version: String,
-}
-
-impl PartyFormValues {
-    /// The form filled from a saved party.
-    pub fn from_party(party: &Party) -> Self {
-        PartyFormValues {
-            kind: party.kind.as_str().into(),
-            name: party.name.clone(),
-            party_role: party.party_role.as_str().into(),
-            details: party.details.clone(),
-            pseudonym: party.pseudonym.clone(),
-            version: party.version.to_string(),
-        }
-    }
-}
-
 /// Adding or editing a party.
 #[component]
 pub fn PartyFormPage(
@@ -1128,33 +1059,6 @@ pub fn PartyFormPage(
                 <a class="usa-button usa-button--unstyled" href=base>"Cancel"</a>
             </form>
         </Shell>
-    }
-}
-
-/// The allegation form as typed.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct AllegationFormValues {
-    pub subject_party_id: String,
-    pub summary: String,
-    pub rule_at_issue: String,
-    pub status: String,
-    pub version: String,
-}
-
-impl AllegationFormValues {
-    /// The form filled from a saved allegation.
-    pub fn from_allegation(allegation: &Allegation) -> Self {
-        AllegationFormValues {
-            subject_party_id: allegation
-                .subject_party_id
-                .map(|id| id.to_string())
-                .unwrap_or_default(),
-            summary: allegation.summary.clone(),
-            rule_at_issue: allegation.rule_at_issue.clone(),
-            status: allegation.status.as_str().into(),
-            version: allegation.version.to_string(),
-        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Authentication: who is behind a request, sign-in state in the session, anti-forgery
 //! tokens and passwords.
 
+pub mod api_token;
 pub mod form_token;
 pub mod password;
 pub mod session;

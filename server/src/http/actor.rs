@@ -7,7 +7,7 @@ use crate::http::error::AppError;
 use crate::storage::{NewAuditEvent, Outcome, User};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use probity_domain::permissions::{Action, Grant, grant};
+use probity_domain::permissions::Action;
 use std::net::{IpAddr, SocketAddr};
 use tower_sessions::Session;
 
@@ -24,6 +24,7 @@ impl Actor {
         crate::office::Caller {
             user: self.user.clone(),
             addr: self.addr,
+            via: None,
         }
     }
 
@@ -39,16 +40,7 @@ impl Actor {
         action: Action,
         audit_action: &'static str,
     ) -> Result<(), AppError> {
-        if grant(self.user.role, action) == Grant::OfficeWide {
-            return Ok(());
-        }
-        state
-            .store
-            .append_audit(self.audit(audit_action, Outcome::Refused))
-            .await?;
-        Err(AppError::Forbidden(
-            "Your role does not allow this. Ask an administrator if you think it should.",
-        ))
+        Ok(crate::office::cases::require(&state.store, &self.caller(), action, audit_action).await?)
     }
 }
 

@@ -14,6 +14,7 @@ pub mod pages;
 pub mod people;
 pub mod portal;
 pub mod posted;
+pub mod redraw;
 pub mod reports;
 pub mod security;
 pub mod setup;

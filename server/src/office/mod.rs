@@ -9,6 +9,8 @@
 //! problem document).
 
 pub mod cases;
+pub mod records;
+pub mod validate;
 
 use crate::storage::{NewAuditEvent, Outcome, StoreError, User};
 use probity_domain::validation::FieldErrors;
@@ -19,12 +21,16 @@ use std::net::IpAddr;
 pub struct Caller {
     pub user: User,
     pub addr: IpAddr,
+    /// The channel when not the pages, as the audit trail records it (an API token's name).
+    pub via: Option<String>,
 }
 
 impl Caller {
     /// An audit entry about this caller's request.
     pub fn audit(&self, action: &'static str, outcome: Outcome) -> NewAuditEvent {
-        NewAuditEvent::by(&self.user, action, outcome).from_addr(self.addr)
+        let mut event = NewAuditEvent::by(&self.user, action, outcome).from_addr(self.addr);
+        event.via = self.via.clone();
+        event
     }
 }
 

@@ -13,6 +13,7 @@ pub mod reports;
 pub mod sessions;
 pub mod sqlite;
 pub mod timeline;
+pub mod tokens;
 
 use async_trait::async_trait;
 use probity_domain::roles::{CurrentUser, Role};
@@ -128,6 +129,8 @@ pub struct NewAuditEvent {
     pub remote_addr: Option<String>,
     /// A short, non-sensitive detail, e.g. `intake -> open`.
     pub detail: Option<String>,
+    /// The channel when not the pages: `api token "name"`.
+    pub via: Option<String>,
 }
 
 impl NewAuditEvent {
@@ -147,6 +150,7 @@ impl NewAuditEvent {
             outcome,
             remote_addr: None,
             detail: None,
+            via: None,
         }
     }
 
@@ -195,6 +199,8 @@ pub struct AuditEvent {
     pub outcome: String,
     pub remote_addr: Option<String>,
     pub detail: Option<String>,
+    /// The channel when not the pages (an API token's name).
+    pub via: Option<String>,
 }
 
 /// Filters of the audit trail; all optional.
@@ -229,6 +235,7 @@ pub trait Store:
     + messages::MessageStore
     + timeline::TimelineStore
     + reports::ReportStore
+    + tokens::TokenStore
     + Send
     + Sync
     + 'static

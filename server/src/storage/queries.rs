@@ -12,7 +12,7 @@ pub(crate) const USER_COLUMNS: &str = "user_id, username, display_name, role, pa
 
 /// Columns of `audit_events` read back.
 pub(crate) const AUDIT_COLUMNS: &str = "e.audit_event_id, e.occurred_at, e.actor_user_id, e.actor, \
-     e.action, e.case_id, c.case_number, e.target, e.outcome, e.remote_addr, e.detail";
+     e.action, e.case_id, c.case_number, e.target, e.outcome, e.remote_addr, e.detail, e.via";
 
 /// Reads a `role_grants` row joined with its names.
 macro_rules! role_grant_from_row_fn {
@@ -181,7 +181,7 @@ macro_rules! store_impl {
             ) -> $crate::storage::StoreResult<()> {
                 sqlx::query(
                     "insert into audit_events (occurred_at, actor_user_id, actor, action, case_id, target, \
-                     outcome, remote_addr, detail) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     outcome, remote_addr, detail, via) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 )
                 .bind(time::OffsetDateTime::now_utc())
                 .bind(event.actor_user_id)
@@ -192,6 +192,7 @@ macro_rules! store_impl {
                 .bind(event.outcome.as_str())
                 .bind(&event.remote_addr)
                 .bind(&event.detail)
+                .bind(&event.via)
                 .execute(&self.pool)
                 .await?;
                 Ok(())
@@ -204,67 +205,37 @@ macro_rules! store_impl {
                 limit: i64,
             ) -> $crate::storage::StoreResult<Vec<$crate::storage::AuditEvent>> {
                 use sqlx::Row as _;
-                let mut conditions: Vec<String> = Vec::new();
-                let mut texts: Vec<(usize, String)> = Vec::new();
-                let mut ints: Vec<(usize, i64)> = Vec::new();
-                let mut n = 0;
-                let mut param = || {
-                    n += 1;
-                    n
-                };
+                let mut query = sqlx::QueryBuilder::<<$row as sqlx::Row>::Database>::new(format!(
+                    "select {} from audit_events e left join cases c on c.case_id = e.case_id where true",
+                    $crate::storage::queries::AUDIT_COLUMNS,
+                ));
                 if let Some(actor) = &filter.actor {
-                    let p = param();
-                    conditions.push(format!("e.actor = ${p}"));
-                    texts.push((p, actor.clone()));
+                    query.push(" and e.actor = ").push_bind(actor.clone());
                 }
                 if let Some(action) = &filter.action {
-                    let p = param();
                     if let Some(area) = action.strip_suffix('.') {
-                        // An area prefix such as `case.`; the area names are letters only.
-                        conditions.push(format!("substr(e.action, 1, length(${p}) + 1) = ${p} || '.'"));
-                        texts.push((p, area.to_string()));
+                        // An area prefix such as `case.`: compared as a prefix, not with LIKE.
+                        let prefix = format!("{area}.");
+                        query
+                            .push(" and substr(e.action, 1, ")
+                            .push_bind(prefix.chars().count() as i64)
+                            .push(") = ")
+                            .push_bind(prefix);
                     } else {
-                        conditions.push(format!("e.action = ${p}"));
-                        texts.push((p, action.clone()));
+                        query.push(" and e.action = ").push_bind(action.clone());
                     }
                 }
                 if let Some(case_id) = filter.case_id {
-                    let p = param();
-                    conditions.push(format!("e.case_id = ${p}"));
-                    ints.push((p, case_id));
+                    query.push(" and e.case_id = ").push_bind(case_id);
                 }
                 if let Some(outcome) = filter.outcome {
-                    let p = param();
-                    conditions.push(format!("e.outcome = ${p}"));
-                    texts.push((p, outcome.as_str().to_string()));
+                    query.push(" and e.outcome = ").push_bind(outcome.as_str());
                 }
                 if let Some(before) = filter.before_id {
-                    let p = param();
-                    conditions.push(format!("e.audit_event_id < ${p}"));
-                    ints.push((p, before));
+                    query.push(" and e.audit_event_id < ").push_bind(before);
                 }
-                let limit_param = param();
-                ints.push((limit_param, limit));
-                let sql = format!(
-                    "select {} from audit_events e left join cases c on c.case_id = e.case_id {} \
-                     order by e.audit_event_id desc limit ${limit_param}",
-                    $crate::storage::queries::AUDIT_COLUMNS,
-                    if conditions.is_empty() { String::new() } else { format!("where {}", conditions.join(" and ")) },
-                );
-                // Bind in parameter order.
-                let mut ordered: Vec<(usize, Result<String, i64>)> = texts
-                    .into_iter()
-                    .map(|(p, v)| (p, Ok(v)))
-                    .chain(ints.into_iter().map(|(p, v)| (p, Err(v))))
-                    .collect();
-                ordered.sort_by_key(|(p, _)| *p);
-                let mut query = sqlx::query(&sql);
-                for (_, value) in ordered {
-                    query = match value {
-                        Ok(text) => query.bind(text),
-                        Err(int) => query.bind(int),
-                    };
-                }
+                query.push(" order by e.audit_event_id desc limit ").push_bind(limit);
+                let query = query.build();
                 let rows = query.fetch_all(&self.pool).await?;
                 rows.iter()
                     .map(|row| {
@@ -280,6 +251,7 @@ macro_rules! store_impl {
                             outcome: row.try_get("outcome")?,
                             remote_addr: row.try_get("remote_addr")?,
                             detail: row.try_get("detail")?,
+                            via: row.try_get("via")?,
                         })
                     })
                     .collect()

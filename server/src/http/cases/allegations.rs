@@ -1,12 +1,14 @@
 //! Adding and editing a case's allegations.
 
-use super::{OpenCase, audit_success, open_case, parse_version, validate};
+use super::{OpenCase, audit_success, open_case, parse_version};
 use crate::http::AppState;
 use crate::http::actor::Actor;
 use crate::http::error::AppError;
 use crate::http::pages::{WithCsrf, page_context, render};
 use crate::http::posted::Posted;
-use crate::storage::StoreError;
+use crate::http::redraw::Redraw;
+use crate::office::records;
+use super::find_case;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -46,17 +48,7 @@ async fn form_page(
 }
 
 async fn find(state: &AppState, case_id: i64, allegation_id: i64) -> Result<Allegation, AppError> {
-    state
-        .store
-        .allegations(case_id)
-        .await?
-        .into_iter()
-        .find(|allegation| allegation.allegation_id == allegation_id)
-        .ok_or(AppError::NotFound)
-}
-
-fn party_ids(parties: &[Party]) -> Vec<i64> {
-    parties.iter().map(|party| party.party_id).collect()
+    Ok(records::find_allegation(&state.store, case_id, allegation_id).await?)
 }
 
 /// The form to add an allegation.
@@ -101,44 +93,26 @@ pub async fn create(
     Path(case_id): Path<i64>,
     Posted(form): Posted<WithCsrf<AllegationFormValues>>,
 ) -> Result<Response, AppError> {
-    let OpenCase { case, .. } = open_case(
+    let added =
+        records::add_allegation(&state.store, &actor.caller(), case_id, &form.values).await;
+    let redraw = match added {
+        Ok(_) => return Ok(Redirect::to(&case_path(case_id)).into_response()),
+        Err(error) => Redraw::from_office(error)?,
+    };
+    let case = find_case(&state, case_id).await?;
+    let parties = state.store.parties(case_id).await?;
+    form_page(
         &state,
         &actor,
-        case_id,
-        Action::EditCase,
-        "allegation.create",
+        case,
+        &parties,
+        None,
+        form.values,
+        redraw.errors,
+        false,
+        redraw.status,
     )
-    .await?;
-    let parties = state.store.parties(case_id).await?;
-    match validate::allegation(&form.values, &party_ids(&parties)) {
-        Err(errors) => {
-            form_page(
-                &state,
-                &actor,
-                case,
-                &parties,
-                None,
-                form.values,
-                errors,
-                false,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Ok(input) => {
-            let allegation = state.store.create_allegation(case_id, input).await?;
-            audit_success(
-                &state,
-                &actor,
-                case_id,
-                "allegation.create",
-                Some(format!("allegation:{}", allegation.allegation_id)),
-                None,
-            )
-            .await?;
-            Ok(Redirect::to(&case_path(case_id)).into_response())
-        }
-    }
+    .await
 }
 
 /// The form to edit an allegation.
@@ -184,72 +158,36 @@ pub async fn update(
     Path((case_id, allegation_id)): Path<(i64, i64)>,
     Posted(form): Posted<WithCsrf<AllegationFormValues>>,
 ) -> Result<Response, AppError> {
-    let OpenCase { case, .. } = open_case(
+    let saved = records::update_allegation(
+        &state.store,
+        &actor.caller(),
+        case_id,
+        allegation_id,
+        parse_version(&form.values.version),
+        &form.values,
+    )
+    .await;
+    let redraw = match saved {
+        Ok(_) => return Ok(Redirect::to(&case_path(case_id)).into_response()),
+        Err(error) => Redraw::from_office(error)?,
+    };
+    let case = find_case(&state, case_id).await?;
+    let parties = state.store.parties(case_id).await?;
+    let current = find(&state, case_id, allegation_id).await?;
+    let mut values = form.values;
+    if redraw.stale {
+        values.version = current.version.to_string();
+    }
+    form_page(
         &state,
         &actor,
-        case_id,
-        Action::EditCase,
-        "allegation.update",
+        case,
+        &parties,
+        Some(current),
+        values,
+        redraw.errors,
+        redraw.stale,
+        redraw.status,
     )
-    .await?;
-    let allegation = find(&state, case_id, allegation_id).await?;
-    let parties = state.store.parties(case_id).await?;
-    let input = match validate::allegation(&form.values, &party_ids(&parties)) {
-        Ok(input) => input,
-        Err(errors) => {
-            return form_page(
-                &state,
-                &actor,
-                case,
-                &parties,
-                Some(allegation),
-                form.values,
-                errors,
-                false,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    match state
-        .store
-        .update_allegation(
-            case_id,
-            allegation_id,
-            parse_version(&form.values.version),
-            input,
-        )
-        .await
-    {
-        Ok(_) => {
-            audit_success(
-                &state,
-                &actor,
-                case_id,
-                "allegation.update",
-                Some(format!("allegation:{allegation_id}")),
-                None,
-            )
-            .await?;
-            Ok(Redirect::to(&case_path(case_id)).into_response())
-        }
-        Err(StoreError::Stale) => {
-            let current = find(&state, case_id, allegation_id).await?;
-            let mut values = form.values;
-            values.version = current.version.to_string();
-            form_page(
-                &state,
-                &actor,
-                case,
-                &parties,
-                Some(current),
-                values,
-                FieldErrors::default(),
-                true,
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(error) => Err(error.into()),
-    }
+    .await
 }

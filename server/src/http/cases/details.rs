@@ -6,8 +6,7 @@ use crate::http::actor::Actor;
 use crate::http::error::AppError;
 use crate::http::pages::{WithCsrf, page_context, render};
 use crate::http::posted::Posted;
-use crate::storage::StoreError;
-use crate::storage::cases::NewCase;
+use crate::office::{self, OfficeError};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,7 +15,7 @@ use probity_app::pages::cases::{
     CaseFormPage, CaseFormValues, CasePage, CaseView, StatusPage, case_path,
 };
 use probity_domain::cases::{CaseStatus, Confidentiality, Priority};
-use probity_domain::permissions::{Action, allows};
+use probity_domain::permissions::Action;
 use probity_domain::validation::FieldErrors;
 use serde::Deserialize;
 
@@ -68,13 +67,17 @@ pub async fn create(
     actor: Actor,
     Posted(form): Posted<WithCsrf<CaseFormValues>>,
 ) -> Result<Response, AppError> {
-    actor
-        .require(&state, Action::CreateCase, "case.create")
-        .await?;
-    let details = match validate::case_details(&form.values) {
-        Ok(details) => details,
-        Err(errors) => {
-            return case_form(
+    let created = office::cases::create_case(
+        &state.store,
+        &actor.caller(),
+        &state.settings.case_number_prefix,
+        &form.values,
+    )
+    .await;
+    match created {
+        Ok(case) => Ok(Redirect::to(&case_path(case.case_id)).into_response()),
+        Err(OfficeError::Invalid(errors)) => {
+            case_form(
                 &state,
                 &actor,
                 None,
@@ -83,20 +86,10 @@ pub async fn create(
                 false,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await;
+            .await
         }
-    };
-    let case = state
-        .store
-        .create_case(NewCase {
-            details,
-            created_by: actor.user.user_id,
-            year: time::OffsetDateTime::now_utc().year(),
-            prefix: state.settings.case_number_prefix.clone(),
-        })
-        .await?;
-    audit_success(&state, &actor, case.case_id, "case.create", None, None).await?;
-    Ok(Redirect::to(&case_path(case.case_id)).into_response())
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// A case's page.
@@ -106,7 +99,7 @@ pub async fn show(
     actor: Actor,
     Path(case_id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let open = open_case(&state, &actor, case_id, Action::ReadCase, "case.view").await?;
+    let open = office::cases::read_case(&state.store, &actor.caller(), case_id).await?;
     let store = &state.store;
     let (parties, allegations, notes, history, team, exhibits, incidents) = tokio::try_join!(
         store.parties(case_id),
@@ -118,7 +111,6 @@ pub async fn show(
         store.incidents(case_id),
     )?;
     let notice = crate::auth::take_flash(&actor.session).await?;
-    audit_success(&state, &actor, case_id, "case.view", None, None).await?;
     let lead_name = team
         .iter()
         .find(|member| member.is_lead)
@@ -182,114 +174,54 @@ pub async fn update(
     Path(case_id): Path<i64>,
     Posted(form): Posted<WithCsrf<CaseFormValues>>,
 ) -> Result<Response, AppError> {
-    let OpenCase { case, standing } =
-        open_case(&state, &actor, case_id, Action::EditCase, "case.update").await?;
-    let details = match validate::case_details(&form.values) {
-        Ok(details) => details,
-        Err(errors) => {
-            return case_form(
-                &state,
-                &actor,
-                Some(case),
-                form.values,
-                errors,
-                false,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    match state
-        .store
-        .update_case(case_id, parse_version(&form.values.version), details)
-        .await
-    {
+    let saved = office::cases::update_case(
+        &state.store,
+        &actor.caller(),
+        case_id,
+        parse_version(&form.values.version),
+        &form.values,
+    )
+    .await;
+    let (errors, stale, status) = match saved {
         Ok(saved) => {
-            audit_success(&state, &actor, case_id, "case.update", None, None).await?;
-            // A supervisor who seals a case they are not on stays able to see it: they are
-            // named, and told so, instead of locking themselves out mid-edit.
-            let sealed_now = saved.confidentiality == Confidentiality::HighlyConfidential
-                && case.confidentiality != Confidentiality::HighlyConfidential;
-            if sealed_now && !(standing.member || standing.lead) {
-                state
-                    .store
-                    .name_overseer(case_id, actor.user.user_id, actor.user.user_id)
-                    .await?;
-                audit_success(
-                    &state,
-                    &actor,
-                    case_id,
-                    "case.name_overseer",
-                    Some(format!("user:{}", actor.user.username)),
-                    Some("named when sealing the case".into()),
-                )
-                .await?;
+            if saved.named_when_sealing {
                 crate::auth::set_flash(
                     &actor.session,
                     "The case is now highly confidential: only its team and the people named on its team page may see it. You were named, so you still can.",
                 )
                 .await?;
             }
-            Ok(Redirect::to(&case_path(case_id)).into_response())
+            return Ok(Redirect::to(&case_path(case_id)).into_response());
         }
-        Err(StoreError::Stale) => {
-            // Show the saved version beside what was typed; the next save is based on it.
-            let current = state
-                .store
-                .case_by_id(case_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let mut values = form.values;
-            values.version = current.version.to_string();
-            case_form(
-                &state,
-                &actor,
-                Some(current),
-                values,
-                FieldErrors::default(),
-                true,
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(error) => Err(error.into()),
+        Err(OfficeError::Invalid(errors)) => (errors, false, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(OfficeError::Stale) => (FieldErrors::default(), true, StatusCode::CONFLICT),
+        Err(error) => return Err(error.into()),
+    };
+    // The form again: what was typed, beside the saved version when someone saved first (the
+    // next save is based on it).
+    let current = state
+        .store
+        .case_by_id(case_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut values = form.values;
+    if stale {
+        values.version = current.version.to_string();
     }
+    case_form(&state, &actor, Some(current), values, errors, stale, status).await
 }
 
-/// The statuses this person may move the case to now.
 fn choices(open: &OpenCase, actor: &Actor) -> Vec<CaseStatus> {
-    let role = actor.user.role;
-    open.case
-        .status
-        .next()
-        .iter()
-        .copied()
-        .filter(|to| {
-            if open.case.status.is_reopening(*to) {
-                allows(role, Action::ReopenCase, open.standing)
-            } else {
-                allows(role, Action::MoveStatus, open.standing)
-            }
-        })
-        .collect()
+    office::cases::status_choices(open, &actor.caller())
 }
 
-/// Opens a case for a status move: allowed to move, or (from closed) to reopen.
 async fn open_for_status(
     state: &AppState,
     actor: &Actor,
     case_id: i64,
     audit_action: &'static str,
 ) -> Result<OpenCase, AppError> {
-    let open = open_case(state, actor, case_id, Action::ReadCase, audit_action).await?;
-    let role = actor.user.role;
-    if !allows(role, Action::MoveStatus, open.standing)
-        && !allows(role, Action::ReopenCase, open.standing)
-    {
-        // Readable, but neither moving nor reopening is allowed: refused like other changes.
-        return open_case(state, actor, case_id, Action::MoveStatus, audit_action).await;
-    }
-    Ok(open)
+    Ok(office::cases::open_for_status(&state.store, &actor.caller(), case_id, audit_action).await?)
 }
 
 /// The form to move a case's status.
@@ -362,102 +294,27 @@ pub async fn move_status(
     Path(case_id): Path<i64>,
     Posted(form): Posted<StatusForm>,
 ) -> Result<Response, AppError> {
-    let open = open_for_status(&state, &actor, case_id, "case.move_status").await?;
-    let mut errors = FieldErrors::default();
-    let reason = validate::text(
-        &mut errors,
-        "reason",
-        &form.reason,
-        true,
-        2_000,
-        "why the case moves",
-    );
-    let from = open.case.status;
-    let to = CaseStatus::parse(form.to.trim());
-    let stale = form.from != from.as_str() || parse_version(&form.version) != open.case.version;
-    match to {
-        None => errors.add("to", "Choose the new status."),
-        Some(to) if !from.can_move_to(to) => errors.add(
-            "to",
-            format!(
-                "A case cannot move from {} to {}.",
-                from.label(),
-                to.label()
-            ),
-        ),
-        Some(to) if !choices(&open, &actor).contains(&to) => {
-            state
-                .store
-                .append_audit(
-                    actor
-                        .audit("case.move_status", crate::storage::Outcome::Refused)
-                        .case(case_id)
-                        .detail(format!("{} -> {}", from.as_str(), to.as_str())),
-                )
-                .await?;
-            errors.add("to", "Only a supervisor can reopen a closed case.");
-        }
-        Some(_) => {}
-    }
-    if stale || !errors.is_empty() {
-        let status = if stale {
-            StatusCode::CONFLICT
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        return status_page(
-            &state,
-            &actor,
-            open,
-            form.to,
-            form.reason,
-            errors,
-            stale,
-            status,
-        )
-        .await;
-    }
-    let Some(to) = to else {
-        return Err(AppError::Internal("status validated but missing".into()));
+    let moved = office::cases::move_status(
+        &state.store,
+        &actor.caller(),
+        case_id,
+        office::cases::StatusMove {
+            from: Some(&form.from),
+            version: parse_version(&form.version),
+            to: &form.to,
+            reason: &form.reason,
+        },
+    )
+    .await;
+    let (errors, stale, status) = match moved {
+        Ok(_) => return Ok(Redirect::to(&case_path(case_id)).into_response()),
+        Err(OfficeError::Invalid(errors)) => (errors, false, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(OfficeError::Stale) => (FieldErrors::default(), true, StatusCode::CONFLICT),
+        Err(error) => return Err(error.into()),
     };
-    match state
-        .store
-        .move_status(
-            case_id,
-            open.case.version,
-            from,
-            to,
-            &reason,
-            actor.user.user_id,
-        )
-        .await
-    {
-        Ok(_) => {
-            audit_success(
-                &state,
-                &actor,
-                case_id,
-                "case.move_status",
-                None,
-                Some(format!("{} -> {}", from.as_str(), to.as_str())),
-            )
-            .await?;
-            Ok(Redirect::to(&case_path(case_id)).into_response())
-        }
-        Err(StoreError::Stale) => {
-            let open = open_for_status(&state, &actor, case_id, "case.move_status").await?;
-            status_page(
-                &state,
-                &actor,
-                open,
-                form.to,
-                form.reason,
-                FieldErrors::default(),
-                true,
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(error) => Err(error.into()),
-    }
+    let open = open_for_status(&state, &actor, case_id, "case.move_status").await?;
+    status_page(
+        &state, &actor, open, form.to, form.reason, errors, stale, status,
+    )
+    .await
 }

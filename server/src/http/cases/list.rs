@@ -6,17 +6,14 @@ use crate::http::actor::Actor;
 use crate::http::error::AppError;
 use crate::http::pages::{page_context, render};
 use crate::http::posted::Posted;
-use crate::storage::cases::{CaseCursor, CaseFilter, CaseSort, CaseViewer, is_iso_date};
-use crate::storage::{NewAuditEvent, Outcome};
+use crate::storage::cases::{CaseSort, CaseViewer};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 use probity_app::pages::cases::{CaseListForm, CaseListPage, CaseListView};
-use probity_domain::cases::{CaseStatus, Priority};
 use probity_domain::permissions::{Action, Grant, grant};
 use probity_domain::roles::Role;
-use probity_domain::validation::FieldErrors;
 use serde::Deserialize;
 
 /// Cases per page.
@@ -34,17 +31,7 @@ pub struct ListQuery {
 
 /// Which cases a person sees in lists; `None` for roles that see none.
 pub fn case_viewer(actor: &Actor) -> Option<CaseViewer> {
-    match grant(actor.user.role, Action::ReadCase) {
-        Grant::Never => None,
-        Grant::OfficeWide => Some(CaseViewer {
-            user_id: actor.user.user_id,
-            office_wide: true,
-        }),
-        Grant::OnTeam | Grant::AsLead => Some(CaseViewer {
-            user_id: actor.user.user_id,
-            office_wide: false,
-        }),
-    }
+    crate::office::cases::case_viewer(&actor.user)
 }
 
 /// The list from a link (filters in the address; never the search words).
@@ -70,66 +57,16 @@ pub async fn search(
 }
 
 async fn list(state: &AppState, actor: &Actor, query: ListQuery) -> Result<Response, AppError> {
-    let Some(viewer) = case_viewer(actor) else {
-        // Roles that see no case (auditors): refused and audited like any office-level action.
-        actor.require(state, Action::ReadCase, "case.list").await?;
-        return Err(AppError::Forbidden(
-            "Your role does not give access to cases.",
-        ));
-    };
-    let form = query.form;
-    let mut errors = FieldErrors::default();
-    let date = |errors: &mut FieldErrors, field: &'static str, value: &str| {
-        let value = value.trim();
-        if value.is_empty() {
-            None
-        } else if is_iso_date(value) {
-            Some(value.to_string())
-        } else {
-            errors.add(field, "Enter a date as YYYY-MM-DD.");
-            None
-        }
-    };
-    let received_from = date(&mut errors, "received_from", &form.received_from);
-    let received_to = date(&mut errors, "received_to", &form.received_to);
-    if form.q.chars().count() > 200 {
-        errors.add("q", "Use at most 200 characters.");
-    }
-    let filter = CaseFilter {
-        status: CaseStatus::parse(&form.status),
-        agency: Some(form.agency.trim().to_string()).filter(|agency| !agency.is_empty()),
-        lead_user_id: form.lead.trim().parse().ok(),
-        priority: Priority::parse(&form.priority),
-        received_from,
-        received_to,
-        text: Some(form.q.trim().to_string()).filter(|q| !q.is_empty() && errors.is_empty()),
-    };
-    let sort = CaseSort::parse(&form.sort).unwrap_or_default();
-    let after = CaseCursor::decode(&query.after);
+    let caller = actor.caller();
     let store = &state.store;
-    let (page, agencies, users) = tokio::try_join!(
-        store.list_cases(viewer, &filter, sort, after.as_ref(), PAGE_SIZE),
-        store.agencies(viewer),
-        store.list_users(),
-    )?;
-    // The words searched for are personal data too: the audit records that a search ran,
-    // not what was typed.
-    let detail = format!(
-        "{} shown{}",
-        page.items.len(),
-        if filter.text.is_some() {
-            ", text search"
-        } else {
-            ""
-        }
-    );
-    store
-        .append_audit(
-            NewAuditEvent::by(&actor.user, "case.list", Outcome::Success)
-                .from_addr(actor.addr)
-                .detail(detail),
-        )
-        .await?;
+    let listing =
+        crate::office::cases::list_cases(store, &caller, &query.form, &query.after, PAGE_SIZE)
+            .await?;
+    let viewer = case_viewer(actor).ok_or(AppError::Forbidden(
+        "Your role does not give access to cases.",
+    ))?;
+    let (agencies, users) = tokio::try_join!(store.agencies(viewer), store.list_users())?;
+    let form = query.form;
     let leads = users
         .into_iter()
         .filter(|user| !user.disabled && matches!(user.role, Role::Investigator | Role::Supervisor))
@@ -137,19 +74,19 @@ async fn list(state: &AppState, actor: &Actor, query: ListQuery) -> Result<Respo
         .collect();
     let can_create = grant(actor.user.role, Action::CreateCase) == Grant::OfficeWide;
     let mut form = form;
-    form.sort = sort.as_str().to_string();
+    form.sort = listing.sort.as_str().to_string();
     let view_data = CaseListView {
         form,
-        errors,
+        errors: listing.errors,
         sorts: CaseSort::ALL
             .iter()
             .map(|sort| (sort.as_str().to_string(), sort.label().to_string()))
             .collect(),
         agencies,
         leads,
-        cases: page.items,
-        next: page.next.map(|cursor| cursor.encode()),
-        paged: after.is_some(),
+        cases: listing.page.items,
+        next: listing.page.next.map(|cursor| cursor.encode()),
+        paged: listing.paged,
         can_create,
     };
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;

@@ -8,7 +8,8 @@ pub mod list;
 pub mod notes;
 pub mod parties;
 pub mod team;
-pub mod validate;
+
+pub use crate::office::validate;
 
 use crate::http::AppState;
 use crate::http::actor::Actor;
@@ -135,6 +136,19 @@ pub async fn audit_success(
         detail,
     )
     .await?)
+}
+
+/// A case already opened for this request, read again to draw a form (after the office
+/// refused what the form sent).
+pub async fn find_case(
+    state: &AppState,
+    case_id: i64,
+) -> Result<probity_domain::cases::Case, AppError> {
+    state
+        .store
+        .case_by_id(case_id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// A form's `version` field; a missing or garbled one can only be stale.

@@ -1,12 +1,14 @@
 //! A case's notes: adding, editing (every version kept) and reading earlier versions.
 
-use super::{OpenCase, audit_success, open_case, parse_version, validate};
+use super::{OpenCase, audit_success, open_case, parse_version};
 use crate::http::AppState;
 use crate::http::actor::Actor;
 use crate::http::error::AppError;
 use crate::http::pages::{page_context, render};
 use crate::http::posted::Posted;
-use crate::storage::StoreError;
+use crate::http::redraw::Redraw;
+use crate::office::records;
+use super::find_case;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -45,18 +47,9 @@ async fn form_page(
 }
 
 async fn find(state: &AppState, case_id: i64, note_id: i64) -> Result<Note, AppError> {
-    state
-        .store
-        .notes(case_id)
-        .await?
-        .into_iter()
-        .find(|note| note.note_id == note_id)
-        .ok_or(AppError::NotFound)
+    Ok(records::find_note(&state.store, case_id, note_id).await?)
 }
 
-fn body(errors: &mut FieldErrors, value: &str) -> String {
-    validate::text(errors, "body", value, true, 20_000, "the note")
-}
 
 /// The form to add a note.
 #[tracing::instrument(skip_all, fields(case_id))]
@@ -89,38 +82,24 @@ pub async fn create(
     Path(case_id): Path<i64>,
     Posted(form): Posted<NoteForm>,
 ) -> Result<Response, AppError> {
-    let OpenCase { case, .. } =
-        open_case(&state, &actor, case_id, Action::EditCase, "note.create").await?;
-    let mut errors = FieldErrors::default();
-    let text = body(&mut errors, &form.body);
-    if !errors.is_empty() {
-        return form_page(
-            &state,
-            &actor,
-            case,
-            None,
-            form.body,
-            String::new(),
-            errors,
-            false,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let note = state
-        .store
-        .create_note(case_id, actor.user.user_id, &text)
-        .await?;
-    audit_success(
+    let added = records::add_note(&state.store, &actor.caller(), case_id, &form.body).await;
+    let redraw = match added {
+        Ok(_) => return Ok(Redirect::to(&case_path(case_id)).into_response()),
+        Err(error) => Redraw::from_office(error)?,
+    };
+    let case = find_case(&state, case_id).await?;
+    form_page(
         &state,
         &actor,
-        case_id,
-        "note.create",
-        Some(format!("note:{}", note.note_id)),
+        case,
         None,
+        form.body,
+        String::new(),
+        redraw.errors,
+        false,
+        redraw.status,
     )
-    .await?;
-    Ok(Redirect::to(&case_path(case_id)).into_response())
+    .await
 }
 
 /// The form to edit a note.
@@ -165,66 +144,38 @@ pub async fn update(
     Path((case_id, note_id)): Path<(i64, i64)>,
     Posted(form): Posted<NoteForm>,
 ) -> Result<Response, AppError> {
-    let OpenCase { case, .. } =
-        open_case(&state, &actor, case_id, Action::EditCase, "note.update").await?;
-    let note = find(&state, case_id, note_id).await?;
-    let mut errors = FieldErrors::default();
-    let text = body(&mut errors, &form.body);
-    if !errors.is_empty() {
-        return form_page(
-            &state,
-            &actor,
-            case,
-            Some(note),
-            form.body,
-            form.version,
-            errors,
-            false,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    match state
-        .store
-        .edit_note(
-            case_id,
-            note_id,
-            parse_version(&form.version),
-            &text,
-            actor.user.user_id,
-        )
-        .await
-    {
-        Ok(note) => {
-            audit_success(
-                &state,
-                &actor,
-                case_id,
-                "note.update",
-                Some(format!("note:{note_id}")),
-                Some(format!("version {}", note.version)),
-            )
-            .await?;
-            Ok(Redirect::to(&case_path(case_id)).into_response())
-        }
-        Err(StoreError::Stale) => {
-            let current = find(&state, case_id, note_id).await?;
-            let version = current.version.to_string();
-            form_page(
-                &state,
-                &actor,
-                case,
-                Some(current),
-                form.body,
-                version,
-                FieldErrors::default(),
-                true,
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(error) => Err(error.into()),
-    }
+    let saved = records::edit_note(
+        &state.store,
+        &actor.caller(),
+        case_id,
+        note_id,
+        parse_version(&form.version),
+        &form.body,
+    )
+    .await;
+    let redraw = match saved {
+        Ok(_) => return Ok(Redirect::to(&case_path(case_id)).into_response()),
+        Err(error) => Redraw::from_office(error)?,
+    };
+    let case = find_case(&state, case_id).await?;
+    let current = find(&state, case_id, note_id).await?;
+    let version = if redraw.stale {
+        current.version.to_string()
+    } else {
+        form.version
+    };
+    form_page(
+        &state,
+        &actor,
+        case,
+        Some(current),
+        form.body,
+        version,
+        redraw.errors,
+        redraw.stale,
+        redraw.status,
+    )
+    .await
 }
 
 /// Every version of a note.
@@ -234,21 +185,9 @@ pub async fn history(
     actor: Actor,
     Path((case_id, note_id)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let OpenCase { case, .. } =
-        open_case(&state, &actor, case_id, Action::ReadCase, "note.history").await?;
-    let versions = state.store.note_versions(case_id, note_id).await?;
-    if versions.is_empty() {
-        return Err(AppError::NotFound);
-    }
-    audit_success(
-        &state,
-        &actor,
-        case_id,
-        "note.history",
-        Some(format!("note:{note_id}")),
-        None,
-    )
-    .await?;
+    let versions =
+        records::note_history(&state.store, &actor.caller(), case_id, note_id).await?;
+    let case = find_case(&state, case_id).await?;
     let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
     Ok(render(StatusCode::OK, move || {
         view! { <NoteHistoryPage ctx=ctx case=case versions=versions /> }

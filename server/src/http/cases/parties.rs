@@ -1,12 +1,14 @@
 //! Adding and editing a case's parties.
 
-use super::{OpenCase, audit_success, open_case, parse_version, validate};
+use super::{OpenCase, audit_success, open_case, parse_version};
 use crate::http::AppState;
 use crate::http::actor::Actor;
 use crate::http::error::AppError;
 use crate::http::pages::{WithCsrf, page_context, render};
 use crate::http::posted::Posted;
-use crate::storage::StoreError;
+use crate::http::redraw::Redraw;
+use crate::office::records;
+use super::find_case;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -34,13 +36,7 @@ async fn form_page(
 }
 
 async fn find_party(state: &AppState, case_id: i64, party_id: i64) -> Result<Party, AppError> {
-    state
-        .store
-        .parties(case_id)
-        .await?
-        .into_iter()
-        .find(|party| party.party_id == party_id)
-        .ok_or(AppError::NotFound)
+    Ok(records::find_party(&state.store, case_id, party_id).await?)
 }
 
 /// The form to add a party.
@@ -77,36 +73,13 @@ pub async fn create(
     Path(case_id): Path<i64>,
     Posted(form): Posted<WithCsrf<PartyFormValues>>,
 ) -> Result<Response, AppError> {
-    let OpenCase { case, .. } =
-        open_case(&state, &actor, case_id, Action::EditCase, "party.create").await?;
-    match validate::party(&form.values) {
-        Err(errors) => {
-            form_page(
-                &state,
-                &actor,
-                case,
-                None,
-                form.values,
-                errors,
-                false,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Ok(input) => {
-            let party = state.store.create_party(case_id, input).await?;
-            audit_success(
-                &state,
-                &actor,
-                case_id,
-                "party.create",
-                Some(format!("party:{}", party.party_id)),
-                None,
-            )
-            .await?;
-            Ok(Redirect::to(&case_path(case_id)).into_response())
-        }
-    }
+    let added = records::add_party(&state.store, &actor.caller(), case_id, &form.values).await;
+    let redraw = match added {
+        Ok(_) => return Ok(Redirect::to(&case_path(case_id)).into_response()),
+        Err(error) => Redraw::from_office(error)?,
+    };
+    let case = find_case(&state, case_id).await?;
+    form_page(&state, &actor, case, None, form.values, redraw.errors, false, redraw.status).await
 }
 
 /// The form to edit a party.
@@ -150,63 +123,34 @@ pub async fn update(
     Path((case_id, party_id)): Path<(i64, i64)>,
     Posted(form): Posted<WithCsrf<PartyFormValues>>,
 ) -> Result<Response, AppError> {
-    let OpenCase { case, .. } =
-        open_case(&state, &actor, case_id, Action::EditCase, "party.update").await?;
-    let party = find_party(&state, case_id, party_id).await?;
-    let input = match validate::party(&form.values) {
-        Ok(input) => input,
-        Err(errors) => {
-            return form_page(
-                &state,
-                &actor,
-                case,
-                Some(party),
-                form.values,
-                errors,
-                false,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
+    let saved = records::update_party(
+        &state.store,
+        &actor.caller(),
+        case_id,
+        party_id,
+        parse_version(&form.values.version),
+        &form.values,
+    )
+    .await;
+    let redraw = match saved {
+        Ok(_) => return Ok(Redirect::to(&case_path(case_id)).into_response()),
+        Err(error) => Redraw::from_office(error)?,
     };
-    match state
-        .store
-        .update_party(
-            case_id,
-            party_id,
-            parse_version(&form.values.version),
-            input,
-        )
-        .await
-    {
-        Ok(_) => {
-            audit_success(
-                &state,
-                &actor,
-                case_id,
-                "party.update",
-                Some(format!("party:{party_id}")),
-                None,
-            )
-            .await?;
-            Ok(Redirect::to(&case_path(case_id)).into_response())
-        }
-        Err(StoreError::Stale) => {
-            let current = find_party(&state, case_id, party_id).await?;
-            let mut values = form.values;
-            values.version = current.version.to_string();
-            form_page(
-                &state,
-                &actor,
-                case,
-                Some(current),
-                values,
-                FieldErrors::default(),
-                true,
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(error) => Err(error.into()),
+    let case = find_case(&state, case_id).await?;
+    let current = find_party(&state, case_id, party_id).await?;
+    let mut values = form.values;
+    if redraw.stale {
+        values.version = current.version.to_string();
     }
+    form_page(
+        &state,
+        &actor,
+        case,
+        Some(current),
+        values,
+        redraw.errors,
+        redraw.stale,
+        redraw.status,
+    )
+    .await
 }

@@ -1,7 +1,8 @@
-//! Validation of the case forms: every field has limits, every message says what to fix.
+//! Validation of what people and programs send: every field has limits, every message says
+//! what to fix. The pages and the API use the same rules.
 
 use crate::storage::cases::{AllegationInput, CaseDetails, PartyInput, is_iso_date};
-use probity_app::pages::cases::{AllegationFormValues, CaseFormValues, PartyFormValues};
+use probity_domain::cases::{AllegationFields, CaseFields, PartyFields};
 use probity_domain::cases::{
     AllegationStatus, Confidentiality, IntakeChannel, PartyKind, PartyRole, Priority,
 };
@@ -63,7 +64,7 @@ pub fn choice<T>(
 }
 
 /// Validates the case form.
-pub fn case_details(values: &CaseFormValues) -> Result<CaseDetails, FieldErrors> {
+pub fn case_details(values: &CaseFields) -> Result<CaseDetails, FieldErrors> {
     let mut errors = FieldErrors::default();
     let title = line(&mut errors, "title", &values.title, true, 200, "a title");
     let summary = text(
@@ -154,7 +155,7 @@ pub fn today() -> String {
 }
 
 /// Validates the party form.
-pub fn party(values: &PartyFormValues) -> Result<PartyInput, FieldErrors> {
+pub fn party(values: &PartyFields) -> Result<PartyInput, FieldErrors> {
     let mut errors = FieldErrors::default();
     let name = line(&mut errors, "name", &values.name, true, 200, "a name");
     let kind = choice(
@@ -201,7 +202,7 @@ pub fn party(values: &PartyFormValues) -> Result<PartyInput, FieldErrors> {
 
 /// Validates the allegation form; `party_ids` are the case's parties.
 pub fn allegation(
-    values: &AllegationFormValues,
+    values: &AllegationFields,
     party_ids: &[i64],
 ) -> Result<AllegationInput, FieldErrors> {
     let mut errors = FieldErrors::default();
@@ -255,8 +256,8 @@ pub fn allegation(
 mod tests {
     use super::*;
 
-    fn good_case() -> CaseFormValues {
-        CaseFormValues {
+    fn good_case() -> CaseFields {
+        CaseFields {
             title: "Disclosure of custody status".into(),
             summary: "Line one\r\nline two".into(),
             subject_agency: "Department of Correction".into(),
@@ -277,7 +278,7 @@ mod tests {
 
     #[test]
     fn every_bad_field_gets_its_own_message() {
-        let values = CaseFormValues {
+        let values = CaseFields {
             title: "x".repeat(201),
             summary: "   ".into(),
             subject_agency: "Two\nlines".into(),
@@ -308,7 +309,7 @@ mod tests {
 
     #[test]
     fn an_allegation_subject_must_belong_to_the_case() {
-        let values = AllegationFormValues {
+        let values = AllegationFields {
             subject_party_id: "99".into(),
             summary: "Passed custody data".into(),
             rule_at_issue: "City sanctuary law".into(),
