@@ -175,6 +175,16 @@ pub struct Settings {
     )]
     pub booking_number_patterns: Vec<String>,
 
+    /// Requests a minute one API token may make before it is asked to wait (429 with
+    /// Retry-After). Counted on each app node separately.
+    #[arg(
+        long,
+        env = "PROBITY_API_RATE_LIMIT",
+        default_value_t = 600,
+        global = true
+    )]
+    pub api_rate_limit: u32,
+
     /// Log format.
     #[arg(
         long,

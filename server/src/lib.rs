@@ -262,6 +262,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
         patterns,
         hosts: http::security::AllowedHosts::new(&settings.effective_public_url(), addr),
         hashing: Arc::new(auth::password::HashGate::for_this_machine()),
+        api_limits: Arc::new(http::api::limits::RateLimiter::new(settings.api_rate_limit)),
         store: db.store.clone(),
         public_url: Arc::new(settings.effective_public_url()),
         settings: settings.clone(),

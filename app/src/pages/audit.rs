@@ -19,6 +19,8 @@ pub struct AuditRow {
     pub outcome: String,
     pub remote_addr: Option<String>,
     pub detail: Option<String>,
+    /// The channel when not the pages (an API token's name).
+    pub via: Option<String>,
 }
 
 /// The audit filters as typed.
@@ -58,7 +60,10 @@ pub fn AuditPage(
                     <td>{row.target.unwrap_or_default()}</td>
                     <td>{row.outcome}</td>
                     <td>{row.remote_addr.unwrap_or_default()}</td>
-                    <td>{row.detail.unwrap_or_default()}</td>
+                    <td>
+                        {row.detail.unwrap_or_default()}
+                        {row.via.map(|via| view! { " (via " {via} ")" })}
+                    </td>
                 </tr>
             }
         })

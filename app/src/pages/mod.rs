@@ -1,6 +1,7 @@
 //! The pages, one module each.
 
 pub mod account;
+pub mod api_docs;
 pub mod audit;
 pub mod cases;
 pub mod dashboard;

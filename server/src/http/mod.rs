@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod actor;
+pub mod api;
 pub mod assets;
 pub mod audit;
 pub mod cases;
@@ -54,6 +55,8 @@ pub struct AppState {
     pub hosts: security::AllowedHosts,
     /// Turns at password hashing.
     pub hashing: Arc<crate::auth::password::HashGate>,
+    /// The API's per-token request allowance.
+    pub api_limits: Arc<api::limits::RateLimiter>,
 }
 
 /// Largest form body accepted on ordinary form routes.
@@ -80,6 +83,7 @@ pub fn router(state: AppState, sessions: &SessionBackend) -> Router {
             post(people::refuse_grant),
         )
         .route("/audit", get(audit::show).post(audit::filter))
+        .route("/api", get(api::docs::page))
         .merge(cases::router())
         .merge(evidence::router())
         .merge(messages::router())
@@ -99,9 +103,19 @@ pub fn router(state: AppState, sessions: &SessionBackend) -> Router {
                 .layer(from_fn_with_state(state.clone(), error::render_error_pages))
                 .layer(from_fn_with_state(state.clone(), security::require_setup)),
         );
+    let (api_routes, openapi) = api::router();
+    api::docs::keep(&openapi);
+    // The API has no session, so neither the session layer nor the anti-forgery checks
+    // apply: a bearer token is never sent by a browser on its own.
+    let api = api_routes
+        .route("/api/v1/openapi.json", get(api::docs::openapi_json))
+        .route("/api/v1/{*rest}", axum::routing::any(api_not_found))
+        .layer(DefaultBodyLimit::max(api::BODY_LIMIT))
+        .layer(from_fn_with_state(state.clone(), security::check_host));
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/assets/{*path}", get(assets::asset))
+        .merge(api)
         .merge(pages)
         .layer(
             ServiceBuilder::new()
@@ -130,6 +144,11 @@ pub fn router(state: AppState, sessions: &SessionBackend) -> Router {
                 )),
         )
         .with_state(state)
+}
+
+/// Any other address under the API: a problem document, not a page.
+async fn api_not_found() -> api::problem::Problem {
+    api::problem::Problem::not_found()
 }
 
 /// A panic in a handler becomes the ordinary "something went wrong" page, without details.

@@ -391,3 +391,16 @@ pub async fn move_status(
     .await?;
     Ok(moved)
 }
+
+/// A case's team, lead first, for a reader of the case (audited).
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn team(
+    store: &DynStore,
+    caller: &Caller,
+    case_id: i64,
+) -> Result<Vec<probity_domain::cases::TeamMember>, OfficeError> {
+    open_case(store, caller, case_id, Action::ReadCase, "case.view_team").await?;
+    let team = store.team(case_id).await?;
+    record(store, caller, case_id, "case.view_team", None, None).await?;
+    Ok(team)
+}

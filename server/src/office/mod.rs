@@ -8,6 +8,7 @@
 //! [`OfficeError`], which each adapter turns into its own answer (a page, a redirect, a
 //! problem document).
 
+pub mod audit;
 pub mod cases;
 pub mod records;
 pub mod validate;

@@ -1,0 +1,257 @@
+//! The JSON API under `/api/v1`: the same office functions the pages call, reached with a
+//! personal access token instead of a session. Follows the U.S. federal API standards
+//! (the GSA API standards: versioned path, JSON, plural resource names, keyset pagination,
+//! standard status codes) with errors as RFC 9457 problem documents.
+//!
+//! The OpenAPI 3.1 description is generated from the handlers' annotations and the
+//! request and response types (utoipa), served at `/api/v1/openapi.json` and drawn as a
+//! plain page at `/api`.
+
+pub mod audit;
+pub mod cases;
+pub mod docs;
+pub mod limits;
+pub mod portal;
+pub mod problem;
+pub mod records;
+pub mod schema;
+
+use crate::auth::api_token;
+use crate::http::AppState;
+use crate::office::Caller;
+use crate::storage::tokens::TokenScope;
+use axum::Router;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use problem::Problem;
+use serde::de::DeserializeOwned;
+use std::net::SocketAddr;
+use time::OffsetDateTime;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Largest JSON body accepted.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Probity API",
+        version = "1",
+        description = "Case management for inspector-general offices. Every request but the public \
+            portal's needs a personal access token (Authorization: Bearer prb_...), created on the \
+            account page. A token acts as its owner: the same permissions, recusals and 404s as the \
+            pages, and every read and change is audited with the token's name. Errors are RFC 9457 \
+            problem documents. Edits send the ETag they read as If-Match; a stale one answers 409.",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
+    ),
+    modifiers(&BearerToken),
+    tags(
+        (name = "cases", description = "Cases, their status and team"),
+        (name = "records", description = "Parties, allegations and notes of a case"),
+        (name = "audit", description = "The audit trail (auditors and administrators)"),
+        (name = "public", description = "Published reports; no token needed"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerToken;
+
+impl utoipa::Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// The API's routes and its OpenAPI description.
+pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(cases::list, cases::create))
+        .routes(routes!(cases::search))
+        .routes(routes!(cases::read, cases::update))
+        .routes(routes!(cases::move_status))
+        .routes(routes!(cases::team))
+        .routes(routes!(records::parties, records::add_party))
+        .routes(routes!(records::party, records::update_party))
+        .routes(routes!(records::allegations, records::add_allegation))
+        .routes(routes!(records::allegation, records::update_allegation))
+        .routes(routes!(records::notes, records::add_note))
+        .routes(routes!(records::update_note))
+        .routes(routes!(records::note_history))
+        .routes(routes!(audit::trail))
+        .routes(routes!(portal::reports))
+        .routes(routes!(portal::report))
+        .split_for_parts()
+}
+
+/// A request made with a valid token: its owner as the office knows them, and the token.
+pub struct ApiCaller {
+    pub caller: Caller,
+    pub scope: TokenScope,
+}
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let secret = bearer(&parts.headers).ok_or_else(|| {
+            Problem::unauthorized("Send a personal access token as Authorization: Bearer prb_...")
+        })?;
+        if !api_token::looks_like_token(secret) {
+            return Err(Problem::unauthorized("That is not a Probity access token."));
+        }
+        let store = &state.store;
+        let now = OffsetDateTime::now_utc();
+        let token = store
+            .token_by_hash(&api_token::hash(secret))
+            .await?
+            .ok_or_else(|| Problem::unauthorized("This token is not known."))?;
+        if !token.is_active(now) {
+            return Err(Problem::unauthorized(
+                "This token has expired or was revoked. Create a new one on your account page.",
+            ));
+        }
+        // The owner as of now: a disabled account stops its tokens at once.
+        let user = store
+            .user_by_id(token.user_id)
+            .await?
+            .filter(|user| !user.disabled)
+            .ok_or_else(|| Problem::unauthorized("The account of this token is disabled."))?;
+        state
+            .api_limits
+            .take(token.api_token_id)
+            .map_err(Problem::rate_limited)?;
+        store.touch_token(token.api_token_id, now).await?;
+        let addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip())
+            .ok_or_else(Problem::internal)?;
+        Ok(ApiCaller {
+            caller: Caller {
+                user,
+                addr,
+                via: Some(format!("API token \"{}\" ({})", token.name, token.prefix)),
+            },
+            scope: token.scope,
+        })
+    }
+}
+
+/// A request made with a token that may change things.
+pub struct Writer(pub Caller);
+
+impl FromRequestParts<AppState> for Writer {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let api = ApiCaller::from_request_parts(parts, state).await?;
+        if api.scope != TokenScope::Write {
+            return Err(Problem::forbidden(
+                "This token may only read. Create a read-and-write token to make changes.",
+            ));
+        }
+        Ok(Writer(api.caller))
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// A strong entity tag for a version.
+pub fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// The version an edit is based on, from `If-Match`: `428` without one; a tag that names no
+/// version of ours can only be stale.
+pub fn if_match(headers: &HeaderMap) -> Result<i64, Problem> {
+    let value = headers
+        .get(header::IF_MATCH)
+        .ok_or_else(Problem::precondition_required)?
+        .to_str()
+        .unwrap_or_default()
+        .trim();
+    let tag = value.strip_prefix("W/").unwrap_or(value);
+    Ok(tag.trim_matches('"').parse().unwrap_or(-1))
+}
+
+/// Path parameters; one that does not parse names nothing that exists: 404.
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| ApiPath(value))
+            .map_err(|_| Problem::not_found())
+    }
+}
+
+/// Query parameters, refused as a problem document.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| ApiQuery(value))
+            .map_err(|rejection| Problem::bad_request(rejection.body_text()))
+    }
+}
+
+/// A JSON body, refused as a problem document.
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Problem> {
+        axum::Json::<T>::from_request(request, state)
+            .await
+            .map(|axum::Json(value)| ApiJson(value))
+            .map_err(|rejection| {
+                use axum::extract::rejection::JsonRejection;
+                match rejection {
+                    JsonRejection::MissingJsonContentType(_) => Problem::new(
+                        axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                        "media-type",
+                        "Send JSON",
+                    )
+                    .detail("Send the body as application/json."),
+                    other => Problem::new(
+                        other.status(),
+                        "bad-request",
+                        "The request cannot be read",
+                    )
+                    .detail(other.body_text()),
+                }
+            })
+    }
+}
