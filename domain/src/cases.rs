@@ -342,7 +342,6 @@ impl CaseFields {
     }
 }
 
-
 /// A party as sent, before validation.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 #[serde(default)]
@@ -368,7 +367,6 @@ impl PartyFields {
         }
     }
 }
-
 
 /// An allegation as sent, before validation.
 #[derive(Clone, Debug, Default, serde::Deserialize)]

@@ -1,6 +1,7 @@
 //! HTTP tests against the real server on a free port, on the database chosen by
 //! `PROBITY_TEST_DATABASE`.
 
+mod api;
 mod cases;
 mod demo;
 mod evidence;

@@ -407,6 +407,28 @@ pub mod fixtures {
             .expect("create case")
     }
 
+    /// Creates an API token for `user` directly in the store and returns its secret.
+    pub async fn api_token(store: &DynStore, user: &User, write: bool, days: i64) -> String {
+        use probity_server::storage::tokens::{NewApiToken, TokenScope};
+        let minted = probity_server::auth::api_token::mint();
+        store
+            .create_token(NewApiToken {
+                user_id: user.user_id,
+                name: format!("{} test token", user.username),
+                prefix: minted.prefix,
+                token_hash: minted.hash,
+                scope: if write {
+                    TokenScope::Write
+                } else {
+                    TokenScope::Read
+                },
+                expires_at: time::OffsetDateTime::now_utc() + time::Duration::days(days),
+            })
+            .await
+            .expect("create token");
+        minted.secret
+    }
+
     /// Signs a user in over HTTP.
     pub async fn client_for(app: &TestApp, username: &str) -> reqwest::Client {
         app.signed_in_client(username, GOOD_PASSWORD).await

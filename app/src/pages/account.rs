@@ -1,9 +1,47 @@
-//! The account page: the person's own account and the form to change their password.
+//! The account page: the person's own account, the form to change their password, and
+//! their personal access tokens for the API.
 
-use crate::forms::{CsrfField, ErrorSummary, FieldErrors, TextField};
+use crate::forms::{CsrfField, ErrorSummary, FieldErrors, SelectField, TextField};
 use crate::shell::Shell;
 use crate::types::{PageContext, Role};
 use leptos::prelude::*;
+
+/// One of the person's access tokens, as listed.
+#[derive(Clone, Debug)]
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    /// Its first characters, to tell it apart.
+    pub prefix: String,
+    pub scope: String,
+    pub created: String,
+    pub expires: String,
+    pub last_used: Option<String>,
+    /// `Active`, `Expired` or `Revoked`.
+    pub state: &'static str,
+    /// The owner's username, on the administrators' list.
+    pub owner: String,
+}
+
+/// The token form as typed.
+#[derive(Clone, Debug, Default)]
+pub struct TokenFormValues {
+    pub name: String,
+    pub scope: String,
+    pub days: String,
+}
+
+/// What the tokens section shows.
+#[derive(Clone, Debug, Default)]
+pub struct TokensView {
+    pub tokens: Vec<TokenRow>,
+    pub values: TokenFormValues,
+    pub errors: FieldErrors,
+    /// A token just created: `(name, secret)`, shown this once.
+    pub created: Option<(String, String)>,
+    /// The lives offered, in days.
+    pub lives: Vec<i64>,
+}
 
 /// What the account page shows.
 #[derive(Clone, Debug)]
@@ -30,8 +68,10 @@ pub fn AccountPage(
     errors: FieldErrors,
     /// True right after the password was changed.
     password_changed: bool,
+    tokens: TokensView,
 ) -> impl IntoView {
     let token = ctx.csrf_token.clone();
+    let tokens_csrf = ctx.csrf_token.clone();
     let previous = account
         .previous_sign_in
         .unwrap_or_else(|| "This is your first sign-in.".to_string());
@@ -99,6 +139,140 @@ pub fn AccountPage(
                     </form>
                 </section>
             </div>
+            <TokensSection csrf=tokens_csrf view=tokens />
         </Shell>
+    }
+}
+
+/// The person's access tokens: the one just made, the list, and the form for a new one.
+#[component]
+fn TokensSection(csrf: String, view: TokensView) -> impl IntoView {
+    let TokensView {
+        tokens,
+        values,
+        errors,
+        created,
+        lives,
+    } = view;
+    let created = created.map(|(name, secret)| {
+        view! {
+            <div class="usa-alert usa-alert--success" role="status">
+                <div class="usa-alert__body">
+                    <h3 class="usa-alert__heading">"Token \u{201c}" {name} "\u{201d} created"</h3>
+                    <p class="usa-alert__text">
+                        "Copy it now and keep it like a password: it will not be shown again."
+                    </p>
+                    <label class="usa-label" for="new-token">"Your new token"</label>
+                    <input class="usa-input" id="new-token" type="text" readonly value=secret autocomplete="off" spellcheck="false" />
+                </div>
+            </div>
+        }
+    });
+    let list = if tokens.is_empty() {
+        view! { <p>"You have no access tokens."</p> }.into_any()
+    } else {
+        let rows = tokens
+            .into_iter()
+            .map(|row| {
+                let action = format!("/account/tokens/{}/revoke", row.id);
+                let label = format!("Revoke {}", row.name);
+                let revoke = (row.state == "Active").then(|| {
+                    view! {
+                        <form method="post" action=action class="probity-inline-form">
+                            <CsrfField token=csrf.clone() />
+                            <button type="submit" class="usa-button usa-button--unstyled" aria-label=label>"Revoke"</button>
+                        </form>
+                    }
+                });
+                view! {
+                    <tr>
+                        <th scope="row">{row.name}</th>
+                        <td><code>{row.prefix}"\u{2026}"</code></td>
+                        <td>{row.scope}</td>
+                        <td>{row.created}</td>
+                        <td>{row.expires}</td>
+                        <td>{row.last_used.unwrap_or_else(|| "Never".into())}</td>
+                        <td>{row.state}</td>
+                        <td>{revoke}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="usa-table usa-table--borderless probity-table">
+                <caption class="usa-sr-only">"Your access tokens"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Starts with"</th>
+                        <th scope="col">"May"</th>
+                        <th scope="col">"Created"</th>
+                        <th scope="col">"Expires"</th>
+                        <th scope="col">"Last used"</th>
+                        <th scope="col">"State"</th>
+                        <th scope="col"><span class="usa-sr-only">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    let scope = if values.scope.is_empty() {
+        "read".to_string()
+    } else {
+        values.scope
+    };
+    let days = if values.days.is_empty() {
+        "30".to_string()
+    } else {
+        values.days
+    };
+    let lives = lives
+        .into_iter()
+        .map(|days| (days.to_string(), format!("{days} days")))
+        .collect();
+    view! {
+        <section aria-labelledby="tokens" class="margin-top-4">
+            <h2 id="tokens">"API access tokens"</h2>
+            <p>
+                "A token lets a script or another system use "
+                <a class="usa-link" href="/api">"Probity's API"</a>
+                " as you: it sees what you may see, and everything it does is recorded in your name."
+            </p>
+            {created}
+            {list}
+            <h3>"Create a token"</h3>
+            <ErrorSummary errors=errors.clone() />
+            <form class="usa-form" method="post" action="/account/tokens" novalidate>
+                <CsrfField token=csrf.clone() />
+                <TextField
+                    name="name"
+                    label="Name"
+                    hint="What it is for, e.g. \u{201c}hotline import\u{201d}."
+                    value=values.name
+                    error=errors.get("name")
+                    maxlength=100
+                />
+                <SelectField
+                    name="scope"
+                    label="It may"
+                    options=vec![
+                        ("read".to_string(), "Read".to_string()),
+                        ("write".to_string(), "Read and write".to_string()),
+                    ]
+                    selected=scope
+                    error=errors.get("scope")
+                />
+                <SelectField
+                    name="days"
+                    label="Expires after"
+                    options=lives
+                    selected=days
+                    error=errors.get("days")
+                />
+                <button type="submit" class="usa-button">"Create token"</button>
+            </form>
+        </section>
     }
 }

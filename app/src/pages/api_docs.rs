@@ -52,16 +52,43 @@ pub struct ApiDocs {
 
 /// The kinds of problem the API answers with, for the anchors its problem types point to.
 const PROBLEMS: &[(&str, &str)] = &[
-    ("unauthorized", "401: no token, an unknown, expired or revoked one, or the account is disabled."),
-    ("forbidden", "403: you may see this but not do it, or the token may only read."),
-    ("not-found", "404: no such thing, or one you may not see (the two answer alike)."),
-    ("bad-request", "400: the body or query cannot be read (malformed JSON, wrong types)."),
+    (
+        "unauthorized",
+        "401: no token, an unknown, expired or revoked one, or the account is disabled.",
+    ),
+    (
+        "forbidden",
+        "403: you may see this but not do it, or the token may only read.",
+    ),
+    (
+        "not-found",
+        "404: no such thing, or one you may not see (the two answer alike).",
+    ),
+    (
+        "bad-request",
+        "400: the body or query cannot be read (malformed JSON, wrong types).",
+    ),
     ("media-type", "415: send the body as application/json."),
-    ("stale", "409: someone changed it since the version in If-Match; current_version says which is saved."),
-    ("invalid", "422: some values break a rule; errors lists each field and what to fix."),
-    ("if-match-required", "428: edits must send the ETag they are based on as If-Match."),
-    ("rate-limited", "429: this token made too many requests; wait the seconds in Retry-After."),
-    ("internal", "500: something failed on our side; nothing about it is told, the log has it."),
+    (
+        "stale",
+        "409: someone changed it since the version in If-Match; current_version says which is saved.",
+    ),
+    (
+        "invalid",
+        "422: some values break a rule; errors lists each field and what to fix.",
+    ),
+    (
+        "if-match-required",
+        "428: edits must send the ETag they are based on as If-Match.",
+    ),
+    (
+        "rate-limited",
+        "429: this token made too many requests; wait the seconds in Retry-After.",
+    ),
+    (
+        "internal",
+        "500: something failed on our side; nothing about it is told, the log has it.",
+    ),
 ];
 
 fn schema_anchor(name: &str) -> String {

@@ -1,10 +1,6 @@
 //! Case pages: the list with filters and search, the case page, and the forms that open and
 //! change a case, its parties, allegations, notes, status and team.
 
-pub use probity_domain::cases::{
-    AllegationFields as AllegationFormValues, CaseFields as CaseFormValues,
-    CaseListFields as CaseListForm, PartyFields as PartyFormValues,
-};
 use crate::cases::{
     Allegation, AllegationStatus, Case, CaseStatus, CaseSummary, Confidentiality, IntakeChannel,
     LiftedRecusal, Note, NoteVersion, Overseer, Party, PartyKind, PartyRole, Priority, Recusal,
@@ -16,6 +12,10 @@ use crate::forms::{
 use crate::shell::Shell;
 use crate::types::PageContext;
 use leptos::prelude::*;
+pub use probity_domain::cases::{
+    AllegationFields as AllegationFormValues, CaseFields as CaseFormValues,
+    CaseListFields as CaseListForm, PartyFields as PartyFormValues,
+};
 use time::OffsetDateTime;
 
 /// A UTC time as pages show it: `2025-02-03 14:05 UTC`.

@@ -152,6 +152,7 @@ pub fn PeoplePage(
                 </div>
             })}
             {grants}
+            <p><a class="usa-link" href="/people/tokens">"API access tokens of everyone"</a></p>
             <table class="usa-table usa-table--borderless probity-table">
                 <caption class="usa-sr-only">"Accounts"</caption>
                 <thead>
@@ -244,6 +245,76 @@ pub fn PersonPage(
                 <CsrfField token=token_state />
                 <button type="submit" class="usa-button usa-button--secondary">{state_label}</button>
             </form>
+        </Shell>
+    }
+}
+
+/// Every active API token of the office, for administrators, with a way to revoke each.
+#[component]
+pub fn TokensPage(
+    ctx: PageContext,
+    tokens: Vec<crate::pages::account::TokenRow>,
+    notice: Option<String>,
+) -> impl IntoView {
+    let csrf = ctx.csrf_token.clone();
+    let list = if tokens.is_empty() {
+        view! { <p>"No active access tokens."</p> }.into_any()
+    } else {
+        let rows = tokens
+            .into_iter()
+            .map(|row| {
+                let action = format!("/people/tokens/{}/revoke", row.id);
+                let label = format!("Revoke {} of {}", row.name, row.owner);
+                view! {
+                    <tr>
+                        <th scope="row">{row.owner}</th>
+                        <td>{row.name}</td>
+                        <td><code>{row.prefix}"\u{2026}"</code></td>
+                        <td>{row.scope}</td>
+                        <td>{row.created}</td>
+                        <td>{row.expires}</td>
+                        <td>{row.last_used.unwrap_or_else(|| "Never".into())}</td>
+                        <td>
+                            <form method="post" action=action class="probity-inline-form">
+                                <CsrfField token=csrf.clone() />
+                                <button type="submit" class="usa-button usa-button--unstyled" aria-label=label>"Revoke"</button>
+                            </form>
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="usa-table usa-table--borderless probity-table">
+                <caption class="usa-sr-only">"Active access tokens"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Owner"</th>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Starts with"</th>
+                        <th scope="col">"May"</th>
+                        <th scope="col">"Created"</th>
+                        <th scope="col">"Expires"</th>
+                        <th scope="col">"Last used"</th>
+                        <th scope="col"><span class="usa-sr-only">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    view! {
+        <Shell ctx=ctx title="API access tokens" current="/people">
+            <h1>"API access tokens"</h1>
+            <p><a class="usa-link" href="/people">"Back to people"</a></p>
+            {notice.map(|notice| view! {
+                <div class="usa-alert usa-alert--success usa-alert--slim" role="status">
+                    <div class="usa-alert__body"><p class="usa-alert__text">{notice}</p></div>
+                </div>
+            })}
+            <p>"Every token that still opens the API, newest first. A token acts as its owner; disabling an account stops its tokens at once."</p>
+            {list}
         </Shell>
     }
 }

@@ -1,17 +1,22 @@
 //! The account page and the change-password form.
 
 use crate::accounts::check_new_password;
-use crate::auth::{SignedIn, previous_sign_in, set_flash, take_flash};
+use crate::auth::{previous_sign_in, set_flash, take_flash};
 use crate::http::AppState;
+use crate::http::actor::Actor;
 use crate::http::error::AppError;
 use crate::http::pages::{page_context, render};
-use crate::http::posted::Posted;
+use crate::http::posted::{Posted, PostedPairs};
+use crate::office::{self, OfficeError};
+use crate::storage::tokens::ApiToken;
 use crate::storage::{NewAuditEvent, Outcome, User};
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
-use probity_app::pages::account::{AccountPage, AccountSummary};
+use probity_app::pages::account::{
+    AccountPage, AccountSummary, TokenFormValues, TokenRow, TokensView,
+};
 use probity_app::pages::cases::format_utc;
 use probity_domain::validation::FieldErrors;
 use serde::Deserialize;
@@ -21,32 +26,135 @@ const PASSWORD_CHANGED: &str = "password-changed";
 
 /// Shows the account page.
 #[tracing::instrument(skip_all)]
-pub async fn show(
-    State(state): State<AppState>,
-    signed_in: SignedIn,
-) -> Result<Response, AppError> {
-    let changed = take_flash(&signed_in.session).await?.as_deref() == Some(PASSWORD_CHANGED);
+pub async fn show(State(state): State<AppState>, signed_in: Actor) -> Result<Response, AppError> {
+    let flash = take_flash(&signed_in.session).await?;
+    let changed = flash.as_deref() == Some(PASSWORD_CHANGED);
+    let tokens = tokens_view(&state, &signed_in, TokensView::default()).await?;
     account_page(
         &state,
         &signed_in,
         StatusCode::OK,
         FieldErrors::default(),
         changed,
+        tokens,
     )
     .await
 }
 
+/// The tokens section: the person's tokens, with what the form needs.
+async fn tokens_view(
+    state: &AppState,
+    signed_in: &Actor,
+    mut view: TokensView,
+) -> Result<TokensView, AppError> {
+    let caller = caller(signed_in.user.clone(), signed_in.addr);
+    let now = time::OffsetDateTime::now_utc();
+    view.tokens = office::tokens::my_tokens(&state.store, &caller)
+        .await?
+        .into_iter()
+        .map(|token| token_row(token, now))
+        .collect();
+    view.lives = office::tokens::LIVES.to_vec();
+    Ok(view)
+}
+
+/// A token as its lists show it.
+pub fn token_row(token: ApiToken, now: time::OffsetDateTime) -> TokenRow {
+    let state = if token.revoked_at.is_some() {
+        "Revoked"
+    } else if token.expires_at <= now {
+        "Expired"
+    } else {
+        "Active"
+    };
+    TokenRow {
+        id: token.api_token_id,
+        name: token.name,
+        prefix: token.prefix,
+        scope: token.scope.label().to_string(),
+        created: format_utc(token.created_at),
+        expires: format_utc(token.expires_at),
+        last_used: token.last_used_at.map(format_utc),
+        state,
+        owner: token.username,
+    }
+}
+
+fn caller(user: User, addr: std::net::IpAddr) -> office::Caller {
+    office::Caller {
+        user,
+        addr,
+        via: None,
+    }
+}
+
+/// Creates a token and shows it, this once.
+#[tracing::instrument(skip_all)]
+pub async fn create_token(
+    State(state): State<AppState>,
+    signed_in: Actor,
+    Posted(form): Posted<office::tokens::TokenFields>,
+) -> Result<Response, AppError> {
+    let caller = caller(signed_in.user.clone(), signed_in.addr);
+    let (view, status) = match office::tokens::create_token(&state.store, &caller, &form).await {
+        Ok(created) => (
+            TokensView {
+                created: Some((created.token.name, created.secret)),
+                ..TokensView::default()
+            },
+            StatusCode::OK,
+        ),
+        Err(OfficeError::Invalid(errors)) => (
+            TokensView {
+                values: TokenFormValues {
+                    name: form.name,
+                    scope: form.scope,
+                    days: form.days,
+                },
+                errors,
+                ..TokensView::default()
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(error) => return Err(error.into()),
+    };
+    let tokens = tokens_view(&state, &signed_in, view).await?;
+    account_page(
+        &state,
+        &signed_in,
+        status,
+        FieldErrors::default(),
+        false,
+        tokens,
+    )
+    .await
+}
+
+/// Revokes one of the person's own tokens.
+#[tracing::instrument(skip_all)]
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    signed_in: Actor,
+    axum::extract::Path(token_id): axum::extract::Path<i64>,
+    PostedPairs(_): PostedPairs,
+) -> Result<Response, AppError> {
+    let caller = caller(signed_in.user.clone(), signed_in.addr);
+    office::tokens::revoke_mine(&state.store, &caller, token_id).await?;
+    Ok(Redirect::to("/account#tokens").into_response())
+}
+
 async fn account_page(
     state: &AppState,
-    signed_in: &SignedIn,
+    signed_in: &Actor,
     status: StatusCode,
     errors: FieldErrors,
     password_changed: bool,
+    tokens: TokensView,
 ) -> Result<Response, AppError> {
     let ctx = page_context(state, &signed_in.session, Some(&signed_in.user)).await?;
     let account = summary(&signed_in.user, previous_sign_in(&signed_in.session).await?);
     Ok(render(status, move || {
-        view! { <AccountPage ctx=ctx account=account errors=errors password_changed=password_changed /> }
+        view! { <AccountPage ctx=ctx account=account errors=errors password_changed=password_changed tokens=tokens /> }
     }))
 }
 
@@ -77,7 +185,7 @@ pub struct ChangePasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    signed_in: SignedIn,
+    signed_in: Actor,
     Posted(form): Posted<ChangePasswordForm>,
 ) -> Result<Response, AppError> {
     let user = &signed_in.user;
@@ -103,12 +211,14 @@ pub async fn change_password(
     };
     if !errors.is_empty() {
         state.store.append_audit(audit(Outcome::Refused)).await?;
+        let tokens = tokens_view(&state, &signed_in, TokensView::default()).await?;
         return account_page(
             &state,
             &signed_in,
             StatusCode::UNPROCESSABLE_ENTITY,
             errors,
             false,
+            tokens,
         )
         .await;
     }

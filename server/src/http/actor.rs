@@ -40,7 +40,10 @@ impl Actor {
         action: Action,
         audit_action: &'static str,
     ) -> Result<(), AppError> {
-        Ok(crate::office::cases::require(&state.store, &self.caller(), action, audit_action).await?)
+        Ok(
+            crate::office::cases::require(&state.store, &self.caller(), action, audit_action)
+                .await?,
+        )
     }
 }
 

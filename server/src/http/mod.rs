@@ -69,6 +69,16 @@ pub fn router(state: AppState, sessions: &SessionBackend) -> Router {
         .route("/", get(dashboard::show))
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
+        .route("/account/tokens", post(account::create_token))
+        .route(
+            "/account/tokens/{token_id}/revoke",
+            post(account::revoke_token),
+        )
+        .route("/people/tokens", get(people::tokens))
+        .route(
+            "/people/tokens/{token_id}/revoke",
+            post(people::revoke_token),
+        )
         .route("/people", get(people::list).post(people::add))
         .route("/people/{user_id}", get(people::show).post(people::update))
         .route("/people/{user_id}/disable", post(people::disable))

@@ -728,3 +728,40 @@ pub async fn reset_password(
     set_flash(&actor.session, "Password set.").await?;
     Ok(Redirect::to(&format!("/people/{user_id}")).into_response())
 }
+
+/// Every active API token, for administrators.
+#[tracing::instrument(skip_all)]
+pub async fn tokens(State(state): State<AppState>, actor: Actor) -> Result<Response, AppError> {
+    let tokens = crate::office::tokens::active_tokens(&state.store, &actor.caller()).await?;
+    let now = time::OffsetDateTime::now_utc();
+    let rows = tokens
+        .into_iter()
+        .map(|token| crate::http::account::token_row(token, now))
+        .collect();
+    let notice = take_flash(&actor.session).await?;
+    let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
+    Ok(render(StatusCode::OK, move || {
+        view! { <probity_app::pages::people::TokensPage ctx=ctx tokens=rows notice=notice /> }
+    }))
+}
+
+/// Revokes anyone's API token, for administrators.
+#[tracing::instrument(skip_all, fields(token_id))]
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(token_id): Path<i64>,
+    crate::http::posted::PostedPairs(_): crate::http::posted::PostedPairs,
+) -> Result<Response, AppError> {
+    let revoked =
+        crate::office::tokens::revoke_any(&state.store, &actor.caller(), token_id).await?;
+    crate::auth::set_flash(
+        &actor.session,
+        &format!(
+            "Token \u{201c}{}\u{201d} of {} revoked.",
+            revoked.name, revoked.username
+        ),
+    )
+    .await?;
+    Ok(Redirect::to("/people/tokens").into_response())
+}

@@ -11,6 +11,7 @@
 pub mod audit;
 pub mod cases;
 pub mod records;
+pub mod tokens;
 pub mod validate;
 
 use crate::storage::{NewAuditEvent, Outcome, StoreError, User};

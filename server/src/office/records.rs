@@ -5,9 +5,7 @@
 use super::cases::{open_case, record};
 use super::{Caller, OfficeError, validate};
 use crate::storage::DynStore;
-use probity_domain::cases::{
-    Allegation, AllegationFields, Note, NoteVersion, Party, PartyFields,
-};
+use probity_domain::cases::{Allegation, AllegationFields, Note, NoteVersion, Party, PartyFields};
 use probity_domain::permissions::Action;
 use probity_domain::validation::FieldErrors;
 
@@ -122,12 +120,27 @@ pub async fn add_allegation(
     case_id: i64,
     fields: &AllegationFields,
 ) -> Result<Allegation, OfficeError> {
-    open_case(store, caller, case_id, Action::EditCase, "allegation.create").await?;
+    open_case(
+        store,
+        caller,
+        case_id,
+        Action::EditCase,
+        "allegation.create",
+    )
+    .await?;
     let ids = party_ids(store, case_id).await?;
     let input = validate::allegation(fields, &ids).map_err(OfficeError::Invalid)?;
     let allegation = store.create_allegation(case_id, input).await?;
     let target = format!("allegation:{}", allegation.allegation_id);
-    record(store, caller, case_id, "allegation.create", Some(target), None).await?;
+    record(
+        store,
+        caller,
+        case_id,
+        "allegation.create",
+        Some(target),
+        None,
+    )
+    .await?;
     Ok(allegation)
 }
 
@@ -141,7 +154,14 @@ pub async fn update_allegation(
     version: i64,
     fields: &AllegationFields,
 ) -> Result<Allegation, OfficeError> {
-    open_case(store, caller, case_id, Action::EditCase, "allegation.update").await?;
+    open_case(
+        store,
+        caller,
+        case_id,
+        Action::EditCase,
+        "allegation.update",
+    )
+    .await?;
     find_allegation(store, case_id, allegation_id).await?;
     let ids = party_ids(store, case_id).await?;
     let input = validate::allegation(fields, &ids).map_err(OfficeError::Invalid)?;
@@ -149,7 +169,15 @@ pub async fn update_allegation(
         .update_allegation(case_id, allegation_id, version, input)
         .await?;
     let target = format!("allegation:{allegation_id}");
-    record(store, caller, case_id, "allegation.update", Some(target), None).await?;
+    record(
+        store,
+        caller,
+        case_id,
+        "allegation.update",
+        Some(target),
+        None,
+    )
+    .await?;
     Ok(allegation)
 }
 

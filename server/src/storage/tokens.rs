@@ -196,7 +196,10 @@ where
             "select {TOKEN_COLUMNS} from api_tokens t join users u on u.user_id = t.user_id \
              where t.user_id = $1 order by t.api_token_id desc limit 200"
         );
-        let rows = sqlx::query(&sql).bind(user_id).fetch_all(self.pool()).await?;
+        let rows = sqlx::query(&sql)
+            .bind(user_id)
+            .fetch_all(self.pool())
+            .await?;
         rows.iter().map(token_from_row).collect()
     }
 

@@ -190,8 +190,7 @@ pub async fn update(
     ApiJson(body): ApiJson<CaseIn>,
 ) -> Result<Response, Problem> {
     let version = if_match(&headers)?;
-    match office::cases::update_case(&state.store, &caller, case_id, version, &body.fields())
-        .await
+    match office::cases::update_case(&state.store, &caller, case_id, version, &body.fields()).await
     {
         Ok(saved) => Ok(case_response(StatusCode::OK, saved.case)),
         Err(OfficeError::Stale) => Err(stale_case(&state, case_id).await),

@@ -245,12 +245,10 @@ where
                         "Send JSON",
                     )
                     .detail("Send the body as application/json."),
-                    other => Problem::new(
-                        other.status(),
-                        "bad-request",
-                        "The request cannot be read",
-                    )
-                    .detail(other.body_text()),
+                    other => {
+                        Problem::new(other.status(), "bad-request", "The request cannot be read")
+                            .detail(other.body_text())
+                    }
                 }
             })
     }

@@ -90,21 +90,21 @@ impl Problem {
 
     /// A request the API cannot read (malformed JSON, wrong types, bad query).
     pub fn bad_request(detail: impl Into<String>) -> Problem {
-        Problem::new(StatusCode::BAD_REQUEST, "bad-request", "The request cannot be read")
-            .detail(detail)
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+            "The request cannot be read",
+        )
+        .detail(detail)
     }
 
     /// Someone else changed it since the version the write was based on.
     pub fn stale(current_version: Option<i64>) -> Problem {
-        let mut problem = Problem::new(
-            StatusCode::CONFLICT,
-            "stale",
-            "Changed by someone else",
-        )
-        .detail(
-            "Someone else saved a change since the version you based this on. Read it again \
+        let mut problem = Problem::new(StatusCode::CONFLICT, "stale", "Changed by someone else")
+            .detail(
+                "Someone else saved a change since the version you based this on. Read it again \
              and base your change on the current version.",
-        );
+            );
         problem.current_version = current_version;
         problem
     }
@@ -140,7 +140,9 @@ impl Problem {
             "internal",
             "Something went wrong on our side",
         )
-        .detail("The request was not completed. Try again; if it keeps failing, tell an administrator.")
+        .detail(
+            "The request was not completed. Try again; if it keeps failing, tell an administrator.",
+        )
     }
 }
 

@@ -100,7 +100,11 @@ pub async fn add_party(
     ApiJson(body): ApiJson<PartyIn>,
 ) -> Result<Response, Problem> {
     let party = records::add_party(&state.store, &caller, case_id, &body.fields()).await?;
-    Ok(tagged(StatusCode::CREATED, party.version, PartyOut::from(party)))
+    Ok(tagged(
+        StatusCode::CREATED,
+        party.version,
+        PartyOut::from(party),
+    ))
 }
 
 /// Changes a party, based on the version in `If-Match`.
@@ -134,8 +138,15 @@ pub async fn update_party(
     ApiJson(body): ApiJson<PartyIn>,
 ) -> Result<Response, Problem> {
     let version = if_match(&headers)?;
-    match records::update_party(&state.store, &caller, case_id, party_id, version, &body.fields())
-        .await
+    match records::update_party(
+        &state.store,
+        &caller,
+        case_id,
+        party_id,
+        version,
+        &body.fields(),
+    )
+    .await
     {
         Ok(party) => Ok(tagged(StatusCode::OK, party.version, PartyOut::from(party))),
         Err(OfficeError::Stale) => {
@@ -337,7 +348,11 @@ pub async fn add_note(
     ApiJson(body): ApiJson<NoteIn>,
 ) -> Result<Response, Problem> {
     let note = records::add_note(&state.store, &caller, case_id, &body.body).await?;
-    Ok(tagged(StatusCode::CREATED, note.version, NoteOut::from(note)))
+    Ok(tagged(
+        StatusCode::CREATED,
+        note.version,
+        NoteOut::from(note),
+    ))
 }
 
 /// Adds a new version of a note, based on the version in `If-Match`.

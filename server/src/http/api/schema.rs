@@ -10,8 +10,8 @@ use probity_domain::cases::{
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
-use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
 
 /// A string schema that takes one of `values`.
 fn one_of(values: impl IntoIterator<Item = &'static str>) -> RefOr<Schema> {

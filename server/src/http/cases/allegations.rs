@@ -1,5 +1,6 @@
 //! Adding and editing a case's allegations.
 
+use super::find_case;
 use super::{OpenCase, audit_success, open_case, parse_version};
 use crate::http::AppState;
 use crate::http::actor::Actor;
@@ -8,7 +9,6 @@ use crate::http::pages::{WithCsrf, page_context, render};
 use crate::http::posted::Posted;
 use crate::http::redraw::Redraw;
 use crate::office::records;
-use super::find_case;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -93,8 +93,7 @@ pub async fn create(
     Path(case_id): Path<i64>,
     Posted(form): Posted<WithCsrf<AllegationFormValues>>,
 ) -> Result<Response, AppError> {
-    let added =
-        records::add_allegation(&state.store, &actor.caller(), case_id, &form.values).await;
+    let added = records::add_allegation(&state.store, &actor.caller(), case_id, &form.values).await;
     let redraw = match added {
         Ok(_) => return Ok(Redirect::to(&case_path(case_id)).into_response()),
         Err(error) => Redraw::from_office(error)?,

@@ -221,7 +221,10 @@ async fn open_for_status(
     case_id: i64,
     audit_action: &'static str,
 ) -> Result<OpenCase, AppError> {
-    Ok(office::cases::open_for_status(&state.store, &actor.caller(), case_id, audit_action).await?)
+    Ok(
+        office::cases::open_for_status(&state.store, &actor.caller(), case_id, audit_action)
+            .await?,
+    )
 }
 
 /// The form to move a case's status.
@@ -314,7 +317,14 @@ pub async fn move_status(
     };
     let open = open_for_status(&state, &actor, case_id, "case.move_status").await?;
     status_page(
-        &state, &actor, open, form.to, form.reason, errors, stale, status,
+        &state,
+        &actor,
+        open,
+        form.to,
+        form.reason,
+        errors,
+        stale,
+        status,
     )
     .await
 }

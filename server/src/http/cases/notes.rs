@@ -1,5 +1,6 @@
 //! A case's notes: adding, editing (every version kept) and reading earlier versions.
 
+use super::find_case;
 use super::{OpenCase, audit_success, open_case, parse_version};
 use crate::http::AppState;
 use crate::http::actor::Actor;
@@ -8,7 +9,6 @@ use crate::http::pages::{page_context, render};
 use crate::http::posted::Posted;
 use crate::http::redraw::Redraw;
 use crate::office::records;
-use super::find_case;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -49,7 +49,6 @@ async fn form_page(
 async fn find(state: &AppState, case_id: i64, note_id: i64) -> Result<Note, AppError> {
     Ok(records::find_note(&state.store, case_id, note_id).await?)
 }
-
 
 /// The form to add a note.
 #[tracing::instrument(skip_all, fields(case_id))]
@@ -185,8 +184,7 @@ pub async fn history(
     actor: Actor,
     Path((case_id, note_id)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let versions =
-        records::note_history(&state.store, &actor.caller(), case_id, note_id).await?;
+    let versions = records::note_history(&state.store, &actor.caller(), case_id, note_id).await?;
     let case = find_case(&state, case_id).await?;
     let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
     Ok(render(StatusCode::OK, move || {

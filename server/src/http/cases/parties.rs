@@ -1,5 +1,6 @@
 //! Adding and editing a case's parties.
 
+use super::find_case;
 use super::{OpenCase, audit_success, open_case, parse_version};
 use crate::http::AppState;
 use crate::http::actor::Actor;
@@ -8,7 +9,6 @@ use crate::http::pages::{WithCsrf, page_context, render};
 use crate::http::posted::Posted;
 use crate::http::redraw::Redraw;
 use crate::office::records;
-use super::find_case;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -79,7 +79,17 @@ pub async fn create(
         Err(error) => Redraw::from_office(error)?,
     };
     let case = find_case(&state, case_id).await?;
-    form_page(&state, &actor, case, None, form.values, redraw.errors, false, redraw.status).await
+    form_page(
+        &state,
+        &actor,
+        case,
+        None,
+        form.values,
+        redraw.errors,
+        false,
+        redraw.status,
+    )
+    .await
 }
 
 /// The form to edit a party.

@@ -1,0 +1,877 @@
+//! The JSON API: tokens made on the account page, every resource read and changed through
+//! it, its problem documents, ETags and rate limit, its OpenAPI description and page, and
+//! the permission walk over every API route for every role and standing.
+
+use probity_domain::permissions::{Action, Standing, allows};
+use probity_domain::roles::Role;
+use probity_tests::fixtures::{api_token, case, client_for, password_hash, user};
+use probity_tests::{Backend, TestApp};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// A client with no cookies; the token is the only credential.
+fn api_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+async fn body(response: reqwest::Response) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("body");
+    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, headers, value)
+}
+
+fn content_type(headers: &reqwest::header::HeaderMap) -> &str {
+    headers
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+}
+
+/// The token shown once on the account page after creating one.
+fn shown_token(html: &str) -> Option<String> {
+    let at = html.find("value=\"prb_")?;
+    let start = at + "value=\"".len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_string())
+}
+
+#[tokio::test]
+async fn a_token_made_on_the_account_page_opens_the_api_as_its_owner_until_revoked() {
+    let app = TestApp::spawn().await;
+    let store = app.store().await;
+    let hash = password_hash().await;
+    let ines = user(&store, &hash, "ines", Role::Investigator).await;
+    let opened = case(&store, &ines, "Custody disclosure").await;
+    let browser = client_for(&app, "ines").await;
+
+    // A bad life and a hostile name: the form comes back with what was typed, escaped.
+    let refused = app
+        .post_form(
+            &browser,
+            "/account",
+            "/account/tokens",
+            &[
+                ("name", "<script>x</script>"),
+                ("scope", "write"),
+                ("days", "365"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.expect("page");
+    assert!(page.contains("Choose a life of 1 to 90 days."));
+    assert!(page.contains("&lt;script&gt;x&lt;/script&gt;"));
+    assert!(!page.contains("<script>x"));
+    assert!(shown_token(&page).is_none());
+    assert!(
+        store
+            .tokens_of(ines.user_id)
+            .await
+            .expect("tokens")
+            .is_empty()
+    );
+
+    let created = app
+        .post_form(
+            &browser,
+            "/account",
+            "/account/tokens",
+            &[
+                ("name", "hotline import"),
+                ("scope", "write"),
+                ("days", "30"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 200);
+    let page = created.text().await.expect("page");
+    let secret = shown_token(&page).expect("the new token is shown once");
+    assert!(page.contains("it will not be shown again"));
+    // Only its hash is stored.
+    let stored = store.tokens_of(ines.user_id).await.expect("tokens");
+    assert_eq!(stored.len(), 1);
+    assert!(secret.starts_with(&stored[0].prefix));
+    assert!(stored[0].last_used_at.is_none());
+    // The account page lists it again without the secret.
+    let (_, listed) = app.get_page(&browser, "/account").await;
+    assert!(listed.contains("hotline import"));
+    assert!(!listed.contains(&secret));
+
+    let api = api_client();
+    let (status, _, cases) = body(
+        api.get(app.url("/api/v1/cases"))
+            .bearer_auth(&secret)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(status, 200, "{cases}");
+    assert_eq!(cases["items"][0]["id"], opened.case_id);
+    assert_eq!(cases["items"][0]["title"], "Custody disclosure");
+    let used = store.tokens_of(ines.user_id).await.expect("tokens");
+    assert!(used[0].last_used_at.is_some(), "last use is recorded");
+
+    // The read is audited in the owner's name, with the token's name.
+    let trail = store.recent_audit(5).await.expect("audit");
+    let listed = trail
+        .iter()
+        .find(|event| event.action == "case.list")
+        .expect("case.list audited");
+    assert_eq!(listed.actor, "ines");
+    assert!(
+        listed
+            .via
+            .as_deref()
+            .is_some_and(|via| via.contains("hotline import")),
+        "{:?}",
+        listed.via
+    );
+
+    // Revoked on the account page: the next request is refused.
+    let revoke = app
+        .post_form(
+            &browser,
+            "/account",
+            &format!("/account/tokens/{}/revoke", stored[0].api_token_id),
+            &[],
+        )
+        .await;
+    assert_eq!(revoke.status(), 303);
+    let (status, headers, problem) = body(
+        api.get(app.url("/api/v1/cases"))
+            .bearer_auth(&secret)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert_eq!(content_type(&headers), "application/problem+json");
+    assert!(headers.contains_key("www-authenticate"));
+    assert_eq!(problem["status"], 401);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn cases_and_their_records_are_read_and_changed_through_the_api_with_etags() {
+    let app = TestApp::spawn().await;
+    let store = app.store().await;
+    let hash = password_hash().await;
+    let ines = user(&store, &hash, "ines", Role::Investigator).await;
+    let token = api_token(&store, &ines, true, 30).await;
+    let api = api_client();
+    let send = |request: reqwest::RequestBuilder| {
+        let token = token.clone();
+        async move { body(request.bearer_auth(token).send().await.expect("send")).await }
+    };
+    let case_body = json!({
+        "title": "Booking data shared with immigration",
+        "summary": "Line one\nline two",
+        "subject_agency": "Department of Correction",
+        "intake_channel": "complaint",
+        "received_on": "2025-02-03",
+        "priority": "high",
+        "confidentiality": "confidential"
+    });
+
+    // Invalid values answer 422 with a message per field, and nothing is saved.
+    let (status, headers, problem) = send(
+        api.post(app.url("/api/v1/cases"))
+            .json(&json!({"title": "", "summary": "", "subject_agency": "x", "intake_channel": "pigeon",
+                "received_on": "3025-01-01", "priority": "high", "confidentiality": "confidential"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(content_type(&headers), "application/problem+json");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|error| error["field"].as_str())
+        .collect();
+    for field in ["title", "summary", "intake_channel", "received_on"] {
+        assert!(fields.contains(&field), "{field} in {problem}");
+    }
+
+    let (status, headers, created) =
+        send(api.post(app.url("/api/v1/cases")).json(&case_body)).await;
+    assert_eq!(status, 201, "{created}");
+    let case_id = created["id"].as_i64().expect("id");
+    assert_eq!(created["status"], "intake");
+    assert_eq!(created["time_zone"], "UTC");
+    let etag = headers["etag"].to_str().expect("etag").to_string();
+    assert_eq!(etag, format!("\"{}\"", created["version"]));
+
+    let (status, headers, read) = send(api.get(app.url(&format!("/api/v1/cases/{case_id}")))).await;
+    assert_eq!(status, 200);
+    assert_eq!(read["summary"], "Line one\nline two");
+    assert_eq!(headers["etag"].to_str().expect("etag"), etag);
+
+    // An edit without If-Match is refused; one on an old version answers 409 with the
+    // current version; one on the current version saves.
+    let mut edited = case_body.clone();
+    edited["title"] = json!("Booking data shared (edited)");
+    let url = app.url(&format!("/api/v1/cases/{case_id}"));
+    let (status, _, _) = send(api.put(&url).json(&edited)).await;
+    assert_eq!(status, 428);
+    let (status, _, saved) = send(api.put(&url).header("if-match", &etag).json(&edited)).await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(saved["title"], "Booking data shared (edited)");
+    let (status, headers, problem) =
+        send(api.put(&url).header("if-match", &etag).json(&case_body)).await;
+    assert_eq!(status, 409);
+    assert_eq!(problem["current_version"], saved["version"]);
+    assert!(headers.contains_key("etag"));
+    let current = store
+        .case_by_id(case_id)
+        .await
+        .expect("read")
+        .expect("case");
+    assert_eq!(
+        current.title, "Booking data shared (edited)",
+        "the stale edit changed nothing"
+    );
+
+    // Status moves: an illegal one is 422, a legal one moves.
+    let status_url = app.url(&format!("/api/v1/cases/{case_id}/status"));
+    let tag = format!("\"{}\"", saved["version"]);
+    let (status, _, problem) = send(
+        api.post(&status_url)
+            .header("if-match", &tag)
+            .json(&json!({"to": "under_review", "reason": "skip ahead"})),
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+    let (status, _, moved) = send(
+        api.post(&status_url)
+            .header("if-match", &tag)
+            .json(&json!({"to": "open", "reason": "screened in"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{moved}");
+    assert_eq!(moved["status"], "open");
+
+    // Parties, allegations and notes.
+    let (status, _, party) = send(
+        api.post(app.url(&format!("/api/v1/cases/{case_id}/parties")))
+            .json(&json!({"kind": "person", "name": "Officer R.", "role": "subject", "pseudonym": "Officer A"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{party}");
+    let party_id = party["id"].as_i64().expect("party id");
+    let (status, _, allegation) = send(
+        api.post(app.url(&format!("/api/v1/cases/{case_id}/allegations")))
+            .json(
+                &json!({"subject_party_id": party_id, "summary": "Passed booking data",
+                "rule_at_issue": "City sanctuary law", "status": "open"}),
+            ),
+    )
+    .await;
+    assert_eq!(status, 201, "{allegation}");
+    // A subject from no party of this case is refused.
+    let (status, _, _) = send(
+        api.post(app.url(&format!("/api/v1/cases/{case_id}/allegations")))
+            .json(&json!({"subject_party_id": 999999, "summary": "x", "rule_at_issue": "y", "status": "open"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, headers, _) =
+        send(api.get(app.url(&format!("/api/v1/cases/{case_id}/parties/{party_id}")))).await;
+    assert_eq!(status, 200);
+    let party_tag = headers["etag"].to_str().expect("etag").to_string();
+    let (status, _, renamed) = send(
+        api.put(app.url(&format!("/api/v1/cases/{case_id}/parties/{party_id}")))
+            .header("if-match", &party_tag)
+            .json(&json!({"kind": "person", "name": "Officer R. Smith", "role": "subject"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{renamed}");
+    assert_eq!(renamed["name"], "Officer R. Smith");
+
+    let (status, _, note) = send(
+        api.post(app.url(&format!("/api/v1/cases/{case_id}/notes")))
+            .json(&json!({"body": "Called the records unit </textarea><b>x</b>"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{note}");
+    let note_id = note["id"].as_i64().expect("note id");
+    let (status, _, note2) = send(
+        api.put(app.url(&format!("/api/v1/cases/{case_id}/notes/{note_id}")))
+            .header("if-match", format!("\"{}\"", note["version"]))
+            .json(&json!({"body": "Called the records unit twice"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{note2}");
+    let (status, _, versions) =
+        send(api.get(app.url(&format!("/api/v1/cases/{case_id}/notes/{note_id}/versions")))).await;
+    assert_eq!(status, 200);
+    assert_eq!(versions.as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        versions[1]["body"],
+        "Called the records unit </textarea><b>x</b>"
+    );
+    let (status, _, team) = send(api.get(app.url(&format!("/api/v1/cases/{case_id}/team")))).await;
+    assert_eq!(status, 200);
+    assert_eq!(team[0]["username"], "ines");
+    assert_eq!(team[0]["is_lead"], true);
+
+    // Search travels in the body; the list pages by key.
+    let second = case(&store, &ines, "Quillfeather overtime").await;
+    let (status, _, found) = send(
+        api.post(app.url("/api/v1/cases/search"))
+            .json(&json!({"q": "quillfeather"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(found["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(found["items"][0]["id"], second.case_id);
+    let (status, _, first_page) = send(api.get(app.url("/api/v1/cases?limit=1"))).await;
+    assert_eq!(status, 200);
+    let next = first_page["next"]
+        .as_str()
+        .expect("a next page")
+        .to_string();
+    let (status, _, second_page) = send(
+        api.get(app.url("/api/v1/cases"))
+            .query(&[("limit", "1"), ("after", next.as_str())]),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_ne!(first_page["items"][0]["id"], second_page["items"][0]["id"]);
+    let (status, _, problem) =
+        send(api.get(app.url("/api/v1/cases?received_from=yesterday"))).await;
+    assert_eq!(status, 422, "{problem}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_api_answers_problems_never_internals() {
+    let app = TestApp::spawn_with(Backend::under_test(), &["--api-rate-limit", "5"]).await;
+    let store = app.store().await;
+    let hash = password_hash().await;
+    let ines = user(&store, &hash, "ines", Role::Investigator).await;
+    let reader = api_token(&store, &ines, false, 30).await;
+    let writer = api_token(&store, &ines, true, 30).await;
+    let api = api_client();
+    for (request, expected) in [
+        (api.get(app.url("/api/v1/cases")), 401),
+        (
+            api.get(app.url("/api/v1/cases"))
+                .bearer_auth("prb_nonsense"),
+            401,
+        ),
+        (
+            api.get(app.url("/api/v1/cases"))
+                .bearer_auth(format!("prb_{}", "0".repeat(64))),
+            401,
+        ),
+        (
+            api.get(app.url("/api/v1/nothing-here"))
+                .bearer_auth(&reader),
+            404,
+        ),
+        (
+            api.get(app.url("/api/v1/cases/abc")).bearer_auth(&reader),
+            404,
+        ),
+        (
+            api.get(app.url("/api/v1/cases/999999"))
+                .bearer_auth(&reader),
+            404,
+        ),
+        (
+            api.post(app.url("/api/v1/cases"))
+                .bearer_auth(&reader)
+                .json(&json!({})),
+            403,
+        ),
+    ] {
+        let (status, headers, problem) = body(request.send().await.expect("send")).await;
+        assert_eq!(status.as_u16(), expected, "{problem}");
+        assert_eq!(content_type(&headers), "application/problem+json");
+        assert_eq!(problem["status"], expected);
+        assert!(problem["title"].is_string());
+    }
+    // Malformed and mistyped bodies.
+    let (status, headers, _) = body(
+        api.post(app.url("/api/v1/cases"))
+            .bearer_auth(&writer)
+            .header("content-type", "application/json")
+            .body("{\"title\": ")
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(content_type(&headers), "application/problem+json");
+    let (status, _, _) = body(
+        api.post(app.url("/api/v1/cases"))
+            .bearer_auth(&writer)
+            .body("title=x")
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    assert_eq!(status, 415);
+    // Three of the reader's five requests a minute are spent; two more pass, the sixth
+    // waits, with Retry-After.
+    for _ in 0..2 {
+        let status = api
+            .get(app.url("/api/v1/cases"))
+            .bearer_auth(&reader)
+            .send()
+            .await
+            .expect("send")
+            .status();
+        assert_eq!(status, 200);
+    }
+    let (status, headers, problem) = body(
+        api.get(app.url("/api/v1/cases"))
+            .bearer_auth(&reader)
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    assert_eq!(status, 429, "{problem}");
+    assert!(headers.contains_key("retry-after"));
+    // Another token has its own allowance.
+    let (status, _, _) = body(
+        api.get(app.url("/api/v1/cases"))
+            .bearer_auth(&writer)
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    // An expired token and a disabled account's token stop at once.
+    let expired = api_token(&store, &ines, false, -1).await;
+    let (status, _, _) = body(
+        api.get(app.url("/api/v1/cases"))
+            .bearer_auth(&expired)
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    assert_eq!(status, 401);
+    store
+        .set_user_disabled("ines", true)
+        .await
+        .expect("disable");
+    let (status, _, _) = body(
+        api.get(app.url("/api/v1/cases"))
+            .bearer_auth(&writer)
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    assert_eq!(status, 401);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_openapi_description_and_its_page_cover_every_route() {
+    let app = TestApp::spawn().await;
+    // Past the first-run setup, which every page but it waits for.
+    let store = app.store().await;
+    user(&store, &password_hash().await, "ines", Role::Investigator).await;
+    let api = api_client();
+    let (status, headers, description) = body(
+        api.get(app.url("/api/v1/openapi.json"))
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(content_type(&headers).starts_with("application/json"));
+    assert_eq!(description["openapi"], "3.1.0");
+    assert_eq!(description["servers"][0]["url"], app.origin());
+    let paths = description["paths"].as_object().expect("paths");
+    for path in [
+        "/api/v1/cases",
+        "/api/v1/cases/search",
+        "/api/v1/cases/{case_id}",
+        "/api/v1/cases/{case_id}/status",
+        "/api/v1/cases/{case_id}/team",
+        "/api/v1/cases/{case_id}/parties",
+        "/api/v1/cases/{case_id}/parties/{party_id}",
+        "/api/v1/cases/{case_id}/allegations",
+        "/api/v1/cases/{case_id}/allegations/{allegation_id}",
+        "/api/v1/cases/{case_id}/notes",
+        "/api/v1/cases/{case_id}/notes/{note_id}",
+        "/api/v1/cases/{case_id}/notes/{note_id}/versions",
+        "/api/v1/audit",
+        "/api/v1/public/reports",
+        "/api/v1/public/reports/{report_number}/{edition}",
+    ] {
+        assert!(paths.contains_key(path), "{path} described");
+    }
+    // The closed sets come from the domain's own lists.
+    let statuses = &description["components"]["schemas"]["CaseOut"]["properties"]["status"]["enum"];
+    assert_eq!(
+        statuses.as_array().map(Vec::len),
+        Some(probity_domain::cases::CaseStatus::ALL.len())
+    );
+    let client = app.client();
+    let (status, page) = app.get_page(&client, "/api").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("GET /api/v1/cases"));
+    assert!(page.contains("PUT /api/v1/cases/{case_id}"));
+    assert!(page.contains("id=\"problem-stale\""));
+    assert!(page.contains("id=\"schema-CaseOut\""));
+    assert!(
+        !page.contains("<script"),
+        "the documentation needs no script"
+    );
+    // Published reports need no token.
+    let (status, _, reports) = body(
+        api.get(app.url("/api/v1/public/reports"))
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(reports["items"].is_array());
+    app.stop().await;
+}
+
+/// A person in the API walk (the standings of the pages' walk).
+struct Subject {
+    username: &'static str,
+    role: Role,
+    standing: Standing,
+}
+
+const fn standing(member: bool, lead: bool, recused: bool) -> Standing {
+    Standing {
+        member,
+        lead,
+        recused,
+        sealed: false,
+        named: false,
+    }
+}
+
+const SUBJECTS: [Subject; 8] = [
+    Subject {
+        username: "lead",
+        role: Role::Investigator,
+        standing: standing(true, true, false),
+    },
+    Subject {
+        username: "member",
+        role: Role::Investigator,
+        standing: standing(true, false, false),
+    },
+    Subject {
+        username: "outsider",
+        role: Role::Investigator,
+        standing: standing(false, false, false),
+    },
+    Subject {
+        username: "supervisor",
+        role: Role::Supervisor,
+        standing: standing(false, false, false),
+    },
+    Subject {
+        username: "recused.supervisor",
+        role: Role::Supervisor,
+        standing: standing(false, false, true),
+    },
+    Subject {
+        username: "commissioner",
+        role: Role::Commissioner,
+        standing: standing(false, false, false),
+    },
+    Subject {
+        username: "auditor.member",
+        role: Role::Auditor,
+        standing: standing(true, false, false),
+    },
+    Subject {
+        username: "admin",
+        role: Role::Administrator,
+        standing: standing(false, false, false),
+    },
+];
+
+/// Every case route of the API: method, path, the action it needs, and a body left invalid
+/// so that nothing changes.
+const ROUTES: &[(&str, &str, Action, Option<&str>)] = &[
+    ("GET", "/api/v1/cases/{case}", Action::ReadCase, None),
+    ("GET", "/api/v1/cases/{case}/team", Action::ReadCase, None),
+    (
+        "GET",
+        "/api/v1/cases/{case}/parties",
+        Action::ReadCase,
+        None,
+    ),
+    (
+        "GET",
+        "/api/v1/cases/{case}/parties/{party}",
+        Action::ReadCase,
+        None,
+    ),
+    (
+        "GET",
+        "/api/v1/cases/{case}/allegations",
+        Action::ReadCase,
+        None,
+    ),
+    (
+        "GET",
+        "/api/v1/cases/{case}/allegations/{allegation}",
+        Action::ReadCase,
+        None,
+    ),
+    ("GET", "/api/v1/cases/{case}/notes", Action::ReadCase, None),
+    (
+        "GET",
+        "/api/v1/cases/{case}/notes/{note}/versions",
+        Action::ReadCase,
+        None,
+    ),
+    (
+        "PUT",
+        "/api/v1/cases/{case}",
+        Action::EditCase,
+        Some(
+            r#"{"title":"","summary":"","subject_agency":"","intake_channel":"","received_on":"","priority":"","confidentiality":""}"#,
+        ),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/status",
+        Action::MoveStatus,
+        Some(r#"{"to":"","reason":""}"#),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/parties",
+        Action::EditCase,
+        Some(r#"{"kind":"","name":"","role":""}"#),
+    ),
+    (
+        "PUT",
+        "/api/v1/cases/{case}/parties/{party}",
+        Action::EditCase,
+        Some(r#"{"kind":"","name":"","role":""}"#),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/allegations",
+        Action::EditCase,
+        Some(r#"{"summary":"","rule_at_issue":"","status":""}"#),
+    ),
+    (
+        "PUT",
+        "/api/v1/cases/{case}/allegations/{allegation}",
+        Action::EditCase,
+        Some(r#"{"summary":"","rule_at_issue":"","status":""}"#),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/notes",
+        Action::EditCase,
+        Some(r#"{"body":""}"#),
+    ),
+    (
+        "PUT",
+        "/api/v1/cases/{case}/notes/{note}",
+        Action::EditCase,
+        Some(r#"{"body":""}"#),
+    ),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_api_route_answers_as_the_permission_table_says_for_every_role_and_standing() {
+    let app = TestApp::spawn().await;
+    let store = app.store().await;
+    let hash = password_hash().await;
+    let mut users = Vec::new();
+    for subject in &SUBJECTS {
+        users.push(user(&store, &hash, subject.username, subject.role).await);
+    }
+    let lead = &users[0];
+    let opened = case(&store, lead, "Walled-off case about Quillfeather").await;
+    let id = opened.case_id;
+    for (subject, account) in SUBJECTS.iter().zip(&users) {
+        if subject.standing.member && !subject.standing.lead || subject.standing.recused {
+            store
+                .add_member(id, account.user_id, lead.user_id)
+                .await
+                .expect("member");
+        }
+        if subject.standing.recused {
+            store
+                .recuse(id, account.user_id, "conflict of interest", lead.user_id)
+                .await
+                .expect("recuse");
+        }
+    }
+    let party = store
+        .create_party(
+            id,
+            probity_server::storage::cases::PartyInput {
+                kind: probity_domain::cases::PartyKind::Person,
+                name: "Quillfeather Subject".into(),
+                party_role: probity_domain::cases::PartyRole::Subject,
+                details: String::new(),
+                pseudonym: "Person Q".into(),
+            },
+        )
+        .await
+        .expect("party");
+    let allegation = store
+        .create_allegation(
+            id,
+            probity_server::storage::cases::AllegationInput {
+                subject_party_id: Some(party.party_id),
+                summary: "Did something".into(),
+                rule_at_issue: "Rule 1".into(),
+                status: probity_domain::cases::AllegationStatus::Open,
+            },
+        )
+        .await
+        .expect("allegation");
+    let note = store
+        .create_note(id, lead.user_id, "A note")
+        .await
+        .expect("note");
+    for (subject, account) in SUBJECTS.iter().zip(&users) {
+        assert_eq!(
+            store.standing(id, account.user_id).await.expect("standing"),
+            subject.standing
+        );
+    }
+
+    let api = api_client();
+    let mut mismatches = Vec::new();
+    let mut checked = 0;
+    for (subject, account) in SUBJECTS.iter().zip(&users) {
+        let writer = api_token(&store, account, true, 30).await;
+        let reader = api_token(&store, account, false, 30).await;
+        let may_read = allows(subject.role, Action::ReadCase, subject.standing);
+        for (method, path, action, payload) in ROUTES {
+            let path = path
+                .replace("{case}", &id.to_string())
+                .replace("{party}", &party.party_id.to_string())
+                .replace("{allegation}", &allegation.allegation_id.to_string())
+                .replace("{note}", &note.note_id.to_string());
+            let allowed = allows(subject.role, *action, subject.standing)
+                || (*action == Action::MoveStatus
+                    && allows(subject.role, Action::ReopenCase, subject.standing));
+            let tokens: &[(&str, bool)] = if payload.is_some() {
+                &[(writer.as_str(), true), (reader.as_str(), false)]
+            } else {
+                &[(reader.as_str(), false)]
+            };
+            for (token, writes) in tokens {
+                let mut request = match *method {
+                    "GET" => api.get(app.url(&path)),
+                    "PUT" => api.put(app.url(&path)),
+                    _ => api.post(app.url(&path)),
+                }
+                .bearer_auth(token)
+                .header("if-match", "\"1\"");
+                if let Some(payload) = payload {
+                    request = request
+                        .header("content-type", "application/json")
+                        .body(payload.to_string());
+                }
+                let response = request.send().await.expect("send");
+                let status = response.status().as_u16();
+                let ok = if payload.is_some() && !writes {
+                    // A read token may change nothing, wherever it points.
+                    status == 403
+                } else if !may_read {
+                    status == 404
+                } else if !allowed {
+                    status == 403
+                } else {
+                    matches!(status, 200 | 409 | 422)
+                };
+                checked += 1;
+                if !ok {
+                    mismatches.push(format!(
+                        "{} ({:?}, {:?}) {method} {path} writes={writes} -> {status}",
+                        subject.username, subject.role, subject.standing
+                    ));
+                }
+            }
+        }
+        // The list shows the case only to those who may read it; the auditor's role sees no
+        // cases at all.
+        let response = api
+            .get(app.url("/api/v1/cases"))
+            .bearer_auth(&reader)
+            .send()
+            .await
+            .expect("list");
+        let status = response.status().as_u16();
+        let listed: Value = response.json().await.unwrap_or(Value::Null);
+        let shows = listed["items"]
+            .as_array()
+            .is_some_and(|items| items.iter().any(|item| item["id"] == id));
+        checked += 1;
+        if subject.role == Role::Auditor {
+            if status != 403 {
+                mismatches.push(format!("{} list -> {status}", subject.username));
+            }
+        } else if status != 200 || shows != may_read {
+            mismatches.push(format!(
+                "{} list -> {status}, shows the case: {shows}",
+                subject.username
+            ));
+        }
+        // The audit trail: auditors and administrators only.
+        let status = api
+            .get(app.url("/api/v1/audit"))
+            .bearer_auth(&reader)
+            .send()
+            .await
+            .expect("audit")
+            .status()
+            .as_u16();
+        let expected = if probity_domain::permissions::grant(subject.role, Action::ReadAudit)
+            == probity_domain::permissions::Grant::OfficeWide
+        {
+            200
+        } else {
+            403
+        };
+        checked += 1;
+        if status != expected {
+            mismatches.push(format!("{} audit -> {status}", subject.username));
+        }
+    }
+    // Nothing changed: every write was invalid or refused.
+    let after = store.case_by_id(id).await.expect("read").expect("case");
+    assert_eq!(after.version, opened.version);
+    assert!(checked > 200, "{checked}");
+    assert!(
+        mismatches.is_empty(),
+        "mismatches:\n{}",
+        mismatches.join("\n")
+    );
+    // Refusals were audited through the API.
+    let trail = store.recent_audit(500).await.expect("audit");
+    assert!(trail.iter().any(|event| event.actor == "outsider"
+        && event.outcome == "refused"
+        && event.via.is_some()));
+    app.stop().await;
+}
