@@ -9,7 +9,8 @@ use anyhow::{Context as _, bail};
 use std::io::{BufRead as _, IsTerminal as _};
 
 /// Runs one `user` command.
-pub async fn user(store: &dyn Store, command: UserCommand) -> anyhow::Result<()> {
+pub async fn user(shared: &crate::storage::DynStore, command: UserCommand) -> anyhow::Result<()> {
+    let store: &dyn Store = &**shared;
     match command {
         UserCommand::Add {
             username,
@@ -84,6 +85,44 @@ pub async fn user(store: &dyn Store, command: UserCommand) -> anyhow::Result<()>
             )
             .await?;
             println!("password of {} changed", user.username);
+        }
+        UserCommand::Token {
+            username,
+            name,
+            scope,
+            days,
+        } => {
+            let username = normalize_username(&username);
+            let user = store
+                .user_by_username(&username)
+                .await?
+                .with_context(|| format!("no account named {username}"))?;
+            if user.disabled {
+                bail!("{username} is disabled; a token of theirs would not open the API");
+            }
+            let caller = crate::office::Caller {
+                user,
+                addr: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+                via: Some("command line".into()),
+            };
+            let fields = crate::office::tokens::TokenFields {
+                name,
+                scope,
+                days: days.to_string(),
+            };
+            match crate::office::tokens::create_token(shared, &caller, &fields).await {
+                Ok(created) => println!("{}", created.secret),
+                Err(crate::office::OfficeError::Invalid(errors)) => bail!(
+                    "no token was created: {}",
+                    errors
+                        .0
+                        .iter()
+                        .map(|error| format!("{}: {}", error.field, error.message))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+                Err(error) => return Err(error.into()),
+            }
         }
     }
     Ok(())

@@ -63,6 +63,20 @@ pub enum UserCommand {
     Enable { username: String },
     /// Set a new password, read like `user add` reads it.
     ResetPassword { username: String },
+    /// Create a personal access token for the API in an account's name and print it (the
+    /// only time it is shown), e.g. for an integration's service account.
+    Token {
+        username: String,
+        /// What the token is for.
+        #[arg(long)]
+        name: String,
+        /// `read`, or `write` for read and write.
+        #[arg(long, default_value = "read")]
+        scope: String,
+        /// Days until it expires, 1 to 90.
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+    },
 }
 
 fn parse_role(value: &str) -> Result<probity_domain::roles::Role, String> {

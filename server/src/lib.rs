@@ -54,7 +54,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(command) => {
             let db = open_database(&cli.settings).await?;
             db.store.migrate().await?;
-            cli::user(&*db.store, command).await
+            cli::user(&db.store, command).await
         }
         Command::Demo { password } => {
             let db = open_database(&cli.settings).await?;

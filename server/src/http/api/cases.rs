@@ -5,7 +5,7 @@ use super::problem::Problem;
 use super::schema::{
     CaseIn, CaseListOut, CaseListQuery, CaseOut, CaseSearchIn, StatusMoveIn, TeamMemberOut,
 };
-use super::{ApiCaller, ApiJson, ApiPath, ApiQuery, Writer, etag, if_match};
+use super::{ApiCaller, ApiJson, ApiPath, ApiQuery, SeenCase, Writer, etag, if_match};
 use crate::http::AppState;
 use crate::office::{self, Caller, OfficeError};
 use axum::Json;
@@ -186,6 +186,7 @@ pub async fn update(
     State(state): State<AppState>,
     Writer(caller): Writer,
     ApiPath(case_id): ApiPath<i64>,
+    _seen: SeenCase,
     headers: HeaderMap,
     ApiJson(body): ApiJson<CaseIn>,
 ) -> Result<Response, Problem> {
@@ -224,6 +225,7 @@ pub async fn move_status(
     State(state): State<AppState>,
     Writer(caller): Writer,
     ApiPath(case_id): ApiPath<i64>,
+    _seen: SeenCase,
     headers: HeaderMap,
     ApiJson(body): ApiJson<StatusMoveIn>,
 ) -> Result<Response, Problem> {

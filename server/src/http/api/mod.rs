@@ -72,7 +72,7 @@ impl utoipa::Modify for BearerToken {
 
 /// The API's routes and its OpenAPI description.
 pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(cases::list, cases::create))
         .routes(routes!(cases::search))
         .routes(routes!(cases::read, cases::update))
@@ -88,10 +88,79 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(audit::trail))
         .routes(routes!(portal::reports))
         .routes(routes!(portal::report))
-        .split_for_parts()
+        .split_for_parts();
+    utoipa::Modify::modify(&CommonProblems, &mut openapi);
+    (router, openapi)
+}
+
+/// Adds the problems any operation of its kind may answer, so that each handler documents
+/// only its own: 401 and 429 where a token is needed, 400, 413 and 415 where a body is
+/// read, 400 where a query is, 404 where the path names something.
+struct CommonProblems;
+
+impl utoipa::Modify for CommonProblems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let located = |place: ParameterIn| {
+                    operation.parameters.iter().flatten().any(
+                        |parameter| matches!(parameter, RefOr::T(p) if p.parameter_in == place),
+                    )
+                };
+                let mut add: Vec<(&str, &str)> = Vec::new();
+                if operation.security.is_some() {
+                    add.push(("401", "No valid token"));
+                    add.push(("429", "Too many requests with this token; see Retry-After"));
+                }
+                if operation.request_body.is_some() {
+                    add.push(("400", "The body cannot be read"));
+                    add.push(("413", "The body is too large"));
+                    add.push(("415", "The body is not JSON"));
+                }
+                if located(ParameterIn::Query) {
+                    add.push(("400", "The query cannot be read"));
+                }
+                if located(ParameterIn::Path) {
+                    add.push(("404", "Not found, or not yours to see"));
+                }
+                for (status, description) in add {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| {
+                            RefOr::T(
+                                ResponseBuilder::new()
+                                    .description(description)
+                                    .content(
+                                        problem::PROBLEM_JSON,
+                                        ContentBuilder::new()
+                                            .schema(Some(Ref::from_schema_name("Problem")))
+                                            .build(),
+                                    )
+                                    .build(),
+                            )
+                        });
+                }
+            }
+        }
+    }
 }
 
 /// A request made with a valid token: its owner as the office knows them, and the token.
+/// Checked once per request: later extractors find it in the request's extensions.
+#[derive(Clone)]
 pub struct ApiCaller {
     pub caller: Caller,
     pub scope: TokenScope,
@@ -101,6 +170,9 @@ impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        if let Some(known) = parts.extensions.get::<ApiCaller>() {
+            return Ok(known.clone());
+        }
         let secret = bearer(&parts.headers).ok_or_else(|| {
             Problem::unauthorized("Send a personal access token as Authorization: Bearer prb_...")
         })?;
@@ -134,14 +206,46 @@ impl FromRequestParts<AppState> for ApiCaller {
             .get::<ConnectInfo<SocketAddr>>()
             .map(|info| info.0.ip())
             .ok_or_else(Problem::internal)?;
-        Ok(ApiCaller {
+        let api = ApiCaller {
             caller: Caller {
                 user,
                 addr,
                 via: Some(format!("API token \"{}\" ({})", token.name, token.prefix)),
             },
             scope: token.scope,
-        })
+        };
+        parts.extensions.insert(api.clone());
+        Ok(api)
+    }
+}
+
+/// The case named by the path's `case_id`, checked readable by the caller before the body
+/// is read: a person who may not see the case learns nothing, not even that their body was
+/// malformed. (The office function the handler calls checks the action itself.)
+pub struct SeenCase;
+
+impl FromRequestParts<AppState> for SeenCase {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let api = ApiCaller::from_request_parts(parts, state).await?;
+        let params = axum::extract::RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| Problem::not_found())?;
+        let case_id = params
+            .iter()
+            .find(|(name, _)| *name == "case_id")
+            .and_then(|(_, value)| value.parse::<i64>().ok())
+            .ok_or_else(Problem::not_found)?;
+        crate::office::cases::open_case(
+            &state.store,
+            &api.caller,
+            case_id,
+            probity_domain::permissions::Action::ReadCase,
+            "case.view",
+        )
+        .await?;
+        Ok(SeenCase)
     }
 }
 

@@ -4,7 +4,7 @@ use super::problem::Problem;
 use super::schema::{
     AllegationIn, AllegationOut, NoteIn, NoteOut, NoteVersionOut, PartyIn, PartyOut,
 };
-use super::{ApiCaller, ApiJson, ApiPath, Writer, etag, if_match};
+use super::{ApiCaller, ApiJson, ApiPath, SeenCase, Writer, etag, if_match};
 use crate::http::AppState;
 use crate::office::{OfficeError, records};
 use axum::Json;
@@ -97,6 +97,7 @@ pub async fn add_party(
     State(state): State<AppState>,
     Writer(caller): Writer,
     ApiPath(case_id): ApiPath<i64>,
+    _seen: SeenCase,
     ApiJson(body): ApiJson<PartyIn>,
 ) -> Result<Response, Problem> {
     let party = records::add_party(&state.store, &caller, case_id, &body.fields()).await?;
@@ -134,6 +135,7 @@ pub async fn update_party(
     State(state): State<AppState>,
     Writer(caller): Writer,
     ApiPath((case_id, party_id)): ApiPath<(i64, i64)>,
+    _seen: SeenCase,
     headers: HeaderMap,
     ApiJson(body): ApiJson<PartyIn>,
 ) -> Result<Response, Problem> {
@@ -236,6 +238,7 @@ pub async fn add_allegation(
     State(state): State<AppState>,
     Writer(caller): Writer,
     ApiPath(case_id): ApiPath<i64>,
+    _seen: SeenCase,
     ApiJson(body): ApiJson<AllegationIn>,
 ) -> Result<Response, Problem> {
     let allegation =
@@ -274,6 +277,7 @@ pub async fn update_allegation(
     State(state): State<AppState>,
     Writer(caller): Writer,
     ApiPath((case_id, allegation_id)): ApiPath<(i64, i64)>,
+    _seen: SeenCase,
     headers: HeaderMap,
     ApiJson(body): ApiJson<AllegationIn>,
 ) -> Result<Response, Problem> {
@@ -345,6 +349,7 @@ pub async fn add_note(
     State(state): State<AppState>,
     Writer(caller): Writer,
     ApiPath(case_id): ApiPath<i64>,
+    _seen: SeenCase,
     ApiJson(body): ApiJson<NoteIn>,
 ) -> Result<Response, Problem> {
     let note = records::add_note(&state.store, &caller, case_id, &body.body).await?;
@@ -382,6 +387,7 @@ pub async fn update_note(
     State(state): State<AppState>,
     Writer(caller): Writer,
     ApiPath((case_id, note_id)): ApiPath<(i64, i64)>,
+    _seen: SeenCase,
     headers: HeaderMap,
     ApiJson(body): ApiJson<NoteIn>,
 ) -> Result<Response, Problem> {
