@@ -132,3 +132,24 @@ mod tests {
         assert_eq!(format_size(2_147_483_648), "2.1 GB");
     }
 }
+
+/// An exhibit's details as sent with its files (the upload form, the API), before
+/// validation; they apply to every file of one upload. Checkboxes are non-empty when ticked.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ExhibitFields {
+    pub description: String,
+    pub provided_by: String,
+    pub collected_by: String,
+    pub collected_at: String,
+    pub personal_data: String,
+    pub criminal_justice: String,
+    pub booking_photo: String,
+    pub restricted: String,
+    /// User ids named on a restricted exhibit.
+    pub access: Vec<String>,
+    pub captured_by: String,
+    pub captured_at: String,
+    pub capture_device: String,
+    pub capture_shows: String,
+}

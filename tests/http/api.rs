@@ -513,6 +513,10 @@ async fn the_openapi_description_and_its_page_cover_every_route() {
         "/api/v1/cases/{case_id}/notes",
         "/api/v1/cases/{case_id}/notes/{note_id}",
         "/api/v1/cases/{case_id}/notes/{note_id}/versions",
+        "/api/v1/cases/{case_id}/exhibits",
+        "/api/v1/cases/{case_id}/exhibits/{exhibit_id}",
+        "/api/v1/cases/{case_id}/exhibits/{exhibit_id}/custody",
+        "/api/v1/cases/{case_id}/exhibits/{exhibit_id}/download",
         "/api/v1/audit",
         "/api/v1/public/reports",
         "/api/v1/public/reports/{report_number}/{edition}",
@@ -546,6 +550,244 @@ async fn the_openapi_description_and_its_page_cover_every_route() {
     .await;
     assert_eq!(status, 200);
     assert!(reports["items"].is_array());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn evidence_is_uploaded_read_and_downloaded_through_the_api_with_its_custody() {
+    let app = TestApp::spawn().await;
+    let store = app.store().await;
+    let hash = password_hash().await;
+    let ines = user(&store, &hash, "ines", Role::Investigator).await;
+    let theo = user(&store, &hash, "theo", Role::Investigator).await;
+    let nora = user(&store, &hash, "nora", Role::Investigator).await;
+    let opened = case(&store, &ines, "Custody disclosure").await;
+    store
+        .add_member(opened.case_id, theo.user_id, ines.user_id)
+        .await
+        .expect("member");
+    let case_id = opened.case_id;
+    let lead = api_token(&store, &ines, true, 30).await;
+    let member = api_token(&store, &theo, false, 30).await;
+    let outsider = api_token(&store, &nora, true, 30).await;
+    let api = api_client();
+    let base = format!("/api/v1/cases/{case_id}/exhibits");
+    let screenshot = b"\x89PNG not really, but bytes as received \r\n\x00\xff".to_vec();
+    let log = "When,Who,What\n2024-11-21 09:14,R.,=HYPERLINK(\"x\")\n"
+        .as_bytes()
+        .to_vec();
+    let form = || {
+        reqwest::multipart::Form::new()
+            .text("description", "Screenshots sent by the complainant")
+            .text("personal_data", "yes")
+            .part(
+                "files",
+                reqwest::multipart::Part::bytes(screenshot.clone()).file_name("../../etc/passwd"),
+            )
+            .part(
+                "files",
+                reqwest::multipart::Part::bytes(log.clone()).file_name("log.csv"),
+            )
+    };
+    // An outsider learns nothing and stores nothing; a read token may not upload.
+    for (token, expected) in [(&outsider, 404), (&member, 403)] {
+        let status = api
+            .post(app.url(&base))
+            .bearer_auth(token)
+            .multipart(form())
+            .send()
+            .await
+            .expect("POST")
+            .status();
+        assert_eq!(status.as_u16(), expected);
+    }
+    assert!(
+        store
+            .exhibits(case_id, ines.user_id)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+    // A bad detail refuses the whole upload, and keeps nothing.
+    let (status, _, problem) = body(
+        api.post(app.url(&base))
+            .bearer_auth(&lead)
+            .multipart(form().text("collected_at", "last tuesday"))
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    // Details after the files are read too late to stop them: the upload is refused whole.
+    assert_eq!(status, 422, "{problem}");
+    assert!(
+        store
+            .exhibits(case_id, ines.user_id)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+
+    let (status, _, added) = body(
+        api.post(app.url(&base))
+            .bearer_auth(&lead)
+            .multipart(form())
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 201, "{added}");
+    let added = added.as_array().expect("exhibits").clone();
+    assert_eq!(added.len(), 2);
+    assert_eq!(added[0]["label"], "E-1");
+    assert_eq!(added[0]["original_filename"], "../../etc/passwd");
+    use sha2::Digest as _;
+    let expected_sha = format!("{:x}", sha2::Sha256::digest(&screenshot));
+    assert_eq!(added[0]["sha256"], expected_sha.as_str());
+    assert_eq!(added[0]["personal_data"], true);
+    let exhibit_id = added[0]["id"].as_i64().expect("id");
+
+    let (status, _, listed) = body(
+        api.get(app.url(&base))
+            .bearer_auth(&member)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(listed.as_array().map(Vec::len), Some(2));
+    let one = format!("{base}/{exhibit_id}");
+    let (status, _, read) = body(
+        api.get(app.url(&one))
+            .bearer_auth(&member)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(status, 200, "{read}");
+    assert_eq!(read["description"], "Screenshots sent by the complainant");
+
+    // Downloads need a reason; a read token may download; the bytes are those received.
+    let download = format!("{one}/download");
+    let (status, _, problem) = body(
+        api.post(app.url(&download))
+            .bearer_auth(&member)
+            .json(&json!({"reason": "  "}))
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+    let original = api
+        .post(app.url(&download))
+        .bearer_auth(&member)
+        .json(&json!({"reason": "compare with the agency's copy"}))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(original.status(), 200);
+    assert_eq!(
+        original.headers()["x-probity-sha256"]
+            .to_str()
+            .expect("sha"),
+        expected_sha
+    );
+    assert_eq!(original.bytes().await.expect("bytes").to_vec(), screenshot);
+    let (status, _, custody) = body(
+        api.get(app.url(&format!("{one}/custody")))
+            .bearer_auth(&lead)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let actions: Vec<&str> = custody
+        .as_array()
+        .expect("custody")
+        .iter()
+        .filter_map(|step| step["action"].as_str())
+        .collect();
+    assert_eq!(actions, ["received", "viewed", "downloaded"], "{custody}");
+    assert_eq!(custody[2]["reason"], "compare with the agency's copy");
+    assert_eq!(custody[2]["user_name"], "theo (test)");
+
+    // Changed on disk: the download is refused with the integrity alarm, before any byte.
+    let blob = app
+        .db
+        .data_dir
+        .join("blobs/sha256")
+        .join(&expected_sha[0..2])
+        .join(&expected_sha[2..4])
+        .join(&expected_sha);
+    let mut tampered = std::fs::read(&blob).expect("blob");
+    tampered[3] ^= 0x01;
+    std::fs::write(&blob, tampered).expect("tamper");
+    let (status, headers, problem) = body(
+        api.post(app.url(&download))
+            .bearer_auth(&lead)
+            .json(&json!({"reason": "again"}))
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 409, "{problem}");
+    assert_eq!(content_type(&headers), "application/problem+json");
+    assert_eq!(problem["type"], "/api#problem-integrity");
+    let custody = store.custody(exhibit_id).await.expect("custody");
+    assert_eq!(
+        custody.last().map(|step| step.action.as_str()),
+        Some("integrity_failure")
+    );
+
+    // A restricted exhibit is invisible to a team member not named on it.
+    let (status, _, restricted) = body(
+        api.post(app.url(&base))
+            .bearer_auth(&lead)
+            .multipart(
+                reqwest::multipart::Form::new()
+                    .text("restricted", "yes")
+                    .part(
+                        "files",
+                        reqwest::multipart::Part::bytes(b"witness statement".to_vec())
+                            .file_name("statement.txt"),
+                    ),
+            )
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 201, "{restricted}");
+    let hidden = restricted[0]["id"].as_i64().expect("id");
+    let status = api
+        .get(app.url(&format!("{base}/{hidden}")))
+        .bearer_auth(&member)
+        .send()
+        .await
+        .expect("GET")
+        .status();
+    assert_eq!(status, 404);
+    let (_, _, listed) = body(
+        api.get(app.url(&base))
+            .bearer_auth(&member)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert!(
+        !listed
+            .as_array()
+            .expect("list")
+            .iter()
+            .any(|item| item["id"] == hidden)
+    );
     app.stop().await;
 }
 
@@ -610,8 +852,38 @@ const SUBJECTS: [Subject; 8] = [
 ];
 
 /// Every case route of the API: method, path, the action it needs, and a body left invalid
-/// so that nothing changes.
+/// so that nothing changes. A route with a body changes something, but for a download.
 const ROUTES: &[(&str, &str, Action, Option<&str>)] = &[
+    (
+        "GET",
+        "/api/v1/cases/{case}/exhibits",
+        Action::ReadCase,
+        None,
+    ),
+    (
+        "GET",
+        "/api/v1/cases/{case}/exhibits/{exhibit}",
+        Action::ReadCase,
+        None,
+    ),
+    (
+        "GET",
+        "/api/v1/cases/{case}/exhibits/{exhibit}/custody",
+        Action::ReadCase,
+        None,
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/exhibits/{exhibit}/download",
+        Action::ReadCase,
+        Some(r#"{"reason":""}"#),
+    ),
+    (
+        "MULTIPART",
+        "/api/v1/cases/{case}/exhibits",
+        Action::EditCase,
+        Some("collected_at"),
+    ),
     ("GET", "/api/v1/cases/{case}", Action::ReadCase, None),
     ("GET", "/api/v1/cases/{case}/team", Action::ReadCase, None),
     (
@@ -752,6 +1024,33 @@ async fn every_api_route_answers_as_the_permission_table_says_for_every_role_and
         .create_note(id, lead.user_id, "A note")
         .await
         .expect("note");
+    let exhibit = store
+        .create_exhibit(probity_server::storage::evidence::NewExhibit {
+            case_id: id,
+            parent_exhibit_id: None,
+            description: "Quillfeather ledger".into(),
+            original_filename: "ledger.txt".into(),
+            sha256: "0".repeat(64),
+            size_bytes: 10,
+            media_type: "text/plain".into(),
+            extension_mismatch: false,
+            provided_by: String::new(),
+            collected_by: String::new(),
+            collected_at: String::new(),
+            personal_data: false,
+            criminal_justice: false,
+            booking_photo: false,
+            restricted: false,
+            captured_by: String::new(),
+            captured_at: String::new(),
+            capture_device: String::new(),
+            capture_shows: String::new(),
+            ocr_status: probity_domain::evidence::OcrStatus::NotApplicable,
+            uploaded_by: lead.user_id,
+            access: Vec::new(),
+        })
+        .await
+        .expect("exhibit");
     for (subject, account) in SUBJECTS.iter().zip(&users) {
         assert_eq!(
             store.standing(id, account.user_id).await.expect("standing"),
@@ -771,11 +1070,13 @@ async fn every_api_route_answers_as_the_permission_table_says_for_every_role_and
                 .replace("{case}", &id.to_string())
                 .replace("{party}", &party.party_id.to_string())
                 .replace("{allegation}", &allegation.allegation_id.to_string())
-                .replace("{note}", &note.note_id.to_string());
+                .replace("{note}", &note.note_id.to_string())
+                .replace("{exhibit}", &exhibit.exhibit_id.to_string());
+            let reads = path.ends_with("/download");
             let allowed = allows(subject.role, *action, subject.standing)
                 || (*action == Action::MoveStatus
                     && allows(subject.role, Action::ReopenCase, subject.standing));
-            let tokens: &[(&str, bool)] = if payload.is_some() {
+            let tokens: &[(&str, bool)] = if payload.is_some() && !reads {
                 &[(writer.as_str(), true), (reader.as_str(), false)]
             } else {
                 &[(reader.as_str(), false)]
@@ -788,14 +1089,24 @@ async fn every_api_route_answers_as_the_permission_table_says_for_every_role_and
                 }
                 .bearer_auth(token)
                 .header("if-match", "\"1\"");
-                if let Some(payload) = payload {
+                if *method == "MULTIPART" {
+                    // An invalid detail before the file: refused before anything is stored.
+                    request = request.multipart(
+                        reqwest::multipart::Form::new()
+                            .text("collected_at", "not a date")
+                            .part(
+                                "files",
+                                reqwest::multipart::Part::bytes(b"x".to_vec()).file_name("x.txt"),
+                            ),
+                    );
+                } else if let Some(payload) = payload {
                     request = request
                         .header("content-type", "application/json")
                         .body(payload.to_string());
                 }
                 let response = request.send().await.expect("send");
                 let status = response.status().as_u16();
-                let ok = if payload.is_some() && !writes {
+                let ok = if payload.is_some() && !writes && !reads {
                     // A read token may change nothing, wherever it points.
                     status == 403
                 } else if !may_read {

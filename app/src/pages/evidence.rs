@@ -8,30 +8,11 @@ use crate::pages::cases::{case_path, format_utc};
 use crate::shell::Shell;
 use crate::types::PageContext;
 use leptos::prelude::*;
+pub use probity_domain::evidence::ExhibitFields as UploadValues;
 
 /// The path of an exhibit's page.
 pub fn exhibit_path(case_id: i64, exhibit_id: i64) -> String {
     format!("{}/exhibits/{exhibit_id}", case_path(case_id))
-}
-
-/// The upload form's values as typed (files cannot be kept by a browser).
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct UploadValues {
-    pub description: String,
-    pub provided_by: String,
-    pub collected_by: String,
-    pub collected_at: String,
-    pub personal_data: String,
-    pub criminal_justice: String,
-    pub booking_photo: String,
-    pub restricted: String,
-    /// User ids named on a restricted exhibit.
-    pub access: Vec<String>,
-    pub captured_by: String,
-    pub captured_at: String,
-    pub capture_device: String,
-    pub capture_shows: String,
 }
 
 /// A checkbox with its label.

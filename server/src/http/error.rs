@@ -59,6 +59,8 @@ impl From<crate::office::OfficeError> for AppError {
             OfficeError::Forbidden(message) => AppError::Forbidden(message),
             OfficeError::Stale => AppError::Store(StoreError::Stale),
             OfficeError::Store(error) => AppError::Store(error),
+            OfficeError::Integrity => AppError::Integrity,
+            OfficeError::Blob(error) => AppError::Internal(error.to_string()),
             // Forms show their field errors themselves; one that reaches here is a request
             // no form of ours sends.
             OfficeError::Invalid(_) => AppError::BadRequest("invalid input".into()),

@@ -13,7 +13,6 @@ use crate::http::posted::Posted;
 use crate::messages::{self as logs, Format, ReadOptions};
 use crate::storage::Outcome;
 use crate::storage::cases::is_iso_date;
-use crate::storage::evidence::NewExhibit;
 use crate::storage::messages::{MessageCursor, MessageFilter};
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -25,7 +24,7 @@ use probity_app::pages::messages::{
     ImportPanel, ImportReport, ImportValues, MessageFilterValues, MessagePage, MessagesPage,
 };
 use probity_domain::cases::Case;
-use probity_domain::evidence::{Exhibit, OcrStatus};
+use probity_domain::evidence::Exhibit;
 use probity_domain::permissions::{Action, allows};
 use probity_domain::validation::FieldErrors;
 use serde::Deserialize;
@@ -255,37 +254,15 @@ pub async fn import(
     }
     let mut attachment_labels = Vec::new();
     for (name, blob) in &outcome.attachments {
-        let detected = media::detect(&blob.head, name);
-        let child = state
-            .store
-            .create_exhibit(NewExhibit {
-                case_id,
-                parent_exhibit_id: Some(exhibit_id),
-                description: format!("Attachment {name} of {}", exhibit.label()),
-                original_filename: name.clone(),
-                sha256: blob.sha256.clone(),
-                size_bytes: i64::try_from(blob.size).unwrap_or(i64::MAX),
-                media_type: detected.media_type.clone(),
-                extension_mismatch: detected.extension_mismatch,
-                provided_by: exhibit.provided_by.clone(),
-                collected_by: exhibit.collected_by.clone(),
-                collected_at: exhibit.collected_at.clone(),
-                personal_data: exhibit.personal_data,
-                criminal_justice: exhibit.criminal_justice,
-                booking_photo: exhibit.booking_photo,
-                restricted: exhibit.restricted,
-                captured_by: String::new(),
-                captured_at: String::new(),
-                capture_device: String::new(),
-                capture_shows: String::new(),
-                ocr_status: state.ocr.initial_status(&detected.media_type),
-                uploaded_by: actor.user.user_id,
-                access: access.clone(),
-            })
-            .await?;
-        if child.ocr_status == OcrStatus::Pending {
-            state.ocr.enqueue(child.exhibit_id, child.sha256.clone());
-        }
+        let child = crate::office::evidence::add_attachment(
+            state.vault(),
+            &actor.caller(),
+            &exhibit,
+            &access,
+            name,
+            blob,
+        )
+        .await?;
         attachment_labels.push(child.label());
     }
     let outcome_label = if outcome.rolled_back {

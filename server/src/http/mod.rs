@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod error;
 pub mod evidence;
 pub mod health;
+pub mod intake;
 pub mod messages;
 pub mod pages;
 pub mod people;
@@ -57,6 +58,17 @@ pub struct AppState {
     pub hashing: Arc<crate::auth::password::HashGate>,
     /// The API's per-token request allowance.
     pub api_limits: Arc<api::limits::RateLimiter>,
+}
+
+impl AppState {
+    /// Where evidence goes, for the office's evidence functions.
+    pub fn vault(&self) -> crate::office::evidence::Vault<'_> {
+        crate::office::evidence::Vault {
+            store: &self.store,
+            blobs: &self.blobs,
+            ocr: &self.ocr,
+        }
+    }
 }
 
 /// Largest form body accepted on ordinary form routes.
@@ -120,7 +132,9 @@ pub fn router(state: AppState, sessions: &SessionBackend) -> Router {
     let api = api_routes
         .route("/api/v1/openapi.json", get(api::docs::openapi_json))
         .route("/api/v1/{*rest}", axum::routing::any(api_not_found))
-        .layer(DefaultBodyLimit::max(api::BODY_LIMIT))
+        // Each API body sets its own limit: JSON bodies in `ApiJson`, uploads per file in
+        // the blob store.
+        .layer(DefaultBodyLimit::disable())
         .layer(from_fn_with_state(state.clone(), security::check_host));
     Router::new()
         .route("/healthz", get(health::healthz))

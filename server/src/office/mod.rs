@@ -10,6 +10,7 @@
 
 pub mod audit;
 pub mod cases;
+pub mod evidence;
 pub mod records;
 pub mod tokens;
 pub mod validate;
@@ -52,9 +53,16 @@ pub enum OfficeError {
     /// Someone else changed it first.
     #[error("changed by someone else")]
     Stale,
+    /// Stored evidence no longer has the hash recorded when it was received (the alarm is
+    /// already recorded).
+    #[error("integrity alarm")]
+    Integrity,
     /// Storage failed.
     #[error(transparent)]
     Store(StoreError),
+    /// The blob store failed.
+    #[error(transparent)]
+    Blob(crate::blobs::BlobError),
 }
 
 impl From<StoreError> for OfficeError {

@@ -10,6 +10,7 @@
 pub mod audit;
 pub mod cases;
 pub mod docs;
+pub mod evidence;
 pub mod limits;
 pub mod portal;
 pub mod problem;
@@ -52,6 +53,7 @@ pub const BODY_LIMIT: usize = 256 * 1024;
     tags(
         (name = "cases", description = "Cases, their status and team"),
         (name = "records", description = "Parties, allegations and notes of a case"),
+        (name = "evidence", description = "Exhibits, their chain of custody, uploads and downloads"),
         (name = "audit", description = "The audit trail (auditors and administrators)"),
         (name = "public", description = "Published reports; no token needed"),
     )
@@ -85,6 +87,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(records::notes, records::add_note))
         .routes(routes!(records::update_note))
         .routes(routes!(records::note_history))
+        .routes(routes!(evidence::exhibits, evidence::upload))
+        .routes(routes!(evidence::exhibit))
+        .routes(routes!(evidence::custody))
+        .routes(routes!(evidence::download))
         .routes(routes!(audit::trail))
         .routes(routes!(portal::reports))
         .routes(routes!(portal::report))
@@ -326,7 +332,9 @@ where
     }
 }
 
-/// A JSON body, refused as a problem document.
+/// A JSON body of at most [`BODY_LIMIT`] bytes, refused as a problem document: 415 when it
+/// is not JSON, 413 when too large, 400 when it does not parse, 422 when it parses but does
+/// not have the fields and types asked for.
 pub struct ApiJson<T>(pub T);
 
 impl<T, S> FromRequest<S> for ApiJson<T>
@@ -336,23 +344,48 @@ where
 {
     type Rejection = Problem;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, Problem> {
-        axum::Json::<T>::from_request(request, state)
+    async fn from_request(request: Request, _state: &S) -> Result<Self, Problem> {
+        use axum::http::StatusCode;
+        let json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(';').next())
+            .map(|media| {
+                let media = media.trim().to_ascii_lowercase();
+                media == "application/json" || media.ends_with("+json")
+            })
+            .unwrap_or(false);
+        if !json {
+            return Err(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "media-type",
+                "Send JSON",
+            )
+            .detail("Send the body as application/json."));
+        }
+        let bytes = axum::body::to_bytes(request.into_body(), BODY_LIMIT)
             .await
-            .map(|axum::Json(value)| ApiJson(value))
-            .map_err(|rejection| {
-                use axum::extract::rejection::JsonRejection;
-                match rejection {
-                    JsonRejection::MissingJsonContentType(_) => Problem::new(
-                        axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                        "media-type",
-                        "Send JSON",
+            .map_err(|_| {
+                Problem::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too-large",
+                    "The body is too large",
+                )
+                .detail(format!("Send at most {} KiB of JSON.", BODY_LIMIT / 1024))
+            })?;
+        serde_json::from_slice(&bytes)
+            .map(ApiJson)
+            .map_err(|error| {
+                if error.is_data() {
+                    Problem::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invalid",
+                        "Some values are not valid",
                     )
-                    .detail("Send the body as application/json."),
-                    other => {
-                        Problem::new(other.status(), "bad-request", "The request cannot be read")
-                            .detail(other.body_text())
-                    }
+                    .detail(error.to_string())
+                } else {
+                    Problem::bad_request(format!("The body is not valid JSON: {error}"))
                 }
             })
     }

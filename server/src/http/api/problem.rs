@@ -171,8 +171,21 @@ impl From<OfficeError> for Problem {
                 problem
             }
             OfficeError::Stale => Problem::stale(None),
+            OfficeError::Integrity => Problem::new(
+                StatusCode::CONFLICT,
+                "integrity",
+                "Integrity alarm",
+            )
+            .detail(
+                "The stored content no longer matches the SHA-256 recorded when it was received, \
+                 so it was not sent. The alarm is recorded in the chain of custody and the audit trail.",
+            ),
             OfficeError::Store(error) => {
                 tracing::error!(error = %error, "storage failed on an API request");
+                Problem::internal()
+            }
+            OfficeError::Blob(error) => {
+                tracing::error!(error = %error, "the blob store failed on an API request");
                 Problem::internal()
             }
         }
