@@ -142,7 +142,11 @@ pub fn Shell(
                 </main>
                 <footer class="probity-footer">
                     <div class="grid-container-widescreen">
-                        <p>{format!("Probity case management for {}", ctx.office_name)}</p>
+                        <p>
+                            {format!("Probity case management for {}", ctx.office_name)}
+                            " \u{b7} "
+                            <a class="usa-link" href="/api">"API documentation"</a>
+                        </p>
                     </div>
                 </footer>
             </body>

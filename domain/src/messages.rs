@@ -43,3 +43,14 @@ impl Message {
         }
     }
 }
+
+/// The message viewer's filters as sent (its form, the API), before validation.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct MessageFilterFields {
+    pub exhibit: String,
+    pub participant: String,
+    pub from: String,
+    pub to: String,
+    pub q: String,
+}

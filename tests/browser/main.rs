@@ -114,6 +114,40 @@ async fn walk_first_run(browser: &Browser, app: &TestApp, audit: &mut Audit) {
     );
     audit.check(browser, "account with password errors").await;
 
+    // An API token: made on the account page, shown once, then listed; the documentation
+    // and the administrators' list are a click away.
+    browser.fill("#name", "nightly <b>export</b>").await;
+    choose(browser, "#scope", "write").await;
+    browser
+        .click("form[action='/account/tokens'] button[type=submit]")
+        .await;
+    let token = browser.value_of("#new-token").await;
+    assert!(token.starts_with("prb_"), "the new token is shown: {token}");
+    assert!(
+        browser
+            .source()
+            .await
+            .contains("nightly &lt;b&gt;export&lt;/b&gt;")
+    );
+    audit.check(browser, "account with a new token").await;
+    browser.click("main a[href='/api']").await;
+    assert!(browser.source().await.contains("GET /api/v1/cases"));
+    audit.check(browser, "API documentation").await;
+    browser.click("footer a[href='/api']").await;
+    browser.goto(&app.url("/")).await;
+    browser.click("a[href='/people']").await;
+    browser.click("a[href='/people/tokens']").await;
+    assert!(
+        browser
+            .source()
+            .await
+            .contains("nightly &lt;b&gt;export&lt;/b&gt;")
+    );
+    audit.check(browser, "everyone's API tokens").await;
+    browser.click("main form[action$='/revoke'] button").await;
+    assert!(browser.source().await.contains("revoked"));
+    audit.check(browser, "a token revoked").await;
+
     browser.goto(&app.url("/no-such-page")).await;
     assert!(browser.source().await.contains("Page not found"));
     audit.check(browser, "not found").await;

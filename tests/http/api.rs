@@ -517,6 +517,20 @@ async fn the_openapi_description_and_its_page_cover_every_route() {
         "/api/v1/cases/{case_id}/exhibits/{exhibit_id}",
         "/api/v1/cases/{case_id}/exhibits/{exhibit_id}/custody",
         "/api/v1/cases/{case_id}/exhibits/{exhibit_id}/download",
+        "/api/v1/cases/{case_id}/messages",
+        "/api/v1/cases/{case_id}/messages/search",
+        "/api/v1/cases/{case_id}/messages/{message_id}",
+        "/api/v1/cases/{case_id}/incidents",
+        "/api/v1/cases/{case_id}/events",
+        "/api/v1/cases/{case_id}/incidents/{incident_id}/events",
+        "/api/v1/cases/{case_id}/findings",
+        "/api/v1/cases/{case_id}/recommendations",
+        "/api/v1/cases/{case_id}/recommendations/{recommendation_id}",
+        "/api/v1/cases/{case_id}/report/versions",
+        "/api/v1/cases/{case_id}/report/versions/{version}",
+        "/api/v1/cases/{case_id}/report/versions/{version}/submit",
+        "/api/v1/cases/{case_id}/report/versions/{version}/return",
+        "/api/v1/cases/{case_id}/report/versions/{version}/approve",
         "/api/v1/audit",
         "/api/v1/public/reports",
         "/api/v1/public/reports/{report_number}/{edition}",
@@ -791,6 +805,173 @@ async fn evidence_is_uploaded_read_and_downloaded_through_the_api_with_its_custo
     app.stop().await;
 }
 
+#[tokio::test]
+async fn a_report_is_submitted_returned_and_approved_through_the_api() {
+    let app = TestApp::spawn().await;
+    let store = app.store().await;
+    let hash = password_hash().await;
+    let ines = user(&store, &hash, "ines", Role::Investigator).await;
+    let cora = user(&store, &hash, "cora", Role::Commissioner).await;
+    let opened = case(&store, &ines, "Custody disclosure").await;
+    let case_id = opened.case_id;
+    let sections = vec![(
+        "summary".to_string(),
+        "The office found that custody data was shared.".to_string(),
+    )];
+    store
+        .save_report_version(case_id, 0, &sections, ines.user_id)
+        .await
+        .expect("version 1");
+    let lead = api_token(&store, &ines, true, 30).await;
+    let reviewer = api_token(&store, &cora, true, 30).await;
+    let api = api_client();
+    let at = |path: &str| app.url(&format!("/api/v1/cases/{case_id}/report/versions{path}"));
+    // The lead may not review; the commissioner may not submit.
+    let (status, _, _) = body(
+        api.post(at("/1/approve"))
+            .bearer_auth(&lead)
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _, submitted) = body(
+        api.post(at("/1/submit"))
+            .bearer_auth(&lead)
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 200, "{submitted}");
+    assert_eq!(submitted["state"], "submitted");
+    // Submitting twice is a conflict, said in words.
+    let (status, _, problem) = body(
+        api.post(at("/1/submit"))
+            .bearer_auth(&lead)
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("newest version"))
+    );
+    // A return needs a reason.
+    let (status, _, _) = body(
+        api.post(at("/1/return"))
+            .bearer_auth(&reviewer)
+            .json(&json!({"note": " ", "comments": {"summary": ""}}))
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, _, returned) = body(
+        api.post(at("/1/return"))
+            .bearer_auth(&reviewer)
+            .json(&json!({"comments": {"summary": "Name the agency <b>precisely</b>."}}))
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 200, "{returned}");
+    assert_eq!(returned["state"], "returned");
+    let (status, _, one) = body(
+        api.get(at("/1"))
+            .bearer_auth(&lead)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(one["comments"][0]["section"], "summary");
+    assert_eq!(
+        one["comments"][0]["body"],
+        "Name the agency <b>precisely</b>."
+    );
+    // A second version, submitted and approved: its files are frozen.
+    store
+        .save_report_version(case_id, 1, &sections, ines.user_id)
+        .await
+        .expect("version 2");
+    let (status, _, _) = body(
+        api.post(at("/2/submit"))
+            .bearer_auth(&lead)
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _, approved) = body(
+        api.post(at("/2/approve"))
+            .bearer_auth(&reviewer)
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 200, "{approved}");
+    assert_eq!(approved["state"], "approved");
+    assert!(
+        approved["public_pdf_sha256"]
+            .as_str()
+            .is_some_and(|sha| sha.len() == 64)
+    );
+    let (status, _, listed) = body(
+        api.get(at(""))
+            .bearer_auth(&lead)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(listed[0]["version"], 2);
+    // The audit trail names the token for each step.
+    let trail = store.recent_audit(50).await.expect("audit");
+    for action in ["report.submit", "report.return", "report.approve"] {
+        assert!(
+            trail
+                .iter()
+                .any(|event| event.action == action && event.via.is_some()),
+            "{action}"
+        );
+    }
+    // Findings, recommendations, incidents, events and messages read as empty lists.
+    for path in ["findings", "recommendations", "incidents", "events"] {
+        let (status, _, items) = body(
+            api.get(app.url(&format!("/api/v1/cases/{case_id}/{path}")))
+                .bearer_auth(&lead)
+                .send()
+                .await
+                .expect("GET"),
+        )
+        .await;
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(items, json!([]), "{path}");
+    }
+    let (status, _, messages) = body(
+        api.get(app.url(&format!("/api/v1/cases/{case_id}/messages")))
+            .bearer_auth(&lead)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(messages["items"], json!([]));
+    app.stop().await;
+}
+
 /// A person in the API walk (the standings of the pages' walk).
 struct Subject {
     username: &'static str,
@@ -1051,6 +1232,34 @@ async fn every_api_route_answers_as_the_permission_table_says_for_every_role_and
         })
         .await
         .expect("exhibit");
+    let incident = store
+        .create_incident(id, "Quillfeather incident", "")
+        .await
+        .expect("incident");
+    let recommendation = store
+        .create_recommendation(
+            id,
+            probity_server::storage::reports::RecommendationInput {
+                agency: "Quillfeather agency".into(),
+                body: "Do better".into(),
+                response: String::new(),
+                status: probity_domain::reports::RecommendationStatus::Open,
+                status_on: "2025-01-01".into(),
+                note: String::new(),
+            },
+            lead.user_id,
+        )
+        .await
+        .expect("recommendation");
+    // Two report versions: the walk acts on version 1, which is not the newest, so no step
+    // can succeed and change what later subjects see.
+    let sections = vec![("summary".to_string(), "Quillfeather summary".to_string())];
+    for based_on in [0, 1] {
+        store
+            .save_report_version(id, based_on, &sections, lead.user_id)
+            .await
+            .expect("report version");
+    }
     for (subject, account) in SUBJECTS.iter().zip(&users) {
         assert_eq!(
             store.standing(id, account.user_id).await.expect("standing"),
@@ -1071,8 +1280,13 @@ async fn every_api_route_answers_as_the_permission_table_says_for_every_role_and
                 .replace("{party}", &party.party_id.to_string())
                 .replace("{allegation}", &allegation.allegation_id.to_string())
                 .replace("{note}", &note.note_id.to_string())
-                .replace("{exhibit}", &exhibit.exhibit_id.to_string());
-            let reads = path.ends_with("/download");
+                .replace("{exhibit}", &exhibit.exhibit_id.to_string())
+                .replace("{incident}", &incident.incident_id.to_string())
+                .replace(
+                    "{recommendation}",
+                    &recommendation.recommendation_id.to_string(),
+                );
+            let reads = path.ends_with("/download") || path.ends_with("/search");
             let allowed = allows(subject.role, *action, subject.standing)
                 || (*action == Action::MoveStatus
                     && allows(subject.role, Action::ReopenCase, subject.standing));

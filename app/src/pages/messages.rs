@@ -9,6 +9,7 @@ use crate::pages::evidence::exhibit_path;
 use crate::shell::Shell;
 use crate::types::PageContext;
 use leptos::prelude::*;
+pub use probity_domain::messages::MessageFilterFields as MessageFilterValues;
 
 /// The import form's values as typed.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -199,17 +200,6 @@ pub fn ImportSection(panel: ImportPanel, token: String) -> impl IntoView {
         </section>
     }
     .into_any()
-}
-
-/// The viewer's filters as typed.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct MessageFilterValues {
-    pub exhibit: String,
-    pub participant: String,
-    pub from: String,
-    pub to: String,
-    pub q: String,
 }
 
 /// The message viewer.

@@ -60,6 +60,8 @@ impl From<crate::office::OfficeError> for AppError {
             OfficeError::Stale => AppError::Store(StoreError::Stale),
             OfficeError::Store(error) => AppError::Store(error),
             OfficeError::Integrity => AppError::Integrity,
+            OfficeError::Conflict(message) => AppError::Forbidden(message),
+            OfficeError::Failed(detail) => AppError::Internal(detail),
             OfficeError::Blob(error) => AppError::Internal(error.to_string()),
             // Forms show their field errors themselves; one that reaches here is a request
             // no form of ours sends.

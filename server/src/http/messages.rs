@@ -12,8 +12,6 @@ use crate::http::pages::{page_context, render};
 use crate::http::posted::Posted;
 use crate::messages::{self as logs, Format, ReadOptions};
 use crate::storage::Outcome;
-use crate::storage::cases::is_iso_date;
-use crate::storage::messages::{MessageCursor, MessageFilter};
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -457,46 +455,19 @@ async fn messages_page(
     case_id: i64,
     query: ViewerQuery,
 ) -> Result<Response, AppError> {
-    let open = open_case(state, actor, case_id, Action::ReadCase, "messages.view").await?;
     let values = query.values;
-    let mut problem = None;
-    let date = |value: &str, problem: &mut Option<String>| {
-        let value = value.trim();
-        if value.is_empty() {
-            None
-        } else if is_iso_date(value) {
-            Some(value.to_string())
-        } else {
-            *problem = Some("Enter dates as YYYY-MM-DD.".to_string());
-            None
-        }
-    };
-    let filter = MessageFilter {
-        exhibit_id: values.exhibit.trim().parse().ok(),
-        participant: Some(
-            values
-                .participant
-                .trim()
-                .chars()
-                .take(100)
-                .collect::<String>(),
-        )
-        .filter(|p| !p.is_empty()),
-        from: date(&values.from, &mut problem),
-        to: date(&values.to, &mut problem),
-        text: Some(values.q.trim().chars().take(200).collect::<String>()).filter(|q| !q.is_empty()),
-    };
-    let after = MessageCursor::decode(&query.after);
-    let (messages, next) = state
-        .store
-        .list_messages(
-            case_id,
-            actor.user.user_id,
-            &filter,
-            after.as_ref(),
-            PAGE_SIZE,
-        )
-        .await?;
+    let listing = crate::office::messages::list_messages(
+        &state.store,
+        &actor.caller(),
+        case_id,
+        &values,
+        &query.after,
+        PAGE_SIZE,
+    )
+    .await?;
+    let problem = listing.errors.0.first().map(|error| error.message.clone());
+    let messages = listing.messages;
+    let next = listing.next;
     let logs = state
         .store
         .exhibits(case_id, actor.user.user_id)
@@ -510,18 +481,8 @@ async fn messages_page(
             )
         })
         .collect();
-    audit_success(
-        state,
-        actor,
-        case_id,
-        "messages.view",
-        None,
-        Some(format!("{} shown", messages.len())),
-    )
-    .await?;
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
-    let case = open.case;
-    let next = next.map(|cursor| cursor.encode());
+    let case = listing.case;
     Ok(render(StatusCode::OK, move || {
         view! { <MessagesPage ctx=ctx case=case values=values logs=logs messages=messages next=next problem=problem /> }
     }))
@@ -534,24 +495,10 @@ pub async fn show(
     actor: Actor,
     Path((case_id, message_id)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let open = open_case(&state, &actor, case_id, Action::ReadCase, "messages.view").await?;
-    let message = state
-        .store
-        .message(case_id, message_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    // The message is as visible as the exhibit it came from.
-    let (case, _, _) =
-        open_exhibit(&state, &actor, case_id, message.exhibit_id, "messages.view").await?;
-    audit_success(
-        &state,
-        &actor,
-        case_id,
-        "messages.view",
-        Some(format!("message:{message_id}")),
-        None,
-    )
-    .await?;
+    let (open, message) =
+        crate::office::messages::read_message(&state.store, &actor.caller(), case_id, message_id)
+            .await?;
+    let case = open.case.clone();
     let cited_by = state
         .store
         .events_citing_message(message_id)

@@ -61,6 +61,15 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// What report approval needs besides the records.
+    pub fn approver(&self) -> crate::office::reports::Approver<'_> {
+        crate::office::reports::Approver {
+            blobs: self.blobs.as_ref(),
+            office_name: &self.settings.office_name,
+            patterns: &self.patterns,
+        }
+    }
+
     /// Where evidence goes, for the office's evidence functions.
     pub fn vault(&self) -> crate::office::evidence::Vault<'_> {
         crate::office::evidence::Vault {

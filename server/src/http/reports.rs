@@ -8,6 +8,7 @@ use crate::http::cases::{OpenCase, audit_success, open_case, parse_version};
 use crate::http::error::AppError;
 use crate::http::pages::{WithCsrf, page_context, render};
 use crate::http::posted::{Posted, PostedPairs};
+use crate::office::{OfficeError, reports as office_reports};
 use crate::reports::{self, Loaded, compose};
 use crate::storage::reports::{FindingInput, RecommendationInput};
 use crate::storage::{Outcome, StoreError};
@@ -1431,53 +1432,35 @@ pub async fn submit(
     Path((case_id, number)): Path<(i64, i64)>,
     Posted(_form): Posted<TokenOnly>,
 ) -> Result<Response, AppError> {
-    let open = open_case(
-        &state,
-        &actor,
-        case_id,
-        Action::DraftReport,
-        "report.submit",
-    )
-    .await?;
-    let found = find_version(&state, case_id, number).await?;
-    match state
-        .store
-        .review_report(
-            case_id,
-            number,
-            ReportState::Draft,
-            ReportState::Submitted,
-            actor.user.user_id,
-            "",
-            &[],
-        )
-        .await
-    {
-        Ok(()) => {
-            audit(
-                &state,
-                &actor,
-                case_id,
-                "report.submit",
-                format!("report_version:{number}"),
-                None,
-            )
-            .await?;
-            Ok(Redirect::to(&version_path(case_id, number)).into_response())
-        }
-        Err(StoreError::Stale) => {
-            refuse(
-                &state,
-                &actor,
-                open,
-                found,
-                "Only the newest version, while it is a draft, can be submitted.",
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(error) => Err(error.into()),
-    }
+    let done = office_reports::submit(&state.store, &actor.caller(), case_id, number).await;
+    after_review(&state, &actor, case_id, number, done).await
+}
+
+/// A version's page after a review step: back to it when done, or drawn again saying why
+/// the step was refused.
+async fn after_review(
+    state: &AppState,
+    actor: &Actor,
+    case_id: i64,
+    number: i64,
+    done: Result<(), OfficeError>,
+) -> Result<Response, AppError> {
+    let (message, status) = match done {
+        Ok(()) => return Ok(Redirect::to(&version_path(case_id, number)).into_response()),
+        Err(OfficeError::Conflict(message)) => (message.to_string(), StatusCode::CONFLICT),
+        Err(OfficeError::Invalid(errors)) => (
+            errors
+                .0
+                .first()
+                .map(|e| e.message.clone())
+                .unwrap_or_default(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(error) => return Err(error.into()),
+    };
+    let open = open_case(state, actor, case_id, Action::ReadCase, "report.view").await?;
+    let found = find_version(state, case_id, number).await?;
+    refuse(state, actor, open, found, &message, status).await
 }
 
 /// Returns a submitted version with comments anchored to its sections.
@@ -1488,76 +1471,25 @@ pub async fn return_version(
     Path((case_id, number)): Path<(i64, i64)>,
     PostedPairs(pairs): PostedPairs,
 ) -> Result<Response, AppError> {
-    let open = open_case(
-        &state,
-        &actor,
-        case_id,
-        Action::ReviewReport,
-        "report.return",
-    )
-    .await?;
-    let found = find_version(&state, case_id, number).await?;
-    let note: String = field(&pairs, "note").trim().chars().take(4000).collect();
     let comments: Vec<(String, String)> = SECTIONS
         .iter()
-        .filter_map(|(key, _, _)| {
-            let text: String = field(&pairs, &format!("comment_{key}"))
-                .trim()
-                .chars()
-                .take(4000)
-                .collect();
-            (!text.is_empty()).then(|| (key.to_string(), text))
+        .map(|(key, _, _)| {
+            (
+                key.to_string(),
+                field(&pairs, &format!("comment_{key}")).to_string(),
+            )
         })
         .collect();
-    if note.is_empty() && comments.is_empty() {
-        return refuse(
-            &state,
-            &actor,
-            open,
-            found,
-            "Say why the version goes back: a note or a comment on a section.",
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    match state
-        .store
-        .review_report(
-            case_id,
-            number,
-            ReportState::Submitted,
-            ReportState::Returned,
-            actor.user.user_id,
-            &note,
-            &comments,
-        )
-        .await
-    {
-        Ok(()) => {
-            audit(
-                &state,
-                &actor,
-                case_id,
-                "report.return",
-                format!("report_version:{number}"),
-                Some(format!("{} comments", comments.len())),
-            )
-            .await?;
-            Ok(Redirect::to(&version_path(case_id, number)).into_response())
-        }
-        Err(StoreError::Stale) => {
-            refuse(
-                &state,
-                &actor,
-                open,
-                found,
-                "Only the newest version, while it is submitted, can be returned.",
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(error) => Err(error.into()),
-    }
+    let done = office_reports::return_version(
+        &state.store,
+        &actor.caller(),
+        case_id,
+        number,
+        field(&pairs, "note"),
+        &comments,
+    )
+    .await;
+    after_review(&state, &actor, case_id, number, done).await
 }
 
 /// Approves a submitted version: renders and freezes its files and runs the leak check.
@@ -1568,79 +1500,15 @@ pub async fn approve(
     Path((case_id, number)): Path<(i64, i64)>,
     Posted(_form): Posted<TokenOnly>,
 ) -> Result<Response, AppError> {
-    let open = open_case(
-        &state,
-        &actor,
-        case_id,
-        Action::ReviewReport,
-        "report.approve",
-    )
-    .await?;
-    let found = find_version(&state, case_id, number).await?;
-    let newest = state
-        .store
-        .report_versions(case_id)
-        .await?
-        .first()
-        .map(|v| v.version);
-    if found.state != ReportState::Submitted || newest != Some(number) {
-        return refuse(
-            &state,
-            &actor,
-            open,
-            found,
-            "Only the newest version, while it is submitted, can be approved.",
-            StatusCode::CONFLICT,
-        )
-        .await;
-    }
-    let approval = reports::approve(
+    let done = office_reports::approve(
         &state.store,
-        state.blobs.as_ref(),
-        &state.settings.office_name,
-        &open.case,
-        &found.sections,
+        state.approver(),
+        &actor.caller(),
+        case_id,
         number,
-        actor.user.user_id,
-        &state.patterns,
     )
-    .await
-    .map_err(|error| AppError::Internal(error.to_string()))?;
-    let detail = format!(
-        "public pdf {}; {} leak-check hits",
-        approval.public_pdf_sha256,
-        approval.leak_hits.len()
-    );
-    match state
-        .store
-        .approve_report(case_id, number, actor.user.user_id, approval)
-        .await
-    {
-        Ok(()) => {
-            audit(
-                &state,
-                &actor,
-                case_id,
-                "report.approve",
-                format!("report_version:{number}"),
-                Some(detail),
-            )
-            .await?;
-            Ok(Redirect::to(&version_path(case_id, number)).into_response())
-        }
-        Err(StoreError::Stale) => {
-            refuse(
-                &state,
-                &actor,
-                open,
-                found,
-                "The version changed while it was being approved; nothing was approved.",
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(error) => Err(error.into()),
-    }
+    .await;
+    after_review(&state, &actor, case_id, number, done).await
 }
 
 /// Publishes an approved version once its public files pass the leak check again.

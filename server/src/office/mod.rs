@@ -11,7 +11,10 @@
 pub mod audit;
 pub mod cases;
 pub mod evidence;
+pub mod messages;
 pub mod records;
+pub mod reports;
+pub mod timeline;
 pub mod tokens;
 pub mod validate;
 
@@ -53,6 +56,12 @@ pub enum OfficeError {
     /// Someone else changed it first.
     #[error("changed by someone else")]
     Stale,
+    /// It is not in a state that allows this now; the message says why.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// A step failed on our side (rendering, a tool); the detail is for the log only.
+    #[error("failed: {0}")]
+    Failed(String),
     /// Stored evidence no longer has the hash recorded when it was received (the alarm is
     /// already recorded).
     #[error("integrity alarm")]

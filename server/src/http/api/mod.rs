@@ -12,10 +12,13 @@ pub mod cases;
 pub mod docs;
 pub mod evidence;
 pub mod limits;
+pub mod messages;
 pub mod portal;
 pub mod problem;
 pub mod records;
+pub mod reports;
 pub mod schema;
+pub mod timeline;
 
 use crate::auth::api_token;
 use crate::http::AppState;
@@ -54,6 +57,9 @@ pub const BODY_LIMIT: usize = 256 * 1024;
         (name = "cases", description = "Cases, their status and team"),
         (name = "records", description = "Parties, allegations and notes of a case"),
         (name = "evidence", description = "Exhibits, their chain of custody, uploads and downloads"),
+        (name = "messages", description = "Messages imported from message logs"),
+        (name = "timeline", description = "Incidents and events with their citations"),
+        (name = "reports", description = "Findings, recommendations, report versions and their review"),
         (name = "audit", description = "The audit trail (auditors and administrators)"),
         (name = "public", description = "Published reports; no token needed"),
     )
@@ -91,6 +97,20 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(evidence::exhibit))
         .routes(routes!(evidence::custody))
         .routes(routes!(evidence::download))
+        .routes(routes!(messages::list))
+        .routes(routes!(messages::search))
+        .routes(routes!(messages::message))
+        .routes(routes!(timeline::incidents))
+        .routes(routes!(timeline::events))
+        .routes(routes!(timeline::incident_events))
+        .routes(routes!(reports::findings))
+        .routes(routes!(reports::recommendations))
+        .routes(routes!(reports::recommendation))
+        .routes(routes!(reports::versions))
+        .routes(routes!(reports::version))
+        .routes(routes!(reports::submit))
+        .routes(routes!(reports::return_version))
+        .routes(routes!(reports::approve))
         .routes(routes!(audit::trail))
         .routes(routes!(portal::reports))
         .routes(routes!(portal::report))

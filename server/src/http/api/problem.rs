@@ -171,6 +171,13 @@ impl From<OfficeError> for Problem {
                 problem
             }
             OfficeError::Stale => Problem::stale(None),
+            OfficeError::Conflict(message) => {
+                Problem::new(StatusCode::CONFLICT, "conflict", "Not possible now").detail(message)
+            }
+            OfficeError::Failed(detail) => {
+                tracing::error!(%detail, "a step failed on an API request");
+                Problem::internal()
+            }
             OfficeError::Integrity => Problem::new(
                 StatusCode::CONFLICT,
                 "integrity",
