@@ -210,6 +210,8 @@ fn ms(duration: Duration) -> f64 {
 enum Request {
     Get(String),
     Post(String, Vec<(String, String)>),
+    /// A GET on the JSON API with a bearer token.
+    Api(String, String),
 }
 
 /// Sends `total` requests with `concurrency` at a time; every answer must be 200.
@@ -234,6 +236,7 @@ async fn load(
                 let begin = Instant::now();
                 let response = match &request {
                     Request::Get(url) => client.get(url).send().await,
+                    Request::Api(url, token) => client.get(url).bearer_auth(token).send().await,
                     Request::Post(url, form) => {
                         client
                             .post(url)
@@ -283,6 +286,9 @@ impl Server {
                 &db.url,
                 "--upload-limit",
                 "4GiB",
+                // The load would exceed an API token's allowance in its first second.
+                "--api-rate-limit",
+                "1000000000",
                 "serve",
             ])
             .env("RUST_LOG", "warn")
@@ -525,6 +531,7 @@ async fn page_loads(
     client: &reqwest::Client,
     case_id: i64,
     sizes: Sizes,
+    api_token: &str,
 ) -> Vec<(&'static str, Load)> {
     let token = server.token(client, "/cases").await;
     let requests = [
@@ -538,6 +545,17 @@ async fn page_loads(
         (
             "timeline page",
             Request::Get(server.url(&format!("/cases/{case_id}/timeline"))),
+        ),
+        (
+            "API case list",
+            Request::Api(server.url("/api/v1/cases"), api_token.to_string()),
+        ),
+        (
+            "API case read",
+            Request::Api(
+                server.url(&format!("/api/v1/cases/{case_id}")),
+                api_token.to_string(),
+            ),
         ),
         (
             "case search",
@@ -702,7 +720,16 @@ async fn pages(
         })
         .await
         .expect("generate");
-    let small = page_loads(server, client, case_id, sizes).await;
+    // The API is measured with a token of the same supervisor the pages are signed in as.
+    let api_token = {
+        let owner = store
+            .user_by_id(supervisor)
+            .await
+            .expect("user")
+            .expect("the supervisor");
+        probity_tests::fixtures::api_token(store, &owner, false, 1).await
+    };
+    let small = page_loads(server, client, case_id, sizes, &api_token).await;
     store
         .generate_cases(GenerateCases {
             count: sizes.large_cases - sizes.small_cases,
@@ -716,7 +743,7 @@ async fn pages(
         })
         .await
         .expect("generate");
-    let large = page_loads(server, client, case_id, sizes).await;
+    let large = page_loads(server, client, case_id, sizes, &api_token).await;
     let health = &large[0].1;
     for ((page, at_small), (_, at_large)) in small.iter().zip(&large).skip(1) {
         table.add(
