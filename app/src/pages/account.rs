@@ -163,7 +163,7 @@ fn TokensSection(csrf: String, view: TokensView) -> impl IntoView {
                         "Copy it now and keep it like a password: it will not be shown again."
                     </p>
                     <label class="usa-label" for="new-token">"Your new token"</label>
-                    <input class="usa-input" id="new-token" type="text" readonly value=secret autocomplete="off" spellcheck="false" />
+                    <input class="usa-input probity-token-input" id="new-token" type="text" readonly value=secret autocomplete="off" spellcheck="false" />
                 </div>
             </div>
         }

@@ -1,22 +1,33 @@
-//! Authentication: who is behind a request, sign-in state in the session, anti-forgery
-//! tokens and passwords.
+//! Authentication: sign-in state in the session, anti-forgery tokens, API tokens and
+//! passwords. Nothing here knows the web adapters (a test checks): the extractors that turn a
+//! request into a signed-in person live in `http::viewer`.
 
 pub mod api_token;
 pub mod form_token;
 pub mod password;
 pub mod session;
 
-use crate::http::AppState;
-use crate::http::error::AppError;
 use crate::storage::User;
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use subtle::ConstantTimeEq;
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
+/// What reading or writing the session can fail with.
+pub type SessionResult<T> = Result<T, tower_sessions::session::Error>;
+
+/// Why a form's anti-forgery token was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum CsrfError {
+    /// Missing, or not this session's.
+    #[error("anti-forgery token refused")]
+    Rejected,
+    /// The session could not be read.
+    #[error(transparent)]
+    Session(#[from] tower_sessions::session::Error),
+}
+
 /// Session keys.
-mod keys {
+pub(crate) mod keys {
     /// The signed-in account's id.
     pub const USER_ID: &str = "user_id";
     /// When the person signed in (Unix seconds), for the absolute time limit.
@@ -35,7 +46,7 @@ mod keys {
 }
 
 /// When an account's password was last set, as a session stores it.
-fn password_epoch(user: &User) -> i64 {
+pub(crate) fn password_epoch(user: &User) -> i64 {
     i64::try_from(user.password_changed_at.unix_timestamp_nanos()).unwrap_or(i64::MAX)
 }
 
@@ -44,7 +55,7 @@ fn password_epoch(user: &User) -> i64 {
 pub async fn keep_session_after_password_change(
     session: &Session,
     user: &User,
-) -> Result<(), AppError> {
+) -> SessionResult<()> {
     session
         .insert(keys::PASSWORD_AT, password_epoch(user))
         .await?;
@@ -65,7 +76,7 @@ pub fn secrets_match(given: &str, expected: &str) -> bool {
 }
 
 /// The session's anti-forgery token, created on first use.
-pub async fn csrf_token(session: &Session) -> Result<String, AppError> {
+pub async fn csrf_token(session: &Session) -> SessionResult<String> {
     if let Some(token) = session.get::<String>(keys::CSRF).await? {
         return Ok(token);
     }
@@ -75,29 +86,29 @@ pub async fn csrf_token(session: &Session) -> Result<String, AppError> {
 }
 
 /// Refuses the request unless `submitted` is this session's anti-forgery token.
-pub async fn verify_csrf(session: &Session, submitted: &str) -> Result<(), AppError> {
+pub async fn verify_csrf(session: &Session, submitted: &str) -> Result<(), CsrfError> {
     let expected = session.get::<String>(keys::CSRF).await?.unwrap_or_default();
     if secrets_match(submitted, &expected) {
         Ok(())
     } else {
-        Err(AppError::CsrfRejected)
+        Err(CsrfError::Rejected)
     }
 }
 
 /// Stores a one-time message for the next page.
-pub async fn set_flash(session: &Session, flash: &str) -> Result<(), AppError> {
+pub async fn set_flash(session: &Session, flash: &str) -> SessionResult<()> {
     session.insert(keys::FLASH, flash).await?;
     Ok(())
 }
 
 /// Takes the one-time message, if any.
-pub async fn take_flash(session: &Session) -> Result<Option<String>, AppError> {
-    Ok(session.remove::<String>(keys::FLASH).await?)
+pub async fn take_flash(session: &Session) -> SessionResult<Option<String>> {
+    session.remove::<String>(keys::FLASH).await
 }
 
 /// Starts a signed-in session for `user`: a new session id (against fixation), a new
 /// anti-forgery token, and the sign-in time for the absolute limit.
-pub async fn start_session(session: &Session, user: &User) -> Result<(), AppError> {
+pub async fn start_session(session: &Session, user: &User) -> SessionResult<()> {
     session.cycle_id().await?;
     session.clear().await;
     session.insert(keys::USER_ID, user.user_id).await?;
@@ -120,98 +131,29 @@ pub async fn start_session(session: &Session, user: &User) -> Result<(), AppErro
 }
 
 /// The previous sign-in recorded at the start of this session.
-pub async fn previous_sign_in(session: &Session) -> Result<Option<OffsetDateTime>, AppError> {
+pub async fn previous_sign_in(session: &Session) -> SessionResult<Option<OffsetDateTime>> {
     Ok(session
         .get::<i64>(keys::PREVIOUS_SIGN_IN)
         .await?
         .and_then(|seconds| OffsetDateTime::from_unix_timestamp(seconds).ok()))
 }
 
-/// Who is behind the request: the session and, if signed in, the account.
-pub struct Viewer {
-    pub session: Session,
-    pub user: Option<User>,
-    /// True when a signed-in session was just ended by a time limit or a disabled account.
-    pub ended: bool,
-}
-
-impl Viewer {
-    /// Reads the session and checks it is still valid: within the absolute limit, for an
-    /// account that exists and is enabled. An invalid session is destroyed at once.
-    pub async fn load(session: Session, state: &AppState) -> Result<Viewer, AppError> {
-        let Some(user_id) = session.get::<i64>(keys::USER_ID).await? else {
-            return Ok(Viewer {
-                session,
-                user: None,
-                ended: false,
-            });
-        };
-        let signed_in_at = session.get::<i64>(keys::SIGNED_IN_AT).await?.unwrap_or(0);
-        let password_at = session.get::<i64>(keys::PASSWORD_AT).await?;
-        let age = OffsetDateTime::now_utc().unix_timestamp() - signed_in_at;
-        let user = if age > state.settings.session_max_seconds() {
-            None
-        } else {
-            // A password changed or reset since this session began ends it.
-            state
-                .store
-                .user_by_id(user_id)
-                .await?
-                .filter(|user| !user.disabled && password_at == Some(password_epoch(user)))
-        };
-        if user.is_none() {
-            session.flush().await?;
-        } else {
-            // Activity pushes the idle limit back by saving the session, but at most once per
-            // tenth of the limit (and per minute): saving on every request made each page view
-            // a database write, which queued readers behind writers under load. The session
-            // may so end up to that tenth early, never late.
-            let now = OffsetDateTime::now_utc().unix_timestamp();
-            let seen_at = session.get::<i64>(keys::SEEN_AT).await?.unwrap_or(0);
-            let every = (state.settings.session_idle_seconds() / 10).min(60);
-            if now - seen_at >= every {
-                session.insert(keys::SEEN_AT, now).await?;
+#[cfg(test)]
+mod layering {
+    /// Sign-in stands below the web adapters: no file under `auth/` uses the `http` module.
+    #[test]
+    fn auth_imports_nothing_from_http() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/auth");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&root).expect("read auth/") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|ext| ext == "rs") {
+                let source = std::fs::read_to_string(&path).expect("read a file");
+                let used = concat!("crate::", "http");
+                assert!(!source.contains(used), "{} uses {used}", path.display());
+                checked += 1;
             }
         }
-        let ended = user.is_none();
-        Ok(Viewer {
-            session,
-            user,
-            ended,
-        })
-    }
-}
-
-impl FromRequestParts<AppState> for Viewer {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let session = Session::from_request_parts(parts, state)
-            .await
-            .map_err(|(_, message)| AppError::Internal(message.to_string()))?;
-        Viewer::load(session, state).await
-    }
-}
-
-/// A signed-in person; any other request is sent to the sign-in page.
-pub struct SignedIn {
-    pub session: Session,
-    pub user: User,
-}
-
-impl FromRequestParts<AppState> for SignedIn {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let viewer = Viewer::from_request_parts(parts, state).await?;
-        match viewer.user {
-            Some(user) => Ok(SignedIn {
-                session: viewer.session,
-                user,
-            }),
-            None => Err(AppError::SignInRequired {
-                expired: viewer.ended,
-            }),
-        }
+        assert!(checked >= 4);
     }
 }

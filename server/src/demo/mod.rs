@@ -29,6 +29,9 @@ pub const DEMO_USERS: [(&str, &str, Role); 8] = [
     ("ade.auditor", "Ade Mensah", Role::Auditor),
 ];
 
+/// The name of the demo's API token.
+pub const DEMO_TOKEN_NAME: &str = "demo script";
+
 /// The title of the demo case, used to find it again.
 pub const DEMO_CASE_TITLE: &str = "Disclosure of detainee custody information to federal agents";
 
@@ -110,6 +113,40 @@ pub async fn load(
         )
         .await?;
     }
+    // A read-only API token for the lead investigator, made once (it cannot be shown again,
+    // so a later run says where to make another).
+    let ines = store
+        .user_by_username("ines.investigator")
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo lead is missing"))?;
+    let has_token = store
+        .tokens_of(ines.user_id)
+        .await?
+        .iter()
+        .any(|token| token.name == DEMO_TOKEN_NAME);
+    let token_line = if has_token {
+        format!(
+            "the demo API token \"{DEMO_TOKEN_NAME}\" of ines.investigator was shown when it was made; make another on her account page or with `probity user token ines.investigator --name NAME`"
+        )
+    } else {
+        let caller = crate::office::Caller {
+            user: ines,
+            addr: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+            via: Some("probity demo".into()),
+        };
+        let fields = crate::office::tokens::TokenFields {
+            name: DEMO_TOKEN_NAME.into(),
+            scope: "read".into(),
+            days: "90".into(),
+        };
+        let created = crate::office::tokens::create_token(store, &caller, &fields)
+            .await
+            .map_err(|error| anyhow::anyhow!("cannot make the demo API token: {error}"))?;
+        format!(
+            "a read-only API token of ines.investigator (shown this once): {}\n  try: curl -H \"Authorization: Bearer {}\" http://127.0.0.1:3000/api/v1/cases",
+            created.secret, created.secret
+        )
+    };
     println!("demo accounts (password: {password}):");
     for (username, name, role) in DEMO_USERS {
         println!("  {username:<20} {name:<16} {}", role.label());
@@ -117,6 +154,7 @@ pub async fn load(
     println!(
         "the demo case is highly confidential: sam.supervisor and cora.commissioner are named to see it; nora.investigator is not on its team; pat.supervisor is recused from it."
     );
+    println!("{token_line}");
     Ok(())
 }
 

@@ -1,9 +1,9 @@
 //! The person behind a request that needs sign-in, with their address, and the checks of
 //! the permission table that do not concern one case.
 
-use crate::auth::SignedIn;
 use crate::http::AppState;
 use crate::http::error::AppError;
+use crate::http::viewer::SignedIn;
 use crate::storage::{NewAuditEvent, Outcome, User};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;

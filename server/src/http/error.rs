@@ -51,6 +51,15 @@ pub enum AppError {
     Internal(String),
 }
 
+impl From<crate::auth::CsrfError> for AppError {
+    fn from(error: crate::auth::CsrfError) -> Self {
+        match error {
+            crate::auth::CsrfError::Rejected => AppError::CsrfRejected,
+            crate::auth::CsrfError::Session(error) => AppError::Session(error),
+        }
+    }
+}
+
 impl From<crate::office::OfficeError> for AppError {
     fn from(error: crate::office::OfficeError) -> Self {
         use crate::office::OfficeError;
@@ -191,7 +200,7 @@ pub async fn render_error_pages(
     // The header shows who is signed in, as on any page; if even that fails, the page is
     // drawn without them rather than not at all.
     let ctx = match session {
-        Some(session) => match crate::auth::Viewer::load(session, &state).await {
+        Some(session) => match crate::http::viewer::Viewer::load(session, &state).await {
             Ok(viewer) => crate::http::pages::viewer_context(&state, &viewer)
                 .await
                 .ok(),

@@ -22,6 +22,7 @@ pub mod security;
 pub mod setup;
 pub mod sign_in;
 pub mod timeline;
+pub mod viewer;
 
 use crate::auth::session::SessionBackend;
 use crate::config::Settings;

@@ -1,8 +1,9 @@
 //! Sending pages: the page context every page needs, and the HTML response.
 
-use crate::auth::{Viewer, csrf_token};
+use crate::auth::csrf_token;
 use crate::http::AppState;
 use crate::http::error::AppError;
+use crate::http::viewer::Viewer;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use leptos::prelude::IntoView;

@@ -2,11 +2,11 @@
 //! `published_reports` table and the files frozen at approval, so nothing unpublished can be
 //! reached from here.
 
-use crate::auth::Viewer;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::pages::{render, viewer_context};
 use crate::http::reports::stored_file;
+use crate::http::viewer::Viewer;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

@@ -39,7 +39,7 @@ async fn checked_body(req: Request, state: &AppState) -> Result<Bytes, Response>
         .unwrap_or_default();
     verify_csrf(&session, &token)
         .await
-        .map_err(IntoResponse::into_response)?;
+        .map_err(|error| AppError::from(error).into_response())?;
     Ok(bytes)
 }
 

@@ -5,10 +5,11 @@
 
 use crate::accounts::{NewAccountInput, validate_new_account};
 use crate::auth::form_token::FormToken;
-use crate::auth::{Viewer, secrets_match, verify_csrf};
+use crate::auth::{secrets_match, verify_csrf};
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::pages::{render, viewer_context};
+use crate::http::viewer::Viewer;
 use crate::storage::{NewAuditEvent, Outcome, Store, StoreResult};
 use axum::Form;
 use axum::extract::{ConnectInfo, State};

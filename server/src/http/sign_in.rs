@@ -2,10 +2,11 @@
 
 use crate::accounts::normalize_username;
 use crate::auth::form_token::FormToken;
-use crate::auth::{Viewer, start_session, verify_csrf};
+use crate::auth::{start_session, verify_csrf};
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::pages::{render, viewer_context};
+use crate::http::viewer::Viewer;
 use crate::storage::{NewAuditEvent, Outcome};
 use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};

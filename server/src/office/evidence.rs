@@ -312,10 +312,10 @@ pub async fn refuse_upload(
     stored: &[(String, StoredBlob)],
 ) -> Result<(), OfficeError> {
     for (_, blob) in stored {
-        if !vault.store.blob_in_use(&blob.sha256).await? {
-            if let Err(error) = vault.blobs.remove(&blob.sha256).await {
-                tracing::warn!(%error, "cannot remove a refused upload's file; the sweep will");
-            }
+        if !vault.store.blob_in_use(&blob.sha256).await?
+            && let Err(error) = vault.blobs.remove(&blob.sha256).await
+        {
+            tracing::warn!(%error, "cannot remove a refused upload's file; the sweep will");
         }
     }
     vault

@@ -1,9 +1,9 @@
 //! The OpenAPI description as JSON, and the documentation page drawn from it.
 
-use crate::auth::Viewer;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::pages::{render, viewer_context};
+use crate::http::viewer::Viewer;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -45,8 +45,9 @@ pub async fn openapi_json(State(state): State<AppState>) -> Response {
     response
 }
 
+/// A description as the page shows it: the code marks of the doc comments left out.
 fn text(value: &Value) -> String {
-    value.as_str().unwrap_or_default().to_string()
+    value.as_str().unwrap_or_default().replace('`', "")
 }
 
 /// The name a `$ref` points to.

@@ -7,6 +7,10 @@
 //! request and response types (utoipa), served at `/api/v1/openapi.json` and drawn as a
 //! plain page at `/api`.
 
+// A problem document is the error of every API call and is answered at once; boxing it
+// would only add an allocation to each refusal.
+#![allow(clippy::result_large_err)]
+
 pub mod audit;
 pub mod cases;
 pub mod docs;
