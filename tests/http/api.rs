@@ -531,6 +531,13 @@ async fn the_openapi_description_and_its_page_cover_every_route() {
         "/api/v1/cases/{case_id}/report/versions/{version}/submit",
         "/api/v1/cases/{case_id}/report/versions/{version}/return",
         "/api/v1/cases/{case_id}/report/versions/{version}/approve",
+        "/api/v1/cases/{case_id}/team/{user_id}",
+        "/api/v1/cases/{case_id}/team/lead",
+        "/api/v1/cases/{case_id}/walls",
+        "/api/v1/cases/{case_id}/recusals",
+        "/api/v1/cases/{case_id}/recusals/{user_id}/lift",
+        "/api/v1/cases/{case_id}/overseers",
+        "/api/v1/cases/{case_id}/overseers/{user_id}",
         "/api/v1/audit",
         "/api/v1/public/reports",
         "/api/v1/public/reports/{report_number}/{edition}",
@@ -972,6 +979,188 @@ async fn a_report_is_submitted_returned_and_approved_through_the_api() {
     app.stop().await;
 }
 
+#[tokio::test]
+async fn the_team_and_its_walls_are_managed_through_the_api_by_the_team_pages_rules() {
+    let app = TestApp::spawn().await;
+    let store = app.store().await;
+    let hash = password_hash().await;
+    let ines = user(&store, &hash, "ines", Role::Investigator).await;
+    let theo = user(&store, &hash, "theo", Role::Investigator).await;
+    let sam = user(&store, &hash, "sam", Role::Supervisor).await;
+    let pat = user(&store, &hash, "pat", Role::Supervisor).await;
+    let opened = case(&store, &ines, "Custody disclosure").await;
+    let case_id = opened.case_id;
+    let lead = api_token(&store, &ines, true, 30).await;
+    let supervisor = api_token(&store, &sam, true, 30).await;
+    let api = api_client();
+    let url = |path: &str| app.url(&format!("/api/v1/cases/{case_id}{path}"));
+    let status = |response: reqwest::Response| response.status().as_u16();
+    // The lead adds theo and makes him lead; an unknown person is a field error.
+    assert_eq!(
+        status(
+            api.post(url("/team"))
+                .bearer_auth(&lead)
+                .json(&json!({"user_id": 999999}))
+                .send()
+                .await
+                .expect("POST")
+        ),
+        422
+    );
+    assert_eq!(
+        status(
+            api.post(url("/team"))
+                .bearer_auth(&lead)
+                .json(&json!({"user_id": theo.user_id}))
+                .send()
+                .await
+                .expect("POST")
+        ),
+        204
+    );
+    assert_eq!(
+        status(
+            api.put(url("/team/lead"))
+                .bearer_auth(&lead)
+                .json(&json!({"user_id": theo.user_id}))
+                .send()
+                .await
+                .expect("PUT")
+        ),
+        204
+    );
+    let (_, _, team) = body(
+        api.get(url("/team"))
+            .bearer_auth(&lead)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert!(
+        team.as_array()
+            .expect("team")
+            .iter()
+            .any(|m| m["username"] == "theo" && m["is_lead"] == true)
+    );
+    // Recusals are the supervisors': the lead may not; nobody recuses themselves; a reason
+    // is needed.
+    let recusal = json!({"user_id": ines.user_id, "reason": "her brother works at the agency"});
+    assert_eq!(
+        status(
+            api.post(url("/recusals"))
+                .bearer_auth(&lead)
+                .json(&recusal)
+                .send()
+                .await
+                .expect("POST")
+        ),
+        403
+    );
+    assert_eq!(
+        status(
+            api.post(url("/recusals"))
+                .bearer_auth(&supervisor)
+                .json(&json!({"user_id": sam.user_id, "reason": "x"}))
+                .send()
+                .await
+                .expect("POST")
+        ),
+        422
+    );
+    assert_eq!(
+        status(
+            api.post(url("/recusals"))
+                .bearer_auth(&supervisor)
+                .json(&json!({"user_id": ines.user_id, "reason": " "}))
+                .send()
+                .await
+                .expect("POST")
+        ),
+        422
+    );
+    assert_eq!(
+        status(
+            api.post(url("/recusals"))
+                .bearer_auth(&supervisor)
+                .json(&recusal)
+                .send()
+                .await
+                .expect("POST")
+        ),
+        204
+    );
+    // ines is walled off at once: her token now gets 404 for the case.
+    assert_eq!(
+        status(
+            api.get(url(""))
+                .bearer_auth(&lead)
+                .send()
+                .await
+                .expect("GET")
+        ),
+        404
+    );
+    let (status_code, _, walls) = body(
+        api.get(url("/walls"))
+            .bearer_auth(&supervisor)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(status_code, 200);
+    assert_eq!(
+        walls["recusals"][0]["reason"],
+        "her brother works at the agency"
+    );
+    assert_eq!(
+        status(
+            api.post(url(&format!("/recusals/{}/lift", ines.user_id)))
+                .bearer_auth(&supervisor)
+                .json(&json!({"reason": "cleared by counsel"}))
+                .send()
+                .await
+                .expect("POST")
+        ),
+        204
+    );
+    let (_, _, walls) = body(
+        api.get(url("/walls"))
+            .bearer_auth(&supervisor)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(walls["lifted"][0]["lift_reason"], "cleared by counsel");
+    // Naming needs a highly confidential case.
+    assert_eq!(
+        status(
+            api.post(url("/overseers"))
+                .bearer_auth(&supervisor)
+                .json(&json!({"user_id": pat.user_id}))
+                .send()
+                .await
+                .expect("POST")
+        ),
+        422
+    );
+    let trail = store.recent_audit(100).await.expect("audit");
+    for action in [
+        "case.team_add",
+        "case.team_lead",
+        "case.recuse",
+        "case.lift_recusal",
+    ] {
+        assert!(
+            trail.iter().any(|e| e.action == action && e.via.is_some()),
+            "{action}"
+        );
+    }
+    app.stop().await;
+}
+
 /// A person in the API walk (the standings of the pages' walk).
 struct Subject {
     username: &'static str,
@@ -1299,6 +1488,7 @@ async fn every_api_route_answers_as_the_permission_table_says_for_every_role_and
                 let mut request = match *method {
                     "GET" => api.get(app.url(&path)),
                     "PUT" => api.put(app.url(&path)),
+                    "DELETE" => api.delete(app.url(&path)),
                     _ => api.post(app.url(&path)),
                 }
                 .bearer_auth(token)

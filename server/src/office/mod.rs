@@ -14,6 +14,7 @@ pub mod evidence;
 pub mod messages;
 pub mod records;
 pub mod reports;
+pub mod team;
 pub mod timeline;
 pub mod tokens;
 pub mod validate;

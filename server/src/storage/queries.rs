@@ -216,9 +216,11 @@ macro_rules! store_impl {
                     if let Some(area) = action.strip_suffix('.') {
                         // An area prefix such as `case.`: compared as a prefix, not with LIKE.
                         let prefix = format!("{area}.");
+                        // `integer`, not `bigint`: PostgreSQL's substr takes an int4 length.
+                        let length = i32::try_from(prefix.chars().count()).unwrap_or(i32::MAX);
                         query
                             .push(" and substr(e.action, 1, ")
-                            .push_bind(prefix.chars().count() as i64)
+                            .push_bind(length)
                             .push(") = ")
                             .push_bind(prefix);
                     } else {

@@ -22,6 +22,7 @@ pub mod problem;
 pub mod records;
 pub mod reports;
 pub mod schema;
+pub mod team;
 pub mod timeline;
 
 use crate::auth::api_token;
@@ -89,7 +90,14 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::search))
         .routes(routes!(cases::read, cases::update))
         .routes(routes!(cases::move_status))
-        .routes(routes!(cases::team))
+        .routes(routes!(cases::team, team::add_member))
+        .routes(routes!(team::remove_member))
+        .routes(routes!(team::set_lead))
+        .routes(routes!(team::read_walls))
+        .routes(routes!(team::recuse))
+        .routes(routes!(team::lift))
+        .routes(routes!(team::name_overseer))
+        .routes(routes!(team::unname_overseer))
         .routes(routes!(records::parties, records::add_party))
         .routes(routes!(records::party, records::update_party))
         .routes(routes!(records::allegations, records::add_allegation))
