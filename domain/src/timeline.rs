@@ -139,3 +139,68 @@ pub struct EventVersion {
     pub edited_by_name: String,
     pub edited_at: OffsetDateTime,
 }
+
+/// An event as sent (the event form, the API), before validation against its case.
+#[derive(Clone, Debug, Default)]
+pub struct EventFields {
+    pub start: String,
+    pub end: String,
+    pub precision: String,
+    pub time_zone: String,
+    pub discovered_on: String,
+    pub kind: String,
+    pub channel: String,
+    pub information: Vec<String>,
+    pub permitted_basis: String,
+    pub narrative: String,
+    pub actors: Vec<String>,
+    pub recipients: Vec<String>,
+    pub exhibits: Vec<String>,
+    /// Message numbers, separated by commas or spaces.
+    pub messages: String,
+    pub version: String,
+}
+
+impl EventFields {
+    /// The form filled from a saved event.
+    pub fn from_event(event: &Event) -> Self {
+        EventFields {
+            start: event.local_start.clone(),
+            end: event.local_end.clone(),
+            precision: event.precision.as_str().into(),
+            time_zone: event.time_zone.clone(),
+            discovered_on: event.discovered_on.clone(),
+            kind: event.kind.as_str().into(),
+            channel: event.channel.as_str().into(),
+            information: event
+                .information
+                .iter()
+                .map(|i| i.as_str().to_string())
+                .collect(),
+            permitted_basis: event.permitted_basis.as_str().into(),
+            narrative: event.narrative.clone(),
+            actors: event
+                .actors
+                .iter()
+                .map(|p| p.party_id.to_string())
+                .collect(),
+            recipients: event
+                .recipients
+                .iter()
+                .map(|p| p.party_id.to_string())
+                .collect(),
+            exhibits: event
+                .exhibits
+                .iter()
+                .map(|(id, _)| id.to_string())
+                .collect(),
+            messages: event
+                .messages
+                .iter()
+                .map(|(id, _)| id.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            version: event.version.to_string(),
+        }
+    }
+}

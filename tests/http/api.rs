@@ -523,6 +523,7 @@ async fn the_openapi_description_and_its_page_cover_every_route() {
         "/api/v1/cases/{case_id}/incidents",
         "/api/v1/cases/{case_id}/events",
         "/api/v1/cases/{case_id}/incidents/{incident_id}/events",
+        "/api/v1/cases/{case_id}/events/{event_id}",
         "/api/v1/cases/{case_id}/findings",
         "/api/v1/cases/{case_id}/recommendations",
         "/api/v1/cases/{case_id}/recommendations/{recommendation_id}",
@@ -1161,6 +1162,134 @@ async fn the_team_and_its_walls_are_managed_through_the_api_by_the_team_pages_ru
     app.stop().await;
 }
 
+#[tokio::test]
+async fn incidents_and_events_are_written_through_the_api_with_their_citations() {
+    let app = TestApp::spawn().await;
+    let store = app.store().await;
+    let hash = password_hash().await;
+    let ines = user(&store, &hash, "ines", Role::Investigator).await;
+    let opened = case(&store, &ines, "Custody disclosure").await;
+    let case_id = opened.case_id;
+    let party = store
+        .create_party(
+            case_id,
+            probity_server::storage::cases::PartyInput {
+                kind: probity_domain::cases::PartyKind::Person,
+                name: "Officer R.".into(),
+                party_role: probity_domain::cases::PartyRole::Subject,
+                details: String::new(),
+                pseudonym: "Officer A".into(),
+            },
+        )
+        .await
+        .expect("party");
+    let token = api_token(&store, &ines, true, 30).await;
+    let api = api_client();
+    let url = |path: &str| app.url(&format!("/api/v1/cases/{case_id}{path}"));
+    let (status, _, incident) = body(
+        api.post(url("/incidents"))
+            .bearer_auth(&token)
+            .json(&json!({"title": "Disclosure of 21 November", "summary": "<script>x</script>"}))
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 201, "{incident}");
+    let incident_id = incident["id"].as_i64().expect("id");
+    let mut event = json!({
+        "start": "2024-11-21 09:14", "precision": "minute", "time_zone": "Nowhere/Land",
+        "kind": "disclosure", "channel": "email", "information": ["custody_status"],
+        "permitted_basis": "none", "narrative": "Sent the release date by e-mail.",
+        "actors": [party.party_id], "messages": [424242]
+    });
+    let (status, _, problem) = body(
+        api.post(url(&format!("/incidents/{incident_id}/events")))
+            .bearer_auth(&token)
+            .json(&event)
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert!(
+        fields.contains(&"time_zone") && fields.contains(&"messages"),
+        "{problem}"
+    );
+    event["time_zone"] = json!("America/New_York");
+    event["messages"] = json!([]);
+    let (status, headers, created) = body(
+        api.post(url(&format!("/incidents/{incident_id}/events")))
+            .bearer_auth(&token)
+            .json(&event)
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["earliest"], "2024-11-21T14:14:00Z");
+    assert_eq!(created["actors"][0]["name"], "Officer R.");
+    let tag = headers["etag"].to_str().expect("etag").to_string();
+    let event_id = created["id"].as_i64().expect("id");
+    event["narrative"] = json!("Sent the release date by e-mail, twice.");
+    let (status, _, saved) = body(
+        api.put(url(&format!("/events/{event_id}")))
+            .bearer_auth(&token)
+            .header("if-match", &tag)
+            .json(&event)
+            .send()
+            .await
+            .expect("PUT"),
+    )
+    .await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(saved["version"], 2);
+    let (status, _, problem) = body(
+        api.put(url(&format!("/events/{event_id}")))
+            .bearer_auth(&token)
+            .header("if-match", &tag)
+            .json(&event)
+            .send()
+            .await
+            .expect("PUT"),
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert_eq!(problem["current_version"], 2);
+    let (status, _, events) = body(
+        api.get(url(&format!("/incidents/{incident_id}/events")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        events[0]["narrative"],
+        "Sent the release date by e-mail, twice."
+    );
+    let (_, _, incidents) = body(
+        api.get(url("/incidents"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(incidents[0]["summary"], "<script>x</script>");
+    assert_eq!(incidents[0]["event_count"], 1);
+    app.stop().await;
+}
+
 /// A person in the API walk (the standings of the pages' walk).
 struct Subject {
     username: &'static str,
@@ -1220,6 +1349,9 @@ const SUBJECTS: [Subject; 8] = [
         standing: standing(false, false, false),
     },
 ];
+
+/// An event body with every field empty: refused before anything is saved.
+const EVENT: &str = r#"{"start":"","precision":"","time_zone":"","kind":"","channel":"","permitted_basis":"","narrative":""}"#;
 
 /// Every case route of the API: method, path, the action it needs, and a body left invalid
 /// so that nothing changes. A route with a body changes something, but for a download.
@@ -1337,6 +1469,146 @@ const ROUTES: &[(&str, &str, Action, Option<&str>)] = &[
         Action::EditCase,
         Some(r#"{"body":""}"#),
     ),
+    ("GET", "/api/v1/cases/{case}/walls", Action::ReadCase, None),
+    (
+        "POST",
+        "/api/v1/cases/{case}/team",
+        Action::ManageTeam,
+        Some(r#"{"user_id":0}"#),
+    ),
+    (
+        "DELETE",
+        "/api/v1/cases/{case}/team/0",
+        Action::ManageTeam,
+        Some(""),
+    ),
+    (
+        "PUT",
+        "/api/v1/cases/{case}/team/lead",
+        Action::ManageTeam,
+        Some(r#"{"user_id":0}"#),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/recusals",
+        Action::ManageRecusals,
+        Some(r#"{"user_id":0,"reason":""}"#),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/recusals/0/lift",
+        Action::ManageRecusals,
+        Some(r#"{"reason":""}"#),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/overseers",
+        Action::ManageTeam,
+        Some(r#"{"user_id":0}"#),
+    ),
+    (
+        "DELETE",
+        "/api/v1/cases/{case}/overseers/0",
+        Action::ManageTeam,
+        Some(""),
+    ),
+    (
+        "GET",
+        "/api/v1/cases/{case}/messages",
+        Action::ReadCase,
+        None,
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/messages/search",
+        Action::ReadCase,
+        Some(r#"{"q":"x","from":"bad"}"#),
+    ),
+    (
+        "GET",
+        "/api/v1/cases/{case}/incidents",
+        Action::ReadCase,
+        None,
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/incidents",
+        Action::EditCase,
+        Some(r#"{"title":""}"#),
+    ),
+    ("GET", "/api/v1/cases/{case}/events", Action::ReadCase, None),
+    (
+        "GET",
+        "/api/v1/cases/{case}/events/{event}",
+        Action::ReadCase,
+        None,
+    ),
+    (
+        "PUT",
+        "/api/v1/cases/{case}/events/{event}",
+        Action::EditCase,
+        Some(EVENT),
+    ),
+    (
+        "GET",
+        "/api/v1/cases/{case}/incidents/{incident}/events",
+        Action::ReadCase,
+        None,
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/incidents/{incident}/events",
+        Action::EditCase,
+        Some(EVENT),
+    ),
+    (
+        "GET",
+        "/api/v1/cases/{case}/findings",
+        Action::ReadCase,
+        None,
+    ),
+    (
+        "GET",
+        "/api/v1/cases/{case}/recommendations",
+        Action::ReadCase,
+        None,
+    ),
+    (
+        "GET",
+        "/api/v1/cases/{case}/recommendations/{recommendation}",
+        Action::ReadCase,
+        None,
+    ),
+    (
+        "GET",
+        "/api/v1/cases/{case}/report/versions",
+        Action::ReadCase,
+        None,
+    ),
+    (
+        "GET",
+        "/api/v1/cases/{case}/report/versions/1",
+        Action::ReadCase,
+        None,
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/report/versions/1/submit",
+        Action::DraftReport,
+        Some(""),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/report/versions/1/return",
+        Action::ReviewReport,
+        Some("{}"),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/report/versions/1/approve",
+        Action::ReviewReport,
+        Some(""),
+    ),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1425,6 +1697,34 @@ async fn every_api_route_answers_as_the_permission_table_says_for_every_role_and
         .create_incident(id, "Quillfeather incident", "")
         .await
         .expect("incident");
+    let event_id = store
+        .create_event(probity_server::storage::timeline::NewEvent {
+            case_id: id,
+            incident_id: incident.incident_id,
+            bounds: probity_server::timeline::bounds(
+                "2024-11-21",
+                "",
+                probity_domain::timeline::Precision::Day,
+                &jiff::tz::TimeZone::UTC,
+            )
+            .expect("bounds"),
+            precision: probity_domain::timeline::Precision::Day,
+            time_zone: "UTC".into(),
+            discovered_on: String::new(),
+            kind: probity_domain::timeline::EventKind::Other,
+            channel: probity_domain::timeline::Channel::NotApplicable,
+            information: Vec::new(),
+            permitted_basis: probity_domain::timeline::PermittedBasis::Unknown,
+            narrative: "Quillfeather event".into(),
+            actors: Vec::new(),
+            recipients: Vec::new(),
+            exhibits: Vec::new(),
+            messages: Vec::new(),
+            summary: "v1".into(),
+            by: lead.user_id,
+        })
+        .await
+        .expect("event");
     let recommendation = store
         .create_recommendation(
             id,
@@ -1471,6 +1771,7 @@ async fn every_api_route_answers_as_the_permission_table_says_for_every_role_and
                 .replace("{note}", &note.note_id.to_string())
                 .replace("{exhibit}", &exhibit.exhibit_id.to_string())
                 .replace("{incident}", &incident.incident_id.to_string())
+                .replace("{event}", &event_id.to_string())
                 .replace(
                     "{recommendation}",
                     &recommendation.recommendation_id.to_string(),

@@ -12,6 +12,7 @@ use crate::timeline::{
 };
 use crate::types::PageContext;
 use leptos::prelude::*;
+pub use probity_domain::timeline::EventFields as EventFormValues;
 
 /// The path of an event's page.
 pub fn event_path(case_id: i64, event_id: i64) -> String {
@@ -234,71 +235,6 @@ pub fn TimelinePage(
                 .into_any()
             }}
         </Shell>
-    }
-}
-
-/// The event form's values as typed.
-#[derive(Clone, Debug, Default)]
-pub struct EventFormValues {
-    pub start: String,
-    pub end: String,
-    pub precision: String,
-    pub time_zone: String,
-    pub discovered_on: String,
-    pub kind: String,
-    pub channel: String,
-    pub information: Vec<String>,
-    pub permitted_basis: String,
-    pub narrative: String,
-    pub actors: Vec<String>,
-    pub recipients: Vec<String>,
-    pub exhibits: Vec<String>,
-    /// Message numbers, separated by commas or spaces.
-    pub messages: String,
-    pub version: String,
-}
-
-impl EventFormValues {
-    /// The form filled from a saved event.
-    pub fn from_event(event: &Event) -> Self {
-        EventFormValues {
-            start: event.local_start.clone(),
-            end: event.local_end.clone(),
-            precision: event.precision.as_str().into(),
-            time_zone: event.time_zone.clone(),
-            discovered_on: event.discovered_on.clone(),
-            kind: event.kind.as_str().into(),
-            channel: event.channel.as_str().into(),
-            information: event
-                .information
-                .iter()
-                .map(|i| i.as_str().to_string())
-                .collect(),
-            permitted_basis: event.permitted_basis.as_str().into(),
-            narrative: event.narrative.clone(),
-            actors: event
-                .actors
-                .iter()
-                .map(|p| p.party_id.to_string())
-                .collect(),
-            recipients: event
-                .recipients
-                .iter()
-                .map(|p| p.party_id.to_string())
-                .collect(),
-            exhibits: event
-                .exhibits
-                .iter()
-                .map(|(id, _)| id.to_string())
-                .collect(),
-            messages: event
-                .messages
-                .iter()
-                .map(|(id, _)| id.to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-            version: event.version.to_string(),
-        }
     }
 }
 

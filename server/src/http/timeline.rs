@@ -3,13 +3,13 @@
 
 use crate::http::AppState;
 use crate::http::actor::Actor;
-use crate::http::cases::{OpenCase, audit_success, open_case, parse_version, validate};
+use crate::http::cases::{OpenCase, audit_success, open_case, parse_version};
 use crate::http::error::AppError;
 use crate::http::pages::{WithCsrf, page_context, render};
 use crate::http::posted::{Posted, PostedPairs};
-use crate::storage::StoreError;
-use crate::storage::timeline::NewEvent;
-use crate::timeline::{bounds, chart_svg};
+use crate::http::redraw::Redraw;
+use crate::office::timeline as office_timeline;
+use crate::timeline::chart_svg;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -22,9 +22,7 @@ use probity_app::pages::timeline::{
 };
 use probity_domain::cases::Case;
 use probity_domain::permissions::{Action, allows};
-use probity_domain::timeline::{
-    Channel, Event, EventKind, Incident, Information, PermittedBasis, Precision,
-};
+use probity_domain::timeline::{Channel, Event, EventKind, Incident, PermittedBasis, Precision};
 use probity_domain::validation::FieldErrors;
 use serde::Deserialize;
 
@@ -101,46 +99,26 @@ pub async fn create_incident(
     Path(case_id): Path<i64>,
     Posted(form): Posted<WithCsrf<IncidentForm>>,
 ) -> Result<Response, AppError> {
-    let OpenCase { case, .. } =
-        open_case(&state, &actor, case_id, Action::EditCase, "incident.create").await?;
-    let mut errors = FieldErrors::default();
-    let title = validate::line(
-        &mut errors,
-        "title",
-        &form.values.title,
-        true,
-        200,
-        "a title",
-    );
-    let summary = validate::text(
-        &mut errors,
-        "summary",
-        &form.values.summary,
-        false,
-        5_000,
-        "a summary",
-    );
-    if !errors.is_empty() {
-        let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
-        let values = form.values;
-        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, move || {
-            view! { <IncidentFormPage ctx=ctx case=case title=values.title summary=values.summary errors=errors /> }
-        }));
-    }
-    let incident = state
-        .store
-        .create_incident(case_id, &title, &summary)
-        .await?;
-    audit_success(
-        &state,
-        &actor,
+    let created = office_timeline::create_incident(
+        &state.store,
+        &actor.caller(),
         case_id,
-        "incident.create",
-        Some(format!("incident:{}", incident.incident_id)),
-        None,
+        &form.values.title,
+        &form.values.summary,
     )
-    .await?;
-    Ok(Redirect::to(&incident_path(case_id, incident.incident_id)).into_response())
+    .await;
+    let errors = match created {
+        Ok(incident) => {
+            return Ok(Redirect::to(&incident_path(case_id, incident.incident_id)).into_response());
+        }
+        Err(error) => Redraw::from_office(error)?.errors,
+    };
+    let case = crate::http::cases::find_case(&state, case_id).await?;
+    let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
+    let values = form.values;
+    Ok(render(StatusCode::UNPROCESSABLE_ENTITY, move || {
+        view! { <IncidentFormPage ctx=ctx case=case title=values.title summary=values.summary errors=errors /> }
+    }))
 }
 
 async fn find_incident(
@@ -148,13 +126,7 @@ async fn find_incident(
     case_id: i64,
     incident_id: i64,
 ) -> Result<Incident, AppError> {
-    state
-        .store
-        .incidents(case_id)
-        .await?
-        .into_iter()
-        .find(|incident| incident.incident_id == incident_id)
-        .ok_or(AppError::NotFound)
+    Ok(office_timeline::find_incident(&state.store, case_id, incident_id).await?)
 }
 
 /// Keeps the events matching the filters: an actor, a kind, a date range (UTC, overlapping).
@@ -493,7 +465,13 @@ pub async fn new_event_form(
     };
     if let Some(message_id) = query.message {
         // The message must be one this person may read; otherwise the form starts empty.
-        let visible = visible_message_ids(&state, &actor, case_id, &[message_id]).await?;
+        let visible = office_timeline::visible_messages(
+            &state.store,
+            &actor.caller(),
+            case_id,
+            &[message_id],
+        )
+        .await?;
         if let Some(message) = state
             .store
             .message(case_id, message_id)
@@ -537,30 +515,6 @@ pub async fn new_event_form(
 }
 
 /// Of the given message ids, those of this case the person may read.
-async fn visible_message_ids(
-    state: &AppState,
-    actor: &Actor,
-    case_id: i64,
-    ids: &[i64],
-) -> Result<Vec<i64>, AppError> {
-    let visible_exhibits: Vec<i64> = state
-        .store
-        .exhibits(case_id, actor.user.user_id)
-        .await?
-        .into_iter()
-        .map(|e| e.exhibit_id)
-        .collect();
-    let mut out = Vec::new();
-    for id in ids {
-        if let Some(message) = state.store.message(case_id, *id).await?
-            && visible_exhibits.contains(&message.exhibit_id)
-        {
-            out.push(*id);
-        }
-    }
-    Ok(out)
-}
-
 /// Reads the event form (repeated checkbox fields included).
 fn read_form(pairs: Vec<(String, String)>) -> EventFormValues {
     let mut v = EventFormValues::default();
@@ -587,181 +541,6 @@ fn read_form(pairs: Vec<(String, String)>) -> EventFormValues {
     v
 }
 
-/// Validates the event form against the case; the summary records the version.
-async fn validate_event(
-    state: &AppState,
-    actor: &Actor,
-    case_id: i64,
-    incident_id: i64,
-    v: &EventFormValues,
-) -> Result<Result<NewEvent, FieldErrors>, AppError> {
-    let mut errors = FieldErrors::default();
-    let precision = validate::choice(
-        &mut errors,
-        "precision",
-        &v.precision,
-        Precision::parse,
-        "how exactly the time is known",
-    );
-    let zone = jiff::tz::TimeZone::get(v.time_zone.trim());
-    if zone.is_err() {
-        errors.add(
-            "time_zone",
-            "Enter a time zone name such as America/New_York or UTC.",
-        );
-    }
-    let found = match (precision, &zone) {
-        (Some(precision), Ok(zone)) => match bounds(&v.start, &v.end, precision, zone) {
-            Ok(found) => Some(found),
-            Err((field, message)) => {
-                errors.add(if field == "end" { "end" } else { "start" }, message);
-                None
-            }
-        },
-        _ => None,
-    };
-    let discovered_on = v.discovered_on.trim().to_string();
-    if !discovered_on.is_empty() && !crate::storage::cases::is_iso_date(&discovered_on) {
-        errors.add("discovered_on", "Enter the date as YYYY-MM-DD.");
-    }
-    let kind = validate::choice(
-        &mut errors,
-        "kind",
-        &v.kind,
-        EventKind::parse,
-        "the kind of event",
-    );
-    let channel = validate::choice(
-        &mut errors,
-        "channel",
-        &v.channel,
-        Channel::parse,
-        "the channel",
-    );
-    let basis = validate::choice(
-        &mut errors,
-        "permitted_basis",
-        &v.permitted_basis,
-        PermittedBasis::parse,
-        "whether a permitted basis existed",
-    );
-    let information: Vec<Information> = v
-        .information
-        .iter()
-        .filter_map(|i| Information::parse(i))
-        .collect();
-    let narrative = validate::text(
-        &mut errors,
-        "narrative",
-        &v.narrative,
-        true,
-        10_000,
-        "what happened",
-    );
-    let parties = state.store.parties(case_id).await?;
-    let party_ids = |values: &[String]| -> Vec<i64> {
-        values
-            .iter()
-            .filter_map(|id| id.parse().ok())
-            .filter(|id| parties.iter().any(|p| p.party_id == *id))
-            .collect()
-    };
-    let actors = party_ids(&v.actors);
-    let recipients = party_ids(&v.recipients);
-    let visible: Vec<i64> = state
-        .store
-        .exhibits(case_id, actor.user.user_id)
-        .await?
-        .into_iter()
-        .map(|e| e.exhibit_id)
-        .collect();
-    let exhibits: Vec<i64> = v
-        .exhibits
-        .iter()
-        .filter_map(|id| id.parse().ok())
-        .filter(|id| visible.contains(id))
-        .collect();
-    let mut message_ids = Vec::new();
-    for part in v
-        .messages
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|p| !p.is_empty())
-    {
-        match part.trim_start_matches('#').parse::<i64>() {
-            Ok(id) => message_ids.push(id),
-            Err(_) => errors.add("messages", format!("\"{part}\" is not a message number.")),
-        }
-    }
-    message_ids.truncate(100);
-    let messages = visible_message_ids(state, actor, case_id, &message_ids).await?;
-    if messages.len() < message_ids.len() && errors.get("messages").is_none() {
-        errors.add(
-            "messages",
-            "Some of these numbers are not messages of this case that you can see.",
-        );
-    }
-    let (Some(found), Some(precision), Ok(zone), Some(kind), Some(channel), Some(basis), true) = (
-        found,
-        precision,
-        zone,
-        kind,
-        channel,
-        basis,
-        errors.is_empty(),
-    ) else {
-        return Ok(Err(errors));
-    };
-    let name = |id: &i64| {
-        parties
-            .iter()
-            .find(|p| p.party_id == *id)
-            .map(|p| p.name.clone())
-            .unwrap_or_default()
-    };
-    let span = if found.local_end.is_empty() {
-        found.local_start.clone()
-    } else {
-        format!("{} to {}", found.local_start, found.local_end)
-    };
-    let summary = format!(
-        "{span} ({}, {})\n{} by {} to {} via {}\nInformation: {}\nPermitted basis: {}\nCites {} exhibits and {} messages\n{}",
-        zone.iana_name().unwrap_or("UTC"),
-        precision.label(),
-        kind.label(),
-        actors.iter().map(name).collect::<Vec<_>>().join(", "),
-        recipients.iter().map(name).collect::<Vec<_>>().join(", "),
-        channel.label(),
-        information
-            .iter()
-            .map(|i| i.label())
-            .collect::<Vec<_>>()
-            .join(", "),
-        basis.label(),
-        exhibits.len(),
-        messages.len(),
-        narrative
-    );
-    Ok(Ok(NewEvent {
-        case_id,
-        incident_id,
-        bounds: found,
-        precision,
-        time_zone: zone.iana_name().unwrap_or("UTC").to_string(),
-        discovered_on,
-        kind,
-        channel,
-        information,
-        permitted_basis: basis,
-        narrative,
-        actors,
-        recipients,
-        exhibits,
-        messages,
-        summary,
-        by: actor.user.user_id,
-    }))
-}
-
 /// Adds an event to an incident.
 #[tracing::instrument(skip_all, fields(case_id, incident_id))]
 pub async fn create_event(
@@ -771,38 +550,27 @@ pub async fn create_event(
     PostedPairs(pairs): PostedPairs,
 ) -> Result<Response, AppError> {
     let values = read_form(pairs);
-    let OpenCase { case, .. } =
-        open_case(&state, &actor, case_id, Action::EditCase, "event.create").await?;
+    let created =
+        office_timeline::create_event(&state.store, &actor.caller(), case_id, incident_id, &values)
+            .await;
+    let redraw = match created {
+        Ok(_) => return Ok(Redirect::to(&incident_path(case_id, incident_id)).into_response()),
+        Err(error) => Redraw::from_office(error)?,
+    };
+    let case = crate::http::cases::find_case(&state, case_id).await?;
     let incident = find_incident(&state, case_id, incident_id).await?;
-    match validate_event(&state, &actor, case_id, incident_id, &values).await? {
-        Err(errors) => {
-            event_form(
-                &state,
-                &actor,
-                case,
-                incident,
-                None,
-                values,
-                errors,
-                false,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Ok(event) => {
-            let event_id = state.store.create_event(event).await?;
-            audit_success(
-                &state,
-                &actor,
-                case_id,
-                "event.create",
-                Some(format!("event:{event_id}")),
-                None,
-            )
-            .await?;
-            Ok(Redirect::to(&incident_path(case_id, incident_id)).into_response())
-        }
-    }
+    event_form(
+        &state,
+        &actor,
+        case,
+        incident,
+        None,
+        values,
+        redraw.errors,
+        false,
+        redraw.status,
+    )
+    .await
 }
 
 async fn find_event(
@@ -811,13 +579,7 @@ async fn find_event(
     case_id: i64,
     event_id: i64,
 ) -> Result<Event, AppError> {
-    state
-        .store
-        .events(case_id, None, actor.user.user_id)
-        .await?
-        .into_iter()
-        .find(|event| event.event_id == event_id)
-        .ok_or(AppError::NotFound)
+    Ok(office_timeline::find_event(&state.store, &actor.caller(), case_id, event_id).await?)
 }
 
 /// An event's page.
@@ -882,76 +644,38 @@ pub async fn update_event(
     PostedPairs(pairs): PostedPairs,
 ) -> Result<Response, AppError> {
     let values = read_form(pairs);
-    let OpenCase { case, .. } =
-        open_case(&state, &actor, case_id, Action::EditCase, "event.update").await?;
-    let event = find_event(&state, &actor, case_id, event_id).await?;
-    let incident = find_incident(&state, case_id, event.incident_id).await?;
-    let mut new = match validate_event(&state, &actor, case_id, event.incident_id, &values).await? {
-        Ok(new) => new,
-        Err(errors) => {
-            return event_form(
-                &state,
-                &actor,
-                case,
-                incident,
-                Some(event),
-                values,
-                errors,
-                false,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
+    let saved = office_timeline::update_event(
+        &state.store,
+        &actor.caller(),
+        case_id,
+        event_id,
+        parse_version(&values.version),
+        &values,
+    )
+    .await;
+    let redraw = match saved {
+        Ok(()) => return Ok(Redirect::to(&event_path(case_id, event_id)).into_response()),
+        Err(error) => Redraw::from_office(error)?,
     };
-    // Citations of exhibits the editor may not see were not on the form: they stay.
-    let visible: Vec<i64> = state
-        .store
-        .exhibits(case_id, actor.user.user_id)
-        .await?
-        .into_iter()
-        .map(|exhibit| exhibit.exhibit_id)
-        .collect();
-    for cited in state.store.event_exhibit_ids(event_id).await? {
-        if !visible.contains(&cited) && !new.exhibits.contains(&cited) {
-            new.exhibits.push(cited);
-        }
+    let case = crate::http::cases::find_case(&state, case_id).await?;
+    let current = find_event(&state, &actor, case_id, event_id).await?;
+    let incident = find_incident(&state, case_id, current.incident_id).await?;
+    let mut values = values;
+    if redraw.stale {
+        values.version = current.version.to_string();
     }
-    match state
-        .store
-        .update_event(event_id, parse_version(&values.version), new)
-        .await
-    {
-        Ok(()) => {
-            audit_success(
-                &state,
-                &actor,
-                case_id,
-                "event.update",
-                Some(format!("event:{event_id}")),
-                None,
-            )
-            .await?;
-            Ok(Redirect::to(&event_path(case_id, event_id)).into_response())
-        }
-        Err(StoreError::Stale) => {
-            let current = find_event(&state, &actor, case_id, event_id).await?;
-            let mut values = values;
-            values.version = current.version.to_string();
-            event_form(
-                &state,
-                &actor,
-                case,
-                incident,
-                Some(current),
-                values,
-                FieldErrors::default(),
-                true,
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(error) => Err(error.into()),
-    }
+    event_form(
+        &state,
+        &actor,
+        case,
+        incident,
+        Some(current),
+        values,
+        redraw.errors,
+        redraw.stale,
+        redraw.status,
+    )
+    .await
 }
 
 /// An event's saved versions.
