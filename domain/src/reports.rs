@@ -675,3 +675,22 @@ mod tests {
         );
     }
 }
+
+/// A recommendation as sent (its form, the API), before validation.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct RecommendationFields {
+    #[serde(default)]
+    pub agency: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub response: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub status_on: String,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub version: String,
+}

@@ -954,8 +954,54 @@ async fn a_report_is_submitted_returned_and_approved_through_the_api() {
             "{action}"
         );
     }
-    // Findings, recommendations, incidents, events and messages read as empty lists.
-    for path in ["findings", "recommendations", "incidents", "events"] {
+    // A recommendation, then its status moved with If-Match; the history keeps both steps.
+    let (status, _, created) = body(
+        api.post(app.url(&format!("/api/v1/cases/{case_id}/recommendations")))
+            .bearer_auth(&lead)
+            .json(
+                &json!({"agency": "Department of Correction", "body": "Stop sharing release dates.",
+                "status": "open", "status_on": "2025-03-01"}),
+            )
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["label"], "R-1");
+    let rec = format!("/api/v1/cases/{case_id}/recommendations/{}", created["id"]);
+    let moved = json!({"agency": "Department of Correction", "body": "Stop sharing release dates.",
+        "response": "Agreed.", "status": "accepted", "status_on": "2025-04-15", "note": "letter of 15 April"});
+    let (status, _, _) = body(
+        api.put(app.url(&rec))
+            .bearer_auth(&lead)
+            .header("if-match", "\"999\"")
+            .json(&moved)
+            .send()
+            .await
+            .expect("PUT"),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let (status, _, saved) = body(
+        api.put(app.url(&rec))
+            .bearer_auth(&lead)
+            .header("if-match", format!("\"{}\"", created["version"]))
+            .json(&moved)
+            .send()
+            .await
+            .expect("PUT"),
+    )
+    .await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(saved["status"], "accepted");
+    assert_eq!(
+        saved["history"].as_array().map(Vec::len),
+        Some(2),
+        "{saved}"
+    );
+    // Findings, incidents, events and messages read as empty lists.
+    for path in ["findings", "incidents", "events"] {
         let (status, _, items) = body(
             api.get(app.url(&format!("/api/v1/cases/{case_id}/{path}")))
                 .bearer_auth(&lead)
@@ -1608,6 +1654,18 @@ const ROUTES: &[(&str, &str, Action, Option<&str>)] = &[
         "/api/v1/cases/{case}/report/versions/1/approve",
         Action::ReviewReport,
         Some(""),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/recommendations",
+        Action::DraftReport,
+        Some(r#"{"agency":"","body":"","status":"","status_on":""}"#),
+    ),
+    (
+        "PUT",
+        "/api/v1/cases/{case}/recommendations/{recommendation}",
+        Action::DraftReport,
+        Some(r#"{"agency":"","body":"","status":"","status_on":""}"#),
     ),
 ];
 

@@ -16,6 +16,7 @@ use crate::reports::{
 use crate::shell::Shell;
 use crate::types::PageContext;
 use leptos::prelude::*;
+pub use probity_domain::reports::RecommendationFields as RecommendationFormValues;
 
 /// The path of a case's report overview.
 pub fn report_path(case_id: i64) -> String {
@@ -498,25 +499,6 @@ pub fn RecommendationsPage(
             })}
         </Shell>
     }
-}
-
-/// The values of the recommendation form.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-pub struct RecommendationFormValues {
-    #[serde(default)]
-    pub agency: String,
-    #[serde(default)]
-    pub body: String,
-    #[serde(default)]
-    pub response: String,
-    #[serde(default)]
-    pub status: String,
-    #[serde(default)]
-    pub status_on: String,
-    #[serde(default)]
-    pub note: String,
-    #[serde(default)]
-    pub version: String,
 }
 
 /// The form to add or update a recommendation, with its history.

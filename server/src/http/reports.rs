@@ -8,9 +8,10 @@ use crate::http::cases::{OpenCase, audit_success, open_case, parse_version};
 use crate::http::error::AppError;
 use crate::http::pages::{WithCsrf, page_context, render};
 use crate::http::posted::{Posted, PostedPairs};
+use crate::http::redraw::Redraw;
 use crate::office::{OfficeError, reports as office_reports};
 use crate::reports::{self, Loaded, compose};
-use crate::storage::reports::{FindingInput, RecommendationInput};
+use crate::storage::reports::FindingInput;
 use crate::storage::{Outcome, StoreError};
 use axum::Router;
 use axum::body::Body;
@@ -488,59 +489,6 @@ async fn recommendation_page(
     }))
 }
 
-fn validate_recommendation(
-    values: &RecommendationFormValues,
-) -> Result<RecommendationInput, FieldErrors> {
-    let mut errors = FieldErrors::default();
-    let agency = values.agency.trim();
-    let body = values.body.trim();
-    if agency.is_empty() {
-        errors.add(
-            "agency",
-            "Enter the agency the recommendation is addressed to",
-        );
-    }
-    length(&mut errors, "agency", agency, 200, "The agency");
-    if body.is_empty() {
-        errors.add("body", "Enter the recommendation");
-    }
-    length(&mut errors, "body", body, 4000, "The recommendation");
-    length(
-        &mut errors,
-        "response",
-        values.response.trim(),
-        8000,
-        "The response",
-    );
-    length(&mut errors, "note", values.note.trim(), 500, "The note");
-    let status = RecommendationStatus::parse(&values.status);
-    if status.is_none() {
-        errors.add("status", "Choose a status");
-    }
-    let date_ok = time::Date::parse(
-        values.status_on.trim(),
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .is_ok();
-    if !date_ok {
-        errors.add(
-            "status_on",
-            "Enter the date the status took effect, like 2025-03-31",
-        );
-    }
-    match status {
-        Some(status) if errors.is_empty() => Ok(RecommendationInput {
-            agency: agency.to_string(),
-            body: body.to_string(),
-            response: values.response.trim().to_string(),
-            status,
-            status_on: values.status_on.trim().to_string(),
-            note: values.note.trim().to_string(),
-        }),
-        _ => Err(errors),
-    }
-}
-
 /// The form to add a recommendation.
 #[tracing::instrument(skip_all, fields(case_id))]
 pub async fn new_recommendation(
@@ -583,45 +531,36 @@ pub async fn create_recommendation(
     Path(case_id): Path<i64>,
     Posted(form): Posted<WithCsrf<RecommendationFormValues>>,
 ) -> Result<Response, AppError> {
+    let added =
+        office_reports::add_recommendation(&state.store, &actor.caller(), case_id, &form.values)
+            .await;
+    let redraw = match added {
+        Ok(_) => {
+            return Ok(
+                Redirect::to(&format!("{}/recommendations", case_path(case_id))).into_response(),
+            );
+        }
+        Err(error) => Redraw::from_office(error)?,
+    };
     let open = open_case(
         &state,
         &actor,
         case_id,
-        Action::DraftReport,
+        Action::ReadCase,
         "recommendation.create",
     )
     .await?;
-    match validate_recommendation(&form.values) {
-        Err(errors) => {
-            recommendation_page(
-                &state,
-                &actor,
-                open,
-                None,
-                form.values,
-                errors,
-                false,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Ok(input) => {
-            let created = state
-                .store
-                .create_recommendation(case_id, input, actor.user.user_id)
-                .await?;
-            audit(
-                &state,
-                &actor,
-                case_id,
-                "recommendation.create",
-                format!("recommendation:{}", created.recommendation_id),
-                None,
-            )
-            .await?;
-            Ok(Redirect::to(&format!("{}/recommendations", case_path(case_id))).into_response())
-        }
-    }
+    recommendation_page(
+        &state,
+        &actor,
+        open,
+        None,
+        form.values,
+        redraw.errors,
+        false,
+        redraw.status,
+    )
+    .await
 }
 
 /// A recommendation with its history (and the form, for those who may change it).
@@ -685,78 +624,53 @@ pub async fn update_recommendation(
     Path((case_id, recommendation_id)): Path<(i64, i64)>,
     Posted(form): Posted<WithCsrf<RecommendationFormValues>>,
 ) -> Result<Response, AppError> {
+    let saved = office_reports::update_recommendation(
+        &state.store,
+        &actor.caller(),
+        case_id,
+        recommendation_id,
+        parse_version(&form.values.version),
+        &form.values,
+    )
+    .await;
+    let redraw = match saved {
+        Ok(()) => {
+            return Ok(
+                Redirect::to(&format!("{}/recommendations", case_path(case_id))).into_response(),
+            );
+        }
+        Err(error) => Redraw::from_office(error)?,
+    };
     let open = open_case(
         &state,
         &actor,
         case_id,
-        Action::DraftReport,
+        Action::ReadCase,
         "recommendation.update",
     )
     .await?;
-    let input = match validate_recommendation(&form.values) {
-        Ok(input) => input,
-        Err(errors) => {
-            return recommendation_page(
-                &state,
-                &actor,
-                open,
-                Some(recommendation_id),
-                form.values,
-                errors,
-                false,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    let status = input.status;
-    match state
-        .store
-        .update_recommendation(
-            case_id,
-            recommendation_id,
-            parse_version(&form.values.version),
-            input,
-            actor.user.user_id,
-        )
-        .await
-    {
-        Ok(()) => {
-            audit(
-                &state,
-                &actor,
-                case_id,
-                "recommendation.update",
-                format!("recommendation:{recommendation_id}"),
-                Some(status.as_str().into()),
-            )
-            .await?;
-            Ok(Redirect::to(&format!("{}/recommendations", case_path(case_id))).into_response())
-        }
-        Err(StoreError::Stale) => {
-            let mut values = form.values;
-            values.version = state
-                .store
-                .recommendations(case_id)
-                .await?
-                .iter()
-                .find(|r| r.recommendation_id == recommendation_id)
-                .map(|r| r.version.to_string())
-                .unwrap_or_default();
-            recommendation_page(
-                &state,
-                &actor,
-                open,
-                Some(recommendation_id),
-                values,
-                FieldErrors::default(),
-                true,
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(error) => Err(error.into()),
+    let mut values = form.values;
+    if redraw.stale {
+        values.version = state
+            .store
+            .recommendations(case_id)
+            .await?
+            .iter()
+            .find(|r| r.recommendation_id == recommendation_id)
+            .map(|r| r.version.to_string())
+            .unwrap_or_default();
     }
+    recommendation_page(
+        &state,
+        &actor,
+        open,
+        Some(recommendation_id),
+        values,
+        redraw.errors,
+        redraw.stale,
+        redraw.status,
+    )
+    .await
 }
 
 /// Where the office's open recommendations list starts.

@@ -117,8 +117,14 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(timeline::event, timeline::update_event))
         .routes(routes!(timeline::incident_events, timeline::create_event))
         .routes(routes!(reports::findings))
-        .routes(routes!(reports::recommendations))
-        .routes(routes!(reports::recommendation))
+        .routes(routes!(
+            reports::recommendations,
+            reports::add_recommendation
+        ))
+        .routes(routes!(
+            reports::recommendation,
+            reports::update_recommendation
+        ))
         .routes(routes!(reports::versions))
         .routes(routes!(reports::version))
         .routes(routes!(reports::submit))

@@ -2,13 +2,16 @@
 //! submit (the team), return with comments and approve (commissioners).
 
 use super::problem::Problem;
-use super::{ApiCaller, ApiJson, ApiPath, SeenCase, Writer};
+use super::{ApiCaller, ApiJson, ApiPath, SeenCase, Writer, if_match};
 use crate::http::AppState;
-use crate::office::reports;
+use crate::office::{OfficeError, reports};
 use axum::Json;
 use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use probity_domain::reports::{
-    Finding, Recommendation, RecommendationUpdate, ReportVersion, ReviewComment,
+    Finding, Recommendation, RecommendationFields, RecommendationUpdate, ReportVersion,
+    ReviewComment,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -406,4 +409,130 @@ async fn current(
         .await?
         .ok_or_else(Problem::not_found)?;
     Ok(Json(found.into()))
+}
+
+/// A recommendation as sent.
+#[derive(Deserialize, ToSchema)]
+pub struct RecommendationIn {
+    /// The agency it is addressed to.
+    #[schema(max_length = 200)]
+    pub agency: String,
+    #[schema(max_length = 4000)]
+    pub body: String,
+    /// The agency's response, when it came.
+    #[serde(default)]
+    #[schema(max_length = 8000)]
+    pub response: String,
+    /// `open`, `accepted`, `partially_implemented`, `implemented` or `rejected`.
+    pub status: String,
+    /// `YYYY-MM-DD`, when the status took effect.
+    pub status_on: String,
+    /// A note for the status history.
+    #[serde(default)]
+    #[schema(max_length = 500)]
+    pub note: String,
+}
+
+impl RecommendationIn {
+    fn fields(self) -> RecommendationFields {
+        RecommendationFields {
+            agency: self.agency,
+            body: self.body,
+            response: self.response,
+            status: self.status,
+            status_on: self.status_on,
+            note: self.note,
+            version: String::new(),
+        }
+    }
+}
+
+/// Adds a recommendation.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{case_id}/recommendations",
+    tag = "reports",
+    params(("case_id" = i64, Path, description = "The case's id")),
+    request_body = RecommendationIn,
+    responses(
+        (status = 201, description = "The new recommendation", body = RecommendationOut),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Some values are not valid", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn add_recommendation(
+    State(state): State<AppState>,
+    Writer(caller): Writer,
+    ApiPath(case_id): ApiPath<i64>,
+    _seen: SeenCase,
+    ApiJson(body): ApiJson<RecommendationIn>,
+) -> Result<Response, Problem> {
+    let created =
+        reports::add_recommendation(&state.store, &caller, case_id, &body.fields()).await?;
+    Ok((StatusCode::CREATED, Json(RecommendationOut::from(created))).into_response())
+}
+
+/// Saves a recommendation, based on its `version` in `If-Match`; a changed status or date
+/// adds to its history.
+#[utoipa::path(
+    put,
+    path = "/api/v1/cases/{case_id}/recommendations/{recommendation_id}",
+    tag = "reports",
+    params(
+        ("case_id" = i64, Path, description = "The case's id"),
+        ("recommendation_id" = i64, Path, description = "The recommendation's id"),
+        ("If-Match" = String, Header, description = "The version the change is based on, as \"3\""),
+    ),
+    request_body = RecommendationIn,
+    responses(
+        (status = 200, description = "The recommendation as saved, with its history", body = RecommendationDetailOut),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed since that version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Some values are not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "No If-Match", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+#[tracing::instrument(skip_all, fields(case_id, recommendation_id))]
+pub async fn update_recommendation(
+    State(state): State<AppState>,
+    Writer(caller): Writer,
+    ApiPath((case_id, recommendation_id)): ApiPath<(i64, i64)>,
+    _seen: SeenCase,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<RecommendationIn>,
+) -> Result<Json<RecommendationDetailOut>, Problem> {
+    let version = if_match(&headers)?;
+    let saved = reports::update_recommendation(
+        &state.store,
+        &caller,
+        case_id,
+        recommendation_id,
+        version,
+        &body.fields(),
+    )
+    .await;
+    match saved {
+        Ok(()) => {
+            let (found, history) =
+                reports::recommendation(&state.store, &caller, case_id, recommendation_id).await?;
+            Ok(Json(RecommendationDetailOut {
+                recommendation: found.into(),
+                history: history.into_iter().map(Into::into).collect(),
+            }))
+        }
+        Err(OfficeError::Stale) => {
+            let current = state
+                .store
+                .recommendations(case_id)
+                .await?
+                .into_iter()
+                .find(|r| r.recommendation_id == recommendation_id)
+                .map(|r| r.version);
+            Err(Problem::stale(current))
+        }
+        Err(error) => Err(error.into()),
+    }
 }
