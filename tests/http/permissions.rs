@@ -547,118 +547,15 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
                 .expect("recuse");
         }
     }
-    let party = store
-        .create_party(
-            id,
-            probity_server::storage::cases::PartyInput {
-                kind: probity_domain::cases::PartyKind::Person,
-                name: "Quillfeather Subject".into(),
-                party_role: probity_domain::cases::PartyRole::Subject,
-                details: String::new(),
-                pseudonym: "Person Q".into(),
-            },
-        )
-        .await
-        .expect("party");
-    let allegation = store
-        .create_allegation(
-            id,
-            probity_server::storage::cases::AllegationInput {
-                subject_party_id: Some(party.party_id),
-                summary: "Did something".into(),
-                rule_at_issue: "Rule 1".into(),
-                status: probity_domain::cases::AllegationStatus::Open,
-            },
-        )
-        .await
-        .expect("allegation");
-    let note = store
-        .create_note(id, lead.user_id, "A note")
-        .await
-        .expect("note");
-    let exhibit = store
-        .create_exhibit(probity_server::storage::evidence::NewExhibit {
-            case_id: id,
-            parent_exhibit_id: None,
-            description: "Quillfeather ledger".into(),
-            original_filename: "ledger.txt".into(),
-            sha256: "0".repeat(64),
-            size_bytes: 10,
-            media_type: "text/plain".into(),
-            extension_mismatch: false,
-            provided_by: String::new(),
-            collected_by: String::new(),
-            collected_at: String::new(),
-            personal_data: false,
-            criminal_justice: false,
-            booking_photo: false,
-            restricted: false,
-            captured_by: String::new(),
-            captured_at: String::new(),
-            capture_device: String::new(),
-            capture_shows: String::new(),
-            ocr_status: probity_domain::evidence::OcrStatus::NotApplicable,
-            uploaded_by: lead.user_id,
-            access: Vec::new(),
-        })
-        .await
-        .expect("exhibit");
-    let incident = store
-        .create_incident(id, "Quillfeather incident", "")
-        .await
-        .expect("incident");
-    let event_id = store
-        .create_event(probity_server::storage::timeline::NewEvent {
-            case_id: id,
-            incident_id: incident.incident_id,
-            bounds: probity_server::timeline::bounds(
-                "2024-11-21",
-                "",
-                probity_domain::timeline::Precision::Day,
-                &jiff::tz::TimeZone::UTC,
-            )
-            .expect("bounds"),
-            precision: probity_domain::timeline::Precision::Day,
-            time_zone: "UTC".into(),
-            discovered_on: String::new(),
-            kind: probity_domain::timeline::EventKind::Other,
-            channel: probity_domain::timeline::Channel::NotApplicable,
-            information: Vec::new(),
-            permitted_basis: probity_domain::timeline::PermittedBasis::Unknown,
-            narrative: "Quillfeather event".into(),
-            actors: Vec::new(),
-            recipients: Vec::new(),
-            exhibits: Vec::new(),
-            messages: Vec::new(),
-            summary: "v1".into(),
-            by: lead.user_id,
-        })
-        .await
-        .expect("event");
-    let recommendation = store
-        .create_recommendation(
-            id,
-            probity_server::storage::reports::RecommendationInput {
-                agency: "Quillfeather agency".into(),
-                body: "Do better".into(),
-                response: String::new(),
-                status: probity_domain::reports::RecommendationStatus::Open,
-                status_on: "2025-01-01".into(),
-                note: String::new(),
-            },
-            lead.user_id,
-        )
-        .await
-        .expect("recommendation");
-    // Two report versions: the walk acts on version 1, which is not the newest, so no submit,
-    // approval or publication can succeed and change what later subjects see.
-    let sections = vec![("summary".to_string(), "Quillfeather summary".to_string())];
-    for based_on in [0, 1] {
-        store
-            .save_report_version(id, based_on, &sections, lead.user_id)
-            .await
-            .expect("report version");
-    }
+    let probity_tests::fixtures::WalkRecords {
+        party,
+        allegation,
+        note,
+        exhibit,
+        incident,
+        event_id,
+        recommendation,
+    } = probity_tests::fixtures::walk_records(&store, id, lead).await;
     // Check the fixture: standings in the database are what the walk assumes.
     for (subject, account) in SUBJECTS.iter().zip(&users) {
         assert_eq!(
