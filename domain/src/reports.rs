@@ -694,3 +694,31 @@ pub struct RecommendationFields {
     #[serde(default)]
     pub version: String,
 }
+
+/// A finding as sent (its form, the API), before validation.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct FindingFields {
+    #[serde(default)]
+    pub disposition: String,
+    #[serde(default)]
+    pub basis: String,
+    #[serde(default)]
+    pub analysis: String,
+    #[serde(default)]
+    pub version: String,
+    /// Cited events' ids as sent (checkboxes repeat the name, so forms read them apart).
+    #[serde(skip)]
+    pub events: Vec<String>,
+    /// Cited exhibits' ids as sent.
+    #[serde(skip)]
+    pub exhibits: Vec<String>,
+}
+
+/// A redaction as sent, before validation.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct RedactionFields {
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub reason: String,
+}

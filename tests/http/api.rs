@@ -525,6 +525,13 @@ async fn the_openapi_description_and_its_page_cover_every_route() {
         "/api/v1/cases/{case_id}/incidents/{incident_id}/events",
         "/api/v1/cases/{case_id}/events/{event_id}",
         "/api/v1/cases/{case_id}/findings",
+        "/api/v1/cases/{case_id}/findings/{allegation_id}",
+        "/api/v1/cases/{case_id}/redactions",
+        "/api/v1/cases/{case_id}/redactions/{redaction_id}",
+        "/api/v1/cases/{case_id}/releases/{exhibit_id}",
+        "/api/v1/cases/{case_id}/message-logs",
+        "/api/v1/cases/{case_id}/report/versions/{version}/publish",
+        "/api/v1/cases/{case_id}/report/versions/{version}/releases",
         "/api/v1/cases/{case_id}/recommendations",
         "/api/v1/cases/{case_id}/recommendations/{recommendation_id}",
         "/api/v1/cases/{case_id}/report/versions",
@@ -1023,6 +1030,303 @@ async fn a_report_is_submitted_returned_and_approved_through_the_api() {
     .await;
     assert_eq!(status, 200);
     assert_eq!(messages["items"], json!([]));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_finding_and_a_report_are_written_redacted_and_published_through_the_api() {
+    let app = TestApp::spawn().await;
+    let store = app.store().await;
+    let hash = password_hash().await;
+    let ines = user(&store, &hash, "ines", Role::Investigator).await;
+    let cora = user(&store, &hash, "cora", Role::Commissioner).await;
+    let opened = case(&store, &ines, "Release dates shared").await;
+    let case_id = opened.case_id;
+    let allegation = store
+        .create_allegation(
+            case_id,
+            probity_server::storage::cases::AllegationInput {
+                subject_party_id: None,
+                summary: "Shared release dates".into(),
+                rule_at_issue: "Policy 4.2".into(),
+                status: probity_domain::cases::AllegationStatus::Open,
+            },
+        )
+        .await
+        .expect("allegation");
+    let lead = api_token(&store, &ines, true, 30).await;
+    let reviewer = api_token(&store, &cora, true, 30).await;
+    let api = api_client();
+    let at = |path: &str| app.url(&format!("/api/v1/cases/{case_id}{path}"));
+    let finding = format!("/findings/{}", allegation.allegation_id);
+    let good = json!({"disposition": "Substantiated", "basis": "Policy 4.2 </textarea><b>",
+        "analysis": "The log shows it.\u{200b}", "event_ids": [], "exhibit_ids": []});
+    // A finding needs If-Match ("0" for the first), a known disposition and citations of
+    // this case only.
+    let (status, _, _) = body(
+        api.put(at(&finding))
+            .bearer_auth(&lead)
+            .json(&good)
+            .send()
+            .await
+            .expect("PUT"),
+    )
+    .await;
+    assert_eq!(status, 428);
+    let mut bad = good.clone();
+    bad["disposition"] = json!("=HYPERLINK(\"x\")");
+    bad["exhibit_ids"] = json!([999_999]);
+    let (status, _, problem) = body(
+        api.put(at(&finding))
+            .bearer_auth(&lead)
+            .header("if-match", "\"0\"")
+            .json(&bad)
+            .send()
+            .await
+            .expect("PUT"),
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert!(fields.contains(&"disposition") && fields.contains(&"analysis"));
+    assert!(store.findings(case_id).await.expect("findings").is_empty());
+    let response = api
+        .put(at(&finding))
+        .bearer_auth(&lead)
+        .header("if-match", "\"0\"")
+        .json(&good)
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(response.headers()["etag"], "\"1\"");
+    let (status, _, saved) = body(response).await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(saved["basis"], "Policy 4.2 </textarea><b>");
+    let (status, _, problem) = body(
+        api.put(at(&finding))
+            .bearer_auth(&lead)
+            .header("if-match", "\"0\"")
+            .json(&good)
+            .send()
+            .await
+            .expect("PUT"),
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert_eq!(problem["current_version"], 1);
+    // Redactions: added once, refused twice, listed.
+    let (status, _, redaction) = body(
+        api.post(at("/redactions"))
+            .bearer_auth(&lead)
+            .json(&json!({"text": "Quillon Marsh", "reason": "personal_data"}))
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 201, "{redaction}");
+    for sent in [
+        json!({"text": "quillon marsh", "reason": "personal_data"}),
+        json!({"text": "Elsewhere", "reason": "gossip"}),
+        json!({"text": "\u{200b}.", "reason": "other"}),
+    ] {
+        let (status, _, _) = body(
+            api.post(at("/redactions"))
+                .bearer_auth(&lead)
+                .json(&sent)
+                .send()
+                .await
+                .expect("POST"),
+        )
+        .await;
+        assert_eq!(status, 422, "{sent}");
+    }
+    let (status, _, listed) = body(
+        api.get(at("/redactions"))
+            .bearer_auth(&lead)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(listed["redactions"].as_array().map(Vec::len), Some(1));
+    let (status, _, _) = body(
+        api.put(at("/releases/999999"))
+            .bearer_auth(&lead)
+            .json(&json!({"released": true}))
+            .send()
+            .await
+            .expect("PUT"),
+    )
+    .await;
+    assert_eq!(status, 422);
+    // A draft saved through the API; a second one based on the same version is stale.
+    let draft = json!({"based_on": 0, "sections": {
+        "summary": "Quillon Marsh's release date reached Ward Nine staff.",
+        "unknown": "ignored"}});
+    let (status, _, version) = body(
+        api.post(at("/report/versions"))
+            .bearer_auth(&lead)
+            .json(&draft)
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 201, "{version}");
+    assert_eq!(version["version"], 1);
+    assert_eq!(version["state"], "draft");
+    assert!(version["sections"].get("unknown").is_none());
+    let (status, _, problem) = body(
+        api.post(at("/report/versions"))
+            .bearer_auth(&lead)
+            .json(&draft)
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert_eq!(problem["current_version"], 1);
+    let (status, _, _) = body(
+        api.post(at("/report/versions"))
+            .bearer_auth(&lead)
+            .json(&json!({"based_on": 1, "sections": {"summary": "  "}}))
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 422);
+    for (token, step) in [(&lead, "submit"), (&reviewer, "approve")] {
+        let (status, _, done) = body(
+            api.post(at(&format!("/report/versions/1/{step}")))
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("POST"),
+        )
+        .await;
+        assert_eq!(status, 200, "{step}: {done}");
+    }
+    // A redaction added after approval: the public files now leak it, so publication is
+    // refused with what the check found, until the redaction goes.
+    let (status, _, late) = body(
+        api.post(at("/redactions"))
+            .bearer_auth(&lead)
+            .json(&json!({"text": "Ward Nine", "reason": "security"}))
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, _, _) = body(
+        api.post(at("/report/versions/1/publish"))
+            .bearer_auth(&lead)
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 403, "the team may not publish");
+    let (status, _, problem) = body(
+        api.post(at("/report/versions/1/publish"))
+            .bearer_auth(&reviewer)
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 409, "{problem}");
+    let leaks = problem["leaks"].as_array().expect("leaks");
+    assert!(!leaks.is_empty());
+    assert!(
+        !problem.to_string().contains("Ward Nine"),
+        "the hits never show the redacted string"
+    );
+    assert!(
+        store
+            .published_for_case(case_id)
+            .await
+            .expect("published")
+            .is_empty()
+    );
+    let remove = at(&format!("/redactions/{}", late["id"]));
+    let (status, _, _) = body(
+        api.delete(&remove)
+            .bearer_auth(&lead)
+            .send()
+            .await
+            .expect("DELETE"),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, _, _) = body(
+        api.delete(&remove)
+            .bearer_auth(&lead)
+            .send()
+            .await
+            .expect("DELETE"),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let (status, _, published) = body(
+        api.post(at("/report/versions/1/publish"))
+            .bearer_auth(&reviewer)
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 200, "{published}");
+    assert_eq!(published["edition"], 1);
+    let (status, _, public) = body(
+        api.get(app.url("/api/v1/public/reports"))
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        public["items"][0]["report_number"],
+        published["report_number"]
+    );
+    assert!(!public.to_string().contains("Quillon Marsh"));
+    // The logs list answers even when no log was imported.
+    let (status, _, logs) = body(
+        api.get(at("/message-logs"))
+            .bearer_auth(&lead)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(logs, json!([]));
+    let trail = store.recent_audit(80).await.expect("audit");
+    for action in [
+        "finding.save",
+        "redaction.add",
+        "redaction.remove",
+        "report.save",
+        "report.publish",
+        "messages.logs",
+    ] {
+        assert!(
+            trail
+                .iter()
+                .any(|event| event.action == action && event.via.is_some()),
+            "{action}"
+        );
+    }
     app.stop().await;
 }
 
@@ -1666,6 +1970,60 @@ const ROUTES: &[(&str, &str, Action, Option<&str>)] = &[
         "/api/v1/cases/{case}/recommendations/{recommendation}",
         Action::DraftReport,
         Some(r#"{"agency":"","body":"","status":"","status_on":""}"#),
+    ),
+    (
+        "GET",
+        "/api/v1/cases/{case}/message-logs",
+        Action::ReadCase,
+        None,
+    ),
+    (
+        "PUT",
+        "/api/v1/cases/{case}/findings/{allegation}",
+        Action::DraftReport,
+        Some(r#"{"disposition":"","basis":""}"#),
+    ),
+    (
+        "GET",
+        "/api/v1/cases/{case}/redactions",
+        Action::ReadCase,
+        None,
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/redactions",
+        Action::DraftReport,
+        Some(r#"{"text":"","reason":""}"#),
+    ),
+    (
+        "DELETE",
+        "/api/v1/cases/{case}/redactions/0",
+        Action::DraftReport,
+        Some(""),
+    ),
+    (
+        "PUT",
+        "/api/v1/cases/{case}/releases/0",
+        Action::DraftReport,
+        Some(r#"{"released":true}"#),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/report/versions",
+        Action::DraftReport,
+        Some(r#"{"based_on":0,"sections":{}}"#),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/report/versions/1/publish",
+        Action::PublishReport,
+        Some(""),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/report/versions/1/releases",
+        Action::PublishReport,
+        Some(r#"{"release_key":"","reason":""}"#),
     ),
 ];
 

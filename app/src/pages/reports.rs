@@ -16,7 +16,9 @@ use crate::reports::{
 use crate::shell::Shell;
 use crate::types::PageContext;
 use leptos::prelude::*;
+pub use probity_domain::reports::FindingFields as FindingFormValues;
 pub use probity_domain::reports::RecommendationFields as RecommendationFormValues;
+pub use probity_domain::reports::RedactionFields as RedactionFormValues;
 
 /// The path of a case's report overview.
 pub fn report_path(case_id: i64) -> String {
@@ -348,23 +350,6 @@ pub fn FindingsPage(
     }
 }
 
-/// The values of the finding form.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-pub struct FindingFormValues {
-    #[serde(default)]
-    pub disposition: String,
-    #[serde(default)]
-    pub basis: String,
-    #[serde(default)]
-    pub analysis: String,
-    #[serde(default)]
-    pub version: String,
-    #[serde(skip)]
-    pub events: Vec<String>,
-    #[serde(skip)]
-    pub exhibits: Vec<String>,
-}
-
 fn checkboxes(
     legend: &'static str,
     name: &'static str,
@@ -618,15 +603,6 @@ pub fn OpenRecommendationsPage(
             {next.map(|href| view! { <p class="probity-pager"><a class="usa-link" href=href>"Next page"</a></p> })}
         </Shell>
     }
-}
-
-/// The values of the redaction form.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-pub struct RedactionFormValues {
-    #[serde(default)]
-    pub text: String,
-    #[serde(default)]
-    pub reason: String,
 }
 
 /// A case's redactions and exhibit releases.

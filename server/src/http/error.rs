@@ -70,6 +70,8 @@ impl From<crate::office::OfficeError> for AppError {
             OfficeError::Store(error) => AppError::Store(error),
             OfficeError::Integrity => AppError::Integrity,
             OfficeError::Conflict(message) => AppError::Forbidden(message),
+            // The report pages show the hits themselves.
+            OfficeError::Leaked(_) => AppError::Forbidden(crate::office::reports::LEAKED),
             OfficeError::Failed(detail) => AppError::Internal(detail),
             OfficeError::Blob(error) => AppError::Internal(error.to_string()),
             // Forms show their field errors themselves; one that reaches here is a request

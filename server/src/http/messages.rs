@@ -468,16 +468,19 @@ async fn messages_page(
     let problem = listing.errors.0.first().map(|error| error.message.clone());
     let messages = listing.messages;
     let next = listing.next;
-    let logs = state
-        .store
-        .exhibits(case_id, actor.user.user_id)
+    let logs = crate::office::messages::logs_of(&state.store, case_id, actor.user.user_id)
         .await?
         .into_iter()
-        .filter(importable)
-        .map(|exhibit| {
+        .map(|log| {
+            let exhibit = log.exhibit;
+            let count = match log.messages {
+                0 => "not read yet".to_string(),
+                1 => "1 message".to_string(),
+                n => format!("{n} messages"),
+            };
             (
                 exhibit.exhibit_id.to_string(),
-                format!("{}: {}", exhibit.label(), exhibit.description),
+                format!("{}: {} ({count})", exhibit.label(), exhibit.description),
             )
         })
         .collect();

@@ -16,6 +16,15 @@ pub struct Redraw {
 }
 
 impl Redraw {
+    /// A form drawn for the first time: no problems, 200.
+    pub fn fresh() -> Redraw {
+        Redraw {
+            errors: FieldErrors::default(),
+            stale: false,
+            status: StatusCode::OK,
+        }
+    }
+
     /// The form's answer to an office refusal: `Ok` to draw the form again, `Err` for
     /// anything a form cannot fix.
     pub fn from_office(error: OfficeError) -> Result<Redraw, AppError> {

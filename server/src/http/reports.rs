@@ -9,10 +9,12 @@ use crate::http::error::AppError;
 use crate::http::pages::{WithCsrf, page_context, render};
 use crate::http::posted::{Posted, PostedPairs};
 use crate::http::redraw::Redraw;
-use crate::office::{OfficeError, reports as office_reports};
-use crate::reports::{self, Loaded, compose};
-use crate::storage::reports::FindingInput;
-use crate::storage::{Outcome, StoreError};
+use crate::office::{
+    OfficeError, findings as office_findings, recommendations as office_recommendations,
+    redactions as office_redactions, reports as office_reports,
+};
+use crate::reports::{Loaded, compose};
+use crate::storage::Outcome;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -24,9 +26,7 @@ use probity_app::pages::cases::case_path;
 use probity_app::pages::reports::*;
 use probity_domain::cases::Case;
 use probity_domain::permissions::Action;
-use probity_domain::reports::{
-    LeakHit, RecommendationStatus, RedactionReason, ReportState, ReportVersion, SECTIONS,
-};
+use probity_domain::reports::{LeakHit, RecommendationStatus, ReportVersion, SECTIONS};
 use probity_domain::validation::FieldErrors;
 use serde::Deserialize;
 
@@ -108,42 +108,6 @@ async fn audit(
 // ---------------------------------------------------------------------------------------------
 // Findings
 
-async fn citation_labels(
-    state: &AppState,
-    actor: &Actor,
-    case_id: i64,
-) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>), AppError> {
-    let events = state
-        .store
-        .events(case_id, None, actor.user.user_id)
-        .await?;
-    let exhibits = state.store.exhibits(case_id, actor.user.user_id).await?;
-    let events = events
-        .into_iter()
-        .map(|event| {
-            let narrative: String = event.narrative.chars().take(60).collect();
-            (
-                event.event_id,
-                format!(
-                    "{} — {}: {narrative}",
-                    event.incident_title, event.local_start
-                ),
-            )
-        })
-        .collect();
-    let exhibits = exhibits
-        .into_iter()
-        .map(|exhibit| {
-            let description: String = exhibit.description.chars().take(60).collect();
-            (
-                exhibit.exhibit_id,
-                format!("E-{}: {description}", exhibit.number),
-            )
-        })
-        .collect();
-    Ok((events, exhibits))
-}
-
 /// A case's findings.
 #[tracing::instrument(skip_all, fields(case_id))]
 pub async fn findings(
@@ -151,55 +115,40 @@ pub async fn findings(
     actor: Actor,
     Path(case_id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let open = open_case(&state, &actor, case_id, Action::ReadCase, "finding.list").await?;
+    let (open, findings) =
+        office_findings::findings(&state.store, &actor.caller(), case_id).await?;
     let allegations = state.store.allegations(case_id).await?;
-    let findings = state.store.findings(case_id).await?;
-    let (event_labels, exhibit_labels) = citation_labels(&state, &actor, case_id).await?;
-    audit(
-        &state,
-        &actor,
-        case_id,
-        "finding.list",
-        "findings".into(),
-        None,
-    )
-    .await?;
+    let citations = office_findings::citations(&state.store, case_id, actor.user.user_id).await?;
     let can_edit = open.report_permissions(&actor).draft;
     let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
     let case = open.case;
+    let (event_labels, exhibit_labels) = (citations.events, citations.exhibits);
     Ok(render(StatusCode::OK, move || {
         view! { <FindingsPage ctx=ctx case=case allegations=allegations findings=findings event_labels=event_labels exhibit_labels=exhibit_labels can_edit=can_edit /> }
     }))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The finding form with what was typed, and its problems or the news that someone saved
+/// first.
 async fn finding_page(
     state: &AppState,
     actor: &Actor,
-    case: Case,
-    allegation_id: i64,
+    draft: office_findings::FindingDraft,
     values: FindingFormValues,
-    errors: FieldErrors,
-    stale: bool,
-    status: StatusCode,
+    redraw: Redraw,
 ) -> Result<Response, AppError> {
-    let case_id = case.case_id;
-    let allegation = state
-        .store
-        .allegations(case_id)
-        .await?
-        .into_iter()
-        .find(|a| a.allegation_id == allegation_id)
-        .ok_or(AppError::NotFound)?;
-    let current = state
-        .store
-        .findings(case_id)
-        .await?
-        .into_iter()
-        .find(|f| f.allegation_id == allegation_id);
-    let (event_choices, exhibit_choices) = citation_labels(state, actor, case_id).await?;
+    let case = draft.open.case;
+    let citations =
+        office_findings::citations(&state.store, case.case_id, actor.user.user_id).await?;
     let dispositions = state.settings.disposition_list();
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
+    let (allegation, current) = (draft.allegation, draft.finding);
+    let (event_choices, exhibit_choices) = (citations.events, citations.exhibits);
+    let Redraw {
+        errors,
+        stale,
+        status,
+    } = redraw;
     Ok(render(status, move || {
         view! {
             <FindingFormPage ctx=ctx case=case allegation=allegation dispositions=dispositions
@@ -216,14 +165,9 @@ pub async fn finding_form(
     actor: Actor,
     Path((case_id, allegation_id)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let open = open_case(&state, &actor, case_id, Action::DraftReport, "finding.view").await?;
-    let finding = state
-        .store
-        .findings(case_id)
-        .await?
-        .into_iter()
-        .find(|f| f.allegation_id == allegation_id);
-    let values = match &finding {
+    let draft =
+        office_findings::draft(&state.store, &actor.caller(), case_id, allegation_id).await?;
+    let values = match &draft.finding {
         Some(f) => FindingFormValues {
             disposition: f.disposition.clone(),
             basis: f.basis.clone(),
@@ -237,26 +181,7 @@ pub async fn finding_form(
             ..FindingFormValues::default()
         },
     };
-    audit(
-        &state,
-        &actor,
-        case_id,
-        "finding.view",
-        format!("allegation:{allegation_id}"),
-        None,
-    )
-    .await?;
-    finding_page(
-        &state,
-        &actor,
-        open.case,
-        allegation_id,
-        values,
-        FieldErrors::default(),
-        false,
-        StatusCode::OK,
-    )
-    .await
+    finding_page(&state, &actor, draft, values, Redraw::fresh()).await
 }
 
 fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
@@ -275,12 +200,6 @@ fn ids(pairs: &[(String, String)], name: &str) -> Vec<String> {
         .collect()
 }
 
-fn length(errors: &mut FieldErrors, name: &'static str, value: &str, max: usize, label: &str) {
-    if value.chars().count() > max {
-        errors.add(name, format!("{label} must be {max} characters or fewer"));
-    }
-}
-
 /// Saves a finding, unless someone else saved first.
 #[tracing::instrument(skip_all, fields(case_id, allegation_id))]
 pub async fn save_finding(
@@ -289,8 +208,7 @@ pub async fn save_finding(
     Path((case_id, allegation_id)): Path<(i64, i64)>,
     PostedPairs(pairs): PostedPairs,
 ) -> Result<Response, AppError> {
-    let open = open_case(&state, &actor, case_id, Action::DraftReport, "finding.save").await?;
-    let values = FindingFormValues {
+    let mut values = FindingFormValues {
         disposition: field(&pairs, "disposition").trim().to_string(),
         basis: field(&pairs, "basis").trim().to_string(),
         analysis: field(&pairs, "analysis").trim().to_string(),
@@ -298,117 +216,44 @@ pub async fn save_finding(
         events: ids(&pairs, "events"),
         exhibits: ids(&pairs, "exhibits"),
     };
-    let mut errors = FieldErrors::default();
-    if !state
-        .settings
-        .disposition_list()
-        .contains(&values.disposition)
-    {
-        errors.add("disposition", "Choose a finding");
-    }
-    if values.basis.is_empty() {
-        errors.add("basis", "Enter the legal or policy basis");
-    }
-    length(&mut errors, "basis", &values.basis, 500, "The basis");
-    length(
-        &mut errors,
-        "analysis",
-        &values.analysis,
-        20000,
-        "The analysis",
-    );
-    let (event_choices, exhibit_choices) = citation_labels(&state, &actor, case_id).await?;
-    let pick = |wanted: &[String], choices: &[(i64, String)]| -> Option<Vec<i64>> {
-        wanted
-            .iter()
-            .map(|id| {
-                id.parse::<i64>()
-                    .ok()
-                    .filter(|id| choices.iter().any(|(c, _)| c == id))
-            })
-            .collect()
+    let caller = actor.caller();
+    let saved = office_findings::save_finding(
+        &state.store,
+        &state.settings.disposition_list(),
+        &caller,
+        case_id,
+        allegation_id,
+        parse_version(&values.version),
+        &values,
+    )
+    .await;
+    let redraw = match saved {
+        Ok(_) => {
+            return Ok(Redirect::to(&format!("{}/findings", case_path(case_id))).into_response());
+        }
+        Err(error) => Redraw::from_office(error)?,
     };
-    let event_ids = pick(&values.events, &event_choices);
-    let exhibit_ids = pick(&values.exhibits, &exhibit_choices);
-    if event_ids.is_none() || exhibit_ids.is_none() {
-        errors.add("analysis", "A cited event or exhibit is not in this case");
+    let open = open_case(&state, &actor, case_id, Action::DraftReport, "finding.save").await?;
+    let finding = office_findings::finding_of(&state.store, case_id, allegation_id).await?;
+    if redraw.stale {
+        values.version = finding
+            .as_ref()
+            .map(|f| f.version.to_string())
+            .unwrap_or_else(|| "0".into());
     }
-    if !errors.is_empty() {
-        return finding_page(
-            &state,
-            &actor,
-            open.case,
-            allegation_id,
-            values,
-            errors,
-            false,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    if !state
+    let allegation = state
         .store
         .allegations(case_id)
         .await?
-        .iter()
-        .any(|a| a.allegation_id == allegation_id)
-    {
-        return Err(AppError::NotFound);
-    }
-    let input = FindingInput {
-        disposition: values.disposition.clone(),
-        basis: values.basis.clone(),
-        analysis: values.analysis.clone(),
-        event_ids: event_ids.unwrap_or_default(),
-        exhibit_ids: exhibit_ids.unwrap_or_default(),
+        .into_iter()
+        .find(|a| a.allegation_id == allegation_id)
+        .ok_or(AppError::NotFound)?;
+    let draft = office_findings::FindingDraft {
+        open,
+        allegation,
+        finding,
     };
-    match state
-        .store
-        .save_finding(
-            case_id,
-            allegation_id,
-            parse_version(&values.version),
-            input,
-            actor.user.user_id,
-        )
-        .await
-    {
-        Ok(()) => {
-            audit(
-                &state,
-                &actor,
-                case_id,
-                "finding.save",
-                format!("allegation:{allegation_id}"),
-                Some(values.disposition),
-            )
-            .await?;
-            Ok(Redirect::to(&format!("{}/findings", case_path(case_id))).into_response())
-        }
-        Err(StoreError::Stale) => {
-            let mut values = values;
-            values.version = state
-                .store
-                .findings(case_id)
-                .await?
-                .iter()
-                .find(|f| f.allegation_id == allegation_id)
-                .map(|f| f.version.to_string())
-                .unwrap_or_else(|| "0".into());
-            finding_page(
-                &state,
-                &actor,
-                open.case,
-                allegation_id,
-                values,
-                FieldErrors::default(),
-                true,
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(error) => Err(error.into()),
-    }
+    finding_page(&state, &actor, draft, values, redraw).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -531,9 +376,13 @@ pub async fn create_recommendation(
     Path(case_id): Path<i64>,
     Posted(form): Posted<WithCsrf<RecommendationFormValues>>,
 ) -> Result<Response, AppError> {
-    let added =
-        office_reports::add_recommendation(&state.store, &actor.caller(), case_id, &form.values)
-            .await;
+    let added = office_recommendations::add_recommendation(
+        &state.store,
+        &actor.caller(),
+        case_id,
+        &form.values,
+    )
+    .await;
     let redraw = match added {
         Ok(_) => {
             return Ok(
@@ -624,7 +473,7 @@ pub async fn update_recommendation(
     Path((case_id, recommendation_id)): Path<(i64, i64)>,
     Posted(form): Posted<WithCsrf<RecommendationFormValues>>,
 ) -> Result<Response, AppError> {
-    let saved = office_reports::update_recommendation(
+    let saved = office_recommendations::update_recommendation(
         &state.store,
         &actor.caller(),
         case_id,
@@ -734,39 +583,24 @@ pub async fn open_recommendations(
 async fn redactions_page(
     state: &AppState,
     actor: &Actor,
-    open: OpenCase,
+    list: office_redactions::RedactionList,
     values: RedactionFormValues,
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let can_edit = open.report_permissions(actor).draft;
-    let case = open.case;
-    let case_id = case.case_id;
-    let parties = state.store.parties(case_id).await?;
-    let redactions = state.store.redactions(case_id).await?;
-    let released = state.store.releases(case_id).await?;
-    let sensitive = state
-        .store
-        .exhibits(case_id, actor.user.user_id)
-        .await?
+    let can_edit = list.open.report_permissions(actor).draft;
+    let case = list.open.case;
+    let parties = state.store.parties(case.case_id).await?;
+    let redactions = list.redactions;
+    let sensitive = list
+        .sensitive
         .into_iter()
-        .filter(compose::is_sensitive)
         .map(|exhibit| {
-            let mut why = Vec::new();
-            if exhibit.booking_photo {
-                why.push("booking photo");
-            }
-            if exhibit.personal_data {
-                why.push("personal data");
-            }
-            if exhibit.restricted {
-                why.push("restricted");
-            }
             (
                 exhibit.exhibit_id,
                 format!("E-{}: {}", exhibit.number, exhibit.description),
-                why.join(", "),
-                released.contains(&exhibit.exhibit_id),
+                exhibit.why(),
+                exhibit.released,
             )
         })
         .collect();
@@ -776,6 +610,44 @@ async fn redactions_page(
     }))
 }
 
+/// The redactions page again after the office refused a change: the form with what was
+/// typed and why (every problem shown at the text field, the form's one input).
+async fn refused_redaction(
+    state: &AppState,
+    actor: &Actor,
+    case_id: i64,
+    values: RedactionFormValues,
+    error: OfficeError,
+) -> Result<Response, AppError> {
+    let (errors, status) = match error {
+        OfficeError::Invalid(errors) => {
+            let mut shown = FieldErrors::default();
+            for error in errors.0 {
+                let field = if error.field == "reason" {
+                    "reason"
+                } else {
+                    "text"
+                };
+                shown.add(field, error.message);
+            }
+            (shown, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        OfficeError::Conflict(message) => {
+            let mut errors = FieldErrors::default();
+            errors.add("text", message);
+            (errors, StatusCode::CONFLICT)
+        }
+        other => return Err(other.into()),
+    };
+    let open = open_case(state, actor, case_id, Action::DraftReport, "redaction.view").await?;
+    let list = office_redactions::listing(&state.store, &actor.caller(), open).await?;
+    redactions_page(state, actor, list, values, errors, status).await
+}
+
+fn to_redactions(case_id: i64) -> Response {
+    Redirect::to(&format!("{}/redactions", case_path(case_id))).into_response()
+}
+
 /// A case's redactions.
 #[tracing::instrument(skip_all, fields(case_id))]
 pub async fn redactions(
@@ -783,20 +655,11 @@ pub async fn redactions(
     actor: Actor,
     Path(case_id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let open = open_case(&state, &actor, case_id, Action::ReadCase, "redaction.list").await?;
-    audit(
-        &state,
-        &actor,
-        case_id,
-        "redaction.list",
-        "redactions".into(),
-        None,
-    )
-    .await?;
+    let list = office_redactions::redactions(&state.store, &actor.caller(), case_id).await?;
     redactions_page(
         &state,
         &actor,
-        open,
+        list,
         RedactionFormValues::default(),
         FieldErrors::default(),
         StatusCode::OK,
@@ -812,68 +675,11 @@ pub async fn add_redaction(
     Path(case_id): Path<i64>,
     Posted(form): Posted<WithCsrf<RedactionFormValues>>,
 ) -> Result<Response, AppError> {
-    let open = open_case(
-        &state,
-        &actor,
-        case_id,
-        Action::DraftReport,
-        "redaction.add",
-    )
-    .await?;
-    let text = form.values.text.trim().to_string();
-    let mut errors = FieldErrors::default();
-    if text.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
-        errors.add(
-            "text",
-            "Enter the text to redact: at least two letters or digits",
-        );
-    }
-    length(&mut errors, "text", &text, 300, "The text");
-    let reason = RedactionReason::parse(&form.values.reason);
-    if reason.is_none() {
-        errors.add("reason", "Choose a reason");
-    }
-    let Some(reason) = reason.filter(|_| errors.is_empty()) else {
-        return redactions_page(
-            &state,
-            &actor,
-            open,
-            form.values,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    };
-    match state
-        .store
-        .add_redaction(case_id, &text, reason, actor.user.user_id)
+    match office_redactions::add_redaction(&state.store, &actor.caller(), case_id, &form.values)
         .await
     {
-        Ok(id) => {
-            audit(
-                &state,
-                &actor,
-                case_id,
-                "redaction.add",
-                format!("redaction:{id}"),
-                Some(reason.as_str().into()),
-            )
-            .await?;
-            Ok(Redirect::to(&format!("{}/redactions", case_path(case_id))).into_response())
-        }
-        Err(StoreError::Conflict) => {
-            errors.add("text", "This text is already redacted");
-            redactions_page(
-                &state,
-                &actor,
-                open,
-                form.values,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(error) => Err(error.into()),
+        Ok(_) => Ok(to_redactions(case_id)),
+        Err(error) => refused_redaction(&state, &actor, case_id, form.values, error).await,
     }
 }
 
@@ -889,41 +695,21 @@ pub async fn remove_redaction(
     Path((case_id, redaction_id)): Path<(i64, i64)>,
     Posted(_form): Posted<TokenOnly>,
 ) -> Result<Response, AppError> {
-    let open = open_case(
-        &state,
-        &actor,
-        case_id,
-        Action::DraftReport,
-        "redaction.remove",
-    )
-    .await?;
-    match state.store.remove_redaction(case_id, redaction_id).await {
-        Ok(()) => {}
-        Err(StoreError::NotFound) => {
-            let mut errors = FieldErrors::default();
-            errors.add("text", "That redaction was already removed");
-            return redactions_page(
+    match office_redactions::remove_redaction(&state.store, &actor.caller(), case_id, redaction_id)
+        .await
+    {
+        Ok(()) => Ok(to_redactions(case_id)),
+        Err(error) => {
+            refused_redaction(
                 &state,
                 &actor,
-                open,
+                case_id,
                 RedactionFormValues::default(),
-                errors,
-                StatusCode::CONFLICT,
+                error,
             )
-            .await;
+            .await
         }
-        Err(error) => return Err(error.into()),
     }
-    audit(
-        &state,
-        &actor,
-        case_id,
-        "redaction.remove",
-        format!("redaction:{redaction_id}"),
-        None,
-    )
-    .await?;
-    Ok(Redirect::to(&format!("{}/redactions", case_path(case_id))).into_response())
 }
 
 /// The release form.
@@ -943,50 +729,27 @@ pub async fn release(
     Path(case_id): Path<i64>,
     Posted(form): Posted<ReleaseForm>,
 ) -> Result<Response, AppError> {
-    let open = open_case(
-        &state,
-        &actor,
+    match office_redactions::set_release(
+        &state.store,
+        &actor.caller(),
         case_id,
-        Action::DraftReport,
-        "redaction.release",
+        form.exhibit_id.trim().parse().ok(),
+        form.released == "1",
     )
-    .await?;
-    // Only an exhibit of this case that the person may see.
-    let exhibit_id = form.exhibit_id.parse::<i64>().ok();
-    let visible = state
-        .store
-        .exhibits(case_id, actor.user.user_id)
-        .await?
-        .iter()
-        .any(|exhibit| Some(exhibit.exhibit_id) == exhibit_id);
-    let Some(exhibit_id) = exhibit_id.filter(|_| visible) else {
-        let mut errors = FieldErrors::default();
-        errors.add("text", "Choose an exhibit of this case");
-        return redactions_page(
-            &state,
-            &actor,
-            open,
-            RedactionFormValues::default(),
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    };
-    let released = form.released == "1";
-    state
-        .store
-        .set_release(case_id, exhibit_id, released, actor.user.user_id)
-        .await?;
-    audit(
-        &state,
-        &actor,
-        case_id,
-        "redaction.release",
-        format!("exhibit:{exhibit_id}"),
-        Some(if released { "released" } else { "withheld" }.into()),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("{}/redactions", case_path(case_id))).into_response())
+    .await
+    {
+        Ok(()) => Ok(to_redactions(case_id)),
+        Err(error) => {
+            refused_redaction(
+                &state,
+                &actor,
+                case_id,
+                RedactionFormValues::default(),
+                error,
+            )
+            .await
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1019,25 +782,21 @@ pub async fn report(
     }))
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn edit_page(
     state: &AppState,
     actor: &Actor,
     case: Case,
     based_on: i64,
     values: Vec<(String, String)>,
-    errors: FieldErrors,
-    stale: bool,
-    status: StatusCode,
+    comments: Vec<probity_domain::reports::ReviewComment>,
+    redraw: Redraw,
 ) -> Result<Response, AppError> {
-    let newest = state.store.report_versions(case.case_id).await?;
-    let comments = match newest.first() {
-        Some(v) if v.state == ReportState::Returned => {
-            state.store.report_comments(v.report_version_id).await?
-        }
-        _ => Vec::new(),
-    };
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
+    let Redraw {
+        errors,
+        stale,
+        status,
+    } = redraw;
     Ok(render(status, move || {
         view! { <ReportEditPage ctx=ctx case=case based_on=based_on values=values comments=comments errors=errors stale=stale /> }
     }))
@@ -1050,43 +809,15 @@ pub async fn edit_form(
     actor: Actor,
     Path(case_id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let open = open_case(&state, &actor, case_id, Action::DraftReport, "report.edit").await?;
-    let versions = state.store.report_versions(case_id).await?;
-    let (based_on, values) = match versions.first() {
-        Some(v) => (v.version, v.sections.clone()),
-        None => (
-            0,
-            SECTIONS
-                .iter()
-                .map(|(key, _, _)| {
-                    let text = if *key == "summary" {
-                        open.case.summary.clone()
-                    } else {
-                        String::new()
-                    };
-                    (key.to_string(), text)
-                })
-                .collect(),
-        ),
-    };
-    audit(
-        &state,
-        &actor,
-        case_id,
-        "report.edit",
-        "report".into(),
-        None,
-    )
-    .await?;
+    let draft = office_reports::draft(&state.store, &actor.caller(), case_id).await?;
     edit_page(
         &state,
         &actor,
-        open.case,
-        based_on,
-        values,
-        FieldErrors::default(),
-        false,
-        StatusCode::OK,
+        draft.open.case,
+        draft.based_on,
+        draft.sections,
+        draft.comments,
+        Redraw::fresh(),
     )
     .await
 }
@@ -1099,77 +830,23 @@ pub async fn save_version(
     Path(case_id): Path<i64>,
     PostedPairs(pairs): PostedPairs,
 ) -> Result<Response, AppError> {
-    let open = open_case(&state, &actor, case_id, Action::DraftReport, "report.save").await?;
-    let based_on = parse_version(field(&pairs, "based_on"));
-    let values: Vec<(String, String)> = SECTIONS
+    let mut based_on = parse_version(field(&pairs, "based_on"));
+    let sent: Vec<(String, String)> = SECTIONS
         .iter()
         .map(|(key, _, _)| (key.to_string(), field(&pairs, key).replace("\r\n", "\n")))
         .collect();
-    let mut errors = FieldErrors::default();
-    for (key, title, _) in SECTIONS {
-        length(
-            &mut errors,
-            key,
-            field(&pairs, key),
-            50000,
-            &format!("“{title}”"),
-        );
+    let saved =
+        office_reports::save_version(&state.store, &actor.caller(), case_id, based_on, &sent).await;
+    let redraw = match saved {
+        Ok(version) => return Ok(Redirect::to(&version_path(case_id, version)).into_response()),
+        Err(error) => Redraw::from_office(error)?,
+    };
+    let open = open_case(&state, &actor, case_id, Action::DraftReport, "report.save").await?;
+    if redraw.stale {
+        based_on = office_reports::newest_version(&state.store, case_id).await?;
     }
-    if values.iter().all(|(_, text)| text.trim().is_empty()) {
-        errors.add("summary", "Write at least the summary");
-    }
-    if !errors.is_empty() {
-        return edit_page(
-            &state,
-            &actor,
-            open.case,
-            based_on,
-            values,
-            errors,
-            false,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    match state
-        .store
-        .save_report_version(case_id, based_on, &values, actor.user.user_id)
-        .await
-    {
-        Ok(version) => {
-            audit(
-                &state,
-                &actor,
-                case_id,
-                "report.save",
-                format!("report_version:{version}"),
-                None,
-            )
-            .await?;
-            Ok(Redirect::to(&version_path(case_id, version)).into_response())
-        }
-        Err(StoreError::Stale) => {
-            let newest = state
-                .store
-                .report_versions(case_id)
-                .await?
-                .first()
-                .map(|v| v.version)
-                .unwrap_or(0);
-            edit_page(
-                &state,
-                &actor,
-                open.case,
-                newest,
-                values,
-                FieldErrors::default(),
-                true,
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(error) => Err(error.into()),
-    }
+    let comments = office_reports::open_comments(&state.store, case_id).await?;
+    edit_page(&state, &actor, open.case, based_on, sent, comments, redraw).await
 }
 
 async fn find_version(
@@ -1214,27 +891,6 @@ async fn version_page(
     Ok(render(status, move || {
         view! { <ReportVersionPage ctx=ctx case=case version=version comments=comments newest=newest permissions=permissions correction=correction message=message blocking=blocking releases=releases /> }
     }))
-}
-
-/// Redraws a version's page saying why an action on it was refused.
-async fn refuse(
-    state: &AppState,
-    actor: &Actor,
-    open: OpenCase,
-    version: ReportVersion,
-    message: &str,
-    status: StatusCode,
-) -> Result<Response, AppError> {
-    version_page(
-        state,
-        actor,
-        open,
-        version,
-        Some(message.into()),
-        Vec::new(),
-        status,
-    )
-    .await
 }
 
 /// One version.
@@ -1359,9 +1015,16 @@ async fn after_review(
     number: i64,
     done: Result<(), OfficeError>,
 ) -> Result<Response, AppError> {
-    let (message, status) = match done {
+    let (message, status, hits) = match done {
         Ok(()) => return Ok(Redirect::to(&version_path(case_id, number)).into_response()),
-        Err(OfficeError::Conflict(message)) => (message.to_string(), StatusCode::CONFLICT),
+        Err(OfficeError::Conflict(message)) => {
+            (message.to_string(), StatusCode::CONFLICT, Vec::new())
+        }
+        Err(OfficeError::Leaked(hits)) => (
+            office_reports::LEAKED.to_string(),
+            StatusCode::CONFLICT,
+            hits,
+        ),
         Err(OfficeError::Invalid(errors)) => (
             errors
                 .0
@@ -1369,12 +1032,13 @@ async fn after_review(
                 .map(|e| e.message.clone())
                 .unwrap_or_default(),
             StatusCode::UNPROCESSABLE_ENTITY,
+            Vec::new(),
         ),
         Err(error) => return Err(error.into()),
     };
     let open = open_case(state, actor, case_id, Action::ReadCase, "report.view").await?;
     let found = find_version(state, case_id, number).await?;
-    refuse(state, actor, open, found, &message, status).await
+    version_page(state, actor, open, found, Some(message), hits, status).await
 }
 
 /// Returns a submitted version with comments anchored to its sections.
@@ -1433,81 +1097,22 @@ pub async fn publish(
     Path((case_id, number)): Path<(i64, i64)>,
     Posted(_form): Posted<TokenOnly>,
 ) -> Result<Response, AppError> {
-    let open = open_case(
-        &state,
-        &actor,
-        case_id,
-        Action::PublishReport,
-        "report.publish",
-    )
-    .await?;
-    let found = find_version(&state, case_id, number).await?;
-    let outcome = reports::publish(
+    let done = office_reports::publish(
         &state.store,
-        state.blobs.as_ref(),
+        state.approver(),
+        &actor.caller(),
         case_id,
-        &found,
-        actor.user.user_id,
-        &state.patterns,
+        number,
     )
-    .await
-    .map_err(|error| AppError::Internal(error.to_string()))?;
-    let (message, hits, status) = match outcome {
-        reports::PublishOutcome::Published(published) => {
-            let published = *published;
-            audit(
-                &state,
-                &actor,
-                case_id,
-                "report.publish",
-                format!("report_version:{number}"),
-                Some(format!(
-                    "report {} edition {}",
-                    published.report_number, published.edition
-                )),
-            )
-            .await?;
-            return Ok(
-                Redirect::to(&portal_path(&published.report_number, published.edition))
-                    .into_response(),
-            );
-        }
-        reports::PublishOutcome::NotApproved => (
-            "Only an approved version that is not yet published can be published.",
-            Vec::new(),
-            StatusCode::CONFLICT,
-        ),
-        reports::PublishOutcome::CorrectionNoteMissing => (
-            "An edition of this report is already published, so this one is a correction: its “Corrections” section must say what changed. Write it in a new draft.",
-            Vec::new(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        reports::PublishOutcome::Leaks(hits) => (
-            "The leak check found redacted strings or personal data in the public files.",
-            hits,
-            StatusCode::CONFLICT,
-        ),
-    };
-    state
-        .store
-        .append_audit(
-            actor
-                .audit("report.publish", Outcome::Refused)
-                .case(case_id)
-                .target(format!("report_version:{number}"))
-                .detail(format!("{message} ({} leak-check hits)", hits.len())),
-        )
-        .await?;
-    version_page(
-        &state,
-        &actor,
-        open,
-        found,
-        Some(message.into()),
-        hits,
-        status,
-    )
-    .await
+    .await;
+    match done {
+        Ok(published) => Ok(Redirect::to(&portal_path(
+            &published.report_number,
+            published.edition,
+        ))
+        .into_response()),
+        Err(error) => after_review(&state, &actor, case_id, number, Err(error)).await,
+    }
 }
 
 /// A release of one personal-data hit as sent.
@@ -1528,58 +1133,16 @@ pub async fn release_hit(
     Path((case_id, number)): Path<(i64, i64)>,
     Posted(form): Posted<ReleaseHitForm>,
 ) -> Result<Response, AppError> {
-    let open = open_case(
-        &state,
-        &actor,
+    let done = office_reports::release_hit(
+        &state.store,
+        &actor.caller(),
         case_id,
-        Action::PublishReport,
-        "report.release_hit",
+        number,
+        &form.release_key,
+        &form.reason,
     )
-    .await?;
-    let found = find_version(&state, case_id, number).await?;
-    // Only a key the leak check gave one of this version's hits.
-    let known = found
-        .leak_hits
-        .iter()
-        .flatten()
-        .any(|hit| hit.release_key.as_deref() == Some(form.release_key.as_str()));
-    let reason: String = form.reason.trim().chars().take(1_000).collect();
-    if !known || found.state != ReportState::Approved {
-        return refuse(
-            &state,
-            &actor,
-            open,
-            found,
-            "That hit cannot be released: only a personal-data hit of an approved, unpublished version can.",
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    if reason.is_empty() {
-        return refuse(
-            &state,
-            &actor,
-            open,
-            found,
-            "Say why the value may be published; nothing was released.",
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    state
-        .store
-        .release_leak_hit(case_id, &form.release_key, &reason, actor.user.user_id)
-        .await?;
-    audit(
-        &state,
-        &actor,
-        case_id,
-        "report.release_hit",
-        format!("report_version:{number}"),
-        Some(format!("{}; reason: {reason}", form.release_key)),
-    )
-    .await?;
-    Ok(Redirect::to(&version_path(case_id, number)).into_response())
+    .await;
+    after_review(&state, &actor, case_id, number, done).await
 }
 
 /// Streams a stored file with a fixed name and type.

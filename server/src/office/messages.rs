@@ -4,10 +4,12 @@
 use super::cases::{open_case, record};
 use super::evidence::open_exhibit;
 use super::{Caller, OfficeError};
+use crate::evidence::media;
 use crate::storage::DynStore;
 use crate::storage::cases::is_iso_date;
 use crate::storage::messages::{MessageCursor, MessageFilter};
 use probity_domain::cases::Case;
+use probity_domain::evidence::Exhibit;
 use probity_domain::messages::{Message, MessageFilterFields};
 use probity_domain::permissions::Action;
 use probity_domain::validation::FieldErrors;
@@ -114,4 +116,53 @@ pub async fn read_message(
     )
     .await?;
     Ok((open, message))
+}
+
+/// A message log: an exhibit that is text (a chat export, an SMS backup, a mailbox, a CSV
+/// log), with how many messages have been read from it so far.
+pub struct MessageLog {
+    pub exhibit: Exhibit,
+    pub messages: i64,
+}
+
+/// The logs of a case that `user_id` may see, in exhibit order (two queries, whatever the
+/// number of logs).
+pub async fn logs_of(
+    store: &DynStore,
+    case_id: i64,
+    user_id: i64,
+) -> Result<Vec<MessageLog>, OfficeError> {
+    let counts: std::collections::HashMap<i64, i64> =
+        store.message_counts(case_id).await?.into_iter().collect();
+    Ok(store
+        .exhibits(case_id, user_id)
+        .await?
+        .into_iter()
+        .filter(|exhibit| media::is_text(&exhibit.media_type))
+        .map(|exhibit| MessageLog {
+            messages: counts.get(&exhibit.exhibit_id).copied().unwrap_or(0),
+            exhibit,
+        })
+        .collect())
+}
+
+/// A case's message logs (audited).
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn message_logs(
+    store: &DynStore,
+    caller: &Caller,
+    case_id: i64,
+) -> Result<Vec<MessageLog>, OfficeError> {
+    open_case(store, caller, case_id, Action::ReadCase, "messages.logs").await?;
+    let logs = logs_of(store, case_id, caller.user.user_id).await?;
+    record(
+        store,
+        caller,
+        case_id,
+        "messages.logs",
+        None,
+        Some(format!("{} logs", logs.len())),
+    )
+    .await?;
+    Ok(logs)
 }

@@ -11,9 +11,13 @@
 pub mod audit;
 pub mod cases;
 pub mod evidence;
+pub mod findings;
 pub mod messages;
+pub mod recommendations;
 pub mod records;
+pub mod redactions;
 pub mod reports;
+pub mod sign_in;
 pub mod team;
 pub mod timeline;
 pub mod tokens;
@@ -60,6 +64,10 @@ pub enum OfficeError {
     /// It is not in a state that allows this now; the message says why.
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// The leak check found redacted strings or unreleased personal data in the files about
+    /// to be published; nothing was published.
+    #[error("leak check")]
+    Leaked(Vec<probity_domain::reports::LeakHit>),
     /// A step failed on our side (rendering, a tool); the detail is for the log only.
     #[error("failed: {0}")]
     Failed(String),

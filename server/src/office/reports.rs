@@ -1,17 +1,15 @@
-//! The report workflow: reading a case's report versions, submitting the newest draft for
-//! review, and a commissioner's review (return with comments, or approve, which renders and
-//! freezes the version's files and runs the leak check). Findings and recommendations are
-//! read here too.
+//! The report workflow: writing a case's report as numbered versions, submitting the newest
+//! draft for review, a commissioner's review (return with comments, or approve, which renders
+//! and freezes the version's files and runs the leak check), releasing a personal-data value
+//! the check found, and publication once the public files pass the check again.
 
 use super::cases::{OpenCase, open_case, record};
 use super::{Caller, OfficeError};
 use crate::blobs::BlobStore;
-use crate::storage::reports::RecommendationInput;
-use crate::storage::{DynStore, StoreError};
+use crate::storage::{DynStore, Outcome, StoreError};
 use probity_domain::permissions::Action;
 use probity_domain::reports::{
-    Finding, Recommendation, RecommendationFields, RecommendationStatus, ReportState,
-    ReportVersion, ReviewComment, SECTIONS,
+    LeakHit, PublishedReport, ReportState, ReportVersion, ReviewComment, SECTIONS,
 };
 use probity_domain::validation::FieldErrors;
 
@@ -253,214 +251,281 @@ pub async fn approve(
     .await
 }
 
-/// A case's findings (audited).
-pub async fn findings(
-    store: &DynStore,
-    caller: &Caller,
-    case_id: i64,
-) -> Result<Vec<Finding>, OfficeError> {
-    open_case(store, caller, case_id, Action::ReadCase, "finding.list").await?;
-    let findings = store.findings(case_id).await?;
-    record(store, caller, case_id, "finding.list", None, None).await?;
-    Ok(findings)
+/// A new draft's starting point: the newest version's sections (or the case summary for the
+/// first), the version it is based on (0 for none), and the comments of a returned newest
+/// version.
+pub struct Draft {
+    pub open: OpenCase,
+    pub based_on: i64,
+    /// `(section key, text)` for every section, in order.
+    pub sections: Vec<(String, String)>,
+    pub comments: Vec<ReviewComment>,
 }
 
-/// A case's recommendations (audited).
-pub async fn recommendations(
+/// The comments a writer answers: those of the newest version when it was returned.
+pub async fn open_comments(
     store: &DynStore,
-    caller: &Caller,
     case_id: i64,
-) -> Result<Vec<Recommendation>, OfficeError> {
-    open_case(
-        store,
-        caller,
-        case_id,
-        Action::ReadCase,
-        "recommendation.list",
-    )
-    .await?;
-    let recommendations = store.recommendations(case_id).await?;
-    record(store, caller, case_id, "recommendation.list", None, None).await?;
-    Ok(recommendations)
+) -> Result<Vec<ReviewComment>, OfficeError> {
+    let versions = store.report_versions(case_id).await?;
+    Ok(match versions.first() {
+        Some(v) if v.state == ReportState::Returned => {
+            store.report_comments(v.report_version_id).await?
+        }
+        _ => Vec::new(),
+    })
 }
 
-/// A recommendation of the case with its status history, oldest step first (audited).
-pub async fn recommendation(
-    store: &DynStore,
-    caller: &Caller,
-    case_id: i64,
-    recommendation_id: i64,
-) -> Result<
-    (
-        Recommendation,
-        Vec<probity_domain::reports::RecommendationUpdate>,
-    ),
-    OfficeError,
-> {
-    open_case(
-        store,
-        caller,
-        case_id,
-        Action::ReadCase,
-        "recommendation.view",
-    )
-    .await?;
-    let found = store
-        .recommendations(case_id)
-        .await?
-        .into_iter()
-        .find(|r| r.recommendation_id == recommendation_id)
-        .ok_or(OfficeError::NotFound)?;
-    let history = store.recommendation_history(recommendation_id).await?;
+/// Opens the report to write a new draft (audited).
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn draft(store: &DynStore, caller: &Caller, case_id: i64) -> Result<Draft, OfficeError> {
+    let open = open_case(store, caller, case_id, Action::DraftReport, "report.edit").await?;
+    let versions = store.report_versions(case_id).await?;
+    let (based_on, sections) = match versions.first() {
+        Some(v) => (v.version, v.sections.clone()),
+        None => (
+            0,
+            SECTIONS
+                .iter()
+                .map(|(key, _, _)| {
+                    let text = if *key == "summary" {
+                        open.case.summary.clone()
+                    } else {
+                        String::new()
+                    };
+                    (key.to_string(), text)
+                })
+                .collect(),
+        ),
+    };
+    let comments = open_comments(store, case_id).await?;
     record(
         store,
         caller,
         case_id,
-        "recommendation.view",
-        Some(format!("recommendation:{recommendation_id}")),
+        "report.edit",
+        Some("report".into()),
         None,
     )
     .await?;
-    Ok((found, history))
+    Ok(Draft {
+        open,
+        based_on,
+        sections,
+        comments,
+    })
 }
 
-fn too_long(errors: &mut FieldErrors, name: &'static str, value: &str, max: usize, label: &str) {
-    if value.chars().count() > max {
-        errors.add(name, format!("{label} must be {max} characters or fewer"));
-    }
-}
-
-/// Checks a recommendation as sent.
-pub fn validate_recommendation(
-    values: &RecommendationFields,
-) -> Result<RecommendationInput, FieldErrors> {
+/// Checks a draft's sections as sent (`(key, text)`; unknown keys are ignored, missing
+/// ones are empty) and answers every section in order, line ends as `\n`.
+pub fn validate_sections(sent: &[(String, String)]) -> Result<Vec<(String, String)>, FieldErrors> {
+    let text_of = |key: &str| {
+        sent.iter()
+            .find(|(sent_key, _)| sent_key == key)
+            .map(|(_, text)| text.replace("\r\n", "\n"))
+            .unwrap_or_default()
+    };
+    let sections: Vec<(String, String)> = SECTIONS
+        .iter()
+        .map(|(key, _, _)| (key.to_string(), text_of(key)))
+        .collect();
     let mut errors = FieldErrors::default();
-    let agency = values.agency.trim();
-    let body = values.body.trim();
-    if agency.is_empty() {
-        errors.add(
-            "agency",
-            "Enter the agency the recommendation is addressed to",
-        );
+    for ((key, title, _), (_, text)) in SECTIONS.iter().zip(&sections) {
+        if text.chars().count() > 50000 {
+            errors.add(key, format!("“{title}” must be 50000 characters or fewer"));
+        }
     }
-    too_long(&mut errors, "agency", agency, 200, "The agency");
-    if body.is_empty() {
-        errors.add("body", "Enter the recommendation");
+    if sections.iter().all(|(_, text)| text.trim().is_empty()) {
+        errors.add("summary", "Write at least the summary");
     }
-    too_long(&mut errors, "body", body, 4000, "The recommendation");
-    too_long(
-        &mut errors,
-        "response",
-        values.response.trim(),
-        8000,
-        "The response",
-    );
-    too_long(&mut errors, "note", values.note.trim(), 500, "The note");
-    let status = RecommendationStatus::parse(values.status.trim());
-    if status.is_none() {
-        errors.add("status", "Choose a status");
-    }
-    let date_ok = time::Date::parse(
-        values.status_on.trim(),
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .is_ok();
-    if !date_ok {
-        errors.add(
-            "status_on",
-            "Enter the date the status took effect, like 2025-03-31",
-        );
-    }
-    match status {
-        Some(status) if errors.is_empty() => Ok(RecommendationInput {
-            agency: agency.to_string(),
-            body: body.to_string(),
-            response: values.response.trim().to_string(),
-            status,
-            status_on: values.status_on.trim().to_string(),
-            note: values.note.trim().to_string(),
-        }),
-        _ => Err(errors),
+    if errors.is_empty() {
+        Ok(sections)
+    } else {
+        Err(errors)
     }
 }
 
-/// Adds a recommendation to the case.
-#[tracing::instrument(skip_all, fields(case_id))]
-pub async fn add_recommendation(
+/// Saves the sections as a new draft version based on the newest version `based_on` (0 for
+/// the first); [`OfficeError::Stale`] when a newer version was saved meanwhile. Answers the
+/// new version's number.
+#[tracing::instrument(skip_all, fields(case_id, based_on))]
+pub async fn save_version(
     store: &DynStore,
     caller: &Caller,
     case_id: i64,
-    fields: &RecommendationFields,
-) -> Result<Recommendation, OfficeError> {
-    open_case(
-        store,
-        caller,
-        case_id,
-        Action::DraftReport,
-        "recommendation.create",
-    )
-    .await?;
-    let input = validate_recommendation(fields).map_err(OfficeError::Invalid)?;
-    let created = store
-        .create_recommendation(case_id, input, caller.user.user_id)
+    based_on: i64,
+    sections: &[(String, String)],
+) -> Result<i64, OfficeError> {
+    open_case(store, caller, case_id, Action::DraftReport, "report.save").await?;
+    let sections = validate_sections(sections).map_err(OfficeError::Invalid)?;
+    let version = store
+        .save_report_version(case_id, based_on, &sections, caller.user.user_id)
         .await?;
     record(
         store,
         caller,
         case_id,
-        "recommendation.create",
-        Some(format!("recommendation:{}", created.recommendation_id)),
+        "report.save",
+        Some(format!("report_version:{version}")),
         None,
     )
     .await?;
-    Ok(created)
+    Ok(version)
 }
 
-/// Saves a recommendation based on `version`: its text, the agency's response, its status
-/// and date (a changed status or date adds to its history).
-#[tracing::instrument(skip_all, fields(case_id, recommendation_id))]
-pub async fn update_recommendation(
+/// The newest version's number, 0 when there is none.
+pub async fn newest_version(store: &DynStore, case_id: i64) -> Result<i64, OfficeError> {
+    Ok(store
+        .report_versions(case_id)
+        .await?
+        .first()
+        .map(|v| v.version)
+        .unwrap_or(0))
+}
+
+/// Why publication was refused, when the leak check found something.
+pub const LEAKED: &str =
+    "The leak check found redacted strings or personal data in the public files.";
+
+/// Publishes an approved version once its public files pass the leak check against the
+/// redactions as they are now. Refusals are audited with the number of hits; leaks answer
+/// [`OfficeError::Leaked`] with the hits to show.
+#[tracing::instrument(skip_all, fields(case_id, number))]
+pub async fn publish(
+    store: &DynStore,
+    approver: Approver<'_>,
+    caller: &Caller,
+    case_id: i64,
+    number: i64,
+) -> Result<PublishedReport, OfficeError> {
+    open_case(
+        store,
+        caller,
+        case_id,
+        Action::PublishReport,
+        "report.publish",
+    )
+    .await?;
+    let found = find(store, case_id, number).await?;
+    let outcome = crate::reports::publish(
+        store,
+        approver.blobs,
+        case_id,
+        &found,
+        caller.user.user_id,
+        approver.patterns,
+    )
+    .await
+    .map_err(|error| OfficeError::Failed(error.to_string()))?;
+    use crate::reports::PublishOutcome;
+    let (refusal, hits) = match outcome {
+        PublishOutcome::Published(published) => {
+            record(
+                store,
+                caller,
+                case_id,
+                "report.publish",
+                Some(format!("report_version:{number}")),
+                Some(format!(
+                    "report {} edition {}",
+                    published.report_number, published.edition
+                )),
+            )
+            .await?;
+            return Ok(*published);
+        }
+        PublishOutcome::NotApproved => (
+            OfficeError::Conflict(
+                "Only an approved version that is not yet published can be published.",
+            ),
+            0,
+        ),
+        PublishOutcome::CorrectionNoteMissing => {
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "corrections",
+                "An edition of this report is already published, so this one is a correction: its “Corrections” section must say what changed. Write it in a new draft.",
+            );
+            (OfficeError::Invalid(errors), 0)
+        }
+        PublishOutcome::Leaks(hits) => {
+            let count = hits.len();
+            (OfficeError::Leaked(hits), count)
+        }
+    };
+    let message = match &refusal {
+        OfficeError::Conflict(message) => message.to_string(),
+        OfficeError::Invalid(errors) => errors
+            .0
+            .first()
+            .map(|e| e.message.clone())
+            .unwrap_or_default(),
+        _ => LEAKED.to_string(),
+    };
+    store
+        .append_audit(
+            caller
+                .audit("report.publish", Outcome::Refused)
+                .case(case_id)
+                .target(format!("report_version:{number}"))
+                .detail(format!("{message} ({hits} leak-check hits)")),
+        )
+        .await?;
+    Err(refusal)
+}
+
+/// A commissioner releases one value of personal data the leak check found at approval (a
+/// telephone number the report may show), with a reason; audited. Only a key the check gave
+/// one of this approved, unpublished version's hits.
+#[tracing::instrument(skip_all, fields(case_id, number))]
+pub async fn release_hit(
     store: &DynStore,
     caller: &Caller,
     case_id: i64,
-    recommendation_id: i64,
-    version: i64,
-    fields: &RecommendationFields,
+    number: i64,
+    release_key: &str,
+    reason: &str,
 ) -> Result<(), OfficeError> {
     open_case(
         store,
         caller,
         case_id,
-        Action::DraftReport,
-        "recommendation.update",
+        Action::PublishReport,
+        "report.release_hit",
     )
     .await?;
-    if !store
-        .recommendations(case_id)
-        .await?
+    let found = find(store, case_id, number).await?;
+    let known = found
+        .leak_hits
         .iter()
-        .any(|r| r.recommendation_id == recommendation_id)
-    {
-        return Err(OfficeError::NotFound);
+        .flatten()
+        .any(|hit: &LeakHit| hit.release_key.as_deref() == Some(release_key));
+    let reason: String = reason.trim().chars().take(1_000).collect();
+    let mut errors = FieldErrors::default();
+    if !known || found.state != ReportState::Approved {
+        errors.add(
+            "release_key",
+            "That hit cannot be released: only a personal-data hit of an approved, unpublished version can.",
+        );
+    } else if reason.is_empty() {
+        errors.add(
+            "reason",
+            "Say why the value may be published; nothing was released.",
+        );
     }
-    let input = validate_recommendation(fields).map_err(OfficeError::Invalid)?;
-    let status = input.status;
+    if !errors.is_empty() {
+        return Err(OfficeError::Invalid(errors));
+    }
     store
-        .update_recommendation(
-            case_id,
-            recommendation_id,
-            version,
-            input,
-            caller.user.user_id,
-        )
+        .release_leak_hit(case_id, release_key, &reason, caller.user.user_id)
         .await?;
     record(
         store,
         caller,
         case_id,
-        "recommendation.update",
-        Some(format!("recommendation:{recommendation_id}")),
-        Some(status.as_str().into()),
+        "report.release_hit",
+        Some(format!("report_version:{number}")),
+        Some(format!("{release_key}; reason: {reason}")),
     )
     .await
 }

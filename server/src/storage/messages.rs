@@ -100,6 +100,9 @@ pub trait MessageStore: Send + Sync {
     -> StoreResult<u64>;
     /// How many messages were imported from an exhibit.
     async fn message_count(&self, exhibit_id: i64) -> StoreResult<i64>;
+    /// How many messages each of a case's logs holds: `(exhibit id, count)` for every
+    /// exhibit with at least one, in one query.
+    async fn message_counts(&self, case_id: i64) -> StoreResult<Vec<(i64, i64)>>;
     /// One page of a case's messages that `user_id` may see, oldest first.
     async fn list_messages(
         &self,
@@ -326,6 +329,19 @@ macro_rules! message_store_impl {
                     .bind(exhibit_id)
                     .fetch_one(&self.pool)
                     .await?)
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id))]
+            async fn message_counts(
+                &self,
+                case_id: i64,
+            ) -> $crate::storage::StoreResult<Vec<(i64, i64)>> {
+                Ok(sqlx::query_as(
+                    "select exhibit_id, count(*) from messages where case_id = $1 group by exhibit_id",
+                )
+                .bind(case_id)
+                .fetch_all(&self.pool)
+                .await?)
             }
 
             #[tracing::instrument(skip_all, fields(case_id, user_id))]

@@ -5,25 +5,20 @@ use super::problem::Problem;
 use super::schema::{
     CaseIn, CaseListOut, CaseListQuery, CaseOut, CaseSearchIn, StatusMoveIn, TeamMemberOut,
 };
-use super::{ApiCaller, ApiJson, ApiPath, ApiQuery, SeenCase, Writer, etag, if_match};
+use super::{ApiCaller, ApiJson, ApiPath, ApiQuery, SeenCase, Writer, if_match, tagged};
 use crate::http::AppState;
 use crate::office::{self, Caller, OfficeError};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 
 /// Cases per page when the request does not say.
 const DEFAULT_LIMIT: i64 = 50;
 
 /// A case with its ETag.
 fn case_response(status: StatusCode, case: probity_domain::cases::Case) -> Response {
-    let tag = etag(case.version);
-    let mut response = (status, Json(CaseOut::from(case))).into_response();
-    if let Ok(value) = HeaderValue::from_str(&tag) {
-        response.headers_mut().insert(header::ETAG, value);
-    }
-    response
+    tagged(status, case.version, CaseOut::from(case))
 }
 
 /// A stale write's answer: 409 with the version now saved.

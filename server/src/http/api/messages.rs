@@ -187,3 +187,47 @@ pub async fn message(
         messages::read_message(&state.store, &api.caller, case_id, message_id).await?;
     Ok(Json(message.into()))
 }
+
+/// A message log: an exhibit that is text, with how many messages were read from it.
+#[derive(Serialize, ToSchema)]
+pub struct MessageLogOut {
+    pub exhibit_id: i64,
+    /// `E-2`.
+    pub label: String,
+    pub description: String,
+    /// As the uploader's computer named it.
+    pub original_filename: String,
+    pub media_type: String,
+    /// Messages read from it so far (0 until it is imported).
+    pub messages: i64,
+}
+
+/// A case's message logs: the text exhibits the caller may see, imported or not.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{case_id}/message-logs",
+    tag = "messages",
+    params(("case_id" = i64, Path, description = "The case's id")),
+    responses((status = 200, description = "The logs, in exhibit order", body = Vec<MessageLogOut>)),
+    security(("token" = []))
+)]
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn logs(
+    State(state): State<AppState>,
+    api: ApiCaller,
+    ApiPath(case_id): ApiPath<i64>,
+) -> Result<Json<Vec<MessageLogOut>>, Problem> {
+    let logs = messages::message_logs(&state.store, &api.caller, case_id).await?;
+    Ok(Json(
+        logs.into_iter()
+            .map(|log| MessageLogOut {
+                exhibit_id: log.exhibit.exhibit_id,
+                label: log.exhibit.label(),
+                description: log.exhibit.description,
+                original_filename: log.exhibit.original_filename,
+                media_type: log.exhibit.media_type,
+                messages: log.messages,
+            })
+            .collect(),
+    ))
+}

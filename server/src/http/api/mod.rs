@@ -20,6 +20,7 @@ pub mod messages;
 pub mod portal;
 pub mod problem;
 pub mod records;
+pub mod redactions;
 pub mod reports;
 pub mod schema;
 pub mod team;
@@ -29,10 +30,12 @@ use crate::auth::api_token;
 use crate::http::AppState;
 use crate::office::Caller;
 use crate::storage::tokens::TokenScope;
+use axum::Json;
 use axum::Router;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use problem::Problem;
 use serde::de::DeserializeOwned;
 use std::net::SocketAddr;
@@ -109,6 +112,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(evidence::exhibit))
         .routes(routes!(evidence::custody))
         .routes(routes!(evidence::download))
+        .routes(routes!(messages::logs))
         .routes(routes!(messages::list))
         .routes(routes!(messages::search))
         .routes(routes!(messages::message))
@@ -117,6 +121,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(timeline::event, timeline::update_event))
         .routes(routes!(timeline::incident_events, timeline::create_event))
         .routes(routes!(reports::findings))
+        .routes(routes!(reports::save_finding))
+        .routes(routes!(redactions::list, redactions::add))
+        .routes(routes!(redactions::remove))
+        .routes(routes!(redactions::set_release))
         .routes(routes!(
             reports::recommendations,
             reports::add_recommendation
@@ -125,11 +133,13 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             reports::recommendation,
             reports::update_recommendation
         ))
-        .routes(routes!(reports::versions))
+        .routes(routes!(reports::versions, reports::save_version))
         .routes(routes!(reports::version))
         .routes(routes!(reports::submit))
         .routes(routes!(reports::return_version))
         .routes(routes!(reports::approve))
+        .routes(routes!(reports::publish))
+        .routes(routes!(reports::release_hit))
         .routes(routes!(audit::trail))
         .routes(routes!(portal::reports))
         .routes(routes!(portal::report))
@@ -315,6 +325,15 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// A body with the ETag of its version.
+pub fn tagged<T: serde::Serialize>(status: StatusCode, version: i64, body: T) -> Response {
+    let mut response = (status, Json(body)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&etag(version)) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
 }
 
 /// A strong entity tag for a version.

@@ -31,6 +31,9 @@ pub struct Problem {
     /// For a stale write: the version now saved, to base the next attempt on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
+    /// For a publication the leak check refused: what it found, where.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leaks: Option<Vec<LeakOut>>,
     #[serde(skip)]
     retry_after: Option<u64>,
     #[serde(skip)]
@@ -45,6 +48,37 @@ pub struct InvalidField {
     pub message: String,
 }
 
+/// What the leak check found in a public file (never the redacted string itself).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct LeakOut {
+    /// `public PDF`, `public HTML` or `public JSON`.
+    pub file: String,
+    /// Where in it, e.g. `text of page 2`.
+    pub place: String,
+    /// Which redacted string or pattern, e.g. `name of party "Detainee A"`.
+    pub term: String,
+    /// The surroundings, the string masked.
+    pub context: String,
+    /// For personal data: `ssn`, `phone`, `email`, `date-of-birth`, `booking-number`,
+    /// `figure-unread`.
+    pub reason: Option<String>,
+    /// The key to release this value with, when a commissioner may.
+    pub release_key: Option<String>,
+}
+
+impl From<probity_domain::reports::LeakHit> for LeakOut {
+    fn from(hit: probity_domain::reports::LeakHit) -> LeakOut {
+        LeakOut {
+            file: hit.file,
+            place: hit.place,
+            term: hit.term,
+            context: hit.context,
+            reason: hit.reason,
+            release_key: hit.release_key,
+        }
+    }
+}
+
 impl Problem {
     /// A problem of a kind named by `slug` (its type is `/api/v1/problems/{slug}`).
     pub fn new(status: StatusCode, slug: &str, title: &str) -> Problem {
@@ -55,6 +89,7 @@ impl Problem {
             detail: None,
             errors: None,
             current_version: None,
+            leaks: None,
             retry_after: None,
             authenticate: false,
         }
@@ -173,6 +208,13 @@ impl From<OfficeError> for Problem {
             OfficeError::Stale => Problem::stale(None),
             OfficeError::Conflict(message) => {
                 Problem::new(StatusCode::CONFLICT, "conflict", "Not possible now").detail(message)
+            }
+            OfficeError::Leaked(hits) => {
+                let mut problem =
+                    Problem::new(StatusCode::CONFLICT, "leaks", "The leak check refused it")
+                        .detail(crate::office::reports::LEAKED);
+                problem.leaks = Some(hits.into_iter().map(Into::into).collect());
+                problem
             }
             OfficeError::Failed(detail) => {
                 tracing::error!(%detail, "a step failed on an API request");

@@ -4,23 +4,13 @@ use super::problem::Problem;
 use super::schema::{
     AllegationIn, AllegationOut, NoteIn, NoteOut, NoteVersionOut, PartyIn, PartyOut,
 };
-use super::{ApiCaller, ApiJson, ApiPath, SeenCase, Writer, etag, if_match};
+use super::{ApiCaller, ApiJson, ApiPath, SeenCase, Writer, if_match, tagged};
 use crate::http::AppState;
 use crate::office::{OfficeError, records};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-
-/// A body with its ETag.
-fn tagged<T: Serialize>(status: StatusCode, version: i64, body: T) -> Response {
-    let mut response = (status, Json(body)).into_response();
-    if let Ok(value) = HeaderValue::from_str(&etag(version)) {
-        response.headers_mut().insert(header::ETAG, value);
-    }
-    response
-}
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 
 /// The parties of a case.
 #[utoipa::path(

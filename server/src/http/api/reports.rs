@@ -2,16 +2,16 @@
 //! submit (the team), return with comments and approve (commissioners).
 
 use super::problem::Problem;
-use super::{ApiCaller, ApiJson, ApiPath, SeenCase, Writer, if_match};
+use super::{ApiCaller, ApiJson, ApiPath, SeenCase, Writer, if_match, tagged};
 use crate::http::AppState;
-use crate::office::{OfficeError, reports};
+use crate::office::{OfficeError, findings, recommendations, reports};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use probity_domain::reports::{
-    Finding, Recommendation, RecommendationFields, RecommendationUpdate, ReportVersion,
-    ReviewComment,
+    Finding, FindingFields, Recommendation, RecommendationFields, RecommendationUpdate,
+    ReportVersion, ReviewComment,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -163,6 +163,9 @@ pub struct ReportVersionOut {
     pub review_note: String,
     /// SHA-256 of the public PDF frozen at approval.
     pub public_pdf_sha256: Option<String>,
+    /// What the leak check found at approval; a commissioner may release a personal-data
+    /// hit that has a `release_key`.
+    pub leak_hits: Vec<super::problem::LeakOut>,
     /// Review comments (on one version).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<Vec<CommentOut>>,
@@ -182,6 +185,12 @@ impl From<ReportVersion> for ReportVersionOut {
             reviewed_at: version.reviewed_at,
             review_note: version.review_note,
             public_pdf_sha256: version.public_pdf_sha256,
+            leak_hits: version
+                .leak_hits
+                .into_iter()
+                .flatten()
+                .map(Into::into)
+                .collect(),
             comments: None,
         }
     }
@@ -213,8 +222,8 @@ pub async fn findings(
     api: ApiCaller,
     ApiPath(case_id): ApiPath<i64>,
 ) -> Result<Json<Vec<FindingOut>>, Problem> {
-    let findings = reports::findings(&state.store, &api.caller, case_id).await?;
-    Ok(Json(findings.into_iter().map(Into::into).collect()))
+    let (_, found) = findings::findings(&state.store, &api.caller, case_id).await?;
+    Ok(Json(found.into_iter().map(Into::into).collect()))
 }
 
 /// A case's recommendations.
@@ -232,7 +241,7 @@ pub async fn recommendations(
     api: ApiCaller,
     ApiPath(case_id): ApiPath<i64>,
 ) -> Result<Json<Vec<RecommendationOut>>, Problem> {
-    let found = reports::recommendations(&state.store, &api.caller, case_id).await?;
+    let found = recommendations::recommendations(&state.store, &api.caller, case_id).await?;
     Ok(Json(found.into_iter().map(Into::into).collect()))
 }
 
@@ -255,7 +264,8 @@ pub async fn recommendation(
     ApiPath((case_id, recommendation_id)): ApiPath<(i64, i64)>,
 ) -> Result<Json<RecommendationDetailOut>, Problem> {
     let (found, history) =
-        reports::recommendation(&state.store, &api.caller, case_id, recommendation_id).await?;
+        recommendations::recommendation(&state.store, &api.caller, case_id, recommendation_id)
+            .await?;
     Ok(Json(RecommendationDetailOut {
         recommendation: found.into(),
         history: history.into_iter().map(Into::into).collect(),
@@ -470,7 +480,7 @@ pub async fn add_recommendation(
     ApiJson(body): ApiJson<RecommendationIn>,
 ) -> Result<Response, Problem> {
     let created =
-        reports::add_recommendation(&state.store, &caller, case_id, &body.fields()).await?;
+        recommendations::add_recommendation(&state.store, &caller, case_id, &body.fields()).await?;
     Ok((StatusCode::CREATED, Json(RecommendationOut::from(created))).into_response())
 }
 
@@ -505,7 +515,7 @@ pub async fn update_recommendation(
     ApiJson(body): ApiJson<RecommendationIn>,
 ) -> Result<Json<RecommendationDetailOut>, Problem> {
     let version = if_match(&headers)?;
-    let saved = reports::update_recommendation(
+    let saved = recommendations::update_recommendation(
         &state.store,
         &caller,
         case_id,
@@ -517,7 +527,8 @@ pub async fn update_recommendation(
     match saved {
         Ok(()) => {
             let (found, history) =
-                reports::recommendation(&state.store, &caller, case_id, recommendation_id).await?;
+                recommendations::recommendation(&state.store, &caller, case_id, recommendation_id)
+                    .await?;
             Ok(Json(RecommendationDetailOut {
                 recommendation: found.into(),
                 history: history.into_iter().map(Into::into).collect(),
@@ -535,4 +546,216 @@ pub async fn update_recommendation(
         }
         Err(error) => Err(error.into()),
     }
+}
+
+/// A finding as sent.
+#[derive(Deserialize, ToSchema)]
+pub struct FindingIn {
+    /// One of the office's dispositions, e.g. `Substantiated`.
+    #[schema(max_length = 200)]
+    pub disposition: String,
+    /// The law or policy the disposition rests on.
+    #[schema(max_length = 500)]
+    pub basis: String,
+    /// The analysis, in the report's Markdown subset.
+    #[serde(default)]
+    #[schema(max_length = 20000)]
+    pub analysis: String,
+    /// Events of the case's timeline the finding cites.
+    #[serde(default)]
+    pub event_ids: Vec<i64>,
+    /// Exhibits of the case the finding cites.
+    #[serde(default)]
+    pub exhibit_ids: Vec<i64>,
+}
+
+/// Records or saves the finding on an allegation. `If-Match` carries the finding's version,
+/// or `"0"` while the allegation has none yet.
+#[utoipa::path(
+    put,
+    path = "/api/v1/cases/{case_id}/findings/{allegation_id}",
+    tag = "reports",
+    params(
+        ("case_id" = i64, Path, description = "The case's id"),
+        ("allegation_id" = i64, Path, description = "The allegation's id"),
+        ("If-Match" = String, Header, description = "The finding's version, as \"3\"; \"0\" for the first"),
+    ),
+    request_body = FindingIn,
+    responses(
+        (status = 200, description = "The finding as saved", body = FindingOut),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed since that version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Some values are not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "No If-Match", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+#[tracing::instrument(skip_all, fields(case_id, allegation_id))]
+pub async fn save_finding(
+    State(state): State<AppState>,
+    Writer(caller): Writer,
+    ApiPath((case_id, allegation_id)): ApiPath<(i64, i64)>,
+    _seen: SeenCase,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<FindingIn>,
+) -> Result<Response, Problem> {
+    let version = if_match(&headers)?;
+    let fields = FindingFields {
+        disposition: body.disposition,
+        basis: body.basis,
+        analysis: body.analysis,
+        version: String::new(),
+        events: body.event_ids.iter().map(i64::to_string).collect(),
+        exhibits: body.exhibit_ids.iter().map(i64::to_string).collect(),
+    };
+    let saved = findings::save_finding(
+        &state.store,
+        &state.settings.disposition_list(),
+        &caller,
+        case_id,
+        allegation_id,
+        version,
+        &fields,
+    )
+    .await;
+    match saved {
+        Ok(finding) => Ok(tagged(
+            StatusCode::OK,
+            finding.version,
+            FindingOut::from(finding),
+        )),
+        Err(OfficeError::Stale) => {
+            let current = findings::finding_of(&state.store, case_id, allegation_id)
+                .await?
+                .map_or(0, |f| f.version);
+            Err(Problem::stale(Some(current)))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// A new draft of the report.
+#[derive(Deserialize, ToSchema)]
+pub struct VersionIn {
+    /// The newest version's number when the draft was begun (0 for the first draft); a newer
+    /// one saved meanwhile answers 409.
+    pub based_on: i64,
+    /// Section key (`summary`, `background`, `methodology`, `analysis`, `conclusion`,
+    /// `corrections`, ...) to its Markdown text; a missing section is empty.
+    pub sections: BTreeMap<String, String>,
+}
+
+/// Saves a new draft version of the report.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{case_id}/report/versions",
+    tag = "reports",
+    params(("case_id" = i64, Path, description = "The case's id")),
+    request_body = VersionIn,
+    responses(
+        (status = 201, description = "The new version", body = ReportVersionOut),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A newer version was saved meanwhile", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Some sections are not valid", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn save_version(
+    State(state): State<AppState>,
+    Writer(caller): Writer,
+    ApiPath(case_id): ApiPath<i64>,
+    _seen: SeenCase,
+    ApiJson(body): ApiJson<VersionIn>,
+) -> Result<Response, Problem> {
+    let sections: Vec<(String, String)> = body.sections.into_iter().collect();
+    match reports::save_version(&state.store, &caller, case_id, body.based_on, &sections).await {
+        Ok(number) => {
+            let Json(out) = current(&state, case_id, number).await?;
+            Ok((StatusCode::CREATED, Json(out)).into_response())
+        }
+        Err(OfficeError::Stale) => Err(Problem::stale(Some(
+            reports::newest_version(&state.store, case_id).await?,
+        ))),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Publishes an approved version once its public files pass the leak check again against
+/// the redactions as they are now (commissioners). A refusal by the leak check answers 409
+/// with what it found in `leaks`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{case_id}/report/versions/{version}/publish",
+    tag = "reports",
+    params(
+        ("case_id" = i64, Path, description = "The case's id"),
+        ("version" = i64, Path, description = "The version's number"),
+    ),
+    responses(
+        (status = 200, description = "The published edition", body = super::portal::PublishedReportOut),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not approved, or the leak check found something", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A correction without its note", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+#[tracing::instrument(skip_all, fields(case_id, version))]
+pub async fn publish(
+    State(state): State<AppState>,
+    Writer(caller): Writer,
+    ApiPath((case_id, number)): ApiPath<(i64, i64)>,
+) -> Result<Json<super::portal::PublishedReportOut>, Problem> {
+    let published =
+        reports::publish(&state.store, state.approver(), &caller, case_id, number).await?;
+    Ok(Json(published.into()))
+}
+
+/// A commissioner's release of one personal-data value the leak check found.
+#[derive(Deserialize, ToSchema)]
+pub struct ReleaseHitIn {
+    /// The hit's `release_key`, from the version's leak-check hits.
+    #[schema(max_length = 200)]
+    pub release_key: String,
+    /// Why the value may be published.
+    #[schema(max_length = 1000)]
+    pub reason: String,
+}
+
+/// Releases one personal-data value the leak check found in an approved, unpublished
+/// version (commissioners).
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{case_id}/report/versions/{version}/releases",
+    tag = "reports",
+    params(
+        ("case_id" = i64, Path, description = "The case's id"),
+        ("version" = i64, Path, description = "The version's number"),
+    ),
+    request_body = ReleaseHitIn,
+    responses(
+        (status = 204, description = "Released"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a releasable hit, or no reason", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+#[tracing::instrument(skip_all, fields(case_id, version))]
+pub async fn release_hit(
+    State(state): State<AppState>,
+    Writer(caller): Writer,
+    ApiPath((case_id, number)): ApiPath<(i64, i64)>,
+    _seen: SeenCase,
+    ApiJson(body): ApiJson<ReleaseHitIn>,
+) -> Result<StatusCode, Problem> {
+    reports::release_hit(
+        &state.store,
+        &caller,
+        case_id,
+        number,
+        &body.release_key,
+        &body.reason,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

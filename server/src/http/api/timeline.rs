@@ -2,12 +2,12 @@
 //! incident, adding an event, saving a new version of one (with If-Match).
 
 use super::problem::Problem;
-use super::{ApiCaller, ApiJson, ApiPath, SeenCase, Writer, etag, if_match};
+use super::{ApiCaller, ApiJson, ApiPath, SeenCase, Writer, if_match, tagged};
 use crate::http::AppState;
 use crate::office::{OfficeError, timeline};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use probity_domain::timeline::{Event, EventFields, Incident};
 use serde::{Deserialize, Serialize};
@@ -265,12 +265,7 @@ impl EventIn {
 
 /// An event with its ETag.
 fn event_response(status: StatusCode, event: Event) -> Response {
-    let tag = etag(event.version);
-    let mut response = (status, Json(EventOut::from(event))).into_response();
-    if let Ok(value) = HeaderValue::from_str(&tag) {
-        response.headers_mut().insert(header::ETAG, value);
-    }
-    response
+    tagged(status, event.version, EventOut::from(event))
 }
 
 /// Opens an incident on the case's timeline.
