@@ -102,6 +102,24 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: "GET",
+        path: "/cases/{case}/parties",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/exhibits",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/history",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
         path: "/cases/{case}/notes/{note}/history",
         action: Action::ReadCase,
         form: &[],
@@ -517,17 +535,22 @@ const OFFICE: &[(&str, &str, Action)] = &[
     ("GET", "/cases/new", Action::CreateCase),
 ];
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_route_answers_as_the_permission_table_says_for_every_role_and_standing() {
-    let app = TestApp::spawn().await;
-    let store = app.store().await;
+/// The walls the walks run against: every subject's account, and a case led by the first
+/// with the standing each subject's entry says, filled with one record of every kind.
+async fn walled_case(
+    store: &probity_server::storage::DynStore,
+) -> (
+    Vec<probity_server::storage::User>,
+    i64,
+    probity_tests::fixtures::WalkRecords,
+) {
     let hash = password_hash().await;
     let mut users = Vec::new();
     for subject in &SUBJECTS {
-        users.push(user(&store, &hash, subject.username, subject.role).await);
+        users.push(user(store, &hash, subject.username, subject.role).await);
     }
     let lead = &users[0];
-    let opened = case(&store, lead, "Walled-off case about Quillfeather").await;
+    let opened = case(store, lead, "Walled-off case about Quillfeather").await;
     let id = opened.case_id;
     for (subject, account) in SUBJECTS.iter().zip(&users) {
         if subject.standing.member && !subject.standing.lead {
@@ -547,15 +570,7 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
                 .expect("recuse");
         }
     }
-    let probity_tests::fixtures::WalkRecords {
-        party,
-        allegation,
-        note,
-        exhibit,
-        incident,
-        event_id,
-        recommendation,
-    } = probity_tests::fixtures::walk_records(&store, id, lead).await;
+    let records = probity_tests::fixtures::walk_records(store, id, lead).await;
     // Check the fixture: standings in the database are what the walk assumes.
     for (subject, account) in SUBJECTS.iter().zip(&users) {
         assert_eq!(
@@ -565,6 +580,42 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
             subject.username
         );
     }
+    (users, id, records)
+}
+
+/// A route's path with the fixture's ids in place of its names.
+fn concrete(path: &str, id: i64, records: &probity_tests::fixtures::WalkRecords) -> String {
+    path.replace("{case}", &id.to_string())
+        .replace("{party}", &records.party.party_id.to_string())
+        .replace(
+            "{allegation}",
+            &records.allegation.allegation_id.to_string(),
+        )
+        .replace("{note}", &records.note.note_id.to_string())
+        .replace("{exhibit}", &records.exhibit.exhibit_id.to_string())
+        .replace("{incident}", &records.incident.incident_id.to_string())
+        .replace("{event}", &records.event_id.to_string())
+        .replace(
+            "{recommendation}",
+            &records.recommendation.recommendation_id.to_string(),
+        )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_answers_as_the_permission_table_says_for_every_role_and_standing() {
+    let app = TestApp::spawn().await;
+    let store = app.store().await;
+    let (users, id, records) = walled_case(&store).await;
+    let probity_tests::fixtures::WalkRecords {
+        party,
+        allegation,
+        note,
+        exhibit,
+        incident,
+        event_id,
+        recommendation,
+    } = &records;
+    let _ = &users;
 
     let mut mismatches = Vec::new();
     let mut checked = 0;
@@ -745,4 +796,103 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
         "each refused route is audited once"
     );
     assert!(refused.iter().any(|event| event.actor == "admin.recused"));
+}
+
+/// The links of a page, as paths on this server (fragments dropped, `&amp;` read).
+fn links(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("href=\"") {
+        rest = &rest[at + 6..];
+        let Some(end) = rest.find('"') else { break };
+        let href = rest[..end].replace("&amp;", "&");
+        rest = &rest[end..];
+        let href = href.split('#').next().unwrap_or_default().to_string();
+        if href.starts_with('/') && !href.starts_with("//") {
+            found.push(href);
+        }
+    }
+    found
+}
+
+/// Pages reached from `/` by following links only, as `client` sees them: every path
+/// linked (files included), and the pages fetched to read their links.
+async fn crawl(app: &TestApp, client: &reqwest::Client) -> std::collections::BTreeSet<String> {
+    let mut reached = std::collections::BTreeSet::new();
+    let mut queue = std::collections::VecDeque::from(["/".to_string()]);
+    reached.insert("/".to_string());
+    let mut fetched = 0;
+    while let Some(path) = queue.pop_front() {
+        // Files and machine formats are reached by their link; only pages are read on.
+        let bare = path.split('?').next().unwrap_or_default();
+        let file = [".csv", ".json", ".svg", ".pdf", ".html", "/thumbnail"]
+            .iter()
+            .any(|end| bare.ends_with(end))
+            || bare.starts_with("/assets/")
+            || bare.starts_with("/api/v1/");
+        if file {
+            continue;
+        }
+        fetched += 1;
+        assert!(fetched < 2_000, "the crawl does not end");
+        let response = client.get(app.url(&path)).send().await.expect("GET");
+        if response.status() != 200 {
+            continue;
+        }
+        let html = response.text().await.expect("body");
+        for link in links(&html) {
+            if reached.insert(link.clone()) {
+                queue.push_back(link);
+            }
+        }
+    }
+    reached
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_a_role_may_use_is_reached_from_home_by_following_links() {
+    let app = TestApp::spawn().await;
+    let store = app.store().await;
+    let (_users, id, records) = walled_case(&store).await;
+    let mut missing = Vec::new();
+    for subject in &SUBJECTS {
+        let client = client_for(&app, subject.username).await;
+        let reached = crawl(&app, &client).await;
+        let reached_bare: std::collections::BTreeSet<String> = reached
+            .iter()
+            .map(|path| path.split('?').next().unwrap_or_default().to_string())
+            .collect();
+        let may_read = allows(subject.role, Action::ReadCase, subject.standing);
+        for route in ROUTES.iter().filter(|route| route.method == "GET") {
+            let allowed = may_read
+                && (allows(subject.role, route.action, subject.standing)
+                    || (route.action == Action::MoveStatus
+                        && allows(subject.role, Action::ReopenCase, subject.standing)));
+            let path = concrete(route.path, id, &records);
+            let bare = path.split('?').next().unwrap_or_default().to_string();
+            if allowed && !reached_bare.contains(&bare) {
+                missing.push(format!("{} cannot reach {path}", subject.username));
+            }
+            if !may_read && reached_bare.contains(&bare) {
+                missing.push(format!("{} is shown a link to {path}", subject.username));
+            }
+        }
+        for (_, path, action) in OFFICE {
+            if grant(subject.role, *action) == Grant::OfficeWide && !reached.contains(*path) {
+                missing.push(format!("{} cannot reach {path}", subject.username));
+            }
+        }
+        for path in ["/account", "/api", "/reports"] {
+            if !reached.contains(path) {
+                missing.push(format!("{} cannot reach {path}", subject.username));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} pages are not reached by links:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
+    app.stop().await;
 }

@@ -473,6 +473,17 @@ pub mod fixtures {
             .create_note(id, lead.user_id, "A note")
             .await
             .expect("note");
+        // Edited once, so that it has earlier versions to show.
+        let note = store
+            .edit_note(
+                id,
+                note.note_id,
+                note.version,
+                "A note, edited",
+                lead.user_id,
+            )
+            .await
+            .expect("edited note");
         let exhibit = store
             .create_exhibit(probity_server::storage::evidence::NewExhibit {
                 case_id: id,

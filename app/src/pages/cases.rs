@@ -9,6 +9,7 @@ use crate::cases::{
 use crate::forms::{
     CsrfField, ErrorSummary, FieldErrors, SelectField, StaleWarning, TextArea, TextField, options,
 };
+use crate::pages::case_nav::{CaseSection, CaseShell};
 use crate::shell::Shell;
 use crate::types::PageContext;
 use leptos::prelude::*;
@@ -404,74 +405,24 @@ pub struct CasePermissions {
 pub struct CaseView {
     pub case: Case,
     pub lead_name: Option<String>,
-    pub parties: Vec<Party>,
-    pub allegations: Vec<Allegation>,
     pub notes: Vec<Note>,
-    pub history: Vec<StatusChange>,
+    /// The newest status changes, newest first (the History section has them all).
+    pub recent_history: Vec<StatusChange>,
     pub team: Vec<TeamMember>,
-    /// The exhibits this person may see.
-    pub exhibits: Vec<crate::evidence::Exhibit>,
-    /// The case's incidents.
-    pub incidents: Vec<crate::timeline::Incident>,
     pub can: CasePermissions,
     /// A message after an action, e.g. the exhibits just added.
     pub notice: Option<String>,
 }
 
-/// A case's page.
+/// A case's overview: its details, team, notes and latest status changes; the other
+/// sections are pages of their own.
 #[component]
 pub fn CasePage(ctx: PageContext, view: CaseView) -> impl IntoView {
     let case = view.case.clone();
     let id = case.case_id;
     let base = case_path(id);
     let can = view.can;
-    let heading = format!("{}: {}", case.case_number, case.title);
     let title = case.case_number.clone();
-    let add_incident = can
-        .edit
-        .then(|| (format!("{base}/incidents/new"), "Add an incident"));
-    let timeline_href = format!("{base}/timeline");
-    let parties = view
-        .parties
-        .into_iter()
-        .map(|party| {
-            let edit = format!("{base}/parties/{}/edit", party.party_id);
-            let label = format!("Edit {}", party.name);
-            view! {
-                <tr>
-                    <th scope="row">{party.name}</th>
-                    <td>{party.party_role.label()}</td>
-                    <td>{party.kind.label()}</td>
-                    <td>{if party.pseudonym.is_empty() { "None".to_string() } else { party.pseudonym }}</td>
-                    <td class="probity-pre">{party.details}</td>
-                    {can.edit.then(|| view! {
-                        <td><a class="usa-link" href=edit aria-label=label>"Edit"</a></td>
-                    })}
-                </tr>
-            }
-        })
-        .collect_view();
-    let allegations = view
-        .allegations
-        .into_iter()
-        .enumerate()
-        .map(|(index, allegation)| {
-            let edit = format!("{base}/allegations/{}/edit", allegation.allegation_id);
-            let label = format!("Edit allegation {}", index + 1);
-            view! {
-                <tr>
-                    <th scope="row">{format!("A-{}", index + 1)}</th>
-                    <td>{allegation.subject_name.unwrap_or_else(|| "Not set".to_string())}</td>
-                    <td class="probity-pre">{allegation.summary}</td>
-                    <td>{allegation.rule_at_issue}</td>
-                    <td>{allegation.status.label()}</td>
-                    {can.edit.then(|| view! {
-                        <td><a class="usa-link" href=edit aria-label=label>"Edit"</a></td>
-                    })}
-                </tr>
-            }
-        })
-        .collect_view();
     let notes = view
         .notes
         .into_iter()
@@ -501,21 +452,8 @@ pub fn CasePage(ctx: PageContext, view: CaseView) -> impl IntoView {
             }
         })
         .collect_view();
-    let history = view
-        .history
-        .into_iter()
-        .map(|step| {
-            view! {
-                <tr>
-                    <td>{format_utc(step.changed_at)}</td>
-                    <td>{step.from_status.map(|s| s.label()).unwrap_or("New")}</td>
-                    <td>{step.to_status.label()}</td>
-                    <td>{step.changed_by_name}</td>
-                    <td>{step.reason}</td>
-                </tr>
-            }
-        })
-        .collect_view();
+    let has_history = !view.recent_history.is_empty();
+    let history = view.recent_history;
     let team = view
         .team
         .into_iter()
@@ -524,22 +462,15 @@ pub fn CasePage(ctx: PageContext, view: CaseView) -> impl IntoView {
             view! { <li>{format!("{}{lead}", member.display_name)}</li> }
         })
         .collect_view();
+    let history_href = crate::pages::case_nav::CaseSection::History.path(id);
     view! {
-        <Shell ctx=ctx title=title current="/cases">
-            <p class="probity-breadcrumb"><a class="usa-link" href="/cases">"Cases"</a></p>
-            <h1>{heading}</h1>
+        <crate::pages::case_nav::CaseShell ctx=ctx title=title case=case.clone() section=crate::pages::case_nav::CaseSection::Overview>
+            <h1>"Overview"</h1>
             {view.notice.map(|notice| view! {
                 <div class="usa-alert usa-alert--success usa-alert--slim" role="status">
                     <div class="usa-alert__body"><p class="usa-alert__text">{notice}</p></div>
                 </div>
             })}
-            <p class="probity-tags">
-                <StatusTag status=case.status />
-                " "
-                <span class="usa-tag probity-tag probity-tag--plain">{format!("{} priority", case.priority.label())}</span>
-                " "
-                <span class="usa-tag probity-tag probity-tag--plain">{case.confidentiality.label()}</span>
-            </p>
             <ul class="usa-button-group">
                 {can.edit.then(|| view! {
                     <li class="usa-button-group__item">
@@ -560,6 +491,7 @@ pub fn CasePage(ctx: PageContext, view: CaseView) -> impl IntoView {
             <section aria-labelledby="details-heading">
                 <h2 id="details-heading">"Details"</h2>
                 <dl class="probity-facts">
+                    <dt>"Title"</dt><dd>{case.title.clone()}</dd>
                     <dt>"Subject agency"</dt><dd>{case.subject_agency.clone()}</dd>
                     <dt>"How it came in"</dt><dd>{case.intake_channel.label()}</dd>
                     <dt>"Received"</dt><dd>{case.received_on.clone()}</dd>
@@ -571,8 +503,122 @@ pub fn CasePage(ctx: PageContext, view: CaseView) -> impl IntoView {
                 <h3>"Team"</h3>
                 <ul class="usa-list">{team}</ul>
             </section>
-            <CaseSection id="parties" heading="Parties" add=can.edit.then(|| (format!("{base}/parties/new"), "Add a party"))>
-                <table class="usa-table usa-table--borderless probity-table">
+            <CaseSection id="notes" heading="Notes" add=can.edit.then(|| (format!("{base}/notes/new"), "Add a note"))>
+                <ul class="usa-list usa-list--unstyled">{notes}</ul>
+            </CaseSection>
+            <section aria-labelledby="history-heading">
+                <h2 id="history-heading">"Latest status changes"</h2>
+                {has_history.then(|| view! {
+                    <HistoryTable caption="Latest status changes, newest first" rows=history />
+                })}
+                <p><a class="usa-link" href=history_href>"The whole history"</a></p>
+            </section>
+        </crate::pages::case_nav::CaseShell>
+    }
+}
+
+/// A table of status changes.
+#[component]
+fn HistoryTable(caption: &'static str, rows: Vec<StatusChange>) -> impl IntoView {
+    let rows = rows
+        .into_iter()
+        .map(|step| {
+            view! {
+                <tr>
+                    <td>{format_utc(step.changed_at)}</td>
+                    <td>{step.from_status.map(|s| s.label()).unwrap_or("New")}</td>
+                    <td>{step.to_status.label()}</td>
+                    <td>{step.changed_by_name}</td>
+                    <td class="probity-wrap">{step.reason}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="usa-table usa-table--borderless probity-table">
+            <caption class="usa-sr-only">{caption}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"When"</th>
+                    <th scope="col">"From"</th>
+                    <th scope="col">"To"</th>
+                    <th scope="col">"By"</th>
+                    <th scope="col">"Why"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+/// A case's whole status history, newest first.
+#[component]
+pub fn CaseHistoryPage(ctx: PageContext, case: Case, history: Vec<StatusChange>) -> impl IntoView {
+    let title = format!("History of {}", case.case_number);
+    view! {
+        <crate::pages::case_nav::CaseShell ctx=ctx title=title case=case section=crate::pages::case_nav::CaseSection::History>
+            <h1>"History"</h1>
+            <p>"Every move of the case along its workflow, with who moved it and why. The audit trail records every read and change besides."</p>
+            <HistoryTable caption="Status history, newest first" rows=history />
+        </crate::pages::case_nav::CaseShell>
+    }
+}
+
+/// A case's parties and allegations.
+#[component]
+pub fn CasePartiesPage(
+    ctx: PageContext,
+    case: Case,
+    parties: Vec<Party>,
+    allegations: Vec<Allegation>,
+    can_edit: bool,
+) -> impl IntoView {
+    let base = case_path(case.case_id);
+    let title = format!("Parties and allegations of {}", case.case_number);
+    let parties = parties
+        .into_iter()
+        .map(|party| {
+            let edit = format!("{base}/parties/{}/edit", party.party_id);
+            let label = format!("Edit {}", party.name);
+            view! {
+                <tr>
+                    <th scope="row" data-label="Name">{party.name}</th>
+                    <td data-label="Role">{party.party_role.label()}</td>
+                    <td data-label="Kind">{party.kind.label()}</td>
+                    <td data-label="Pseudonym">{if party.pseudonym.is_empty() { "None".to_string() } else { party.pseudonym }}</td>
+                    <td data-label="Details" class="probity-pre probity-wrap">{party.details}</td>
+                    {can_edit.then(|| view! {
+                        <td data-label="Change"><a class="usa-link" href=edit aria-label=label>"Edit"</a></td>
+                    })}
+                </tr>
+            }
+        })
+        .collect_view();
+    let allegations = allegations
+        .into_iter()
+        .enumerate()
+        .map(|(index, allegation)| {
+            let edit = format!("{base}/allegations/{}/edit", allegation.allegation_id);
+            let label = format!("Edit allegation {}", index + 1);
+            view! {
+                <tr>
+                    <th scope="row" data-label="Number">{format!("A-{}", index + 1)}</th>
+                    <td data-label="Subject">{allegation.subject_name.unwrap_or_else(|| "Not set".to_string())}</td>
+                    <td data-label="Allegedly did" class="probity-pre probity-wrap">{allegation.summary}</td>
+                    <td data-label="Law or policy">{allegation.rule_at_issue}</td>
+                    <td data-label="Status">{allegation.status.label()}</td>
+                    {can_edit.then(|| view! {
+                        <td data-label="Change"><a class="usa-link" href=edit aria-label=label>"Edit"</a></td>
+                    })}
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <crate::pages::case_nav::CaseShell ctx=ctx title=title case=case section=crate::pages::case_nav::CaseSection::Parties>
+            <h1>"Parties and allegations"</h1>
+            <CaseSection id="parties" heading="Parties" add=can_edit.then(|| (format!("{base}/parties/new"), "Add a party"))>
+                <table class="usa-table usa-table--borderless usa-table--stacked probity-table">
                     <caption class="usa-sr-only">"Parties to the case"</caption>
                     <thead>
                         <tr>
@@ -581,14 +627,14 @@ pub fn CasePage(ctx: PageContext, view: CaseView) -> impl IntoView {
                             <th scope="col">"Kind"</th>
                             <th scope="col">"Pseudonym"</th>
                             <th scope="col">"Details"</th>
-                            {can.edit.then(|| view! { <th scope="col">"Change"</th> })}
+                            {can_edit.then(|| view! { <th scope="col">"Change"</th> })}
                         </tr>
                     </thead>
                     <tbody>{parties}</tbody>
                 </table>
             </CaseSection>
-            <CaseSection id="allegations" heading="Allegations" add=can.edit.then(|| (format!("{base}/allegations/new"), "Add an allegation"))>
-                <table class="usa-table usa-table--borderless probity-table">
+            <CaseSection id="allegations" heading="Allegations" add=can_edit.then(|| (format!("{base}/allegations/new"), "Add an allegation"))>
+                <table class="usa-table usa-table--borderless usa-table--stacked probity-table">
                     <caption class="usa-sr-only">"Allegations under investigation"</caption>
                     <thead>
                         <tr>
@@ -597,45 +643,13 @@ pub fn CasePage(ctx: PageContext, view: CaseView) -> impl IntoView {
                             <th scope="col">"Allegedly did"</th>
                             <th scope="col">"Law or policy"</th>
                             <th scope="col">"Status"</th>
-                            {can.edit.then(|| view! { <th scope="col">"Change"</th> })}
+                            {can_edit.then(|| view! { <th scope="col">"Change"</th> })}
                         </tr>
                     </thead>
                     <tbody>{allegations}</tbody>
                 </table>
             </CaseSection>
-            <CaseSection id="incidents" heading="Incidents" add=add_incident>
-                <ul class="usa-list">
-                    {view.incidents.into_iter().map(|incident| {
-                        let href = crate::pages::timeline::incident_path(id, incident.incident_id);
-                        let events = if incident.event_count == 1 { "1 event".to_string() } else { format!("{} events", incident.event_count) };
-                        view! { <li><a class="usa-link" href=href>{incident.title}</a>{format!(" ({events})")}</li> }
-                    }).collect_view()}
-                </ul>
-                <p><a class="usa-link" href=timeline_href>"The whole case's timeline"</a></p>
-            </CaseSection>
-            <CaseSection id="evidence" heading="Evidence" add=can.edit.then(|| (format!("{base}/exhibits/new"), "Add evidence"))>
-                <crate::pages::evidence::EvidenceTable case_id=id exhibits=view.exhibits />
-            </CaseSection>
-            <CaseSection id="notes" heading="Notes" add=can.edit.then(|| (format!("{base}/notes/new"), "Add a note"))>
-                <ul class="usa-list usa-list--unstyled">{notes}</ul>
-            </CaseSection>
-            <section aria-labelledby="history-heading">
-                <h2 id="history-heading">"History"</h2>
-                <table class="usa-table usa-table--borderless probity-table">
-                    <caption class="usa-sr-only">"Status history, oldest first"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"When"</th>
-                            <th scope="col">"From"</th>
-                            <th scope="col">"To"</th>
-                            <th scope="col">"By"</th>
-                            <th scope="col">"Why"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{history}</tbody>
-                </table>
-            </section>
-        </Shell>
+        </crate::pages::case_nav::CaseShell>
     }
 }
 
@@ -758,7 +772,7 @@ pub fn TeamPage(ctx: PageContext, team: TeamView, errors: FieldErrors) -> impl I
                                 <form method="post" action=format!("{base}/team/lead") class="probity-inline-form">
                                     <CsrfField token=token.clone() />
                                     <input type="hidden" name="user_id" value=member.user_id.to_string() />
-                                    <button type="submit" class="usa-button usa-button--unstyled" aria-label=format!("Make {name} the lead")>"Make lead"</button>
+                                    <button type="submit" class="usa-button usa-button--unstyled">"Make lead"<span class="usa-sr-only">{format!(": {name}")}</span></button>
                                 </form>
                             })}
                             <form method="post" action=format!("{base}/team/remove") class="probity-inline-form">
@@ -933,8 +947,7 @@ pub fn TeamPage(ctx: PageContext, team: TeamView, errors: FieldErrors) -> impl I
         }
     });
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
-            <p class="probity-breadcrumb"><a class="usa-link" href=base.clone()>{format!("Back to {}", team.case.case_number)}</a></p>
+        <CaseShell ctx=ctx title=title.clone() case=team.case.clone() section=CaseSection::Team>
             <h1>{title}</h1>
             <ErrorSummary errors=errors.clone() />
             {unwatched}
@@ -974,7 +987,7 @@ pub fn TeamPage(ctx: PageContext, team: TeamView, errors: FieldErrors) -> impl I
                 {name_form}
                 {recusal_forms}
             </div>
-        </Shell>
+        </CaseShell>
     }
 }
 

@@ -4,6 +4,7 @@
 use crate::cases::Case;
 use crate::evidence::{CustodyAction, CustodyEvent, Exhibit, format_size};
 use crate::forms::{CsrfField, ErrorSummary, FieldErrors, TextArea, TextField};
+use crate::pages::case_nav::{CaseSection, CaseShell};
 use crate::pages::cases::{case_path, format_utc};
 use crate::shell::Shell;
 use crate::types::PageContext;
@@ -219,8 +220,7 @@ pub fn ExhibitPage(ctx: PageContext, view: ExhibitView, errors: FieldErrors) -> 
         |panel| view! { <crate::pages::messages::ImportSection panel=panel token=import_token /> },
     );
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
-            <p class="probity-breadcrumb"><a class="usa-link" href=case_path(view.case.case_id)>{format!("Back to {}", view.case.case_number)}</a></p>
+        <CaseShell ctx=ctx title=title.clone() case=view.case.clone() section=CaseSection::Evidence>
             <h1>{format!("{}: {}", e.label(), e.description)}</h1>
             {alarm.then(|| view! {
                 <div class="usa-alert usa-alert--error" role="alert">
@@ -298,11 +298,11 @@ pub fn ExhibitPage(ctx: PageContext, view: ExhibitView, errors: FieldErrors) -> 
                     </table>
                 </div>
             </section>
-        </Shell>
+        </CaseShell>
     }
 }
 
-/// The evidence table on a case's page.
+/// The evidence table of a case.
 #[component]
 pub fn EvidenceTable(case_id: i64, exhibits: Vec<Exhibit>) -> impl IntoView {
     let rows = exhibits
@@ -312,18 +312,18 @@ pub fn EvidenceTable(case_id: i64, exhibits: Vec<Exhibit>) -> impl IntoView {
             let tags = exhibit.tags().join(", ");
             view! {
                 <tr>
-                    <th scope="row"><a class="usa-link" href=href>{exhibit.label()}</a></th>
-                    <td>{exhibit.description.clone()}</td>
-                    <td>{exhibit.media_type.clone()}</td>
-                    <td>{format_size(exhibit.size_bytes)}</td>
-                    <td>{tags}</td>
-                    <td>{format_utc(exhibit.uploaded_at)}</td>
+                    <th scope="row" data-label="Exhibit"><a class="usa-link" href=href>{exhibit.label()}</a></th>
+                    <td data-label="Description" class="probity-wrap">{exhibit.description.clone()}</td>
+                    <td data-label="Type">{exhibit.media_type.clone()}</td>
+                    <td data-label="Size">{format_size(exhibit.size_bytes)}</td>
+                    <td data-label="Sensitivity">{tags}</td>
+                    <td data-label="Uploaded">{format_utc(exhibit.uploaded_at)}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
-        <table class="usa-table usa-table--borderless probity-table">
+        <table class="usa-table usa-table--borderless usa-table--stacked probity-table">
             <caption class="usa-sr-only">"Exhibits"</caption>
             <thead>
                 <tr>
@@ -337,5 +337,50 @@ pub fn EvidenceTable(case_id: i64, exhibits: Vec<Exhibit>) -> impl IntoView {
             </thead>
             <tbody>{rows}</tbody>
         </table>
+    }
+}
+
+/// A case's evidence section: its exhibits, a page at a time in exhibit order.
+#[component]
+pub fn CaseEvidencePage(
+    ctx: PageContext,
+    case: Case,
+    exhibits: Vec<Exhibit>,
+    /// The next page's address, when there is one.
+    next: Option<String>,
+    /// This is not the first page.
+    later_page: bool,
+    can_edit: bool,
+    /// A message after an action, e.g. the exhibits just added.
+    notice: Option<String>,
+) -> impl IntoView {
+    let id = case.case_id;
+    let title = format!("Evidence of {}", case.case_number);
+    let empty = exhibits.is_empty();
+    let first = crate::pages::case_nav::CaseSection::Evidence.path(id);
+    view! {
+        <crate::pages::case_nav::CaseShell ctx=ctx title=title case=case section=crate::pages::case_nav::CaseSection::Evidence>
+            <div class="probity-title-row">
+                <h1>"Evidence"</h1>
+                {can_edit.then(|| view! {
+                    <a class="usa-button" href=format!("{}/exhibits/new", case_path(id))>"Add evidence"</a>
+                })}
+            </div>
+            {notice.map(|notice| view! {
+                <div class="usa-alert usa-alert--success usa-alert--slim" role="status">
+                    <div class="usa-alert__body"><p class="usa-alert__text">{notice}</p></div>
+                </div>
+            })}
+            {if empty {
+                view! { <p>{if later_page { "No more exhibits." } else { "No evidence has been added yet." }}</p> }.into_any()
+            } else {
+                view! { <EvidenceTable case_id=id exhibits=exhibits /> }.into_any()
+            }}
+            <nav class="probity-pager" aria-label="Pages of exhibits">
+                {later_page.then(|| view! { <a class="usa-link" href=first.clone()>"First page"</a> })}
+                " "
+                {next.map(|href| view! { <a class="usa-link" href=href>"Next exhibits"</a> })}
+            </nav>
+        </crate::pages::case_nav::CaseShell>
     }
 }

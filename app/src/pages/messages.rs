@@ -4,6 +4,7 @@
 use crate::cases::Case;
 use crate::forms::{CsrfField, SelectField, TextField};
 use crate::messages::Message;
+use crate::pages::case_nav::{CaseSection, CaseShell};
 use crate::pages::cases::case_path;
 use crate::pages::evidence::exhibit_path;
 use crate::shell::Shell;
@@ -254,8 +255,7 @@ pub fn MessagesPage(
         }
     });
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
-            <p class="probity-breadcrumb"><a class="usa-link" href=base.clone()>{format!("Back to {}", case.case_number)}</a></p>
+        <CaseShell ctx=ctx title=title.clone() case=case.clone() section=CaseSection::Messages>
             <h1>{title}</h1>
             {problem.map(|problem| view! {
                 <div class="usa-alert usa-alert--warning usa-alert--slim" role="alert">
@@ -290,7 +290,7 @@ pub fn MessagesPage(
             </div>
             {(count == 0).then(|| view! { <p class="probity-empty">"No messages match."</p> })}
             {next_form}
-        </Shell>
+        </CaseShell>
     }
 }
 

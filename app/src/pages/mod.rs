@@ -3,6 +3,7 @@
 pub mod account;
 pub mod api_docs;
 pub mod audit;
+pub mod case_nav;
 pub mod cases;
 pub mod dashboard;
 pub mod errors;

@@ -7,6 +7,7 @@ use crate::cases::{Allegation, Case, Party};
 use crate::forms::{
     CsrfField, ErrorSummary, FieldErrors, SelectField, StaleWarning, TextArea, TextField, options,
 };
+use crate::pages::case_nav::{CaseSection, CaseShell};
 use crate::pages::cases::{case_path, format_utc};
 use crate::reports::{
     Block, DiffLine, Finding, Inline, LeakHit, LeakRelease, PublishedReport, Recommendation,
@@ -267,12 +268,6 @@ fn ReportNav(case_id: i64, current: &'static str) -> impl IntoView {
     }
 }
 
-fn case_link(case: &Case) -> impl IntoView + use<> {
-    let href = case_path(case.case_id);
-    let label = format!("{}: {}", case.case_number, case.title);
-    view! { <p><a class="usa-link" href=href>{label}</a></p> }
-}
-
 /// A case's findings, one per allegation.
 #[component]
 pub fn FindingsPage(
@@ -287,7 +282,6 @@ pub fn FindingsPage(
 ) -> impl IntoView {
     let title = format!("Findings in {}", case.case_number);
     let case_id = case.case_id;
-    let back = case_link(&case);
     let label = |labels: &[(i64, String)], id: i64| {
         labels
             .iter()
@@ -341,12 +335,11 @@ pub fn FindingsPage(
         })
         .collect_view();
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
+        <CaseShell ctx=ctx title=title.clone() case=case.clone() section=CaseSection::Findings>
             <h1>{title}</h1>
-            {back}
             <ReportNav case_id=case_id current="findings" />
             {items}
-        </Shell>
+        </CaseShell>
     }
 }
 
@@ -449,16 +442,14 @@ pub fn RecommendationsPage(
 ) -> impl IntoView {
     let title = format!("Recommendations in {}", case.case_number);
     let case_id = case.case_id;
-    let back = case_link(&case);
     let add = can_edit.then(|| {
         let href = format!("{}/recommendations/new", case_path(case_id));
         view! { <p><a class="usa-button" href=href>"Add a recommendation"</a></p> }
     });
     let empty = recommendations.is_empty();
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
+        <CaseShell ctx=ctx title=title.clone() case=case.clone() section=CaseSection::Findings>
             <h1>{title}</h1>
-            {back}
             <ReportNav case_id=case_id current="recommendations" />
             {add}
             {empty.then(|| view! { <p>"No recommendations yet."</p> })}
@@ -482,7 +473,7 @@ pub fn RecommendationsPage(
                     </tbody>
                 </table>
             })}
-        </Shell>
+        </CaseShell>
     }
 }
 
@@ -621,7 +612,6 @@ pub fn RedactionsPage(
     let title = format!("Redactions in {}", case.case_number);
     let case_id = case.case_id;
     let base = case_path(case_id);
-    let back = case_link(&case);
     let token = ctx.csrf_token.clone();
     let party_rows = parties
         .into_iter()
@@ -692,9 +682,8 @@ pub fn RedactionsPage(
         }
     });
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
+        <CaseShell ctx=ctx title=title.clone() case=case.clone() section=CaseSection::Findings>
             <h1>{title}</h1>
-            {back}
             <ReportNav case_id=case_id current="redactions" />
             <p>"Public versions show parties by pseudonym, leave out exhibits tagged booking photo, personal data or restricted unless released, and replace the text below. Before publication, every public file is searched for all of it."</p>
             <h2>"Parties"</h2>
@@ -716,7 +705,7 @@ pub fn RedactionsPage(
                 <thead><tr><th scope="col">"Exhibit"</th><th scope="col">"Why"</th><th scope="col">"Public versions"</th><th scope="col"><span class="usa-sr-only">"Action"</span></th></tr></thead>
                 <tbody>{release_rows}</tbody>
             </table>
-        </Shell>
+        </CaseShell>
     }
 }
 
@@ -739,7 +728,6 @@ pub fn ReportPage(
 ) -> impl IntoView {
     let title = format!("Report of {}", case.case_number);
     let case_id = case.case_id;
-    let back = case_link(&case);
     let newest = versions.first().map(|v| v.version);
     let edit = permissions.draft.then(|| {
         let href = format!("{}/edit", report_path(case_id));
@@ -781,9 +769,8 @@ pub fn ReportPage(
         }
     });
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
+        <CaseShell ctx=ctx title=title.clone() case=case.clone() section=CaseSection::Report>
             <h1>{title}</h1>
-            {back}
             <ReportNav case_id=case_id current="report" />
             {edit}
             {published_view}
@@ -792,10 +779,14 @@ pub fn ReportPage(
             {(!empty).then(|| view! {
                 <table class="usa-table usa-table--borderless probity-table">
                     <caption class="usa-sr-only">"Saved versions of the report, newest first"</caption>
-                    <thead><tr><th scope="col">"Version"</th><th scope="col">"State"</th><th scope="col">"Saved by"</th><th scope="col">"Reviewed by"</th></tr></thead>
+                    <thead><tr><th scope="col">"Version"</th><th scope="col">"State"</th><th scope="col">"Saved by"</th><th scope="col">"Reviewed by"</th><th scope="col">"Changes"</th></tr></thead>
                     <tbody>
                         {versions.into_iter().map(|v| {
                             let href = version_path(case_id, v.version);
+                            let changes = (v.version > 1).then(|| {
+                                let compare = format!("{}/compare?from={}&to={}", report_path(case_id), v.version - 1, v.version);
+                                view! { <a class="usa-link" href=compare>{format!("Compare with version {}", v.version - 1)}</a> }
+                            });
                             let reviewed = v.reviewed_by_name.clone().map(|name| format!("{name}, {}", v.reviewed_at.map(format_utc).unwrap_or_default())).unwrap_or_default();
                             view! {
                                 <tr>
@@ -803,6 +794,7 @@ pub fn ReportPage(
                                     <td>{v.state.label()}</td>
                                     <td>{format!("{}, {}", v.created_by_name, format_utc(v.created_at))}</td>
                                     <td>{reviewed}</td>
+                                    <td>{changes}</td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -810,7 +802,7 @@ pub fn ReportPage(
                 </table>
             })}
             {compare}
-        </Shell>
+        </CaseShell>
     }
 }
 
@@ -1027,7 +1019,7 @@ pub fn ReportVersionPage(
         .then(|| view! { <LeakTable hits=blocking releases=releases.clone() /> });
     let preview = format!("{base}/preview");
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
+        <CaseShell ctx=ctx title=title.clone() case=case.clone() section=CaseSection::Report>
             <h1>{title}</h1>
             <p><a class="usa-link" href=report_path(case_id)>"All versions"</a>" · "<a class="usa-link" href=preview>"Preview internal and public versions side by side"</a></p>
             {message}
@@ -1045,7 +1037,7 @@ pub fn ReportVersionPage(
             {publish}
             <h2>"Narrative sections"</h2>
             {sections}
-        </Shell>
+        </CaseShell>
     }
 }
 

@@ -5,6 +5,7 @@ use crate::cases::Case;
 use crate::forms::{
     CsrfField, ErrorSummary, FieldErrors, SelectField, StaleWarning, TextArea, TextField, options,
 };
+use crate::pages::case_nav::{CaseSection, CaseShell};
 use crate::pages::cases::{case_path, format_utc};
 use crate::shell::Shell;
 use crate::timeline::{
@@ -117,6 +118,9 @@ pub fn TimelinePage(
     filter: TimelineFilter,
     /// `(party id, name)` for the actor filter.
     parties: Vec<(String, String)>,
+    /// The case's incidents, listed above the merged timeline.
+    #[prop(default = Vec::new())]
+    incidents: Vec<Incident>,
 ) -> impl IntoView {
     let base = case_path(case.case_id);
     let query = filter.query();
@@ -175,13 +179,33 @@ pub fn TimelinePage(
         })
         .collect_view();
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
-            <p class="probity-breadcrumb"><a class="usa-link" href=base.clone()>{format!("Back to {}", case.case_number)}</a></p>
+        <CaseShell ctx=ctx title=title.clone() case=case.clone() section=CaseSection::Timeline>
             <div class="probity-title-row">
                 <h1>{title}</h1>
                 {add.map(|href| view! { <a class="usa-button" href=href>"Add an event"</a> })}
             </div>
             {summary.map(|summary| view! { <p class="probity-pre">{summary}</p> })}
+            {merged.then(|| {
+                let case_id = case.case_id;
+                let add_incident = can_edit.then(|| format!("{base}/incidents/new"));
+                let none = incidents.is_empty();
+                view! {
+                    <section aria-labelledby="incidents-heading">
+                        <div class="probity-title-row">
+                            <h2 id="incidents-heading">"Incidents"</h2>
+                            {add_incident.map(|href| view! { <a class="usa-button usa-button--outline" href=href>"Add an incident"</a> })}
+                        </div>
+                        {none.then(|| view! { <p>"No incident has been opened yet. Each incident has its own timeline of events."</p> })}
+                        <ul class="usa-list">
+                            {incidents.into_iter().map(|incident| {
+                                let href = incident_path(case_id, incident.incident_id);
+                                let events = if incident.event_count == 1 { "1 event".to_string() } else { format!("{} events", incident.event_count) };
+                                view! { <li><a class="usa-link" href=href>{incident.title}</a>{format!(" ({events})")}</li> }
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                }
+            })}
             // Filters travel in the address: party numbers, kinds and dates only.
             <form class="usa-form probity-filters" method="get" action=filter_action>
                 <div class="probity-filter-grid">
@@ -234,7 +258,7 @@ pub fn TimelinePage(
                 }
                 .into_any()
             }}
-        </Shell>
+        </CaseShell>
     }
 }
 

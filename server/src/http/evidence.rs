@@ -19,9 +19,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use leptos::prelude::*;
-use probity_app::pages::cases::case_path;
+use probity_app::pages::case_nav::CaseSection;
 use probity_app::pages::evidence::{
-    ExhibitPage, ExhibitView, UploadPage, UploadValues, exhibit_path,
+    CaseEvidencePage, ExhibitPage, ExhibitView, UploadPage, UploadValues, exhibit_path,
 };
 use probity_domain::cases::Case;
 use probity_domain::evidence::{Exhibit, format_size};
@@ -36,7 +36,7 @@ pub fn router() -> Router<AppState> {
         .route(
             "/cases/{case_id}/exhibits",
             // Files stream to the blob store with the upload limit enforced per file there.
-            post(upload).layer(DefaultBodyLimit::disable()),
+            post(upload).layer(DefaultBodyLimit::disable()).get(list),
         )
         .route("/cases/{case_id}/exhibits/{exhibit_id}", get(show))
         .route(
@@ -156,7 +156,45 @@ pub async fn upload(
         &format!("Evidence added: {}.", labels.join(", ")),
     )
     .await?;
-    Ok(Redirect::to(&case_path(case_id)).into_response())
+    Ok(Redirect::to(&CaseSection::Evidence.path(case_id)).into_response())
+}
+
+/// Exhibits per page of the evidence section.
+const EXHIBITS_PER_PAGE: i64 = 50;
+
+/// The evidence section's page query: where the page starts.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EvidenceQuery {
+    /// The exhibit number the page continues after.
+    after: String,
+}
+
+/// A case's evidence, a page at a time.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn list(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+    axum::extract::Query(query): axum::extract::Query<EvidenceQuery>,
+) -> Result<Response, AppError> {
+    let after = query.after.trim().parse::<i64>().unwrap_or(0).max(0);
+    let (open, exhibits, next) = evidence::exhibits_page(
+        &state.store,
+        &actor.caller(),
+        case_id,
+        after,
+        EXHIBITS_PER_PAGE,
+    )
+    .await?;
+    let notice = crate::auth::take_flash(&actor.session).await?;
+    let next = next.map(|number| format!("{}?after={number}", CaseSection::Evidence.path(case_id)));
+    let can_edit = open.permissions(&actor).edit;
+    let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
+    let case = open.case;
+    Ok(render(StatusCode::OK, move || {
+        view! { <CaseEvidencePage ctx=ctx case=case exhibits=exhibits next=next later_page={after > 0} can_edit=can_edit notice=notice /> }
+    }))
 }
 
 /// The page's answer to a body that cannot be read.

@@ -188,10 +188,15 @@ async fn timeline_page(
         .unwrap_or_else(|| format!("Timeline of {}", open.case.case_number));
     let chart = chart_svg(&events, &title, false);
     let can_edit = allows(actor.user.role, Action::EditCase, open.standing);
+    let incidents = if incident.is_none() {
+        state.store.incidents(case_id).await?
+    } else {
+        Vec::new()
+    };
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
     let case = open.case;
     Ok(render(StatusCode::OK, move || {
-        view! { <TimelinePage ctx=ctx case=case incident=incident events=events chart=chart can_edit=can_edit filter=filter parties=parties /> }
+        view! { <TimelinePage ctx=ctx case=case incident=incident events=events chart=chart can_edit=can_edit filter=filter parties=parties incidents=incidents /> }
     }))
 }
 

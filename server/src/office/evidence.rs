@@ -438,6 +438,39 @@ pub async fn exhibits(
     Ok(exhibits)
 }
 
+/// One page of a case's exhibits the caller may see, `limit` after exhibit number `after`
+/// (audited), with the number to continue after when there are more.
+pub async fn exhibits_page(
+    store: &DynStore,
+    caller: &Caller,
+    case_id: i64,
+    after: i64,
+    limit: i64,
+) -> Result<(super::cases::OpenCase, Vec<Exhibit>, Option<i64>), OfficeError> {
+    let open = open_case(store, caller, case_id, Action::ReadCase, "exhibit.list").await?;
+    let limit = limit.clamp(1, 500);
+    // One more than shown tells whether another page follows.
+    let mut exhibits = store
+        .exhibits_page(case_id, caller.user.user_id, after.max(0), limit + 1)
+        .await?;
+    let next = if exhibits.len() as i64 > limit {
+        exhibits.truncate(limit as usize);
+        exhibits.last().map(|exhibit| exhibit.number)
+    } else {
+        None
+    };
+    record(
+        store,
+        caller,
+        case_id,
+        "exhibit.list",
+        None,
+        Some(format!("{} shown", exhibits.len())),
+    )
+    .await?;
+    Ok((open, exhibits, next))
+}
+
 /// An exhibit's chain of custody, oldest first, audited.
 pub async fn custody(
     store: &DynStore,

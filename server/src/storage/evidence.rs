@@ -41,6 +41,15 @@ pub trait EvidenceStore: Send + Sync {
     async fn create_exhibit(&self, exhibit: NewExhibit) -> StoreResult<Exhibit>;
     /// The exhibits of a case that `user_id` may see, by number.
     async fn exhibits(&self, case_id: i64, user_id: i64) -> StoreResult<Vec<Exhibit>>;
+    /// One page of the exhibits `user_id` may see, in exhibit order: at most `limit` after
+    /// exhibit number `after` (0 for the first page).
+    async fn exhibits_page(
+        &self,
+        case_id: i64,
+        user_id: i64,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Exhibit>>;
     /// One exhibit of a case (no access check: see [`EvidenceStore::exhibit_access`]).
     async fn exhibit(&self, case_id: i64, exhibit_id: i64) -> StoreResult<Option<Exhibit>>;
     /// Who is named on a restricted exhibit.
@@ -229,6 +238,30 @@ macro_rules! evidence_store_impl {
                      order by e.number"
                 );
                 let rows = sqlx::query(&sql).bind(case_id).bind(user_id).fetch_all(&self.pool).await?;
+                rows.iter().map(exhibit_from_row).collect()
+            }
+
+            #[tracing::instrument(skip_all, fields(case_id, after))]
+            async fn exhibits_page(
+                &self,
+                case_id: i64,
+                user_id: i64,
+                after: i64,
+                limit: i64,
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::evidence::Exhibit>> {
+                let sql = format!(
+                    "select {EXHIBIT_COLUMNS} from exhibits e join users u on u.user_id = e.uploaded_by \
+                     where e.case_id = $1 and e.number > $3 and (e.restricted = false or exists \
+                     (select 1 from exhibit_access a where a.exhibit_id = e.exhibit_id and a.user_id = $2)) \
+                     order by e.number limit $4"
+                );
+                let rows = sqlx::query(&sql)
+                    .bind(case_id)
+                    .bind(user_id)
+                    .bind(after)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
                 rows.iter().map(exhibit_from_row).collect()
             }
 

@@ -95,7 +95,9 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let added = records::add_allegation(&state.store, &actor.caller(), case_id, &form.values).await;
     let redraw = match added {
-        Ok(_) => return Ok(Redirect::to(&case_path(case_id)).into_response()),
+        Ok(_) => {
+            return Ok(Redirect::to(&format!("{}/parties", case_path(case_id))).into_response());
+        }
         Err(error) => Redraw::from_office(error)?,
     };
     let case = find_case(&state, case_id).await?;
@@ -167,7 +169,9 @@ pub async fn update(
     )
     .await;
     let redraw = match saved {
-        Ok(_) => return Ok(Redirect::to(&case_path(case_id)).into_response()),
+        Ok(_) => {
+            return Ok(Redirect::to(&format!("{}/parties", case_path(case_id))).into_response());
+        }
         Err(error) => Redraw::from_office(error)?,
     };
     let case = find_case(&state, case_id).await?;

@@ -12,7 +12,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use probity_app::pages::cases::{
-    CaseFormPage, CaseFormValues, CasePage, CaseView, StatusPage, case_path,
+    CaseFormPage, CaseFormValues, CaseHistoryPage, CasePage, CasePartiesPage, CaseView, StatusPage,
+    case_path,
 };
 use probity_domain::cases::{CaseStatus, Confidentiality, Priority};
 use probity_domain::permissions::Action;
@@ -101,14 +102,12 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let open = office::cases::read_case(&state.store, &actor.caller(), case_id).await?;
     let store = &state.store;
-    let (parties, allegations, notes, history, team, exhibits, incidents) = tokio::try_join!(
-        store.parties(case_id),
-        store.allegations(case_id),
+    // The overview loads only what it shows: the sections with many rows (evidence,
+    // messages, events) are pages of their own.
+    let (notes, history, team) = tokio::try_join!(
         store.notes(case_id),
         store.status_history(case_id),
         store.team(case_id),
-        store.exhibits(case_id, actor.user.user_id),
-        store.incidents(case_id),
     )?;
     let notice = crate::auth::take_flash(&actor.session).await?;
     let lead_name = team
@@ -117,21 +116,74 @@ pub async fn show(
         .map(|member| member.display_name.clone());
     let can = open.permissions(&actor);
     let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
+    let recent_history = history.into_iter().rev().take(5).collect();
     let view_data = CaseView {
         case: open.case,
         lead_name,
-        parties,
-        allegations,
         notes,
-        history,
+        recent_history,
         team,
-        exhibits,
-        incidents,
         can,
         notice,
     };
     Ok(render(StatusCode::OK, move || {
         view! { <CasePage ctx=ctx view=view_data /> }
+    }))
+}
+
+/// A case's parties and allegations.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn parties(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+) -> Result<Response, AppError> {
+    let caller = actor.caller();
+    let open = open_case(&state, &actor, case_id, Action::ReadCase, "case.view").await?;
+    let (parties, allegations) = tokio::try_join!(
+        state.store.parties(case_id),
+        state.store.allegations(case_id),
+    )?;
+    office::cases::record(
+        &state.store,
+        &caller,
+        case_id,
+        "case.view",
+        Some("parties".into()),
+        None,
+    )
+    .await?;
+    let can_edit = open.permissions(&actor).edit;
+    let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
+    let case = open.case;
+    Ok(render(StatusCode::OK, move || {
+        view! { <CasePartiesPage ctx=ctx case=case parties=parties allegations=allegations can_edit=can_edit /> }
+    }))
+}
+
+/// A case's whole status history.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn history(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+) -> Result<Response, AppError> {
+    let open = open_case(&state, &actor, case_id, Action::ReadCase, "case.view").await?;
+    let mut history = state.store.status_history(case_id).await?;
+    history.reverse();
+    audit_success(
+        &state,
+        &actor,
+        case_id,
+        "case.view",
+        Some("history".into()),
+        None,
+    )
+    .await?;
+    let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
+    let case = open.case;
+    Ok(render(StatusCode::OK, move || {
+        view! { <CaseHistoryPage ctx=ctx case=case history=history /> }
     }))
 }
 

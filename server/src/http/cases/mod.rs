@@ -35,6 +35,8 @@ pub fn router() -> Router<AppState> {
             "/cases/{case_id}/status",
             get(details::status_form).post(details::move_status),
         )
+        .route("/cases/{case_id}/parties", get(details::parties))
+        .route("/cases/{case_id}/history", get(details::history))
         .route("/cases/{case_id}/team", get(team::show))
         .route("/cases/{case_id}/team/add", post(team::add))
         .route("/cases/{case_id}/team/remove", post(team::remove))
