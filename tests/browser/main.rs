@@ -30,6 +30,25 @@ impl Audit {
         }
     }
 
+    /// In the walk with JavaScript on: the page at 1366 px must not scroll sideways, and a
+    /// screenshot of it is kept as a test artefact under `target/screenshots/`.
+    async fn look(&mut self, browser: &Browser, name: &str) {
+        if self.axe.is_none() {
+            return;
+        }
+        browser.set_window(1366, 900).await;
+        let overflow = browser.overflow_x().await;
+        if overflow > 0 {
+            self.findings.push(format!(
+                "{name}: scrolls sideways by {overflow} px at 1366 px"
+            ));
+        }
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../target/screenshots")
+            .join(format!("{name}.png"));
+        browser.screenshot(&path).await;
+    }
+
     fn assert_clean(&self) {
         assert!(
             self.findings.is_empty(),
@@ -198,6 +217,7 @@ async fn walk_case_work(browser: &Browser, app: &TestApp, audit: &mut Audit) -> 
 
     sign_in(browser, app, "ines", "a first password for ines").await;
     audit.check(browser, "dashboard").await;
+    audit.look(browser, "dashboard").await;
     browser.goto(&app.url("/cases/new")).await;
     audit.check(browser, "open a case").await;
     browser
@@ -259,6 +279,12 @@ async fn walk_case_work(browser: &Browser, app: &TestApp, audit: &mut Audit) -> 
             .await
             .contains("Claimed overtime for trips not taken")
     );
+    assert!(
+        browser.current_url().await.ends_with("/parties"),
+        "back at the parties and allegations"
+    );
+    audit.check(browser, "parties and allegations").await;
+    audit.look(browser, "case-parties").await;
 
     browser.goto(&format!("{case_url}/notes/new")).await;
     audit.check(browser, "add a note").await;
@@ -297,6 +323,12 @@ async fn walk_case_work(browser: &Browser, app: &TestApp, audit: &mut Audit) -> 
         .await;
     browser.click("main form button[type=submit]").await;
     assert!(browser.source().await.contains("Evidence added: E-1, E-2."));
+    assert!(
+        browser.current_url().await.ends_with("/exhibits"),
+        "the evidence section after an upload"
+    );
+    audit.check(browser, "evidence section").await;
+    audit.look(browser, "case-evidence").await;
     browser.goto(&format!("{case_url}/exhibits/1")).await;
     let shot = browser.source().await;
     assert!(
@@ -363,6 +395,7 @@ async fn walk_case_work(browser: &Browser, app: &TestApp, audit: &mut Audit) -> 
     audit.check(browser, "event").await;
     browser.goto(&format!("{case_url}/timeline")).await;
     audit.check(browser, "case timeline").await;
+    audit.look(browser, "case-timeline").await;
 
     browser.goto(&format!("{case_url}/status")).await;
     audit.check(browser, "move status").await;
@@ -374,12 +407,25 @@ async fn walk_case_work(browser: &Browser, app: &TestApp, audit: &mut Audit) -> 
         page.contains("Complaint screened in"),
         "the move shows in the history"
     );
+    audit.check(browser, "case overview").await;
+    audit.look(browser, "case-overview").await;
+    // The section links lead to the whole history.
+    browser
+        .click("nav[aria-label='Case sections'] a[href$='/history']")
+        .await;
+    assert!(browser.source().await.contains("Complaint screened in"));
+    audit.check(browser, "case history").await;
+    browser
+        .click("nav[aria-label='Case sections'] a[href$='/findings']")
+        .await;
+    assert!(browser.current_url().await.ends_with("/findings"));
 
     browser.goto(&format!("{case_url}/team")).await;
     audit.check(browser, "team").await;
 
     browser.goto(&app.url("/cases")).await;
     audit.check(browser, "case list").await;
+    audit.look(browser, "case-list").await;
     browser.fill("#q", "pike").await;
     browser
         .click("form[action='/cases/search'] button[type=submit]")

@@ -148,6 +148,42 @@ impl Browser {
             .await;
     }
 
+    /// Sets the window's size in CSS pixels.
+    pub async fn set_window(&self, width: u32, height: u32) {
+        self.call(
+            reqwest::Method::POST,
+            "/window/rect",
+            Some(json!({ "width": width, "height": height })),
+        )
+        .await;
+    }
+
+    /// Saves a PNG of the viewport at `path` (its folder is made when missing).
+    pub async fn screenshot(&self, path: &std::path::Path) {
+        use base64::Engine as _;
+        let encoded = self.call(reqwest::Method::GET, "/screenshot", None).await;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(encoded.as_str().unwrap_or_default())
+            .expect("screenshot base64");
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder).expect("screenshot folder");
+        }
+        std::fs::write(path, png).expect("write screenshot");
+    }
+
+    /// How far the page is wider than the window, in CSS pixels (0 when it does not
+    /// scroll sideways).
+    pub async fn overflow_x(&self) -> i64 {
+        self.execute(
+            "const done = arguments[arguments.length - 1]; \
+             done(document.documentElement.scrollWidth - document.documentElement.clientWidth);",
+            json!([]),
+        )
+        .await
+        .as_i64()
+        .unwrap_or(0)
+    }
+
     /// The current URL.
     pub async fn current_url(&self) -> String {
         self.call(reqwest::Method::GET, "/url", None)
