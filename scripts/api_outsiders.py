@@ -29,8 +29,10 @@ def call(method, path, token, body=None):
 
 status, listing = call("GET", "/api/v1/cases", lead)
 assert status == 200, (status, listing)
-cases = json.loads(listing)["items"]
-assert len(cases) == 1, "run before anything but the demo case exists"
+# The demo's highly confidential case: the outsiders are off its team or recused from it.
+DEMO_TITLE = "Disclosure of detainee custody information to federal agents"
+cases = [case for case in json.loads(listing)["items"] if case["title"] == DEMO_TITLE]
+assert len(cases) == 1, "the demo case is loaded once"
 case_id = cases[0]["id"]
 ids = {"case_id": case_id}
 for name, key in [("parties", "party_id"), ("allegations", "allegation_id"), ("notes", "note_id")]:

@@ -153,3 +153,17 @@ pub struct ExhibitFields {
     pub capture_device: String,
     pub capture_shows: String,
 }
+
+/// Stored evidence that no longer hashes to what was received, as the custody log recorded
+/// it when a download was refused.
+#[derive(Clone, Debug)]
+pub struct IntegrityAlarm {
+    pub occurred_at: OffsetDateTime,
+    /// What the content hashes to now.
+    pub detail: String,
+    pub exhibit_id: i64,
+    /// 1 for E-1.
+    pub exhibit_number: i64,
+    pub case_id: i64,
+    pub case_number: String,
+}

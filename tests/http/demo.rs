@@ -35,7 +35,30 @@ async fn the_demo_case_loads_once_and_shows_every_part() {
         .await
         .expect("get")
         .expect("demo user");
-    let cases = store.my_cases(ines.user_id, 10).await.expect("cases");
+    let all = store.my_cases(ines.user_id, 10).await.expect("cases");
+    assert_eq!(all.len(), 3, "the demo case and the two queue cases, once each");
+    // The smaller cases fill the dashboard's queues: a draft to review, one returned.
+    for (title, state) in [
+        (
+            probity_server::demo::DEMO_REVIEW_TITLE,
+            probity_domain::reports::ReportState::Submitted,
+        ),
+        (
+            probity_server::demo::DEMO_RETURNED_TITLE,
+            probity_domain::reports::ReportState::Returned,
+        ),
+    ] {
+        let queued = all.iter().find(|c| c.title == title).expect(title);
+        let versions = store
+            .report_versions(queued.case_id)
+            .await
+            .expect("versions");
+        assert_eq!(versions[0].state, state, "{title}");
+    }
+    let cases: Vec<_> = all
+        .into_iter()
+        .filter(|c| c.title == probity_server::demo::DEMO_CASE_TITLE)
+        .collect();
     assert_eq!(cases.len(), 1, "one demo case, not two");
     let case_id = cases[0].case_id;
     assert_eq!(

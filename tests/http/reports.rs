@@ -487,3 +487,143 @@ async fn the_leak_check_blocks_a_name_left_in_a_narrative_or_a_caption() {
         .expect("audit");
     assert_eq!(refused.len(), 1, "the blocked publication is audited");
 }
+
+/// The part of a dashboard under one of its headings, up to the next section.
+fn queue<'a>(page: &'a str, heading: &str) -> Option<&'a str> {
+    let start = page.find(heading)?;
+    let rest = &page[start..];
+    let end = rest.find("</section>").unwrap_or(rest.len());
+    Some(&rest[..end])
+}
+
+#[tokio::test]
+async fn the_dashboard_queues_drafts_to_review_returned_drafts_and_integrity_alarms() {
+    let app = TestApp::spawn().await;
+    let store = app.store().await;
+    let hash = password_hash().await;
+    let ines = user(&store, &hash, "ines", Role::Investigator).await;
+    user(&store, &hash, "theo", Role::Investigator).await;
+    let cora = user(&store, &hash, "cora", Role::Commissioner).await;
+    let pat = user(&store, &hash, "pat", Role::Commissioner).await;
+    user(&store, &hash, "ade", Role::Auditor).await;
+    let opened = probity_tests::fixtures::case(&store, &ines, "Queued release-date case").await;
+    let id = opened.case_id;
+    store
+        .add_member(id, pat.user_id, ines.user_id)
+        .await
+        .expect("member");
+    store
+        .recuse(id, pat.user_id, "a relative works there", ines.user_id)
+        .await
+        .expect("recuse");
+    let sections = vec![("summary".to_string(), "What we found.".to_string())];
+    store
+        .save_report_version(id, 0, &sections, ines.user_id)
+        .await
+        .expect("draft");
+    use probity_domain::reports::ReportState;
+    store
+        .review_report(
+            id,
+            1,
+            ReportState::Draft,
+            ReportState::Submitted,
+            ines.user_id,
+            "",
+            &[],
+        )
+        .await
+        .expect("submit");
+    let dashboard = |name: &'static str| {
+        let app = &app;
+        async move {
+            let client = client_for(app, name).await;
+            let (status, page) = app.get_page(&client, "/").await;
+            assert_eq!(status, 200, "{name}");
+            page
+        }
+    };
+    let review = "Drafts waiting for your review";
+    let returned = "Drafts returned to your team";
+    let cora_page = dashboard("cora").await;
+    let waiting = queue(&cora_page, review).expect("the commissioner's queue");
+    assert!(waiting.contains("Queued release-date case"), "{waiting}");
+    assert!(waiting.contains(&format!("/cases/{id}/report")));
+    let pat_page = dashboard("pat").await;
+    assert!(
+        !queue(&pat_page, review)
+            .expect("queue")
+            .contains("Queued release-date"),
+        "a recused commissioner is not asked to review"
+    );
+    let ines_page = dashboard("ines").await;
+    assert!(
+        queue(&ines_page, review).is_none(),
+        "investigators do not review"
+    );
+    assert!(
+        !queue(&ines_page, returned)
+            .expect("queue")
+            .contains("Queued release-date"),
+        "nothing returned yet"
+    );
+    store
+        .review_report(
+            id,
+            1,
+            ReportState::Submitted,
+            ReportState::Returned,
+            cora.user_id,
+            "Name the agency.",
+            &[],
+        )
+        .await
+        .expect("return");
+    let ines_page = dashboard("ines").await;
+    assert!(
+        queue(&ines_page, returned)
+            .expect("queue")
+            .contains("Queued release-date case")
+    );
+    let theo_page = dashboard("theo").await;
+    assert!(
+        !theo_page.contains("Queued release-date"),
+        "another team does not see it"
+    );
+    let cora_page = dashboard("cora").await;
+    assert!(
+        queue(&cora_page, review)
+            .expect("queue")
+            .contains("No draft waits for review.")
+    );
+    // An integrity alarm shows to the auditor, not to the team's investigator.
+    let uploaded = upload(
+        &app,
+        &client_for(&app, "ines").await,
+        id,
+        &[("description", "Ledger")],
+        vec![("ledger.txt", b"ledger".to_vec())],
+    )
+    .await;
+    assert_eq!(uploaded.status(), 303);
+    let exhibits = store.exhibits(id, ines.user_id).await.expect("exhibits");
+    store
+        .append_custody(
+            exhibits[0].exhibit_id,
+            probity_domain::evidence::CustodyAction::IntegrityFailure,
+            ines.user_id,
+            "Download refused: content now hashes to missing",
+            &exhibits[0].sha256,
+        )
+        .await
+        .expect("alarm");
+    let ade_page = dashboard("ade").await;
+    let alarms = queue(&ade_page, "Integrity alarms").expect("the auditor's alarms");
+    assert!(
+        alarms.contains(&opened.case_number) && alarms.contains("E-1"),
+        "{alarms}"
+    );
+    assert!(alarms.contains("hashes to missing"));
+    assert!(queue(&dashboard("ines").await, "Integrity alarms").is_none());
+    app.stop().await;
+}

@@ -1,7 +1,10 @@
 //! The signed-in home page: the person's cases, counts by status and the oldest open cases.
 
 use crate::cases::{CaseStatus, CaseSummary};
+use crate::evidence::IntegrityAlarm;
 use crate::pages::cases::CaseTable;
+use crate::pages::cases::format_utc;
+use crate::pages::reports::report_path;
 use crate::shell::Shell;
 use crate::types::PageContext;
 use leptos::prelude::*;
@@ -19,6 +22,44 @@ pub struct DashboardView {
     pub can_create: bool,
     /// For supervisors: privileged roles the office's only administrator granted alone.
     pub role_notices: Vec<String>,
+    /// For reviewers (commissioners): cases whose newest draft waits for review; `None`
+    /// when the role does not review.
+    pub to_review: Option<Vec<CaseSummary>>,
+    /// For writers: cases of the person's teams whose newest draft came back with comments.
+    pub returned: Option<Vec<CaseSummary>>,
+    /// For auditors and administrators: the newest integrity alarms.
+    pub alarms: Option<Vec<IntegrityAlarm>>,
+}
+
+/// A work queue of cases, each linked to its report.
+#[component]
+fn ReportQueue(
+    id: &'static str,
+    heading: &'static str,
+    empty: &'static str,
+    cases: Vec<CaseSummary>,
+) -> impl IntoView {
+    let heading_id = format!("{id}-heading");
+    let labelled = heading_id.clone();
+    let none = cases.is_empty();
+    let items = cases
+        .into_iter()
+        .map(|case| {
+            let href = report_path(case.case_id);
+            let text = format!("{}: {}", case.case_number, case.title);
+            view! { <li><a class="usa-link" href=href>{text}</a>{format!(" ({})", case.subject_agency)}</li> }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby=labelled class="probity-queue">
+            <h2 id=heading_id>{heading}</h2>
+            {if none {
+                view! { <p>{empty}</p> }.into_any()
+            } else {
+                view! { <ul class="usa-list">{items}</ul> }.into_any()
+            }}
+        </section>
+    }
 }
 
 /// The dashboard.
@@ -65,6 +106,42 @@ pub fn DashboardPage(ctx: PageContext, dashboard: DashboardView) -> impl IntoVie
                 })}
             </div>
             {notices}
+            {dashboard.alarms.map(|alarms| {
+                let none = alarms.is_empty();
+                let rows = alarms.into_iter().map(|alarm| view! {
+                    <tr>
+                        <td>{format_utc(alarm.occurred_at)}</td>
+                        <td>{alarm.case_number}</td>
+                        <td>{format!("E-{}", alarm.exhibit_number)}</td>
+                        <td class="probity-hash">{alarm.detail}</td>
+                    </tr>
+                }).collect_view();
+                view! {
+                    <section aria-labelledby="alarms-heading" class="probity-queue">
+                        <h2 id="alarms-heading">"Integrity alarms"</h2>
+                        {if none {
+                            view! { <p>"No stored evidence has failed its integrity check."</p> }.into_any()
+                        } else {
+                            view! {
+                                <div class="usa-alert usa-alert--error usa-alert--slim" role="alert">
+                                    <div class="usa-alert__body"><p class="usa-alert__text">"Stored evidence no longer matches the hash recorded when it was received. Each download of it is refused; the custody log and the audit trail hold the details."</p></div>
+                                </div>
+                                <table class="usa-table usa-table--borderless probity-table">
+                                    <caption class="usa-sr-only">"Integrity alarms, newest first"</caption>
+                                    <thead><tr><th scope="col">"When"</th><th scope="col">"Case"</th><th scope="col">"Exhibit"</th><th scope="col">"What was found"</th></tr></thead>
+                                    <tbody>{rows}</tbody>
+                                </table>
+                            }.into_any()
+                        }}
+                    </section>
+                }
+            })}
+            {dashboard.to_review.map(|cases| view! {
+                <ReportQueue id="review" heading="Drafts waiting for your review" empty="No draft waits for review." cases=cases />
+            })}
+            {dashboard.returned.map(|cases| view! {
+                <ReportQueue id="returned" heading="Drafts returned to your team" empty="No draft of your teams has come back with comments." cases=cases />
+            })}
             {if dashboard.sees_cases {
                 view! {
                     <section aria-labelledby="counts-heading">

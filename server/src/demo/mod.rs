@@ -113,6 +113,10 @@ pub async fn load(
         )
         .await?;
     }
+    // Two smaller cases give the dashboard's work queues something to show: a draft waiting
+    // for the commissioner's review, and one returned to the lead investigator's team.
+    let cora = by_name("cora.commissioner")?;
+    load_queue_cases(store, ines.user_id, theo.user_id, cora.user_id, prefix).await?;
     // A read-only API token for the lead investigator, made once (it cannot be shown again,
     // so a later run says where to make another).
     let ines = store
@@ -155,6 +159,102 @@ pub async fn load(
         "the demo case is highly confidential: sam.supervisor and cora.commissioner are named to see it; nora.investigator is not on its team; pat.supervisor is recused from it."
     );
     println!("{token_line}");
+    Ok(())
+}
+
+/// The titles of the demo's smaller cases.
+pub const DEMO_REVIEW_TITLE: &str = "Overtime billed for motor-pool trips not taken";
+pub const DEMO_RETURNED_TITLE: &str = "Evidence-room inventory gaps at the 4th Precinct";
+
+/// Two smaller cases, once: one whose draft waits for review (led by `theo`, `ines` on the
+/// team) and one whose draft came back with comments (led by `ines`).
+async fn load_queue_cases(
+    store: &crate::storage::DynStore,
+    ines: i64,
+    theo: i64,
+    commissioner: i64,
+    prefix: &str,
+) -> anyhow::Result<()> {
+    use probity_domain::reports::ReportState;
+    let existing: Vec<String> = store
+        .my_cases(ines, 100)
+        .await?
+        .into_iter()
+        .map(|case| case.title)
+        .collect();
+    let cases = [
+        (
+            DEMO_REVIEW_TITLE,
+            "A dispatcher reported that two drivers billed overtime for trips the vehicle logs do not show.",
+            "Port Halden Department of Transportation",
+            theo,
+            ines,
+            "The office found that two drivers claimed 61 hours of overtime for trips not taken between January and March 2025, and recommends recovery of the payments.",
+            false,
+        ),
+        (
+            DEMO_RETURNED_TITLE,
+            "An audit of the 4th Precinct evidence room could not find 14 items logged as received in 2024.",
+            "Port Halden Police Department",
+            ines,
+            theo,
+            "Items are missing from the evidence room.",
+            true,
+        ),
+    ];
+    for (title, summary, agency, lead, member, report, returned) in cases {
+        if existing.iter().any(|known| known == title) {
+            continue;
+        }
+        let case = store
+            .create_case(NewCase {
+                details: CaseDetails {
+                    title: title.to_string(),
+                    summary: summary.to_string(),
+                    subject_agency: agency.to_string(),
+                    intake_channel: IntakeChannel::Complaint,
+                    received_on: "2025-04-14".to_string(),
+                    priority: Priority::Normal,
+                    confidentiality: Confidentiality::Confidential,
+                    time_zone: "America/New_York".to_string(),
+                },
+                created_by: lead,
+                year: 2025,
+                prefix: prefix.to_string(),
+            })
+            .await?;
+        let id = case.case_id;
+        store.add_member(id, member, lead).await?;
+        let sections = vec![("summary".to_string(), report.to_string())];
+        let version = store.save_report_version(id, 0, &sections, lead).await?;
+        store
+            .review_report(
+                id,
+                version,
+                ReportState::Draft,
+                ReportState::Submitted,
+                lead,
+                "",
+                &[],
+            )
+            .await?;
+        if returned {
+            store
+                .review_report(
+                    id,
+                    version,
+                    ReportState::Submitted,
+                    ReportState::Returned,
+                    commissioner,
+                    "Say which items are missing and what the precinct's records show.",
+                    &[(
+                        "summary".into(),
+                        "Give the number of items and the period.".into(),
+                    )],
+                )
+                .await?;
+        }
+    }
     Ok(())
 }
 

@@ -12,6 +12,8 @@ use axum::response::Response;
 use leptos::prelude::*;
 use probity_app::pages::dashboard::{DashboardPage, DashboardView};
 use probity_domain::permissions::{Action, Grant, grant};
+use probity_domain::reports::ReportState;
+use probity_domain::roles::Role;
 
 /// Cases shown in each list of the dashboard.
 const LIST_SIZE: i64 = 10;
@@ -39,8 +41,35 @@ pub async fn show(State(state): State<AppState>, actor: Actor) -> Result<Respons
             .append_audit(actor.audit("case.dashboard", Outcome::Success))
             .await?;
     }
+    // Work queues, each for the roles whose work it is.
+    let role = actor.user.role;
+    if let Some(viewer) = case_viewer(&actor)
+        && grant(role, Action::ReviewReport) != Grant::Never
+    {
+        dashboard.to_review = Some(
+            state
+                .store
+                .report_queue(viewer, ReportState::Submitted, LIST_SIZE)
+                .await?,
+        );
+    }
+    if grant(role, Action::DraftReport) != Grant::Never {
+        let team = crate::storage::cases::CaseViewer {
+            user_id: actor.user.user_id,
+            office_wide: false,
+        };
+        dashboard.returned = Some(
+            state
+                .store
+                .report_queue(team, ReportState::Returned, LIST_SIZE)
+                .await?,
+        );
+    }
+    if matches!(role, Role::Auditor | Role::Administrator) {
+        dashboard.alarms = Some(state.store.integrity_alarms(LIST_SIZE).await?);
+    }
     // Supervisors are told of every privileged role the only administrator gave alone.
-    if actor.user.role == probity_domain::roles::Role::Supervisor {
+    if role == Role::Supervisor {
         dashboard.role_notices = state
             .store
             .role_grants(crate::storage::GrantState::Alone, 20)

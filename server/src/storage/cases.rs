@@ -338,6 +338,14 @@ pub trait CaseStore: Send + Sync {
     async fn oldest_open(&self, viewer: CaseViewer, limit: i64) -> StoreResult<Vec<CaseSummary>>;
     /// The subject agencies of the cases the viewer may see, for the list's filter.
     async fn agencies(&self, viewer: CaseViewer) -> StoreResult<Vec<String>>;
+    /// The cases the viewer may see whose newest report version is in `state` (a work
+    /// queue: submitted drafts to review, returned ones to rework), longest waiting first.
+    async fn report_queue(
+        &self,
+        viewer: CaseViewer,
+        state: probity_domain::reports::ReportState,
+        limit: i64,
+    ) -> StoreResult<Vec<CaseSummary>>;
 
     /// Generates many plain cases quickly (tests and benchmarks).
     async fn generate_cases(&self, spec: GenerateCases) -> StoreResult<()>;
@@ -1716,6 +1724,34 @@ macro_rules! case_store_impl {
                     visibility(&viewer)
                 );
                 self.fetch_summaries(&sql, vec![Bind::Int(viewer.user_id), Bind::Int(limit)]).await
+            }
+
+            #[tracing::instrument(skip_all, fields(user_id = viewer.user_id))]
+            async fn report_queue(
+                &self,
+                viewer: $crate::storage::cases::CaseViewer,
+                state: probity_domain::reports::ReportState,
+                limit: i64,
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::cases::CaseSummary>> {
+                // The newest version of each case is the one with no later version.
+                let sql = format!(
+                    "select {SUMMARY_COLUMNS} from cases c \
+                     join report_versions v on v.case_id = c.case_id \
+                     where v.state = $2 and not exists (select 1 from report_versions w \
+                       where w.case_id = v.case_id and w.version > v.version) \
+                     and {} order by coalesce(v.reviewed_at, v.submitted_at, v.created_at) asc, c.case_id asc \
+                     limit $3",
+                    visibility(&viewer)
+                );
+                self.fetch_summaries(
+                    &sql,
+                    vec![
+                        Bind::Int(viewer.user_id),
+                        Bind::Text(state.as_str().to_string()),
+                        Bind::Int(limit),
+                    ],
+                )
+                .await
             }
 
             #[tracing::instrument(skip_all, fields(user_id = viewer.user_id))]

@@ -41,6 +41,12 @@ pub trait EvidenceStore: Send + Sync {
     async fn create_exhibit(&self, exhibit: NewExhibit) -> StoreResult<Exhibit>;
     /// The exhibits of a case that `user_id` may see, by number.
     async fn exhibits(&self, case_id: i64, user_id: i64) -> StoreResult<Vec<Exhibit>>;
+    /// The newest integrity alarms of the office (stored evidence that no longer hashes to
+    /// what was received), newest first.
+    async fn integrity_alarms(
+        &self,
+        limit: i64,
+    ) -> StoreResult<Vec<probity_domain::evidence::IntegrityAlarm>>;
     /// One page of the exhibits `user_id` may see, in exhibit order: at most `limit` after
     /// exhibit number `after` (0 for the first page).
     async fn exhibits_page(
@@ -239,6 +245,35 @@ macro_rules! evidence_store_impl {
                 );
                 let rows = sqlx::query(&sql).bind(case_id).bind(user_id).fetch_all(&self.pool).await?;
                 rows.iter().map(exhibit_from_row).collect()
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn integrity_alarms(
+                &self,
+                limit: i64,
+            ) -> $crate::storage::StoreResult<Vec<probity_domain::evidence::IntegrityAlarm>> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "select ce.occurred_at, ce.reason, e.exhibit_id, e.number, c.case_id, c.case_number \
+                     from custody_events ce join exhibits e on e.exhibit_id = ce.exhibit_id \
+                     join cases c on c.case_id = e.case_id \
+                     where ce.action = 'integrity_failure' order by ce.custody_event_id desc limit $1",
+                )
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok(probity_domain::evidence::IntegrityAlarm {
+                            occurred_at: row.try_get("occurred_at")?,
+                            detail: row.try_get("reason")?,
+                            exhibit_id: row.try_get("exhibit_id")?,
+                            exhibit_number: row.try_get("number")?,
+                            case_id: row.try_get("case_id")?,
+                            case_number: row.try_get("case_number")?,
+                        })
+                    })
+                    .collect()
             }
 
             #[tracing::instrument(skip_all, fields(case_id, after))]
