@@ -36,7 +36,11 @@ async fn the_demo_case_loads_once_and_shows_every_part() {
         .expect("get")
         .expect("demo user");
     let all = store.my_cases(ines.user_id, 10).await.expect("cases");
-    assert_eq!(all.len(), 3, "the demo case and the two queue cases, once each");
+    assert_eq!(
+        all.len(),
+        3,
+        "the demo case and the two queue cases, once each"
+    );
     // The smaller cases fill the dashboard's queues: a draft to review, one returned.
     for (title, state) in [
         (
