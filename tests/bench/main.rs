@@ -466,65 +466,6 @@ async fn setup_users(store: &DynStore) -> (i64, i64, Vec<i64>) {
     (ids[0], ids[1], ids[2..].to_vec())
 }
 
-/// A case with a timeline of `events` events, created through the store.
-async fn timeline_case(store: &DynStore, lead: i64, events: usize) -> i64 {
-    use probity_domain::timeline::*;
-    let case = store
-        .create_case(probity_server::storage::cases::NewCase {
-            details: probity_server::storage::cases::CaseDetails {
-                title: "Benchmark case with a timeline".into(),
-                summary: "Measured pages".into(),
-                subject_agency: "Agency 1".into(),
-                intake_channel: probity_domain::cases::IntakeChannel::Complaint,
-                received_on: "2024-01-01".into(),
-                priority: probity_domain::cases::Priority::Normal,
-                confidentiality: probity_domain::cases::Confidentiality::Standard,
-                time_zone: "UTC".into(),
-            },
-            created_by: lead,
-            year: 2024,
-            prefix: String::new(),
-        })
-        .await
-        .expect("case");
-    let incident = store
-        .create_incident(case.case_id, "Benchmark incident", "")
-        .await
-        .expect("incident");
-    for n in 0..events {
-        let day = format!("2024-{:02}-{:02}", n % 12 + 1, n % 28 + 1);
-        store
-            .create_event(probity_server::storage::timeline::NewEvent {
-                case_id: case.case_id,
-                incident_id: incident.incident_id,
-                bounds: probity_server::timeline::bounds(
-                    &day,
-                    "",
-                    Precision::Day,
-                    &jiff::tz::TimeZone::UTC,
-                )
-                .expect("bounds"),
-                precision: Precision::Day,
-                time_zone: "UTC".into(),
-                discovered_on: String::new(),
-                kind: EventKind::Other,
-                channel: Channel::NotApplicable,
-                information: Vec::new(),
-                permitted_basis: PermittedBasis::Unknown,
-                narrative: format!("Benchmark event {n}"),
-                actors: Vec::new(),
-                recipients: Vec::new(),
-                exhibits: Vec::new(),
-                messages: Vec::new(),
-                summary: format!("event {n}"),
-                by: lead,
-            })
-            .await
-            .expect("event");
-    }
-    case.case_id
-}
-
 /// The measured pages plus `/healthz`, each under the same load.
 async fn page_loads(
     server: &Server,
@@ -637,7 +578,7 @@ async fn run_backend(
         "—",
     );
 
-    let case_id = timeline_case(&store, investigator, 50).await;
+    let case_id = probity_tests::fixtures::timeline_case(&store, investigator, 50).await;
     if parts.pages {
         pages(
             &store,

@@ -636,3 +636,98 @@ async fn the_flows_work_without_javascript_and_every_page_passes_axe() {
     assert_eq!(no_js.pages, with_js.pages);
     with_js.assert_clean();
 }
+
+/// The timelines drawn as people see them: the demo's incidents and the benchmark's
+/// 1,000-event case, each kept as a screenshot under `target/screenshots/` for a person
+/// to look at, and each checked to fit the window without sideways scrolling.
+#[tokio::test]
+async fn the_demo_timelines_and_a_thousand_events_are_drawn_to_the_width() {
+    let driver = Driver::start().await;
+    let app = TestApp::spawn().await;
+    let store = app.store().await;
+    let blobs: std::sync::Arc<dyn probity_server::blobs::BlobStore> = std::sync::Arc::new(
+        probity_server::blobs::fs::FsBlobStore::open(app.db.data_dir.join("blobs")).expect("blobs"),
+    );
+    let password = probity_server::demo::DEMO_PASSWORD;
+    probity_server::demo::load(
+        &store,
+        &blobs,
+        password,
+        "",
+        "Office of the Inspector General",
+    )
+    .await
+    .expect("demo");
+    let ines = store
+        .user_by_username("ines.investigator")
+        .await
+        .expect("get")
+        .expect("demo lead");
+    let big = probity_tests::fixtures::timeline_case(&store, ines.user_id, 1_000).await;
+    let demo = store
+        .my_cases(ines.user_id, 10)
+        .await
+        .expect("cases")
+        .into_iter()
+        .find(|c| c.title == probity_server::demo::DEMO_CASE_TITLE)
+        .expect("demo case");
+    let browser = driver.session(true).await;
+    let mut audit = Audit::new(true);
+    sign_in(&browser, &app, "ines.investigator", password).await;
+    let mut pages = vec![
+        (
+            "timeline-demo-case",
+            format!("/cases/{}/timeline", demo.case_id),
+        ),
+        ("timeline-1000-events", format!("/cases/{big}/timeline")),
+    ];
+    for incident in store.incidents(demo.case_id).await.expect("incidents") {
+        pages.push((
+            if pages.len() == 2 {
+                "timeline-demo-incident-1"
+            } else {
+                "timeline-demo-incident-2"
+            },
+            format!("/cases/{}/incidents/{}", demo.case_id, incident.incident_id),
+        ));
+    }
+    for (name, path) in &pages {
+        browser.goto(&app.url(path)).await;
+        let page = browser.source().await;
+        assert!(page.contains("<svg"), "{name}: a chart");
+        assert!(
+            page.contains("Ticks on"),
+            "{name}: the axis names its calendar unit and zone"
+        );
+        audit.check(&browser, name).await;
+        audit.look(&browser, name).await;
+        // The chart itself, scrolled into view for the picture.
+        browser
+            .execute(
+                "const done = arguments[arguments.length - 1]; \
+                 document.getElementById('chart-heading').scrollIntoView(); done(true);",
+                serde_json::json!([]),
+            )
+            .await;
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../target/screenshots")
+            .join(format!("{name}-chart.png"));
+        browser.screenshot(&path).await;
+    }
+    // The demo spans days in New York: its ticks are days there, and the chart links each
+    // day with events to the same page narrowed to it.
+    browser
+        .goto(&app.url(&format!("/cases/{}/timeline", demo.case_id)))
+        .await;
+    let page = browser.source().await;
+    assert!(page.contains("America/New_York"), "the zone is named");
+    browser.click("nav[aria-label='Zoom the chart'] a").await;
+    assert!(
+        browser.current_url().await.contains("from="),
+        "zoomed by the address"
+    );
+    assert!(browser.source().await.contains("Show everything"));
+    audit.check(&browser, "zoomed timeline").await;
+    browser.close().await;
+    audit.assert_clean();
+}

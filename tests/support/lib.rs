@@ -579,6 +579,65 @@ pub mod fixtures {
     }
 
     /// Signs a user in over HTTP.
+    /// A case with a timeline of `events` events, created through the store.
+    pub async fn timeline_case(store: &DynStore, lead: i64, events: usize) -> i64 {
+        use probity_domain::timeline::*;
+        let case = store
+            .create_case(probity_server::storage::cases::NewCase {
+                details: probity_server::storage::cases::CaseDetails {
+                    title: "Benchmark case with a timeline".into(),
+                    summary: "Measured pages".into(),
+                    subject_agency: "Agency 1".into(),
+                    intake_channel: probity_domain::cases::IntakeChannel::Complaint,
+                    received_on: "2024-01-01".into(),
+                    priority: probity_domain::cases::Priority::Normal,
+                    confidentiality: probity_domain::cases::Confidentiality::Standard,
+                    time_zone: "UTC".into(),
+                },
+                created_by: lead,
+                year: 2024,
+                prefix: String::new(),
+            })
+            .await
+            .expect("case");
+        let incident = store
+            .create_incident(case.case_id, "Benchmark incident", "")
+            .await
+            .expect("incident");
+        for n in 0..events {
+            let day = format!("2024-{:02}-{:02}", n % 12 + 1, n % 28 + 1);
+            store
+                .create_event(probity_server::storage::timeline::NewEvent {
+                    case_id: case.case_id,
+                    incident_id: incident.incident_id,
+                    bounds: probity_server::timeline::bounds(
+                        &day,
+                        "",
+                        Precision::Day,
+                        &jiff::tz::TimeZone::UTC,
+                    )
+                    .expect("bounds"),
+                    precision: Precision::Day,
+                    time_zone: "UTC".into(),
+                    discovered_on: String::new(),
+                    kind: EventKind::Other,
+                    channel: Channel::NotApplicable,
+                    information: Vec::new(),
+                    permitted_basis: PermittedBasis::Unknown,
+                    narrative: format!("Benchmark event {n}"),
+                    actors: Vec::new(),
+                    recipients: Vec::new(),
+                    exhibits: Vec::new(),
+                    messages: Vec::new(),
+                    summary: format!("event {n}"),
+                    by: lead,
+                })
+                .await
+                .expect("event");
+        }
+        case.case_id
+    }
+
     pub async fn client_for(app: &TestApp, username: &str) -> reqwest::Client {
         app.signed_in_client(username, GOOD_PASSWORD).await
     }

@@ -121,6 +121,9 @@ pub fn TimelinePage(
     /// The case's incidents, listed above the merged timeline.
     #[prop(default = Vec::new())]
     incidents: Vec<Incident>,
+    /// `(label, query)` of each span of the chart one can zoom into.
+    #[prop(default = Vec::new())]
+    zoom: Vec<(String, String)>,
 ) -> impl IntoView {
     let base = case_path(case.case_id);
     let query = filter.query();
@@ -145,6 +148,8 @@ pub fn TimelinePage(
     let svg_href = format!("{exports}/timeline.svg{query}");
     let csv_href = format!("{exports}/events.csv{query}");
     let json_href = format!("{exports}/events.json{query}");
+    let zoom_base = here.clone();
+    let filtered = !filter.from.is_empty() || !filter.to.is_empty();
     let filter_action = here;
     let summary = incident.as_ref().map(|incident| incident.summary.clone());
     let merged = incident.is_none();
@@ -158,22 +163,22 @@ pub fn TimelinePage(
             let info = event.information.iter().map(|i| i.label()).collect::<Vec<_>>().join(", ");
             view! {
                 <tr>
-                    <th scope="row"><a class="usa-link" href=href>{index + 1}</a></th>
-                    <td>
+                    <th scope="row" data-label="No."><a class="usa-link" href=href>{index + 1}</a></th>
+                    <td data-label="When">
                         {event.shown_time()}
                         {(!event.case_time.is_empty()).then(|| view! { <br /><span>{format!("= {}", event.case_time)}</span> })}
                         <br />
                         <span class="usa-hint">{event.precision.label()}</span>
                     </td>
-                    {merged.then(|| view! { <td>{event.incident_title.clone()}</td> })}
-                    <td>{event.kind.label()}</td>
-                    <td>{event.channel.label()}</td>
-                    <td>{names(&event.actors)}</td>
-                    <td>{names(&event.recipients)}</td>
-                    <td>{info}</td>
-                    <td>{event.permitted_basis.label()}</td>
-                    <td class="probity-pre">{event.narrative.clone()}</td>
-                    <td>{citations}</td>
+                    {merged.then(|| view! { <td data-label="Incident">{event.incident_title.clone()}</td> })}
+                    <td data-label="Kind">{event.kind.label()}</td>
+                    <td data-label="Channel">{event.channel.label()}</td>
+                    <td data-label="Actors">{names(&event.actors)}</td>
+                    <td data-label="Recipients">{names(&event.recipients)}</td>
+                    <td data-label="Information">{info}</td>
+                    <td data-label="Permitted basis">{event.permitted_basis.label()}</td>
+                    <td data-label="Narrative" class="probity-pre probity-narrative">{event.narrative.clone()}</td>
+                    <td data-label="Citations">{citations}</td>
                 </tr>
             }
         })
@@ -229,12 +234,27 @@ pub fn TimelinePage(
                     <section aria-labelledby="chart-heading">
                         <h2 id="chart-heading">"Chart"</h2>
                         <div class="probity-chart-frame" inner_html=chart></div>
+                        {(!zoom.is_empty() || filtered).then(|| {
+                            let zoom_base = zoom_base.clone();
+                            view! {
+                                <nav class="probity-zoom" aria-label="Zoom the chart">
+                                    <p>
+                                        "Zoom in: "
+                                        {zoom.into_iter().map(|(label, query)| {
+                                            let href = format!("{zoom_base}{query}");
+                                            view! { <a class="usa-link probity-zoom__link" href=href>{label}</a>" " }
+                                        }).collect_view()}
+                                        {filtered.then(|| view! { <a class="usa-link probity-zoom__link" href=zoom_base.clone()>"Show everything"</a> })}
+                                    </p>
+                                </nav>
+                            }
+                        })}
                         <p><a class="usa-link" href=svg_href download="timeline.svg">"Download the chart (SVG)"</a></p>
                     </section>
                     <section aria-labelledby="events-heading">
                         <h2 id="events-heading">"Events in time order"</h2>
                         <div class="probity-wrap-table">
-                            <table class="usa-table usa-table--borderless usa-table--compact probity-table">
+                            <table class="usa-table usa-table--borderless usa-table--compact usa-table--stacked probity-table probity-events">
                                 <caption class="usa-sr-only">"Events, earliest first; the numbers match the chart"</caption>
                                 <thead>
                                     <tr>

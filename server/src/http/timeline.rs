@@ -186,7 +186,19 @@ async fn timeline_page(
         .as_ref()
         .map(|i| i.title.clone())
         .unwrap_or_else(|| format!("Timeline of {}", open.case.case_number));
-    let chart = chart_svg(&events, &title, false);
+    let chart = chart_svg(&events, &title, &open.case.time_zone, false);
+    // Zooming is a link per span of the chart: the same page with its date filters set.
+    let zoom: Vec<(String, String)> = crate::timeline::zoom_spans(&events, &open.case.time_zone)
+        .into_iter()
+        .map(|span| {
+            let narrowed = TimelineFilter {
+                from: span.from,
+                to: span.to,
+                ..filter.clone()
+            };
+            (span.label, narrowed.query())
+        })
+        .collect();
     let can_edit = allows(actor.user.role, Action::EditCase, open.standing);
     let incidents = if incident.is_none() {
         state.store.incidents(case_id).await?
@@ -196,7 +208,7 @@ async fn timeline_page(
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
     let case = open.case;
     Ok(render(StatusCode::OK, move || {
-        view! { <TimelinePage ctx=ctx case=case incident=incident events=events chart=chart can_edit=can_edit filter=filter parties=parties incidents=incidents /> }
+        view! { <TimelinePage ctx=ctx case=case incident=incident events=events chart=chart can_edit=can_edit filter=filter parties=parties incidents=incidents zoom=zoom /> }
     }))
 }
 
@@ -230,7 +242,7 @@ async fn svg_download(
     .await?;
     let svg = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}",
-        chart_svg(&events, &title, true)
+        chart_svg(&events, &title, &open.case.time_zone, true)
     );
     let mut response = svg.into_response();
     let headers = response.headers_mut();

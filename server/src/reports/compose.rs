@@ -96,7 +96,7 @@ pub fn compose(sources: &Sources<'_>, redactor: Option<&Redactor>) -> Composed {
             })
             .collect();
         incidents.push(ReportIncident {
-            chart_svg: crate::timeline::chart_svg(&events, &title, true),
+            chart_svg: crate::timeline::chart_svg(&events, &title, &case.time_zone, true),
             title,
             summary: r.apply(&incident.summary),
             events: rows,
