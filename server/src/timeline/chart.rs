@@ -296,11 +296,18 @@ struct Mark {
 /// download and the PDF); on the page the drawing takes the width available.
 pub fn chart_svg(events: &[Event], title: &str, time_zone: &str, standalone: bool) -> String {
     let tz = zone(time_zone);
+    // The file and the PDF are drawn narrower, so that their text stays readable when a
+    // page of print holds the whole width.
+    let (width, left, name_font) = if standalone {
+        (900, 200, 14)
+    } else {
+        (WIDTH, LEFT, 15)
+    };
     let lanes = lanes_of(events);
     let (min, max) = window(events);
-    let plot = WIDTH - LEFT - RIGHT;
+    let plot = width - left - RIGHT;
     let span = (max - min).max(1);
-    let x = |t: i64| LEFT + ((t - min) as f64 / span as f64 * plot as f64).round() as i64;
+    let x = |t: i64| left + ((t - min) as f64 / span as f64 * plot as f64).round() as i64;
     let dense = events.len() > DENSE;
     // A dense chart packs its rows tighter, with smaller marks.
     let row_height = if dense { ROW / 2 } else { ROW };
@@ -364,13 +371,13 @@ pub fn chart_svg(events: &[Event], title: &str, time_zone: &str, standalone: boo
     let (namespace, size) = if standalone {
         (
             " xmlns=\"http://www.w3.org/2000/svg\"",
-            format!(" width=\"{WIDTH}\" height=\"{height}\""),
+            format!(" width=\"{width}\" height=\"{height}\""),
         )
     } else {
         ("", " width=\"100%\"".to_string())
     };
     svg.push_str(&format!(
-        "<svg{namespace} class=\"probity-chart\" viewBox=\"0 0 {WIDTH} {height}\"{size} preserveAspectRatio=\"xMinYMin meet\" role=\"img\" aria-labelledby=\"chart-title chart-desc\" font-family=\"Source Sans Pro, Helvetica, Arial, sans-serif\">"
+        "<svg{namespace} class=\"probity-chart\" viewBox=\"0 0 {width} {height}\"{size} preserveAspectRatio=\"xMinYMin meet\" role=\"img\" aria-labelledby=\"chart-title chart-desc\" font-family=\"Source Sans Pro, Helvetica, Arial, sans-serif\">"
     ));
     svg.push_str(&format!(
         "<title id=\"chart-title\">{}</title><desc id=\"chart-desc\">{} events in {} lanes, one per actor, in time order; the axis shows {}. Dots are moments; bars are times known only as a range, with their ends marked. The table below gives the same events with the same numbers.</desc>",
@@ -380,7 +387,7 @@ pub fn chart_svg(events: &[Event], title: &str, time_zone: &str, standalone: boo
         xml(&format!("times in {time_zone}"))
     ));
     svg.push_str(&format!(
-        "<rect x=\"0\" y=\"0\" width=\"{WIDTH}\" height=\"{height}\" fill=\"#ffffff\"/>"
+        "<rect x=\"0\" y=\"0\" width=\"{width}\" height=\"{height}\" fill=\"#ffffff\"/>"
     ));
     // Lanes: shading and names.
     let mut top = TOP;
@@ -389,12 +396,12 @@ pub fn chart_svg(events: &[Event], title: &str, time_zone: &str, standalone: boo
         lane_tops.push(top);
         let shade = if index % 2 == 0 { "#f0f0f0" } else { "#ffffff" };
         svg.push_str(&format!(
-            "<rect x=\"0\" y=\"{top}\" width=\"{WIDTH}\" height=\"{lane_height}\" fill=\"{shade}\"/>"
+            "<rect x=\"0\" y=\"{top}\" width=\"{width}\" height=\"{lane_height}\" fill=\"{shade}\"/>"
         ));
         let (lines, shortened) = name_lines(lane);
         let first_y = top + lane_height / 2 - (lines.len() as i64 - 1) * 9 + 5;
         svg.push_str(&format!(
-            "<text x=\"10\" y=\"{first_y}\" font-size=\"15\" fill=\"#1b1b1b\">"
+            "<text x=\"10\" y=\"{first_y}\" font-size=\"{name_font}\" fill=\"#1b1b1b\">"
         ));
         if shortened {
             svg.push_str(&format!("<title>{}</title>", xml(lane)));
@@ -417,8 +424,8 @@ pub fn chart_svg(events: &[Event], title: &str, time_zone: &str, standalone: boo
         ));
     }
     svg.push_str(&format!(
-        "<line x1=\"{LEFT}\" y1=\"{axis_y}\" x2=\"{}\" y2=\"{axis_y}\" stroke=\"#565c65\"/>",
-        WIDTH - RIGHT
+        "<line x1=\"{left}\" y1=\"{axis_y}\" x2=\"{}\" y2=\"{axis_y}\" stroke=\"#565c65\"/>",
+        width - RIGHT
     ));
     for (instant, label) in &tick_marks {
         let tx = x(*instant);
@@ -436,7 +443,7 @@ pub fn chart_svg(events: &[Event], title: &str, time_zone: &str, standalone: boo
         Step::Years(_) => "years",
     };
     svg.push_str(&format!(
-        "<text x=\"{LEFT}\" y=\"{}\" font-size=\"13\" fill=\"#565c65\">{}</text>",
+        "<text x=\"{left}\" y=\"{}\" font-size=\"13\" fill=\"#565c65\">{}</text>",
         axis_y + 44,
         xml(&format!("Ticks on {unit}, times in {time_zone}"))
     ));
