@@ -73,6 +73,7 @@ impl From<crate::office::OfficeError> for AppError {
             // The report pages show the hits themselves.
             OfficeError::Leaked(_) => AppError::Forbidden(crate::office::reports::LEAKED),
             OfficeError::Failed(detail) => AppError::Internal(detail),
+            OfficeError::Busy => AppError::Busy(2),
             OfficeError::Blob(error) => AppError::Internal(error.to_string()),
             // Forms show their field errors themselves; one that reaches here is a request
             // no form of ours sends.

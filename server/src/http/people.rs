@@ -1,16 +1,17 @@
-//! People: administrators add accounts, change names and roles, disable and enable accounts
-//! (a disabled account's sessions end at its next request) and reset passwords.
+//! People pages: administrators add accounts, change names and roles, disable and enable
+//! accounts (a disabled account's sessions end at its next request) and reset passwords.
+//! The rules (who may give which role, the second administrator) are the office's
+//! ([`crate::office::people`]); these handlers draw the forms and follow its answers.
 
-use crate::accounts::{
-    NewAccountInput, check_display_name, check_new_password, validate_new_account,
-};
 use crate::auth::{set_flash, take_flash};
 use crate::http::AppState;
 use crate::http::actor::Actor;
 use crate::http::error::AppError;
 use crate::http::pages::{page_context, render};
 use crate::http::posted::Posted;
-use crate::storage::{GrantState, NewUser, Outcome, StoreError, User, is_privileged};
+use crate::office::OfficeError;
+use crate::office::people::{self, AccountFields, PersonFields};
+use crate::storage::{GrantState, User};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -37,51 +38,8 @@ fn row(user: &User) -> PersonRow {
 #[serde(default)]
 pub struct AddForm {
     csrf_token: String,
-    username: String,
-    display_name: String,
-    role: String,
-    password: String,
-    password_confirm: String,
-    confirm_password: String,
-}
-
-/// How a grant of a privileged role goes ahead.
-enum Approval {
-    /// Another administrator exists: they decide.
-    Second,
-    /// The only administrator confirmed with their password: at once, supervisors are told.
-    Alone,
-}
-
-/// Whether a grant of a privileged role by `actor` waits for a second administrator or is
-/// confirmed with the actor's password; a field error when the password is missing or wrong.
-async fn approval_for(
-    state: &AppState,
-    actor: &Actor,
-    confirm_password: &str,
-    errors: &mut FieldErrors,
-) -> Result<Approval, AppError> {
-    let others = state.store.list_users().await?.into_iter().any(|user| {
-        user.role == Role::Administrator && !user.disabled && user.user_id != actor.user.user_id
-    });
-    if others {
-        return Ok(Approval::Second);
-    }
-    let confirmed = !confirm_password.is_empty()
-        && state
-            .hashing
-            .verify(
-                confirm_password.to_string(),
-                Some(actor.user.password_hash.clone()),
-            )
-            .await?;
-    if !confirmed {
-        errors.add(
-            "confirm_password",
-            "You are the only administrator: type your own password to give this role. Every supervisor will be told.",
-        );
-    }
-    Ok(Approval::Alone)
+    #[serde(flatten)]
+    fields: AccountFields,
 }
 
 /// The pending grants, as the people page shows them to `actor`.
@@ -116,14 +74,15 @@ async fn people_page(
     let people = state.store.list_users().await?.iter().map(row).collect();
     let grants = pending_grants(state, actor).await?;
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
-    let role = if form.role.is_empty() {
+    let fields = form.fields;
+    let role = if fields.role.is_empty() {
         Role::Investigator.as_str().to_string()
     } else {
-        form.role
+        fields.role
     };
     Ok(render(status, move || {
         view! {
-            <PeoplePage ctx=ctx people=people username=form.username display_name=form.display_name role=role errors=errors notice=notice grants=grants />
+            <PeoplePage ctx=ctx people=people username=fields.username display_name=fields.display_name role=role errors=errors notice=notice grants=grants />
         }
     }))
 }
@@ -151,117 +110,12 @@ pub async fn add(
     actor: Actor,
     Posted(form): Posted<AddForm>,
 ) -> Result<Response, AppError> {
-    actor
-        .require(&state, Action::ManagePeople, "user.create")
-        .await?;
-    let (mut errors, valid) = validate_new_account(&NewAccountInput {
-        username: &form.username,
-        display_name: &form.display_name,
-        password: &form.password,
-        password_confirm: &form.password_confirm,
-    });
-    let role = Role::parse(&form.role);
-    if role.is_none() {
-        errors.add("role", "Choose a role.");
-    }
-    let approval = match role.filter(|role| is_privileged(*role)) {
-        Some(_) => Some(approval_for(&state, &actor, &form.confirm_password, &mut errors).await?),
-        None => None,
-    };
-    let (Some(valid), Some(role), true) = (valid, role, errors.is_empty()) else {
-        return people_page(
-            &state,
-            &actor,
-            form,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    };
-    let hash = state.hashing.hash(form.password.clone()).await?;
-    match state
-        .store
-        .create_user(NewUser {
-            username: valid.username.clone(),
-            display_name: valid.display_name,
-            role,
-            password_hash: hash,
-        })
-        .await
-    {
-        Ok(user) => {
-            state
-                .store
-                .append_audit(
-                    actor
-                        .audit("user.create", Outcome::Success)
-                        .target(format!("user:{}", user.username))
-                        .detail(format!("role {}", user.role)),
-                )
-                .await?;
-            let message = match approval {
-                Some(Approval::Second) => {
-                    // The account waits, disabled, for a second administrator.
-                    state.store.set_user_disabled(&user.username, true).await?;
-                    state
-                        .store
-                        .record_role_grant(
-                            user.user_id,
-                            role,
-                            true,
-                            actor.user.user_id,
-                            GrantState::Pending,
-                        )
-                        .await?;
-                    audit_role(
-                        &state,
-                        &actor,
-                        "role.request",
-                        &user,
-                        role,
-                        "new account, waits for a second administrator",
-                    )
-                    .await?;
-                    format!(
-                        "Account {} created. It stays disabled until another administrator approves the {} role.",
-                        user.username,
-                        role.label()
-                    )
-                }
-                Some(Approval::Alone) => {
-                    state
-                        .store
-                        .record_role_grant(
-                            user.user_id,
-                            role,
-                            true,
-                            actor.user.user_id,
-                            GrantState::Alone,
-                        )
-                        .await?;
-                    audit_role(
-                        &state,
-                        &actor,
-                        "role.grant_alone",
-                        &user,
-                        role,
-                        "new account; the only administrator confirmed with their password",
-                    )
-                    .await?;
-                    format!(
-                        "Account {} created as {}. As the only administrator you confirmed it with your password; every supervisor is told.",
-                        user.username,
-                        role.label()
-                    )
-                }
-                None => format!("Account {} created.", user.username),
-            };
+    match people::add_person(&state.store, &state.hashing, &actor.caller(), &form.fields).await {
+        Ok(message) => {
             set_flash(&actor.session, &message).await?;
             Ok(Redirect::to("/people").into_response())
         }
-        Err(StoreError::Conflict) => {
-            let mut errors = FieldErrors::default();
-            errors.add("username", "This username is already taken.");
+        Err(OfficeError::Invalid(errors)) => {
             people_page(
                 &state,
                 &actor,
@@ -276,11 +130,7 @@ pub async fn add(
 }
 
 async fn person(state: &AppState, user_id: i64) -> Result<User, AppError> {
-    state
-        .store
-        .user_by_id(user_id)
-        .await?
-        .ok_or(AppError::NotFound)
+    Ok(people::person(&state.store, user_id).await?)
 }
 
 async fn person_page(
@@ -328,9 +178,35 @@ pub async fn show(
 #[serde(default)]
 pub struct EditForm {
     csrf_token: String,
-    display_name: String,
-    role: String,
-    confirm_password: String,
+    #[serde(flatten)]
+    fields: PersonFields,
+}
+
+/// The person's page again, with what was typed and why it was refused.
+async fn refused(
+    state: &AppState,
+    actor: &Actor,
+    user_id: i64,
+    display_name: Option<String>,
+    role: Option<String>,
+    error: OfficeError,
+) -> Result<Response, AppError> {
+    let OfficeError::Invalid(errors) = error else {
+        return Err(error.into());
+    };
+    let user = person(state, user_id).await?;
+    let display_name = display_name.unwrap_or_else(|| user.display_name.clone());
+    let role = role.unwrap_or_else(|| user.role.as_str().to_string());
+    person_page(
+        state,
+        actor,
+        &user,
+        display_name,
+        role,
+        errors,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 /// Changes an account's name and role.
@@ -341,142 +217,32 @@ pub async fn update(
     Path(user_id): Path<i64>,
     Posted(form): Posted<EditForm>,
 ) -> Result<Response, AppError> {
-    actor
-        .require(&state, Action::ManagePeople, "user.update")
-        .await?;
-    let user = person(&state, user_id).await?;
-    let mut errors = FieldErrors::default();
-    let display_name = form.display_name.trim().to_string();
-    if display_name.is_empty() {
-        errors.add("display_name", "Enter their full name.");
-    } else if let Err(message) = check_display_name(&display_name) {
-        errors.add("display_name", message);
-    }
-    let role = Role::parse(&form.role);
-    if role.is_none() {
-        errors.add("role", "Choose a role.");
-    }
-    if role.is_some_and(|role| role != Role::Administrator) && user.user_id == actor.user.user_id {
-        errors.add(
-            "role",
-            "You cannot take the administrator role from yourself.",
-        );
-    }
-    let raising = role.filter(|role| is_privileged(*role) && *role != user.role);
-    let approval = match raising {
-        Some(_) => Some(approval_for(&state, &actor, &form.confirm_password, &mut errors).await?),
-        None => None,
-    };
-    let (Some(role), true) = (role, errors.is_empty()) else {
-        return person_page(
-            &state,
-            &actor,
-            &user,
-            form.display_name,
-            form.role,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    };
-    // A privileged role waiting for a second administrator is not given yet.
-    let given = match approval {
-        Some(Approval::Second) => user.role,
-        _ => role,
-    };
-    state
-        .store
-        .update_user(user_id, &display_name, given)
-        .await?;
-    state
-        .store
-        .append_audit(
-            actor
-                .audit("user.update", Outcome::Success)
-                .target(format!("user:{}", user.username))
-                .detail(format!("role {} -> {}", user.role, given)),
-        )
-        .await?;
-    let message = match approval {
-        Some(Approval::Second) => {
-            state
-                .store
-                .record_role_grant(
-                    user_id,
-                    role,
-                    false,
-                    actor.user.user_id,
-                    GrantState::Pending,
-                )
-                .await?;
-            audit_role(
+    let fields = form.fields;
+    match people::update_person(
+        &state.store,
+        &state.hashing,
+        &actor.caller(),
+        user_id,
+        &fields,
+    )
+    .await
+    {
+        Ok(message) => {
+            set_flash(&actor.session, &message).await?;
+            Ok(Redirect::to(&format!("/people/{user_id}")).into_response())
+        }
+        Err(error) => {
+            refused(
                 &state,
                 &actor,
-                "role.request",
-                &user,
-                role,
-                "waits for a second administrator",
+                user_id,
+                Some(fields.display_name),
+                Some(fields.role),
+                error,
             )
-            .await?;
-            format!(
-                "Saved. The {} role waits for another administrator's approval.",
-                role.label()
-            )
+            .await
         }
-        Some(Approval::Alone) => {
-            state
-                .store
-                .record_role_grant(user_id, role, false, actor.user.user_id, GrantState::Alone)
-                .await?;
-            audit_role(
-                &state,
-                &actor,
-                "role.grant_alone",
-                &user,
-                role,
-                "the only administrator confirmed with their password",
-            )
-            .await?;
-            "Saved. As the only administrator you confirmed the role with your password; every supervisor is told.".to_string()
-        }
-        None => {
-            if given != user.role {
-                audit_role(
-                    &state,
-                    &actor,
-                    "role.change",
-                    &user,
-                    given,
-                    &format!("from {}", user.role),
-                )
-                .await?;
-            }
-            "Saved.".to_string()
-        }
-    };
-    set_flash(&actor.session, &message).await?;
-    Ok(Redirect::to(&format!("/people/{user_id}")).into_response())
-}
-
-/// Audits a change of role under `role.`, which the audit page lists on its own.
-async fn audit_role(
-    state: &AppState,
-    actor: &Actor,
-    action: &'static str,
-    user: &User,
-    role: Role,
-    detail: &str,
-) -> Result<(), AppError> {
-    state
-        .store
-        .append_audit(
-            actor
-                .audit(action, Outcome::Success)
-                .target(format!("user:{}", user.username))
-                .detail(format!("{}: {detail}", role.label())),
-        )
-        .await?;
-    Ok(())
+    }
 }
 
 /// Approves a pending grant of a privileged role: another administrator than the one who
@@ -486,9 +252,9 @@ pub async fn approve_grant(
     State(state): State<AppState>,
     actor: Actor,
     Path(grant_id): Path<i64>,
-    Posted(form): Posted<TokenForm>,
+    Posted(_form): Posted<TokenForm>,
 ) -> Result<Response, AppError> {
-    decide(state, actor, grant_id, form, true).await
+    decide(state, actor, grant_id, true).await
 }
 
 /// Refuses a pending grant of a privileged role.
@@ -497,71 +263,18 @@ pub async fn refuse_grant(
     State(state): State<AppState>,
     actor: Actor,
     Path(grant_id): Path<i64>,
-    Posted(form): Posted<TokenForm>,
+    Posted(_form): Posted<TokenForm>,
 ) -> Result<Response, AppError> {
-    decide(state, actor, grant_id, form, false).await
+    decide(state, actor, grant_id, false).await
 }
 
 async fn decide(
     state: AppState,
     actor: Actor,
     grant_id: i64,
-    _form: TokenForm,
     approve: bool,
 ) -> Result<Response, AppError> {
-    let action = if approve {
-        "role.approve"
-    } else {
-        "role.refuse"
-    };
-    actor.require(&state, Action::ManagePeople, action).await?;
-    let pending = state
-        .store
-        .role_grants(GrantState::Pending, 1_000)
-        .await?
-        .into_iter()
-        .find(|grant| grant.role_grant_id == grant_id)
-        .ok_or(AppError::NotFound)?;
-    if pending.requested_by == actor.user.user_id || pending.user_id == actor.user.user_id {
-        state
-            .store
-            .append_audit(
-                actor
-                    .audit(action, Outcome::Refused)
-                    .target(format!("user:{}", pending.username))
-                    .detail("an administrator may not decide their own request or their own role"),
-            )
-            .await?;
-        return Err(AppError::Forbidden(
-            "Another administrator must decide this: not the one who asked, nor the person it is for.",
-        ));
-    }
-    let Some(grant) = state
-        .store
-        .decide_role_grant(grant_id, approve, actor.user.user_id)
-        .await?
-    else {
-        return Err(AppError::NotFound);
-    };
-    let user = person(&state, grant.user_id).await?;
-    audit_role(
-        &state,
-        &actor,
-        action,
-        &user,
-        grant.role,
-        &format!("asked by {}", grant.requested_by_name),
-    )
-    .await?;
-    let message = if approve {
-        format!("{} is now {}.", user.display_name, grant.role.label())
-    } else {
-        format!(
-            "The {} role for {} was refused.",
-            grant.role.label(),
-            user.display_name
-        )
-    };
+    let message = people::decide_grant(&state.store, &actor.caller(), grant_id, approve).await?;
     set_flash(&actor.session, &message).await?;
     Ok(Redirect::to("/people").into_response())
 }
@@ -577,79 +290,15 @@ async fn set_disabled(
     state: AppState,
     actor: Actor,
     user_id: i64,
-    _form: TokenForm,
     disabled: bool,
 ) -> Result<Response, AppError> {
-    let action = if disabled {
-        "user.disable"
-    } else {
-        "user.enable"
-    };
-    actor.require(&state, Action::ManagePeople, action).await?;
-    let user = person(&state, user_id).await?;
-    if disabled && user.user_id == actor.user.user_id {
-        return person_page(
-            &state,
-            &actor,
-            &user,
-            user.display_name.clone(),
-            user.role.as_str().into(),
-            {
-                let mut errors = FieldErrors::default();
-                errors.add("display_name", "You cannot disable your own account.");
-                errors
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    match people::set_disabled(&state.store, &actor.caller(), user_id, disabled).await {
+        Ok(message) => {
+            set_flash(&actor.session, message).await?;
+            Ok(Redirect::to(&format!("/people/{user_id}")).into_response())
+        }
+        Err(error) => refused(&state, &actor, user_id, None, None, error).await,
     }
-    // A new account waiting for a second administrator's approval of its role stays off.
-    let waiting = !disabled
-        && state
-            .store
-            .role_grants(GrantState::Pending, 1_000)
-            .await?
-            .iter()
-            .any(|grant| grant.user_id == user.user_id && grant.new_account);
-    if waiting {
-        let mut errors = FieldErrors::default();
-        errors.add(
-            "display_name",
-            "This account waits for another administrator to approve its role; it is enabled by that approval.",
-        );
-        return person_page(
-            &state,
-            &actor,
-            &user,
-            user.display_name.clone(),
-            user.role.as_str().into(),
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    state
-        .store
-        .set_user_disabled(&user.username, disabled)
-        .await?;
-    state
-        .store
-        .append_audit(
-            actor
-                .audit(action, Outcome::Success)
-                .target(format!("user:{}", user.username)),
-        )
-        .await?;
-    set_flash(
-        &actor.session,
-        if disabled {
-            "Account disabled; its sessions have ended."
-        } else {
-            "Account enabled."
-        },
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/people/{user_id}")).into_response())
 }
 
 /// Disables an account.
@@ -658,9 +307,9 @@ pub async fn disable(
     State(state): State<AppState>,
     actor: Actor,
     Path(user_id): Path<i64>,
-    Posted(form): Posted<TokenForm>,
+    Posted(_form): Posted<TokenForm>,
 ) -> Result<Response, AppError> {
-    set_disabled(state, actor, user_id, form, true).await
+    set_disabled(state, actor, user_id, true).await
 }
 
 /// Enables an account.
@@ -669,9 +318,9 @@ pub async fn enable(
     State(state): State<AppState>,
     actor: Actor,
     Path(user_id): Path<i64>,
-    Posted(form): Posted<TokenForm>,
+    Posted(_form): Posted<TokenForm>,
 ) -> Result<Response, AppError> {
-    set_disabled(state, actor, user_id, form, false).await
+    set_disabled(state, actor, user_id, false).await
 }
 
 /// The password-reset form as sent.
@@ -691,42 +340,22 @@ pub async fn reset_password(
     Path(user_id): Path<i64>,
     Posted(form): Posted<PasswordForm>,
 ) -> Result<Response, AppError> {
-    actor
-        .require(&state, Action::ManagePeople, "user.reset_password")
-        .await?;
-    let user = person(&state, user_id).await?;
-    let mut errors = FieldErrors::default();
-    check_new_password(
-        &mut errors,
-        ("password", "password_confirm"),
-        &user.username,
+    match people::reset_password(
+        &state.store,
+        &state.hashing,
+        &actor.caller(),
+        user_id,
         &form.password,
         &form.password_confirm,
-    );
-    if !errors.is_empty() {
-        return person_page(
-            &state,
-            &actor,
-            &user,
-            user.display_name.clone(),
-            user.role.as_str().into(),
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    )
+    .await
+    {
+        Ok(()) => {
+            set_flash(&actor.session, "Password set.").await?;
+            Ok(Redirect::to(&format!("/people/{user_id}")).into_response())
+        }
+        Err(error) => refused(&state, &actor, user_id, None, None, error).await,
     }
-    let hash = state.hashing.hash(form.password).await?;
-    state.store.set_password_hash(user_id, &hash).await?;
-    state
-        .store
-        .append_audit(
-            actor
-                .audit("user.reset_password", Outcome::Success)
-                .target(format!("user:{}", user.username)),
-        )
-        .await?;
-    set_flash(&actor.session, "Password set.").await?;
-    Ok(Redirect::to(&format!("/people/{user_id}")).into_response())
 }
 
 /// Every active API token, for administrators.

@@ -13,6 +13,7 @@ pub mod cases;
 pub mod evidence;
 pub mod findings;
 pub mod messages;
+pub mod people;
 pub mod recommendations;
 pub mod records;
 pub mod redactions;
@@ -64,6 +65,9 @@ pub enum OfficeError {
     /// It is not in a state that allows this now; the message says why.
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// Too many password checks at once; try again in a moment.
+    #[error("busy")]
+    Busy,
     /// The leak check found redacted strings or unreleased personal data in the files about
     /// to be published; nothing was published.
     #[error("leak check")]
@@ -81,6 +85,15 @@ pub enum OfficeError {
     /// The blob store failed.
     #[error(transparent)]
     Blob(crate::blobs::BlobError),
+}
+
+impl From<crate::auth::password::HashError> for OfficeError {
+    fn from(error: crate::auth::password::HashError) -> Self {
+        match error {
+            crate::auth::password::HashError::Busy => OfficeError::Busy,
+            crate::auth::password::HashError::Failed(detail) => OfficeError::Failed(detail),
+        }
+    }
 }
 
 impl From<StoreError> for OfficeError {

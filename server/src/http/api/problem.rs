@@ -216,6 +216,16 @@ impl From<OfficeError> for Problem {
                 problem.leaks = Some(hits.into_iter().map(Into::into).collect());
                 problem
             }
+            OfficeError::Busy => {
+                let mut problem = Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    "Busy, try again shortly",
+                )
+                .detail("Too many checks are running at once. Try again in a few seconds.");
+                problem.retry_after = Some(2);
+                problem
+            }
             OfficeError::Failed(detail) => {
                 tracing::error!(%detail, "a step failed on an API request");
                 Problem::internal()
