@@ -582,6 +582,7 @@ async fn run_backend(
     if parts.pages {
         pages(
             &store,
+            &db.url,
             &server,
             &client,
             case_id,
@@ -640,6 +641,7 @@ async fn run_backend(
 #[allow(clippy::too_many_arguments)]
 async fn pages(
     store: &DynStore,
+    url: &str,
     server: &Server,
     client: &reqwest::Client,
     case_id: i64,
@@ -648,8 +650,9 @@ async fn pages(
     name: &str,
     table: &mut Table,
 ) {
-    store
-        .generate_cases(GenerateCases {
+    probity_server::storage::generate_cases(
+        url,
+        GenerateCases {
             count: sizes.small_cases,
             year: 2091,
             created_by: supervisor,
@@ -658,9 +661,10 @@ async fn pages(
             team: team.to_vec(),
             exhibits: sizes.small_cases / 2,
             events_per_case: 2,
-        })
-        .await
-        .expect("generate");
+        },
+    )
+    .await
+    .expect("generate");
     // The API is measured with a token of the same supervisor the pages are signed in as.
     let api_token = {
         let owner = store
@@ -671,8 +675,9 @@ async fn pages(
         probity_tests::fixtures::api_token(store, &owner, false, 1).await
     };
     let small = page_loads(server, client, case_id, sizes, &api_token).await;
-    store
-        .generate_cases(GenerateCases {
+    probity_server::storage::generate_cases(
+        url,
+        GenerateCases {
             count: sizes.large_cases - sizes.small_cases,
             year: 2092,
             created_by: supervisor,
@@ -681,9 +686,10 @@ async fn pages(
             team: team.to_vec(),
             exhibits: (sizes.large_cases - sizes.small_cases) / 2,
             events_per_case: 2,
-        })
-        .await
-        .expect("generate");
+        },
+    )
+    .await
+    .expect("generate");
     let large = page_loads(server, client, case_id, sizes, &api_token).await;
     let health = &large[0].1;
     for ((page, at_small), (_, at_large)) in small.iter().zip(&large).skip(1) {

@@ -296,8 +296,9 @@ mod volume {
                 .create_user(new_user("member", Role::Investigator))
                 .await
                 .expect("user");
-            store
-                .generate_cases(GenerateCases {
+            storage::generate_cases(
+                &target.url,
+                GenerateCases {
                     count: CASES,
                     year: 2001,
                     created_by: creator.user_id,
@@ -306,9 +307,10 @@ mod volume {
                     team: Vec::new(),
                     exhibits: 0,
                     events_per_case: 0,
-                })
-                .await
-                .expect("generate");
+                },
+            )
+            .await
+            .expect("generate");
             let everyone = CaseViewer {
                 user_id: creator.user_id,
                 office_wide: true,

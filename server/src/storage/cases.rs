@@ -346,9 +346,6 @@ pub trait CaseStore: Send + Sync {
         state: probity_domain::reports::ReportState,
         limit: i64,
     ) -> StoreResult<Vec<CaseSummary>>;
-
-    /// Generates many plain cases quickly (tests and benchmarks).
-    async fn generate_cases(&self, spec: GenerateCases) -> StoreResult<()>;
 }
 
 /// Lower-cased words of letters and digits only, joined by spaces: the form in which case
@@ -1786,14 +1783,6 @@ macro_rules! case_store_impl {
                     )
                 };
                 Ok(sqlx::query_scalar(&sql).bind(viewer.user_id).fetch_all(&self.pool).await?)
-            }
-
-            #[tracing::instrument(skip_all, fields(count = spec.count))]
-            async fn generate_cases(
-                &self,
-                spec: $crate::storage::cases::GenerateCases,
-            ) -> $crate::storage::StoreResult<()> {
-                self.generate_cases_impl(spec).await
             }
         }
     };

@@ -462,6 +462,26 @@ pub async fn connect(url: &str) -> anyhow::Result<Database> {
     }
 }
 
+/// Generates many plain cases quickly straight into the database at `url`, on a connection
+/// of its own: for tests and benchmarks, which is why the office's [`Store`] has no such
+/// method.
+pub async fn generate_cases(url: &str, spec: cases::GenerateCases) -> anyhow::Result<()> {
+    match Backend::from_url(url) {
+        Some(Backend::Sqlite) => Ok(sqlite::SqliteStorage::connect(url)
+            .await?
+            .generate_cases(spec)
+            .await?),
+        Some(Backend::Postgres) => Ok(postgres::PostgresStorage::connect(url)
+            .await?
+            .generate_cases(spec)
+            .await?),
+        None => anyhow::bail!(
+            "the database URL must start with postgres:// or sqlite: (got {})",
+            redact_url_password(url)
+        ),
+    }
+}
+
 #[cfg(test)]
 mod layering {
     /// Storage stands below everything else: no file under `storage/` uses the sign-in,

@@ -187,7 +187,10 @@ impl SqliteStorage {
         format!("c.case_id in (select rowid from case_search where case_search match {param})")
     }
 
-    async fn generate_cases_impl(&self, spec: GenerateCases) -> StoreResult<()> {
+    /// Generates many plain cases quickly, for tests and benchmarks only (see
+    /// [`super::generate_cases`]; the office's store has no such method).
+    #[tracing::instrument(skip_all, fields(count = spec.count))]
+    pub async fn generate_cases(&self, spec: GenerateCases) -> StoreResult<()> {
         let now = time::OffsetDateTime::now_utc();
         let mut tx = self.begin_write().await?;
         sqlx::query(
