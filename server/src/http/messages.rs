@@ -468,19 +468,13 @@ async fn messages_page(
     let problem = listing.errors.0.first().map(|error| error.message.clone());
     let messages = listing.messages;
     let next = listing.next;
-    let logs = crate::office::messages::logs_of(&state.store, case_id, actor.user.user_id)
+    let logs = crate::office::messages::logs_of(&state.store, case_id, actor.user.user_id, false)
         .await?
         .into_iter()
         .map(|log| {
-            let exhibit = log.exhibit;
-            let count = match log.messages {
-                0 => "not read yet".to_string(),
-                1 => "1 message".to_string(),
-                n => format!("{n} messages"),
-            };
             (
-                exhibit.exhibit_id.to_string(),
-                format!("{}: {} ({count})", exhibit.label(), exhibit.description),
+                log.exhibit.exhibit_id.to_string(),
+                format!("{}: {}", log.exhibit.label(), log.exhibit.description),
             )
         })
         .collect();

@@ -661,6 +661,69 @@ mod tests {
     }
 
     #[test]
+    fn hostile_names_and_titles_stay_text_in_well_formed_svg() {
+        use probity_domain::timeline::*;
+        let hostile = [
+            "</svg><script>alert(1)</script>",
+            "Ana\u{200b}\u{202e}Reyes & \"Co\" <b>",
+            "=HYPERLINK(\"http://x\")",
+            &"x".repeat(5_000),
+        ];
+        let events: Vec<Event> = hostile
+            .iter()
+            .enumerate()
+            .map(|(index, name)| Event {
+                event_id: index as i64,
+                case_id: 1,
+                incident_id: 1,
+                incident_title: String::new(),
+                earliest: format!("2024-11-2{index}T10:00:00Z"),
+                latest: format!("2024-11-2{index}T12:00:00Z"),
+                precision: Precision::Approximate,
+                local_start: "<i>".into(),
+                local_end: String::new(),
+                time_zone: "UTC".into(),
+                discovered_on: String::new(),
+                kind: EventKind::Other,
+                channel: Channel::NotApplicable,
+                information: Vec::new(),
+                permitted_basis: PermittedBasis::Unknown,
+                narrative: String::new(),
+                actors: vec![EventParty {
+                    party_id: index as i64,
+                    name: name.to_string(),
+                }],
+                recipients: Vec::new(),
+                exhibits: Vec::new(),
+                messages: Vec::new(),
+                updated_at: time::OffsetDateTime::UNIX_EPOCH,
+                version: 1,
+                case_time: String::new(),
+            })
+            .collect();
+        for standalone in [true, false] {
+            let svg = chart_svg(&events, "<script>x</script>", "Not/AZone", standalone);
+            assert!(!svg.contains("<script"), "markup stays text");
+            assert_eq!(svg.matches("</svg>").count(), 1);
+            // Every element opened is closed: the drawing parses as XML.
+            let mut reader = quick_xml::Reader::from_str(&svg);
+            let mut depth = 0i64;
+            loop {
+                match reader.read_event() {
+                    Ok(quick_xml::events::Event::Start(_)) => depth += 1,
+                    Ok(quick_xml::events::Event::End(_)) => depth -= 1,
+                    Ok(quick_xml::events::Event::Eof) => break,
+                    Ok(_) => {}
+                    Err(error) => panic!("not well-formed: {error}"),
+                }
+            }
+            assert_eq!(depth, 0);
+            // An unknown zone falls back to UTC rather than failing.
+            assert!(svg.contains("times in Not/AZone"));
+        }
+    }
+
+    #[test]
     fn long_names_wrap_and_very_long_ones_are_shortened() {
         let (lines, shortened) = name_lines("Federal immigration enforcement agents");
         assert_eq!(lines, ["Federal immigration", "enforcement agents"]);
