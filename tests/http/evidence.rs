@@ -745,3 +745,107 @@ async fn a_phone_photo_shows_its_exif_metadata() {
             && page.contains("2024-11-21 16:45:10")
     );
 }
+
+/// Waits for an exhibit's text extraction to leave `pending`.
+async fn extracted(
+    store: &probity_server::storage::DynStore,
+    case_id: i64,
+    exhibit_id: i64,
+) -> probity_domain::evidence::Exhibit {
+    for _ in 0..300 {
+        let exhibit = store
+            .exhibit(case_id, exhibit_id)
+            .await
+            .expect("get")
+            .expect("exists");
+        if exhibit.ocr_status.as_str() != "pending" {
+            return exhibit;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("extraction never finished");
+}
+
+#[tokio::test]
+async fn the_text_of_a_pdf_is_extracted_in_the_background_and_a_broken_one_fails_cleanly() {
+    let TeamCase {
+        app, case_id, lead, ..
+    } = team_case("Evidence case", &[]).await;
+    // A PDF written by Typst (the typesetter the reports use), with its own fonts.
+    let model = probity_server::reports::compose::synthetic_model(3, 0);
+    let pdf = probity_server::reports::pdf::render_blocking(&model, Vec::new())
+        .expect("typeset")
+        .pdf;
+    // A file that claims to be a PDF but is not one.
+    let mut broken = b"%PDF-1.7\n".to_vec();
+    broken.extend(std::iter::repeat_n(b'x', 4_000));
+    assert_eq!(
+        upload(
+            &app,
+            &lead,
+            case_id,
+            &[("description", "Memo and a damaged copy")],
+            vec![("memo.pdf", pdf), ("damaged.pdf", broken)],
+        )
+        .await
+        .status(),
+        303
+    );
+    let store = app.store().await;
+    let exhibits = store.exhibits(case_id, 1).await.expect("exhibits");
+    assert!(exhibits.iter().all(|e| e.media_type == "application/pdf"));
+    let installed = std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_ok();
+    if !installed {
+        assert!(
+            exhibits
+                .iter()
+                .all(|e| e.ocr_status.as_str() == "unavailable")
+        );
+        return;
+    }
+    let memo = extracted(&store, case_id, exhibits[0].exhibit_id).await;
+    assert_eq!(memo.ocr_status.as_str(), "done");
+    let text = memo.ocr_text.clone().unwrap_or_default();
+    assert!(
+        text.contains("A large case"),
+        "the title is in the text: {text}"
+    );
+    assert_eq!(
+        memo.ocr_confidence, None,
+        "a text layer is not a machine reading"
+    );
+    let page = lead
+        .get(app.url(&format!("/cases/{case_id}/exhibits/{}", memo.exhibit_id)))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains("Text in the document") && page.contains("A large case"));
+    // Like text read from images, it finds the case.
+    let token = csrf_token(&page).expect("token");
+    let found = lead
+        .post(app.url("/cases/search"))
+        .header("origin", app.origin())
+        .form(&[("csrf_token", token.as_str()), ("q", "large")])
+        .send()
+        .await
+        .expect("POST")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        found.contains("Evidence case"),
+        "found by the text of its PDF"
+    );
+    let damaged = extracted(&store, case_id, exhibits[1].exhibit_id).await;
+    assert_eq!(damaged.ocr_status.as_str(), "failed");
+    assert_eq!(damaged.ocr_text, None);
+    // The files themselves are untouched: stored byte for byte as received.
+    assert_eq!(damaged.size_bytes, 4_009);
+    app.stop().await;
+}

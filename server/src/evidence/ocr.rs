@@ -1,6 +1,7 @@
-//! Text extraction from images with the `tesseract` command, in the background. Exhibits
-//! wait as `pending`; a restart picks them up again. Where tesseract is missing, images are
-//! marked `unavailable` and nothing fails.
+//! Text extraction in the background: from images with the `tesseract` command, and from
+//! PDFs with poppler's `pdftotext` (the text layer a PDF carries, exactly as written; a
+//! scanned PDF without one gives no text). Exhibits wait as `pending`; a restart picks them
+//! up again. Where a tool is missing, its files are marked `unavailable` and nothing fails.
 //!
 //! Each image is prepared first ([`prepare`]): made grey, turned light-on-dark when it is a
 //! dark screen, and scaled up so its lines of text are about 40 pixels tall (small screenshot
@@ -64,22 +65,33 @@ impl Reading {
 #[derive(Clone)]
 pub struct OcrQueue {
     sender: Option<mpsc::UnboundedSender<(i64, String)>>,
+    /// tesseract answers: images are read.
+    images: bool,
+    /// pdftotext answers: PDFs' text is extracted.
+    pdfs: bool,
 }
 
 impl OcrQueue {
-    /// True when tesseract is installed and the workers run.
+    /// True when tesseract is installed and images are read.
     pub fn available(&self) -> bool {
-        self.sender.is_some()
+        self.images
     }
 
-    /// The status a new image starts with.
+    /// The status a new file starts with: pending for an image or a PDF whose tool is
+    /// installed, unavailable when it is not, not applicable for other files.
     pub fn initial_status(&self, media_type: &str) -> OcrStatus {
-        if !super::previews::is_thumbnailable(media_type) && media_type != "image/tiff" {
-            OcrStatus::NotApplicable
-        } else if self.available() {
-            OcrStatus::Pending
+        let (applies, tool) = if media_type == "application/pdf" {
+            (true, self.pdfs)
         } else {
-            OcrStatus::Unavailable
+            (
+                super::previews::is_thumbnailable(media_type) || media_type == "image/tiff",
+                self.images,
+            )
+        };
+        match (applies, tool) {
+            (false, _) => OcrStatus::NotApplicable,
+            (true, true) => OcrStatus::Pending,
+            (true, false) => OcrStatus::Unavailable,
         }
     }
 
@@ -93,13 +105,25 @@ impl OcrQueue {
     /// Starts the workers when tesseract answers, and queues what was pending before a
     /// restart.
     pub async fn start(store: DynStore, blobs: Arc<dyn BlobStore>) -> OcrQueue {
-        if !installed().await {
+        let (images, pdfs) = (installed().await, pdftotext_installed().await);
+        if !images {
             tracing::warn!("tesseract is not installed: images will not have their text extracted");
-            return OcrQueue { sender: None };
+        }
+        if !pdfs {
+            tracing::warn!("pdftotext is not installed: PDFs will not have their text extracted");
+        }
+        if !images && !pdfs {
+            return OcrQueue {
+                sender: None,
+                images,
+                pdfs,
+            };
         }
         let (sender, mut receiver) = mpsc::unbounded_channel::<(i64, String)>();
         let queue = OcrQueue {
             sender: Some(sender),
+            images,
+            pdfs,
         };
         match store.pending_ocr().await {
             Ok(pending) => {
@@ -120,6 +144,7 @@ impl OcrQueue {
                 tokio::spawn(async move {
                     let _permit = permit;
                     let read = match blobs.local_copy(&sha256).await {
+                        Ok(copy) if is_pdf(copy.path()) => read_pdf(copy.path()).await,
                         Ok(copy) => read_image(copy.path(), Reading::PROBITY).await,
                         Err(error) => Err(error.to_string()),
                     };
@@ -282,6 +307,78 @@ fn line_height(grey: &GrayImage, threshold: u8) -> Option<u32> {
 /// Runs the engine on a file and reads its word table. The engine runs under `prlimit`
 /// (util-linux), which caps its address space, so one hostile image cannot take the
 /// machine's memory; where `prlimit` is missing it runs without the cap.
+/// True when the `pdftotext` command (poppler-utils) answers.
+pub async fn pdftotext_installed() -> bool {
+    tokio::process::Command::new("pdftotext")
+        .arg("-v")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .await
+        .is_ok()
+}
+
+/// True when the file begins as a PDF does (the content decides, never the name).
+fn is_pdf(path: &Path) -> bool {
+    use std::io::Read as _;
+    let mut head = [0u8; 5];
+    std::fs::File::open(path)
+        .and_then(|mut file| file.read_exact(&mut head))
+        .is_ok()
+        && &head == b"%PDF-"
+}
+
+/// The text layer of a PDF, page after page, as `pdftotext` gives it (UTF-8, the reading
+/// order it finds), under the same time and memory limits as image reading. There is no
+/// confidence: the text is what the file holds, not a machine's reading of pixels.
+pub async fn read_pdf(path: &Path) -> Result<ReadText, String> {
+    let tool = |capped: bool| {
+        let mut command = if capped {
+            let mut command = tokio::process::Command::new("prlimit");
+            command
+                .arg(format!("--as={MEMORY_LIMIT}"))
+                .arg("--")
+                .arg("pdftotext");
+            command
+        } else {
+            tokio::process::Command::new("pdftotext")
+        };
+        command
+            .args(["-enc", "UTF-8", "-q"])
+            .arg(path)
+            .arg("-")
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true);
+        command
+    };
+    let run = |capped: bool| async move {
+        tokio::time::timeout(TIMEOUT, tool(capped).output())
+            .await
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "timed out"))?
+    };
+    let output = match run(true).await {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => run(false).await,
+        other => other,
+    }
+    .map_err(|error| error.to_string())?;
+    if !output.status.success() {
+        return Err(format!("pdftotext exited with {}", output.status));
+    }
+    // Page breaks arrive as form feeds; lines keep their ends.
+    let mut text = String::from_utf8_lossy(&output.stdout)
+        .replace('\u{c}', "\n")
+        .trim_end()
+        .to_string();
+    if text.len() > MAX_TEXT {
+        text = crate::messages::clip(text, MAX_TEXT);
+    }
+    Ok(ReadText {
+        text,
+        confidence: None,
+    })
+}
+
 async fn run_engine(path: &Path, psm: u8) -> Result<ReadText, String> {
     let engine = |capped: bool| {
         let mut command = if capped {
