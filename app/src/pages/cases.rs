@@ -674,7 +674,7 @@ pub fn StatusPage(
         .collect();
     let none = choices.is_empty();
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
+        <CaseShell ctx=ctx title=title.clone() case=case.clone() section=CaseSection::Overview>
             <h1>{title}</h1>
             <p>"The case is now " <strong>{case.status.label()}</strong> "."</p>
             <StaleWarning stale=stale />
@@ -714,7 +714,7 @@ pub fn StatusPage(
                 }
                 .into_any()
             }}
-        </Shell>
+        </CaseShell>
     }
 }
 
@@ -1027,7 +1027,7 @@ pub fn PartyFormPage(
         }
     });
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
+        <CaseShell ctx=ctx title=title.clone() case=case.clone() section=CaseSection::Parties>
             <h1>{title}</h1>
             <StaleWarning stale=stale />
             {current}
@@ -1071,7 +1071,7 @@ pub fn PartyFormPage(
                 <button type="submit" class="usa-button">"Save party"</button>
                 <a class="usa-button usa-button--unstyled" href=base>"Cancel"</a>
             </form>
-        </Shell>
+        </CaseShell>
     }
 }
 
@@ -1112,7 +1112,7 @@ pub fn AllegationFormPage(
         }
     });
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
+        <CaseShell ctx=ctx title=title.clone() case=case.clone() section=CaseSection::Parties>
             <h1>{title}</h1>
             <StaleWarning stale=stale />
             {current}
@@ -1154,7 +1154,7 @@ pub fn AllegationFormPage(
                 <button type="submit" class="usa-button">"Save allegation"</button>
                 <a class="usa-button usa-button--unstyled" href=base>"Cancel"</a>
             </form>
-        </Shell>
+        </CaseShell>
     }
 }
 
@@ -1190,7 +1190,7 @@ pub fn NoteFormPage(
         }
     });
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
+        <CaseShell ctx=ctx title=title.clone() case=case.clone() section=CaseSection::Overview>
             <h1>{title}</h1>
             <StaleWarning stale=stale />
             {current}
@@ -1210,14 +1210,13 @@ pub fn NoteFormPage(
                 <button type="submit" class="usa-button">"Save note"</button>
                 <a class="usa-button usa-button--unstyled" href=base>"Cancel"</a>
             </form>
-        </Shell>
+        </CaseShell>
     }
 }
 
 /// Every version of a note.
 #[component]
 pub fn NoteHistoryPage(ctx: PageContext, case: Case, versions: Vec<NoteVersion>) -> impl IntoView {
-    let base = case_path(case.case_id);
     let title = format!("Versions of a note in {}", case.case_number);
     let items = versions
         .into_iter()
@@ -1234,10 +1233,9 @@ pub fn NoteHistoryPage(ctx: PageContext, case: Case, versions: Vec<NoteVersion>)
         })
         .collect_view();
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
-            <p class="probity-breadcrumb"><a class="usa-link" href=base>{format!("Back to {}", case.case_number)}</a></p>
+        <CaseShell ctx=ctx title=title.clone() case=case.clone() section=CaseSection::Overview>
             <h1>{title}</h1>
             <ol class="usa-list usa-list--unstyled">{items}</ol>
-        </Shell>
+        </CaseShell>
     }
 }

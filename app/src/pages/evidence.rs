@@ -6,7 +6,6 @@ use crate::evidence::{CustodyAction, CustodyEvent, Exhibit, format_size};
 use crate::forms::{CsrfField, ErrorSummary, FieldErrors, TextArea, TextField};
 use crate::pages::case_nav::{CaseSection, CaseShell};
 use crate::pages::cases::{case_path, format_utc};
-use crate::shell::Shell;
 use crate::types::PageContext;
 use leptos::prelude::*;
 pub use probity_domain::evidence::ExhibitFields as UploadValues;
@@ -49,7 +48,6 @@ pub fn UploadPage(
     let token = ctx.csrf_token.clone();
     let base = case_path(case.case_id);
     let action = format!("{base}/exhibits");
-    let back = base.clone();
     let title = format!("Add evidence to {}", case.case_number);
     let v = values.clone();
     let members = team
@@ -64,8 +62,7 @@ pub fn UploadPage(
         "One or more files, up to {limit} each. The files are kept exactly as sent; their SHA-256 is recorded."
     );
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
-            <p class="probity-breadcrumb"><a class="usa-link" href=back>{format!("Back to {}", case.case_number)}</a></p>
+        <CaseShell ctx=ctx title=title.clone() case=case.clone() section=CaseSection::Evidence>
             <h1>{title}</h1>
             <ErrorSummary errors=errors.clone() />
             // The token and the details come before the files, so the server reads them first.
@@ -104,7 +101,7 @@ pub fn UploadPage(
                 <button type="submit" class="usa-button">"Upload"</button>
                 <a class="usa-button usa-button--unstyled" href=base>"Cancel"</a>
             </form>
-        </Shell>
+        </CaseShell>
     }
 }
 

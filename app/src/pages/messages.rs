@@ -7,7 +7,6 @@ use crate::messages::Message;
 use crate::pages::case_nav::{CaseSection, CaseShell};
 use crate::pages::cases::case_path;
 use crate::pages::evidence::exhibit_path;
-use crate::shell::Shell;
 use crate::types::PageContext;
 use leptos::prelude::*;
 pub use probity_domain::messages::MessageFilterFields as MessageFilterValues;
@@ -333,7 +332,7 @@ pub fn MessagePage(
         message.exhibit_id
     );
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
+        <CaseShell ctx=ctx title=title.clone() case=case.clone() section=CaseSection::Messages>
             <p class="probity-breadcrumb"><a class="usa-link" href=log>"Back to the messages"</a></p>
             <h1>{title}</h1>
             <dl class="probity-facts">
@@ -350,6 +349,6 @@ pub fn MessagePage(
             <p class="probity-pre probity-message">{message.shown_body().to_string()}</p>
             {add}
             <crate::pages::timeline::CitedBy case_id=case_id citing=cited_by />
-        </Shell>
+        </CaseShell>
     }
 }

@@ -411,7 +411,7 @@ pub fn FindingFormPage(
         .map(|d| (d.clone(), d.clone()))
         .collect();
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
+        <CaseShell ctx=ctx title=title.clone() case=case.clone() section=CaseSection::Findings>
             <h1>{title}</h1>
             <p><strong>"Allegation: "</strong>{allegation.summary}</p>
             <StaleWarning stale=stale />
@@ -428,7 +428,7 @@ pub fn FindingFormPage(
                 <button type="submit" class="usa-button">"Save finding"</button>
                 <a class="usa-button usa-button--unstyled" href=back>"Cancel"</a>
             </form>
-        </Shell>
+        </CaseShell>
     }
 }
 
@@ -534,13 +534,13 @@ pub fn RecommendationFormPage(
         }
     });
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
+        <CaseShell ctx=ctx title=title.clone() case=case.clone() section=CaseSection::Findings>
             <h1>{title}</h1>
             <p><a class="usa-link" href=back>"All recommendations of this case"</a></p>
             <StaleWarning stale=stale />
             {form}
             {history_view}
-        </Shell>
+        </CaseShell>
     }
 }
 
@@ -847,7 +847,7 @@ pub fn ReportEditPage(
         })
         .collect_view();
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
+        <CaseShell ctx=ctx title=title.clone() case=case.clone() section=CaseSection::Report>
             <h1>{title}</h1>
             <p>"Incidents with their timelines, findings, recommendations and the list of exhibits are drawn from the case when the report is rendered. Write parties by their pseudonyms; names are replaced in the public version anyway, and the leak check finds any left."</p>
             <p>"Formatting: a blank line starts a paragraph; ### starts a heading; - or 1. start list items; > quotes; **bold**, *italic*."</p>
@@ -860,7 +860,7 @@ pub fn ReportEditPage(
                 <button type="submit" class="usa-button">"Save as a new version"</button>
                 <a class="usa-button usa-button--unstyled" href=back>"Cancel"</a>
             </form>
-        </Shell>
+        </CaseShell>
     }
 }
 
@@ -1163,12 +1163,12 @@ pub fn ComparePage(
         })
         .collect_view();
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
+        <CaseShell ctx=ctx title=title.clone() case=case.clone() section=CaseSection::Report>
             <h1>{title}</h1>
             <p><a class="usa-link" href=back>"All versions"</a></p>
             <p>"Added lines are marked + and underlined; removed lines − and struck through."</p>
             {sections}
-        </Shell>
+        </CaseShell>
     }
 }
 
@@ -1187,7 +1187,7 @@ pub fn PreviewPage(
     );
     let back = version_path(case.case_id, version);
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
+        <CaseShell ctx=ctx title=title.clone() case=case.clone() section=CaseSection::Report>
             <h1>{title}</h1>
             <p><a class="usa-link" href=back>"Back to the version"</a></p>
             <div class="grid-row grid-gap probity-preview">
@@ -1200,7 +1200,7 @@ pub fn PreviewPage(
                     <ReportDocument model=public prefix="public" />
                 </section>
             </div>
-        </Shell>
+        </CaseShell>
     }
 }
 

@@ -7,7 +7,6 @@ use crate::forms::{
 };
 use crate::pages::case_nav::{CaseSection, CaseShell};
 use crate::pages::cases::{case_path, format_utc};
-use crate::shell::Shell;
 use crate::timeline::{
     Channel, Event, EventKind, EventVersion, Incident, Information, PermittedBasis, Precision,
 };
@@ -39,7 +38,7 @@ pub fn IncidentFormPage(
     let heading = format!("Add an incident to {}", case.case_number);
     let action = format!("{base}/incidents/new");
     view! {
-        <Shell ctx=ctx title=heading.clone() current="/cases">
+        <CaseShell ctx=ctx title=heading.clone() case=case.clone() section=CaseSection::Timeline>
             <h1>{heading}</h1>
             <ErrorSummary errors=errors.clone() />
             <form class="usa-form usa-form--large" method="post" action=action novalidate>
@@ -49,7 +48,7 @@ pub fn IncidentFormPage(
                 <button type="submit" class="usa-button">"Add incident"</button>
                 <a class="usa-button usa-button--unstyled" href=base>"Cancel"</a>
             </form>
-        </Shell>
+        </CaseShell>
     }
 }
 
@@ -361,7 +360,7 @@ pub fn EventFormPage(ctx: PageContext, form: EventFormView, errors: FieldErrors)
         }
     });
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
+        <CaseShell ctx=ctx title=title.clone() case=form.case.clone() section=CaseSection::Timeline>
             <h1>{title}</h1>
             <StaleWarning stale=form.stale />
             {current}
@@ -386,7 +385,7 @@ pub fn EventFormPage(ctx: PageContext, form: EventFormView, errors: FieldErrors)
                 <button type="submit" class="usa-button">"Save event"</button>
                 <a class="usa-button usa-button--unstyled" href=back>"Cancel"</a>
             </form>
-        </Shell>
+        </CaseShell>
     }
 }
 
@@ -424,7 +423,7 @@ pub fn EventPage(ctx: PageContext, case: Case, event: Event, can_edit: bool) -> 
         event.earliest.clone()
     };
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
+        <CaseShell ctx=ctx title=title.clone() case=case.clone() section=CaseSection::Timeline>
             <p class="probity-breadcrumb"><a class="usa-link" href=timeline>{format!("Back to {}", event.incident_title)}</a></p>
             <h1>{title}</h1>
             <ul class="usa-button-group">
@@ -451,7 +450,7 @@ pub fn EventPage(ctx: PageContext, case: Case, event: Event, can_edit: bool) -> 
             <ul class="usa-list">{exhibits}</ul>
             <h2>"Cited messages"</h2>
             <ul class="usa-list">{messages}</ul>
-        </Shell>
+        </CaseShell>
     }
 }
 
@@ -478,11 +477,11 @@ pub fn EventHistoryPage(
         })
         .collect_view();
     view! {
-        <Shell ctx=ctx title=title.clone() current="/cases">
+        <CaseShell ctx=ctx title=title.clone() case=case.clone() section=CaseSection::Timeline>
             <p class="probity-breadcrumb"><a class="usa-link" href=back>"Back to the event"</a></p>
             <h1>{title}</h1>
             <ol class="usa-list usa-list--unstyled">{items}</ol>
-        </Shell>
+        </CaseShell>
     }
 }
 
