@@ -1,6 +1,5 @@
 //! The account page and the change-password form.
 
-use crate::accounts::check_new_password;
 use crate::auth::{previous_sign_in, set_flash, take_flash};
 use crate::http::AppState;
 use crate::http::actor::Actor;
@@ -8,9 +7,9 @@ use crate::http::error::AppError;
 use crate::http::pages::{page_context, render};
 use crate::http::posted::{Posted, PostedPairs};
 use crate::office::{self, OfficeError};
+use crate::storage::User;
 use crate::storage::tokens::ApiToken;
-use crate::storage::{NewAuditEvent, Outcome, User};
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
@@ -20,7 +19,6 @@ use probity_app::pages::account::{
 use probity_app::pages::cases::format_utc;
 use probity_domain::validation::FieldErrors;
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 const PASSWORD_CHANGED: &str = "password-changed";
 
@@ -184,54 +182,36 @@ pub struct ChangePasswordForm {
 #[tracing::instrument(skip_all)]
 pub async fn change_password(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     signed_in: Actor,
     Posted(form): Posted<ChangePasswordForm>,
 ) -> Result<Response, AppError> {
-    let user = &signed_in.user;
-    let mut errors = FieldErrors::default();
-    if !state
-        .hashing
-        .verify(form.current_password, Some(user.password_hash.clone()))
-        .await?
-    {
-        errors.add("current_password", "Your current password is not right.");
-    }
-    check_new_password(
-        &mut errors,
-        ("new_password", "new_password_confirm"),
-        &user.username,
+    let changed = crate::office::people::change_own_password(
+        &state.store,
+        &state.hashing,
+        &signed_in.caller(),
+        &form.current_password,
         &form.new_password,
         &form.new_password_confirm,
-    );
-    let audit = |outcome| {
-        NewAuditEvent::by(user, "account.change_password", outcome)
-            .target(format!("user:{}", user.username))
-            .from_addr(peer.ip())
+    )
+    .await;
+    let changed = match changed {
+        Ok(changed) => changed,
+        Err(crate::office::OfficeError::Invalid(errors)) => {
+            let tokens = tokens_view(&state, &signed_in, TokensView::default()).await?;
+            return account_page(
+                &state,
+                &signed_in,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                false,
+                tokens,
+            )
+            .await;
+        }
+        Err(error) => return Err(error.into()),
     };
-    if !errors.is_empty() {
-        state.store.append_audit(audit(Outcome::Refused)).await?;
-        let tokens = tokens_view(&state, &signed_in, TokensView::default()).await?;
-        return account_page(
-            &state,
-            &signed_in,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            errors,
-            false,
-            tokens,
-        )
-        .await;
-    }
-    let hash = state.hashing.hash(form.new_password).await?;
-    state.store.set_password_hash(user.user_id, &hash).await?;
     // Every other session of the account ends; this one goes on.
-    let changed = state
-        .store
-        .user_by_id(user.user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     crate::auth::keep_session_after_password_change(&signed_in.session, &changed).await?;
-    state.store.append_audit(audit(Outcome::Success)).await?;
     set_flash(&signed_in.session, PASSWORD_CHANGED).await?;
     Ok(Redirect::to("/account").into_response())
 }

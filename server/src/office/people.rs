@@ -483,3 +483,46 @@ pub async fn reset_password(
         .await?;
     Ok(())
 }
+
+/// The caller changes their own password after giving the current one; answers the account
+/// as it is now (its session key changed, so the adapter keeps only the current session).
+/// A refusal is audited; every other session of the account ends.
+#[tracing::instrument(skip_all)]
+pub async fn change_own_password(
+    store: &DynStore,
+    hashing: &HashGate,
+    caller: &Caller,
+    current: &str,
+    new_password: &str,
+    new_password_confirm: &str,
+) -> Result<User, OfficeError> {
+    let user = &caller.user;
+    let mut errors = FieldErrors::default();
+    if !hashing
+        .verify(current.to_string(), Some(user.password_hash.clone()))
+        .await?
+    {
+        errors.add("current_password", "Your current password is not right.");
+    }
+    check_new_password(
+        &mut errors,
+        ("new_password", "new_password_confirm"),
+        &user.username,
+        new_password,
+        new_password_confirm,
+    );
+    let audit = |outcome| {
+        caller
+            .audit("account.change_password", outcome)
+            .target(format!("user:{}", user.username))
+    };
+    if !errors.is_empty() {
+        store.append_audit(audit(Outcome::Refused)).await?;
+        return Err(OfficeError::Invalid(errors));
+    }
+    let hash = hashing.hash(new_password.to_string()).await?;
+    store.set_password_hash(user.user_id, &hash).await?;
+    let changed = person(store, user.user_id).await?;
+    store.append_audit(audit(Outcome::Success)).await?;
+    Ok(changed)
+}
