@@ -332,21 +332,49 @@ fn is_pdf(path: &Path) -> bool {
 /// order it finds), under the same time and memory limits as image reading. There is no
 /// confidence: the text is what the file holds, not a machine's reading of pixels.
 pub async fn read_pdf(path: &Path) -> Result<ReadText, String> {
+    let args = [
+        "-enc".into(),
+        "UTF-8".into(),
+        "-q".into(),
+        path.as_os_str().to_owned(),
+        "-".into(),
+    ];
+    let output = run_limited("pdftotext", &args, &[]).await?;
+    // Page breaks arrive as form feeds; lines keep their ends.
+    let mut text = String::from_utf8_lossy(&output.stdout)
+        .replace('\u{c}', "\n")
+        .trim_end()
+        .to_string();
+    if text.len() > MAX_TEXT {
+        text = crate::messages::clip(text, MAX_TEXT);
+    }
+    Ok(ReadText {
+        text,
+        confidence: None,
+    })
+}
+
+/// Runs an extraction tool under [`TIMEOUT`] and, where `prlimit` exists, [`MEMORY_LIMIT`]
+/// of address space; its standard output when it succeeds.
+async fn run_limited(
+    program: &str,
+    args: &[std::ffi::OsString],
+    env: &[(&str, &str)],
+) -> Result<std::process::Output, String> {
     let tool = |capped: bool| {
         let mut command = if capped {
             let mut command = tokio::process::Command::new("prlimit");
             command
                 .arg(format!("--as={MEMORY_LIMIT}"))
                 .arg("--")
-                .arg("pdftotext");
+                .arg(program);
             command
         } else {
-            tokio::process::Command::new("pdftotext")
+            tokio::process::Command::new(program)
         };
         command
-            .args(["-enc", "UTF-8", "-q"])
-            .arg(path)
-            .arg("-")
+            .args(args)
+            .envs(env.iter().copied())
             .stdin(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .kill_on_drop(true);
@@ -363,60 +391,21 @@ pub async fn read_pdf(path: &Path) -> Result<ReadText, String> {
     }
     .map_err(|error| error.to_string())?;
     if !output.status.success() {
-        return Err(format!("pdftotext exited with {}", output.status));
+        return Err(format!("{program} exited with {}", output.status));
     }
-    // Page breaks arrive as form feeds; lines keep their ends.
-    let mut text = String::from_utf8_lossy(&output.stdout)
-        .replace('\u{c}', "\n")
-        .trim_end()
-        .to_string();
-    if text.len() > MAX_TEXT {
-        text = crate::messages::clip(text, MAX_TEXT);
-    }
-    Ok(ReadText {
-        text,
-        confidence: None,
-    })
+    Ok(output)
 }
 
 async fn run_engine(path: &Path, psm: u8) -> Result<ReadText, String> {
-    let engine = |capped: bool| {
-        let mut command = if capped {
-            let mut command = tokio::process::Command::new("prlimit");
-            command
-                .arg(format!("--as={MEMORY_LIMIT}"))
-                .arg("--")
-                .arg("tesseract");
-            command
-        } else {
-            tokio::process::Command::new("tesseract")
-        };
-        command
-            .arg(path)
-            .arg("stdout")
-            .arg("--psm")
-            .arg(psm.to_string())
-            .arg("tsv")
-            // One engine thread per job: the pool is what uses the cores.
-            .env("OMP_THREAD_LIMIT", "1")
-            .stdin(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .kill_on_drop(true);
-        command
-    };
-    let run = |capped: bool| async move {
-        tokio::time::timeout(TIMEOUT, engine(capped).output())
-            .await
-            .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "timed out"))?
-    };
-    let output = match run(true).await {
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => run(false).await,
-        other => other,
-    }
-    .map_err(|error| error.to_string())?;
-    if !output.status.success() {
-        return Err(format!("tesseract exited with {}", output.status));
-    }
+    let args = [
+        path.as_os_str().to_owned(),
+        "stdout".into(),
+        "--psm".into(),
+        psm.to_string().into(),
+        "tsv".into(),
+    ];
+    // One engine thread per job: the pool is what uses the cores.
+    let output = run_limited("tesseract", &args, &[("OMP_THREAD_LIMIT", "1")]).await?;
     let mut read = words_to_text(&String::from_utf8_lossy(&output.stdout));
     if read.text.len() > MAX_TEXT {
         read.text = crate::messages::clip(read.text, MAX_TEXT);

@@ -241,13 +241,8 @@ pub async fn save_finding(
             .map(|f| f.version.to_string())
             .unwrap_or_else(|| "0".into());
     }
-    let allegation = state
-        .store
-        .allegations(case_id)
-        .await?
-        .into_iter()
-        .find(|a| a.allegation_id == allegation_id)
-        .ok_or(AppError::NotFound)?;
+    let allegation =
+        crate::office::records::find_allegation(&state.store, case_id, allegation_id).await?;
     let draft = office_findings::FindingDraft {
         open,
         allegation,

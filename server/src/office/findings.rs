@@ -3,6 +3,7 @@
 //! the exhibits it rests on. Only events and exhibits the writer may see can be cited.
 
 use super::cases::{OpenCase, open_case, record};
+use super::records::find_allegation;
 use super::{Caller, OfficeError};
 use crate::storage::DynStore;
 use crate::storage::reports::FindingInput;
@@ -83,19 +84,6 @@ pub struct FindingDraft {
     pub finding: Option<Finding>,
 }
 
-async fn allegation(
-    store: &DynStore,
-    case_id: i64,
-    allegation_id: i64,
-) -> Result<Allegation, OfficeError> {
-    store
-        .allegations(case_id)
-        .await?
-        .into_iter()
-        .find(|a| a.allegation_id == allegation_id)
-        .ok_or(OfficeError::NotFound)
-}
-
 /// The finding on one allegation of the case, or none yet.
 pub async fn finding_of(
     store: &DynStore,
@@ -118,7 +106,7 @@ pub async fn draft(
     allegation_id: i64,
 ) -> Result<FindingDraft, OfficeError> {
     let open = open_case(store, caller, case_id, Action::DraftReport, "finding.view").await?;
-    let allegation = allegation(store, case_id, allegation_id).await?;
+    let allegation = find_allegation(store, case_id, allegation_id).await?;
     let finding = finding_of(store, case_id, allegation_id).await?;
     record(
         store,
@@ -204,7 +192,7 @@ pub async fn save_finding(
     fields: &FindingFields,
 ) -> Result<Finding, OfficeError> {
     open_case(store, caller, case_id, Action::DraftReport, "finding.save").await?;
-    allegation(store, case_id, allegation_id).await?;
+    find_allegation(store, case_id, allegation_id).await?;
     let citations = citations(store, case_id, caller.user.user_id).await?;
     let input = validate_finding(fields, dispositions, &citations).map_err(OfficeError::Invalid)?;
     let disposition = input.disposition.clone();
