@@ -550,3 +550,94 @@ async fn start_up_removes_day_old_blobs_no_row_refers_to_and_nothing_else() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn text_read_from_two_exhibits_at_once_is_all_searchable() {
+    use probity_server::storage::cases::{CaseFilter, CaseSort, CaseViewer};
+    on_each_backend(|store, target| async move {
+        let lead = store
+            .create_user(new_user("ines", Role::Investigator))
+            .await
+            .expect("user");
+        let case = probity_tests::fixtures::case(&store, &lead, "Two readers").await;
+        const ROUNDS: usize = 12;
+        let mut exhibits = Vec::new();
+        for n in 0..ROUNDS * 2 {
+            let exhibit = store
+                .create_exhibit(probity_server::storage::evidence::NewExhibit {
+                    case_id: case.case_id,
+                    parent_exhibit_id: None,
+                    description: format!("scan {n}"),
+                    original_filename: format!("scan{n}.png"),
+                    sha256: format!("{n:064x}"),
+                    size_bytes: 1,
+                    media_type: "image/png".into(),
+                    extension_mismatch: false,
+                    provided_by: String::new(),
+                    collected_by: String::new(),
+                    collected_at: String::new(),
+                    personal_data: false,
+                    criminal_justice: false,
+                    booking_photo: false,
+                    restricted: false,
+                    captured_by: String::new(),
+                    captured_at: String::new(),
+                    capture_device: String::new(),
+                    capture_shows: String::new(),
+                    ocr_status: probity_domain::evidence::OcrStatus::Pending,
+                    uploaded_by: lead.user_id,
+                    access: Vec::new(),
+                })
+                .await
+                .expect("exhibit");
+            exhibits.push(exhibit);
+        }
+        // No word begins another, so that each search finds only its own exhibit's text.
+        let word = |n: usize| format!("read{n}zz");
+        // Two readers finish at the same moment, again and again: neither may drop the
+        // other's words from the case's search document.
+        for pair in exhibits.chunks(2) {
+            let first = pair[0].exhibit_id;
+            let second = pair[1].exhibit_id;
+            let (a, b) = (word(first as usize), word(second as usize));
+            let (one, two) = tokio::join!(
+                store.set_ocr(
+                    first,
+                    probity_domain::evidence::OcrStatus::Done,
+                    Some(&a),
+                    Some(90)
+                ),
+                store.set_ocr(
+                    second,
+                    probity_domain::evidence::OcrStatus::Done,
+                    Some(&b),
+                    Some(90)
+                ),
+            );
+            one.expect("first");
+            two.expect("second");
+        }
+        let viewer = CaseViewer {
+            user_id: lead.user_id,
+            office_wide: false,
+        };
+        for exhibit in &exhibits {
+            let filter = CaseFilter {
+                text: Some(word(exhibit.exhibit_id as usize)),
+                ..CaseFilter::default()
+            };
+            let found = store
+                .list_cases(viewer, &filter, CaseSort::NumberDesc, None, 10)
+                .await
+                .expect("search");
+            assert_eq!(
+                found.items.len(),
+                1,
+                "the text of exhibit {} is searchable on {:?}",
+                exhibit.exhibit_id,
+                target.backend
+            );
+        }
+    })
+    .await;
+}

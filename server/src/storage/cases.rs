@@ -507,6 +507,10 @@ macro_rules! case_store_impl {
                 case_id: i64,
             ) -> $crate::storage::StoreResult<()> {
                 use sqlx::Row as _;
+                // Two writers of one case (two exhibits' text read at once) must not each
+                // build the document from what the other has not committed yet: the later
+                // commit would drop the earlier one's words.
+                Self::lock_case(tx, case_id).await?;
                 let case = sqlx::query(
                     "select case_number, title, summary, subject_agency from cases where case_id = $1",
                 )

@@ -141,6 +141,15 @@ impl SqliteStorage {
 
 /// Full-text search with FTS5, and bulk generation with a recursive query.
 impl SqliteStorage {
+    /// Nothing to do: every write transaction begins immediate, so writers already take
+    /// turns on the whole database.
+    async fn lock_case(
+        _tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+        _case_id: i64,
+    ) -> StoreResult<()> {
+        Ok(())
+    }
+
     async fn write_search(
         tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
         case_id: i64,
