@@ -32,6 +32,10 @@ fn navigation(ctx: &PageContext) -> Vec<NavItem> {
     }
     if grant(user.role, Action::ReadCase) != Grant::Never {
         items.push(NavItem {
+            href: "/search",
+            label: "Search",
+        });
+        items.push(NavItem {
             href: "/recommendations",
             label: "Recommendations",
         });

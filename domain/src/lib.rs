@@ -12,6 +12,7 @@ pub mod messages;
 pub mod permissions;
 pub mod reports;
 pub mod roles;
+pub mod search;
 pub mod timeline;
 pub mod validation;
 
@@ -37,6 +38,7 @@ mod layering {
             include_str!("permissions.rs"),
             include_str!("reports.rs"),
             include_str!("roles.rs"),
+            include_str!("search.rs"),
             include_str!("timeline.rs"),
             include_str!("validation.rs"),
         ];

@@ -12,6 +12,7 @@ mod messages;
 mod people;
 mod permissions;
 mod reports;
+mod search;
 mod security;
 mod setup;
 mod sign_in;

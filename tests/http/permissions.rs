@@ -751,6 +751,21 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
                 .expect("POST");
             let found = search.text().await.expect("body").contains("Quillfeather");
             assert_eq!(found, may_read, "{} in search", subject.username);
+            // The one search over everything, likewise.
+            let everything = client
+                .post(app.url("/search"))
+                .header("origin", app.origin())
+                .form(&[("csrf_token", token.as_str()), ("q", "quillfeather")])
+                .send()
+                .await
+                .expect("POST");
+            assert_eq!(everything.status(), 200, "{} /search", subject.username);
+            let found = everything
+                .text()
+                .await
+                .expect("body")
+                .contains("Quillfeather");
+            assert_eq!(found, may_read, "{} in the one search", subject.username);
             let home = client
                 .get(app.url("/"))
                 .send()

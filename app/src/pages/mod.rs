@@ -11,6 +11,7 @@ pub mod evidence;
 pub mod messages;
 pub mod people;
 pub mod reports;
+pub mod search;
 pub mod setup;
 pub mod sign_in;
 pub mod timeline;

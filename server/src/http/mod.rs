@@ -18,6 +18,7 @@ pub mod portal;
 pub mod posted;
 pub mod redraw;
 pub mod reports;
+pub mod search;
 pub mod security;
 pub mod setup;
 pub mod sign_in;
@@ -115,6 +116,7 @@ pub fn router(state: AppState, sessions: &SessionBackend) -> Router {
             post(people::refuse_grant),
         )
         .route("/audit", get(audit::show).post(audit::filter))
+        .route("/search", get(search::show).post(search::search))
         .route("/api", get(api::docs::page))
         .merge(cases::router())
         .merge(evidence::router())

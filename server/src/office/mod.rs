@@ -18,6 +18,7 @@ pub mod recommendations;
 pub mod records;
 pub mod redactions;
 pub mod reports;
+pub mod search;
 pub mod setup;
 pub mod sign_in;
 pub mod team;

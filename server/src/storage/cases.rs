@@ -348,20 +348,37 @@ pub trait CaseStore: Send + Sync {
     ) -> StoreResult<Vec<CaseSummary>>;
 }
 
-/// Lower-cased words of letters and digits only, joined by spaces: the form in which case
-/// text is indexed and queries are matched, the same on both databases.
-pub fn search_words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+/// The words of a text as the search indexes hold them, and the limits of a query: one
+/// definition, the domain's, for every index.
+pub use probity_domain::search::{MAX_QUERY_WORDS, MIN_PREFIX, words as search_words};
+
+/// Pushes the condition limiting a query on `cases c` to what the viewer may see: their
+/// team's cases, or office-wide every case but those they are recused from and the highly
+/// confidential ones they are not named on.
+pub(crate) fn push_visibility<'a, DB: sqlx::Database>(
+    qb: &mut sqlx::QueryBuilder<'a, DB>,
+    viewer: CaseViewer,
+) where
+    i64: 'a + sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let id = viewer.user_id;
+    qb.push("(not exists (select 1 from case_recusals cr where cr.case_id = c.case_id and cr.user_id = ")
+        .push_bind(id);
+    if viewer.office_wide {
+        qb.push(
+            ") and (c.confidentiality <> 'highly_confidential' \
+             or exists (select 1 from case_members cm where cm.case_id = c.case_id and cm.user_id = ",
+        )
+        .push_bind(id)
+        .push(") or exists (select 1 from case_overseers co where co.case_id = c.case_id and co.user_id = ")
+        .push_bind(id)
+        .push(")))");
+    } else {
+        qb.push(") and c.case_id in (select cm.case_id from case_members cm where cm.user_id = ")
+            .push_bind(id)
+            .push("))");
+    }
 }
-
-/// The longest query, in words; longer ones are cut.
-pub const MAX_QUERY_WORDS: usize = 8;
-
-/// The shortest last word of a query that also matches longer words beginning with it.
-pub const MIN_PREFIX: usize = 3;
 
 /// Declares the case queries for a backend: `$store` with a `pool`, its row and database
 /// types, and the inherent functions `write_search`, `search_condition` and `search_query`.

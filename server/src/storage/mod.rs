@@ -10,6 +10,7 @@ pub mod messages;
 pub mod postgres;
 mod queries;
 pub mod reports;
+pub mod search;
 pub mod sessions;
 pub mod sqlite;
 pub mod timeline;
@@ -236,6 +237,7 @@ pub trait Store:
     + timeline::TimelineStore
     + reports::ReportStore
     + tokens::TokenStore
+    + search::SearchStore
     + Send
     + Sync
     + 'static

@@ -218,3 +218,21 @@ impl PostgresStorage {
         Ok(())
     }
 }
+
+/// How the one search asks this database's full-text indexes.
+impl super::search::SearchDialect for PostgresStorage {
+    const ENTRY_MATCH: (&'static str, &'static str) =
+        ("s.search_vector @@ to_tsquery('simple', ", ")");
+    const MESSAGE_MATCH: (&'static str, &'static str) =
+        ("m.search_vector @@ to_tsquery('simple', ", ")");
+
+    fn text_query(terms: &probity_domain::search::Terms) -> String {
+        let mut words = terms.words.clone();
+        if terms.last_is_prefix
+            && let Some(last) = words.last_mut()
+        {
+            last.push_str(":*");
+        }
+        words.join(" & ")
+    }
+}

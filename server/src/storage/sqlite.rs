@@ -237,3 +237,29 @@ impl SqliteStorage {
         Ok(())
     }
 }
+
+/// How the one search asks this database's full-text indexes.
+impl super::search::SearchDialect for SqliteStorage {
+    const ENTRY_MATCH: (&'static str, &'static str) = (
+        "s.entry_id in (select rowid from search_index where search_index match ",
+        ")",
+    );
+    const MESSAGE_MATCH: (&'static str, &'static str) = (
+        "m.message_id in (select rowid from message_search where message_search match ",
+        ")",
+    );
+
+    fn text_query(terms: &probity_domain::search::Terms) -> String {
+        let mut quoted: Vec<String> = terms
+            .words
+            .iter()
+            .map(|word| format!("\"{word}\""))
+            .collect();
+        if terms.last_is_prefix
+            && let Some(last) = quoted.last_mut()
+        {
+            last.push('*');
+        }
+        quoted.join(" AND ")
+    }
+}
