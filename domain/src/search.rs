@@ -52,6 +52,20 @@ impl SearchKind {
             .find(|kind| kind.as_str() == value)
     }
 
+    /// One of them, for a hit with no name of its own (a note).
+    pub fn singular(self) -> &'static str {
+        match self {
+            SearchKind::Case => "Case",
+            SearchKind::Party => "Party",
+            SearchKind::Allegation => "Allegation",
+            SearchKind::Note => "Note",
+            SearchKind::Exhibit => "Exhibit",
+            SearchKind::Message => "Message",
+            SearchKind::Event => "Event",
+            SearchKind::Finding => "Finding",
+        }
+    }
+
     /// The heading of its group of results.
     pub fn plural(self) -> &'static str {
         match self {

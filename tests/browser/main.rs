@@ -438,6 +438,18 @@ async fn walk_case_work(browser: &Browser, app: &TestApp, audit: &mut Audit) -> 
         "found by a party's name"
     );
     audit.check(browser, "search results").await;
+    // The one search, reached from the navigation: the party's name, marked where found.
+    browser.click("a.probity-nav__link[href='/search']").await;
+    audit.check(browser, "search").await;
+    browser.fill("#q", "pike").await;
+    browser
+        .click("form[action='/search'][role=search] button[type=submit]")
+        .await;
+    let found = browser.source().await;
+    assert!(found.contains("id=\"found-party\""), "the party is found");
+    assert!(found.contains("<mark>Pike</mark>"), "and its name marked");
+    audit.check(browser, "search: everything").await;
+    audit.look(browser, "search-results").await;
     browser.click("form[action='/sign-out'] button").await;
 
     sign_in(browser, app, "ada", GOOD_PASSWORD).await;
@@ -728,6 +740,23 @@ async fn the_demo_timelines_and_a_thousand_events_are_drawn_to_the_width() {
     );
     assert!(browser.source().await.contains("Show everything"));
     audit.check(&browser, "zoomed timeline").await;
+    // The one search over the demo: every kind, grouped and counted, then one kind.
+    browser.goto(&app.url("/search")).await;
+    browser.fill("#q", "agents").await;
+    browser
+        .click("form[action='/search'][role=search] button[type=submit]")
+        .await;
+    let found = browser.source().await;
+    assert!(found.contains("id=\"found-event\"") && found.contains("<mark>agents</mark>"));
+    audit.check(&browser, "search over the demo").await;
+    audit.look(&browser, "search-results-demo").await;
+    choose(&browser, "#kind", "event").await;
+    browser
+        .click("form[action='/search'][role=search] button[type=submit]")
+        .await;
+    let one_kind = browser.source().await;
+    assert!(one_kind.contains("id=\"found-event\"") && !one_kind.contains("id=\"found-case\""));
+    audit.check(&browser, "search: one kind").await;
     browser.close().await;
     audit.assert_clean();
 }

@@ -21,7 +21,9 @@ pub struct HitView {
     pub case_number: String,
     pub case_title: String,
     pub source_id: i64,
-    pub label: String,
+    /// Its short name, the matches in it marked.
+    pub title: Vec<SnippetPart>,
+    /// The words around the match in its text (the beginning when only the name matched).
     pub snippet: Vec<SnippetPart>,
     pub happened_on: String,
 }
@@ -166,15 +168,15 @@ pub fn SearchPage(ctx: PageContext, search: SearchView) -> impl IntoView {
                 .map(|hit| {
                     let href = hit_path(&hit);
                     let case_href = case_path(hit.case_id);
-                    let label = if hit.label.trim().is_empty() {
-                        group.kind.plural().trim_end_matches('s').to_string()
+                    let title = if hit.title.is_empty() {
+                        view! { <span>{group.kind.singular()}</span> }.into_any()
                     } else {
-                        hit.label.clone()
+                        view! { <Snippet parts=hit.title /> }.into_any()
                     };
                     view! {
                         <li class="probity-hit">
                             <p class="probity-hit__title">
-                                <a class="usa-link" href=href>{label}</a>
+                                <a class="usa-link" href=href>{title}</a>
                             </p>
                             <p class="probity-hit__snippet"><Snippet parts=hit.snippet /></p>
                             <p class="probity-hit__meta">

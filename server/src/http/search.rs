@@ -12,11 +12,14 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 use probity_app::pages::search::{GroupView, HitView, SearchPage, SearchView};
-use probity_domain::search::{SearchFields, Terms, snippet};
+use probity_domain::search::{SearchFields, snippet};
 use serde::Deserialize;
 
 /// Words shown around a hit.
 const SNIPPET_WORDS: usize = 24;
+
+/// Words of a hit's name shown (a case title, a file name).
+const TITLE_WORDS: usize = 16;
 
 /// The form as posted: the fields, and where a page of one kind starts.
 #[derive(Deserialize, Default)]
@@ -77,11 +80,14 @@ fn view_of(form: SearchFields, results: SearchResults, paged: bool) -> SearchVie
                     case_number: hit.case_number,
                     case_title: hit.case_title,
                     source_id: hit.source_id,
+                    title: terms
+                        .as_ref()
+                        .map(|terms| snippet(&hit.label, terms, TITLE_WORDS))
+                        .unwrap_or_default(),
                     snippet: terms
                         .as_ref()
-                        .map(|terms| around(&hit.label, &hit.body, terms))
+                        .map(|terms| snippet(&hit.body, terms, SNIPPET_WORDS))
                         .unwrap_or_default(),
-                    label: hit.label,
                     // A message's UTC time, readable; the other kinds' days as they are.
                     happened_on: match hit.happened_on.strip_suffix('Z') {
                         Some(time) => format!("{} UTC", time.replacen('T', " ", 1)),
@@ -97,20 +103,6 @@ fn view_of(form: SearchFields, results: SearchResults, paged: bool) -> SearchVie
         searched: results.searched,
         groups,
         paged,
-    }
-}
-
-/// The words around the match in the body; the label's when only the label matched.
-fn around(label: &str, body: &str, terms: &Terms) -> Vec<probity_domain::search::SnippetPart> {
-    let in_body = snippet(body, terms, SNIPPET_WORDS);
-    if in_body.iter().any(|part| part.matched) || label.trim().is_empty() {
-        return in_body;
-    }
-    let in_label = snippet(label, terms, SNIPPET_WORDS);
-    if in_label.iter().any(|part| part.matched) {
-        in_label
-    } else {
-        in_body
     }
 }
 
