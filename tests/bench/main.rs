@@ -1089,6 +1089,68 @@ async fn messages(
         format!("{:.1}x", ms(search.p95) / ms(health.p95).max(0.001)),
         "< 50 ms",
     );
+
+    // The one search over everything (the large office's cases, exhibits with text and
+    // events, and these messages), against the case search alone, one after the other.
+    let token = server.token(lead, "/search").await;
+    let case_search = post_times(
+        server,
+        lead,
+        "/cases/search",
+        &token,
+        "contract",
+        sizes.searches,
+    )
+    .await;
+    for (words, what) in [
+        ("contract", "cases and exhibits' text"),
+        ("docket", "messages"),
+    ] {
+        let everything = post_times(server, lead, "/search", &token, words, sizes.searches).await;
+        table.add(
+            name,
+            &format!(
+                "one search, two words matching {what}, over {} cases and {} messages, p95",
+                sizes.large_cases, sizes.messages
+            ),
+            format!("{:.1} ms", ms(everything.p95)),
+            format!("case search alone p95 {:.1} ms", ms(case_search.p95)),
+            format!(
+                "{:.1}x",
+                ms(everything.p95) / ms(case_search.p95).max(0.001)
+            ),
+            "< 100 ms",
+        );
+    }
+}
+
+/// `count` searches posted one after the other, the word followed by a number that changes
+/// (so that no answer is the one before it again).
+async fn post_times(
+    server: &Server,
+    client: &reqwest::Client,
+    path: &str,
+    token: &str,
+    word: &str,
+    count: usize,
+) -> Load {
+    let mut times = Vec::new();
+    let started = Instant::now();
+    for n in 0..count {
+        let words = format!("{word} {}", n % 97);
+        let begin = Instant::now();
+        let response = client
+            .post(server.url(path))
+            .header("origin", &server.origin)
+            .form(&[("csrf_token", token), ("q", words.as_str())])
+            .send()
+            .await
+            .expect("search");
+        assert_eq!(response.status(), 200, "{path}");
+        let _ = response.bytes().await;
+        times.push(begin.elapsed());
+    }
+    Load::from(times, started.elapsed())
 }
 
 /// Seconds the database itself takes to insert `count` messages like the export's (same

@@ -634,12 +634,14 @@ macro_rules! case_store_impl {
                         "insert into exhibits (case_id, number, description, original_filename, sha256, \
                          size_bytes, media_type, extension_mismatch, provided_by, collected_by, collected_at, \
                          personal_data, criminal_justice, booking_photo, restricted, captured_by, captured_at, \
-                         capture_device, capture_shows, ocr_status, uploaded_by, uploaded_at) \
+                         capture_device, capture_shows, ocr_status, ocr_text, uploaded_by, uploaded_at) \
                          select case_id, 1, 'Generated exhibit of case ' || sequence, \
                          'exhibit-' || sequence || '.pdf', \
                          '0000000000000000000000000000000000000000000000000000000000000000', \
                          1000 + sequence, 'application/pdf', false, 'Complainant', 'Intake', received_on, \
-                         false, false, false, false, '', '', '', '', 'not_applicable', $1, $2 \
+                         false, false, false, false, '', '', '', '', 'done', \
+                         'Text read from the scanned memo of case ' || sequence || ' about contract ' || (sequence % 97), \
+                         $1, $2 \
                          from cases where year = $3 and sequence % $4 = 0",
                     )
                     .bind(spec.created_by)
