@@ -849,3 +849,92 @@ async fn the_text_of_a_pdf_is_extracted_in_the_background_and_a_broken_one_fails
     assert_eq!(damaged.size_bytes, 4_009);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_text_of_word_and_opendocument_files_is_read_and_found() {
+    let TeamCase {
+        app, case_id, lead, ..
+    } = team_case("Documents case", &[]).await;
+    let fixture = |name: &str| {
+        std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures/documents")
+                .join(name),
+        )
+        .expect("fixture")
+    };
+    let files = vec![
+        ("hdr-header-footer.docx", fixture("hdr-header-footer.docx")),
+        ("headerfooter.odt", fixture("headerfooter.odt")),
+    ];
+    let sizes: Vec<usize> = files.iter().map(|(_, bytes)| bytes.len()).collect();
+    assert_eq!(
+        upload(&app, &lead, case_id, &[("description", "Two memos")], files)
+            .await
+            .status(),
+        303
+    );
+    let store = app.store().await;
+    let exhibits = store.exhibits(case_id, 1).await.expect("exhibits");
+    let word = extracted(&store, case_id, exhibits[0].exhibit_id).await;
+    let writer = extracted(&store, case_id, exhibits[1].exhibit_id).await;
+    for (exhibit, size) in [(&word, sizes[0]), (&writer, sizes[1])] {
+        assert_eq!(
+            exhibit.ocr_status.as_str(),
+            "done",
+            "{}",
+            exhibit.media_type
+        );
+        assert_eq!(exhibit.ocr_confidence, None);
+        assert_eq!(exhibit.size_bytes as usize, size, "stored as received");
+    }
+    assert!(
+        word.ocr_text
+            .as_deref()
+            .is_some_and(|text| text.contains("Header for section-1"))
+    );
+    assert!(
+        writer
+            .ocr_text
+            .as_deref()
+            .is_some_and(|text| text.contains("Lorem ipsum"))
+    );
+    let page = lead
+        .get(app.url(&format!("/cases/{case_id}/exhibits/{}", writer.exhibit_id)))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains("Text in the document") && page.contains("Lorem ipsum"));
+    // The one search finds the words of both, in their exhibits.
+    let found = app
+        .post_form(&lead, "/search", "/search", &[("q", "lorem section")])
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(found.contains("Nothing found."), "no file holds both words");
+    for (words, exhibit) in [("lorem ipsum", &writer), ("header section", &word)] {
+        let found = app
+            .post_form(
+                &lead,
+                "/search",
+                "/search",
+                &[("q", words), ("kind", "exhibit")],
+            )
+            .await
+            .text()
+            .await
+            .expect("body");
+        assert!(
+            found.contains(&format!(
+                "/cases/{case_id}/exhibits/{}\"",
+                exhibit.exhibit_id
+            )),
+            "{words} finds its exhibit"
+        );
+    }
+    app.stop().await;
+}

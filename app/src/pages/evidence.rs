@@ -182,7 +182,7 @@ pub fn ExhibitPage(ctx: PageContext, view: ExhibitView, errors: FieldErrors) -> 
         crate::evidence::OcrStatus::NotApplicable => None,
         status => Some(view! {
             <section aria-labelledby="ocr-heading">
-                <h2 id="ocr-heading">{if exhibit.media_type == "application/pdf" { "Text in the document" } else { "Text in the image" }}</h2>
+                <h2 id="ocr-heading">{if exhibit.media_type.starts_with("image/") { "Text in the image" } else { "Text in the document" }}</h2>
                 <p>{status.label()}</p>
                 {exhibit.ocr_confidence.filter(|_| exhibit.ocr_text.as_deref().is_some_and(|text| !text.is_empty())).map(|confidence| view! {
                     <p class="usa-hint">{format!(

@@ -158,6 +158,9 @@ pub async fn load(
     println!(
         "the demo case is highly confidential: sam.supervisor and cora.commissioner are named to see it; nora.investigator is not on its team; pat.supervisor is recused from it."
     );
+    println!(
+        "try Search (in the navigation) for \"agents\" or \"bus stop\" as ines.investigator: the case, its parties, allegations, note, exhibit text, messages, events and finding are found; as nora.investigator or pat.supervisor, nothing."
+    );
     println!("{token_line}");
     Ok(())
 }

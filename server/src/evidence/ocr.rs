@@ -15,6 +15,7 @@ use crate::blobs::{BlobStore, LocalCopy};
 use crate::storage::DynStore;
 use image::{GrayImage, Luma};
 use probity_domain::evidence::OcrStatus;
+use std::io::Read as _;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -82,6 +83,9 @@ impl OcrQueue {
     pub fn initial_status(&self, media_type: &str) -> OcrStatus {
         let (applies, tool) = if media_type == "application/pdf" {
             (true, self.pdfs)
+        } else if super::documents::family(media_type).is_some() {
+            // Read in Rust: nothing to install.
+            (true, true)
         } else {
             (
                 super::previews::is_thumbnailable(media_type) || media_type == "image/tiff",
@@ -112,13 +116,6 @@ impl OcrQueue {
         if !pdfs {
             tracing::warn!("pdftotext is not installed: PDFs will not have their text extracted");
         }
-        if !images && !pdfs {
-            return OcrQueue {
-                sender: None,
-                images,
-                pdfs,
-            };
-        }
         let (sender, mut receiver) = mpsc::unbounded_channel::<(i64, String)>();
         let queue = OcrQueue {
             sender: Some(sender),
@@ -145,6 +142,9 @@ impl OcrQueue {
                     let _permit = permit;
                     let read = match blobs.local_copy(&sha256).await {
                         Ok(copy) if is_pdf(copy.path()) => read_pdf(copy.path()).await,
+                        Ok(copy) if let Some(family) = document_family(copy.path()) => {
+                            read_document(copy.path(), family).await
+                        }
                         Ok(copy) => read_image(copy.path(), Reading::PROBITY).await,
                         Err(error) => Err(error.to_string()),
                     };
@@ -326,6 +326,28 @@ fn is_pdf(path: &Path) -> bool {
         .and_then(|mut file| file.read_exact(&mut head))
         .is_ok()
         && &head == b"%PDF-"
+}
+
+/// The family of an office document whose text is read, judged from its content.
+fn document_family(path: &Path) -> Option<super::documents::Family> {
+    let mut head = Vec::with_capacity(8192);
+    std::fs::File::open(path)
+        .and_then(|file| file.take(8192).read_to_end(&mut head))
+        .ok()?;
+    super::documents::family(&super::media::detect(&head, "").media_type)
+}
+
+/// The text of an office document, read on a blocking thread. Like a PDF's text layer, it
+/// has no confidence.
+async fn read_document(path: &Path, family: super::documents::Family) -> Result<ReadText, String> {
+    let path = path.to_path_buf();
+    let text = tokio::task::spawn_blocking(move || super::documents::read(&path, family, MAX_TEXT))
+        .await
+        .map_err(|error| error.to_string())??;
+    Ok(ReadText {
+        text,
+        confidence: None,
+    })
 }
 
 /// The text layer of a PDF, page after page, as `pdftotext` gives it (UTF-8, the reading
