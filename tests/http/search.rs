@@ -9,19 +9,7 @@ use probity_tests::TestApp;
 /// The app with the demo office loaded.
 async fn demo_app() -> TestApp {
     let app = TestApp::spawn().await;
-    let store = app.store().await;
-    let blobs: std::sync::Arc<dyn probity_server::blobs::BlobStore> = std::sync::Arc::new(
-        probity_server::blobs::fs::FsBlobStore::open(app.db.data_dir.join("blobs")).expect("blobs"),
-    );
-    probity_server::demo::load(
-        &store,
-        &blobs,
-        probity_server::demo::DEMO_PASSWORD,
-        "",
-        "Office of the Inspector General",
-    )
-    .await
-    .expect("demo");
+    probity_tests::fixtures::demo(&app).await;
     app
 }
 
@@ -55,31 +43,16 @@ async fn one_search_finds_every_kind_a_person_may_see_and_nothing_else() {
         .expect("demo case");
     // A restricted exhibit whose description holds a word found nowhere else, and a party
     // with hostile text.
+    let mut sealed = probity_tests::fixtures::plain_exhibit(
+        demo_case.case_id,
+        ines.user_id,
+        "Sealed quagga memorandum",
+        "sealed.txt",
+    );
+    sealed.restricted = true;
+    sealed.access = vec![ines.user_id];
     store
-        .create_exhibit(probity_server::storage::evidence::NewExhibit {
-            case_id: demo_case.case_id,
-            parent_exhibit_id: None,
-            description: "Sealed quagga memorandum".into(),
-            original_filename: "sealed.txt".into(),
-            sha256: "0".repeat(64),
-            size_bytes: 1,
-            media_type: "text/plain".into(),
-            extension_mismatch: false,
-            provided_by: String::new(),
-            collected_by: String::new(),
-            collected_at: String::new(),
-            personal_data: false,
-            criminal_justice: false,
-            booking_photo: false,
-            restricted: true,
-            captured_by: String::new(),
-            captured_at: String::new(),
-            capture_device: String::new(),
-            capture_shows: String::new(),
-            ocr_status: probity_domain::evidence::OcrStatus::NotApplicable,
-            uploaded_by: ines.user_id,
-            access: vec![ines.user_id],
-        })
+        .create_exhibit(sealed)
         .await
         .expect("restricted exhibit");
     store

@@ -563,33 +563,16 @@ async fn text_read_from_two_exhibits_at_once_is_all_searchable() {
         const ROUNDS: usize = 12;
         let mut exhibits = Vec::new();
         for n in 0..ROUNDS * 2 {
-            let exhibit = store
-                .create_exhibit(probity_server::storage::evidence::NewExhibit {
-                    case_id: case.case_id,
-                    parent_exhibit_id: None,
-                    description: format!("scan {n}"),
-                    original_filename: format!("scan{n}.png"),
-                    sha256: format!("{n:064x}"),
-                    size_bytes: 1,
-                    media_type: "image/png".into(),
-                    extension_mismatch: false,
-                    provided_by: String::new(),
-                    collected_by: String::new(),
-                    collected_at: String::new(),
-                    personal_data: false,
-                    criminal_justice: false,
-                    booking_photo: false,
-                    restricted: false,
-                    captured_by: String::new(),
-                    captured_at: String::new(),
-                    capture_device: String::new(),
-                    capture_shows: String::new(),
-                    ocr_status: probity_domain::evidence::OcrStatus::Pending,
-                    uploaded_by: lead.user_id,
-                    access: Vec::new(),
-                })
-                .await
-                .expect("exhibit");
+            let mut scan = probity_tests::fixtures::plain_exhibit(
+                case.case_id,
+                lead.user_id,
+                &format!("scan {n}"),
+                &format!("scan{n}.png"),
+            );
+            scan.sha256 = format!("{n:064x}");
+            scan.media_type = "image/png".into();
+            scan.ocr_status = probity_domain::evidence::OcrStatus::Pending;
+            let exhibit = store.create_exhibit(scan).await.expect("exhibit");
             exhibits.push(exhibit);
         }
         // No word begins another, so that each search finds only its own exhibit's text.

@@ -578,6 +578,58 @@ pub mod fixtures {
         }
     }
 
+    /// An exhibit as stored without a file behind it (a zero hash): plain, untagged, its
+    /// text not to be read; change the fields a test needs.
+    pub fn plain_exhibit(
+        case_id: i64,
+        uploaded_by: i64,
+        description: &str,
+        filename: &str,
+    ) -> probity_server::storage::evidence::NewExhibit {
+        probity_server::storage::evidence::NewExhibit {
+            case_id,
+            parent_exhibit_id: None,
+            description: description.into(),
+            original_filename: filename.into(),
+            sha256: "0".repeat(64),
+            size_bytes: 1,
+            media_type: "text/plain".into(),
+            extension_mismatch: false,
+            provided_by: String::new(),
+            collected_by: String::new(),
+            collected_at: String::new(),
+            personal_data: false,
+            criminal_justice: false,
+            booking_photo: false,
+            restricted: false,
+            captured_by: String::new(),
+            captured_at: String::new(),
+            capture_device: String::new(),
+            capture_shows: String::new(),
+            ocr_status: probity_domain::evidence::OcrStatus::NotApplicable,
+            uploaded_by,
+            access: Vec::new(),
+        }
+    }
+
+    /// Loads the demo office (`probity demo`) into a running app.
+    pub async fn demo(app: &TestApp) {
+        let store = app.store().await;
+        let blobs: std::sync::Arc<dyn probity_server::blobs::BlobStore> = std::sync::Arc::new(
+            probity_server::blobs::fs::FsBlobStore::open(app.db.data_dir.join("blobs"))
+                .expect("blobs"),
+        );
+        probity_server::demo::load(
+            &store,
+            &blobs,
+            probity_server::demo::DEMO_PASSWORD,
+            "",
+            "Office of the Inspector General",
+        )
+        .await
+        .expect("demo");
+    }
+
     /// Signs a user in over HTTP.
     /// A case with a timeline of `events` events, created through the store.
     pub async fn timeline_case(store: &DynStore, lead: i64, events: usize) -> i64 {
