@@ -81,12 +81,15 @@ super::reports::report_store_impl!(PostgresStorage, sqlx::postgres::PgRow, sqlx:
 /// Full-text search with `tsvector`, and bulk generation with `generate_series`.
 impl PostgresStorage {
     /// Holds the case's row until the transaction ends, so that writers of one case's search
-    /// document take turns; each then reads what the one before committed.
+    /// document take turns; each then reads what the one before committed. `no key update`,
+    /// the lock an update of the row takes: `for update` would also wait for the key-share
+    /// locks that inserting a note or an exhibit of the case takes, and two such writers
+    /// would deadlock.
     async fn lock_case(
         tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
         case_id: i64,
     ) -> StoreResult<()> {
-        sqlx::query("select case_id from cases where case_id = $1 for update")
+        sqlx::query("select case_id from cases where case_id = $1 for no key update")
             .bind(case_id)
             .execute(&mut **tx)
             .await?;
