@@ -20,6 +20,12 @@ fn navigation(ctx: &PageContext) -> Vec<NavItem> {
             label: "Published reports",
         }];
     };
+    if ctx.enrolling {
+        return vec![NavItem {
+            href: "/account/two-factor",
+            label: "Set up your second factor",
+        }];
+    }
     let mut items = vec![NavItem {
         href: "/",
         label: "Home",
@@ -74,6 +80,9 @@ pub fn Shell(
     /// The path of the page, to mark the current navigation entry.
     #[prop(default = "")]
     current: &'static str,
+    /// Seconds after which the browser loads the page again (a progress page), if any.
+    #[prop(default = None)]
+    refresh: Option<u32>,
     /// The page's content.
     children: Children,
 ) -> impl IntoView {
@@ -118,6 +127,7 @@ pub fn Shell(
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                {refresh.map(|seconds| view! { <meta http-equiv="refresh" content=seconds.to_string() /> })}
                 <title>{full_title}</title>
                 <link rel="stylesheet" href="/assets/uswds/css/uswds.min.css" />
                 <link rel="stylesheet" href="/assets/probity.css" />

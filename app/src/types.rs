@@ -12,4 +12,7 @@ pub struct PageContext {
     pub user: Option<CurrentUser>,
     /// The anti-forgery token every form on the page must send back.
     pub csrf_token: String,
+    /// True while the person must set up a second factor before anything else: the header
+    /// then offers only that and sign-out.
+    pub enrolling: bool,
 }

@@ -8,6 +8,7 @@
 
 pub mod cases;
 pub mod evidence;
+pub mod jobs;
 pub mod messages;
 pub mod permissions;
 pub mod reports;
@@ -34,6 +35,7 @@ mod layering {
         let sources = [
             include_str!("cases.rs"),
             include_str!("evidence.rs"),
+            include_str!("jobs.rs"),
             include_str!("messages.rs"),
             include_str!("permissions.rs"),
             include_str!("reports.rs"),

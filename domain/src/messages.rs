@@ -54,3 +54,14 @@ pub struct MessageFilterFields {
     pub to: String,
     pub q: String,
 }
+
+/// The import form's values as typed.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ImportValues {
+    pub format: String,
+    pub time_zone: String,
+    pub date_order: String,
+    pub owner: String,
+    pub mode: String,
+}

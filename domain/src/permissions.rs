@@ -60,7 +60,9 @@ impl Action {
     /// What the action covers, in words.
     pub fn label(self) -> &'static str {
         match self {
-            Action::ManagePeople => "manage people",
+            Action::ManagePeople => {
+                "manage people (changing a role or removing a second factor: with a fresh second factor)"
+            }
             Action::ReadAudit => "read the audit trail",
             Action::CreateCase => "open a case",
             Action::ReadCase => "see a case",
@@ -74,8 +76,10 @@ impl Action {
             Action::DraftReport => {
                 "write findings, recommendations, redactions and report drafts; submit them"
             }
-            Action::ReviewReport => "approve a report or return it with comments",
-            Action::PublishReport => "publish an approved report",
+            Action::ReviewReport => {
+                "approve a report (with a fresh second factor) or return it with comments"
+            }
+            Action::PublishReport => "publish an approved report (with a fresh second factor)",
         }
     }
 }

@@ -31,6 +31,20 @@ pub enum Command {
     /// Manage user accounts from the shell.
     #[command(subcommand)]
     User(UserCommand),
+    /// Check the audit trail and the chain of custody from their first entry and hash every
+    /// stored file again; prints what is broken (entry, expected, found) and exits non-zero
+    /// on any break.
+    Verify {
+        /// When nothing is broken, print a checkpoint of the chain heads signed with the key
+        /// at --checkpoint-key (created when missing), to keep somewhere else; the report goes
+        /// to standard error.
+        #[arg(long)]
+        checkpoint: bool,
+        /// Also check a checkpoint made earlier: its signature, and that each entry it names
+        /// is still there with the same hash.
+        #[arg(long, value_name = "FILE")]
+        against: Option<PathBuf>,
+    },
     /// Load the fictional demo case and one account per role (for trying Probity out; never
     /// on a production database).
     Demo {
@@ -61,6 +75,10 @@ pub enum UserCommand {
     Disable { username: String },
     /// Enable a disabled account.
     Enable { username: String },
+    /// Remove an account's second factors (authenticator app and recovery codes), e.g. after
+    /// a lost phone; its sessions end, and with --require-mfa it sets one up again at its
+    /// next sign-in.
+    ResetMfa { username: String },
     /// Set a new password, read like `user add` reads it.
     ResetPassword { username: String },
     /// Create a personal access token for the API in an account's name and print it (the
@@ -173,6 +191,11 @@ pub struct Settings {
     )]
     pub session_max_hours: u32,
 
+    /// How long a confirmation before a sensitive step stays fresh, in seconds (for tests;
+    /// ten minutes otherwise).
+    #[arg(long, env = "PROBITY_CONFIRMATION_SECONDS", hide = true, global = true)]
+    pub confirmation_seconds: Option<u32>,
+
     /// Session idle limit in seconds; overrides the minutes (for tests).
     #[arg(long, env = "PROBITY_SESSION_IDLE_SECONDS", hide = true, global = true)]
     pub session_idle_seconds: Option<u32>,
@@ -198,6 +221,65 @@ pub struct Settings {
         global = true
     )]
     pub api_rate_limit: u32,
+
+    /// Hours between the server's integrity checks (both chains walked, every stored file
+    /// hashed again); the first runs a minute after start. 0 turns them off (`probity verify`
+    /// still runs one).
+    #[arg(
+        long,
+        env = "PROBITY_INTEGRITY_CHECK_HOURS",
+        default_value_t = 24,
+        global = true
+    )]
+    pub integrity_check_hours: u32,
+
+    /// Days without a sign-in after which an account is disabled (checked at start and
+    /// daily; an administrator can enable it again). 0 keeps unused accounts enabled.
+    #[arg(
+        long,
+        env = "PROBITY_DISABLE_UNUSED_DAYS",
+        default_value_t = 90,
+        global = true
+    )]
+    pub disable_unused_days: u32,
+
+    /// Ask every person for a second factor (an authenticator app's code) after the password:
+    /// someone without one is sent to set one up and can reach nothing else until they have.
+    /// `--require-mfa false` lets people without a second factor sign in with the password
+    /// alone (those who set one up are still asked for it).
+    #[arg(
+        long,
+        env = "PROBITY_REQUIRE_MFA",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub require_mfa: bool,
+
+    /// Let people sign in with a passkey alone, without their password: the passkey proves
+    /// the device and, by its PIN or fingerprint (user verification is required), the person.
+    /// Passkeys added while this is on are made discoverable (kept on the key with the
+    /// account), which a sign-in without a username needs.
+    #[arg(
+        long,
+        env = "PROBITY_PASSKEY_SIGN_IN",
+        default_value_t = false,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub passkey_sign_in: bool,
+
+    /// A copy of every audit entry as it is written, outside the database:
+    /// `file:///path/audit.jsonl` (JSON lines) or `syslog+tcp://host:port` (RFC 5424 over TCP,
+    /// octet-counted frames).
+    #[arg(long, env = "PROBITY_AUDIT_COPY", global = true)]
+    pub audit_copy: Option<String>,
+
+    /// The Ed25519 key that signs checkpoints of the hash chains (`probity verify
+    /// --checkpoint`): a file holding 64 hexadecimal digits, created when missing. Keep it
+    /// outside the database and its backups.
+    #[arg(long, env = "PROBITY_CHECKPOINT_KEY", global = true)]
+    pub checkpoint_key: Option<PathBuf>,
 
     /// Log format.
     #[arg(
@@ -259,6 +341,13 @@ impl Settings {
         self.session_idle_seconds
             .map(i64::from)
             .unwrap_or(i64::from(self.session_idle_minutes) * 60)
+    }
+
+    /// How long a confirmation before a sensitive step stays fresh, in seconds.
+    pub fn confirmation_seconds(&self) -> i64 {
+        self.confirmation_seconds
+            .map(i64::from)
+            .unwrap_or(crate::office::second_factor::CONFIRMATION_SECONDS)
     }
 
     /// Absolute limit of a session, in seconds.

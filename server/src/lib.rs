@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod audit_copy;
 pub mod auth;
 pub mod blobs;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod config;
 pub mod demo;
 pub mod evidence;
 pub mod http;
+pub mod jobs;
 pub mod messages;
 pub mod office;
 pub mod reports;
@@ -55,6 +57,66 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = open_database(&cli.settings).await?;
             db.store.migrate().await?;
             cli::user(&db.store, command).await
+        }
+        Command::Verify {
+            checkpoint,
+            against,
+        } => {
+            let key = match (&cli.settings.checkpoint_key, checkpoint) {
+                (Some(path), _) => Some(office::checkpoints::load_or_create_key(path)?),
+                (None, true) => anyhow::bail!(
+                    "--checkpoint needs --checkpoint-key: the path of the signing key, kept outside the database and its backups (created when missing)"
+                ),
+                (None, false) => None,
+            };
+            let earlier = against
+                .as_ref()
+                .map(|path| {
+                    std::fs::read_to_string(path)
+                        .with_context(|| format!("cannot read {}", path.display()))
+                        .and_then(|text| Ok(office::checkpoints::parse(&text)?))
+                })
+                .transpose()?;
+            let db = open_database(&cli.settings).await?;
+            db.store.migrate().await?;
+            let blobs = open_blobs(&cli.settings).await?;
+            let report = office::integrity::check_and_record(&db.store, blobs.as_ref())
+                .await
+                .context("the integrity check could not run")?;
+            let mut text = report.text();
+            let mut problems = report.problems();
+            if let Some(earlier) = &earlier {
+                let trusted = key.as_ref().map(|key| key.verifying_key());
+                let found =
+                    office::checkpoints::check_against(&db.store, earlier, trusted.as_ref())
+                        .await?;
+                text.push_str(&format!(
+                    "checkpoint of {}: {}\n",
+                    earlier.made_at,
+                    if found.is_empty() {
+                        "every entry it names is unchanged".to_string()
+                    } else {
+                        format!("{} problems", found.len())
+                    }
+                ));
+                for line in &found {
+                    text.push_str(&format!("  {line}\n"));
+                }
+                problems += found.len() as i64;
+            }
+            if checkpoint {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
+            if problems > 0 {
+                anyhow::bail!("the integrity check found {problems} problems");
+            }
+            if let (true, Some(key)) = (checkpoint, &key) {
+                let signed = office::checkpoints::make(&db.store, key).await?;
+                println!("{}", serde_json::to_string_pretty(&signed)?);
+            }
+            Ok(())
         }
         Command::Demo { password } => {
             let db = open_database(&cli.settings).await?;
@@ -206,11 +268,36 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
 /// Opens the database, migrates it, binds the listener and serves in a background task.
 pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
     let patterns = settings.personal_patterns().map_err(anyhow::Error::msg)?;
+    let copy_to = settings
+        .audit_copy
+        .as_deref()
+        .map(audit_copy::Target::parse)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     let db = open_database(&settings).await?;
     db.store
         .migrate()
         .await
         .context("cannot migrate the database")?;
+    if let Some(target) = copy_to {
+        db.store.set_audit_copy(audit_copy::start(target));
+    }
+    if settings.disable_unused_days > 0 {
+        let days = settings.disable_unused_days;
+        office::people::disable_unused(&db.store, days)
+            .await
+            .context("cannot check for unused accounts")?;
+        let store = db.store.clone();
+        tokio::spawn(async move {
+            let day = std::time::Duration::from_secs(24 * 3600);
+            loop {
+                tokio::time::sleep(day).await;
+                if let Err(error) = office::people::disable_unused(&store, days).await {
+                    tracing::error!(%error, "the check for unused accounts could not run");
+                }
+            }
+        });
+    }
     let listener = TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -255,16 +342,58 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
             "removed the staged rows of imports that never finished"
         );
     }
-    let ocr = evidence::ocr::OcrQueue::start(db.store.clone(), blobs.clone()).await;
+    let jobs = jobs::JobQueue::new(db.store.clone());
+    let ocr = evidence::ocr::OcrQueue::new(jobs.clone()).await;
+    let resubmitted = db.store.resubmit_pending_text().await?;
+    if resubmitted > 0 {
+        tracing::info!(
+            resubmitted,
+            "submitted text extraction for exhibits left without a job"
+        );
+    }
+    jobs::start(
+        jobs::Workshop {
+            store: db.store.clone(),
+            blobs: blobs.clone(),
+            ocr: ocr.clone(),
+            office_name: settings.office_name.clone(),
+            patterns: patterns.clone(),
+        },
+        &jobs,
+        std::thread::available_parallelism().map_or(2, |cores| cores.get()),
+    );
+    if settings.integrity_check_hours > 0 {
+        let (store, blobs) = (db.store.clone(), blobs.clone());
+        let every =
+            std::time::Duration::from_secs(u64::from(settings.integrity_check_hours) * 3600);
+        tokio::spawn(async move {
+            // A minute after start, so that start-up work and first requests come first.
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            loop {
+                if let Err(error) =
+                    office::integrity::check_and_record(&store, blobs.as_ref()).await
+                {
+                    tracing::error!(%error, "the integrity check could not run");
+                }
+                tokio::time::sleep(every).await;
+            }
+        });
+    }
     let state = AppState {
         blobs,
         ocr,
+        jobs,
         patterns,
         hosts: http::security::AllowedHosts::new(&settings.effective_public_url(), addr),
         hashing: Arc::new(auth::password::HashGate::for_this_machine()),
         api_limits: Arc::new(http::api::limits::RateLimiter::new(settings.api_rate_limit)),
         store: db.store.clone(),
         public_url: Arc::new(settings.effective_public_url()),
+        webauthn: office::passkeys::relying_party(
+            &settings.effective_public_url(),
+            &settings.office_name,
+        )
+        .map(Arc::new),
         settings: settings.clone(),
         setup,
     };

@@ -289,6 +289,10 @@ impl Server {
                 // The load would exceed an API token's allowance in its first second.
                 "--api-rate-limit",
                 "1000000000",
+                // The generated accounts have no second factor: the pages are measured, not
+                // the sign-in.
+                "--require-mfa",
+                "false",
                 "serve",
             ])
             .env("RUST_LOG", "warn")
@@ -794,7 +798,8 @@ async fn import_whatsapp(
     token: &str,
     mode: &str,
 ) -> String {
-    lead.post(server.url(&format!("/cases/{case_id}/exhibits/{exhibit_id}/import")))
+    let response = lead
+        .post(server.url(&format!("/cases/{case_id}/exhibits/{exhibit_id}/import")))
         .header("origin", &server.origin)
         .form(&[
             ("csrf_token", token),
@@ -806,10 +811,31 @@ async fn import_whatsapp(
         .timeout(Duration::from_secs(3600))
         .send()
         .await
-        .expect("import")
-        .text()
-        .await
-        .expect("body")
+        .expect("import");
+    // The import runs as a job: its progress page is looked at until it leads to the result.
+    let mut next = response
+        .headers()
+        .get("location")
+        .and_then(|value| value.to_str().ok())
+        .expect("the progress page")
+        .to_string();
+    loop {
+        let page = lead.get(server.url(&next)).send().await.expect("progress");
+        if page.status().as_u16() != 303 {
+            let body = page.text().await.expect("body");
+            if !body.contains("http-equiv=\"refresh\"") {
+                return body;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        }
+        next = page
+            .headers()
+            .get("location")
+            .and_then(|value| value.to_str().ok())
+            .expect("the result")
+            .to_string();
+    }
 }
 
 /// Samples a process's resident size every 5 ms until stopped; gives the peak.

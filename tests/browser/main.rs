@@ -112,6 +112,16 @@ async fn walk_first_run(browser: &Browser, app: &TestApp, audit: &mut Audit) {
 
     browser.fill("#password", GOOD_PASSWORD).await;
     browser.click("main form button[type=submit]").await;
+    // The office requires a second factor: nothing but enrolment opens until it is set up.
+    assert!(
+        browser.current_url().await.ends_with("/account/two-factor"),
+        "sent to enrolment"
+    );
+    audit.check(browser, "second factor required").await;
+    browser.goto(&app.url("/cases")).await;
+    assert!(browser.current_url().await.ends_with("/account/two-factor"));
+    enrol(browser, Some(audit)).await;
+    browser.click("main a[href='/']").await;
     let home = browser.source().await;
     let url = browser.current_url().await;
     assert!(url.ends_with("/"), "signed in at {url}:\n{home}");
@@ -351,11 +361,47 @@ async fn walk_case_work(browser: &Browser, app: &TestApp, audit: &mut Audit) -> 
     browser
         .click("form[action$='/import'] button[type=submit]")
         .await;
-    assert!(
-        browser.source().await.contains("1 message imported"),
-        "the chat log becomes messages"
-    );
+    // The import runs in the background; its progress page loads itself again and then
+    // opens the exhibit with the import's report.
+    browser.wait_for_text("1 message imported").await;
     audit.check(browser, "import report").await;
+
+    // A job that fails says why on its progress page, which then stops loading itself.
+    {
+        use probity_domain::jobs::{JobKind, exhibit_subject};
+        let store = app.store().await;
+        let ines = store
+            .user_by_username("ines")
+            .await
+            .expect("get")
+            .expect("ines");
+        let case_id: i64 = case_url
+            .rsplit('/')
+            .next()
+            .and_then(|id| id.parse().ok())
+            .expect("case id");
+        let exhibit_id: i64 = second
+            .rsplit('/')
+            .next()
+            .and_then(|id| id.parse().ok())
+            .expect("exhibit id");
+        let job = store
+            .create_job(probity_server::storage::jobs::NewJob {
+                kind: JobKind::MessageImport,
+                case_id,
+                subject: exhibit_subject(exhibit_id),
+                params: "{".into(),
+                created_by: Some(ines.user_id),
+            })
+            .await
+            .expect("job");
+        browser
+            .goto(&format!("{case_url}/jobs/{}", job.job_id))
+            .await;
+        browser.wait_for_text("A step failed on the server").await;
+        audit.check(browser, "failed job").await;
+        audit.look(browser, "job-failed").await;
+    }
     browser.goto(&format!("{case_url}/messages")).await;
     assert!(
         browser.source().await.contains("2024-11-21 21:41:00 UTC"),
@@ -577,7 +623,7 @@ async fn walk_report(browser: &Browser, app: &TestApp, audit: &mut Audit, case_u
     browser.goto(&format!("{case_url}/report/versions/1")).await;
     audit.check(browser, "report to review").await;
     browser.click("form[action$='/approve'] button").await;
-    let approved = browser.source().await;
+    let approved = browser.wait_for_text("Approved files").await;
     assert!(approved.contains("Approved files"), "{approved}");
     assert!(approved.contains("No redacted string and no personal data was found"));
     audit.check(browser, "approved report").await;
@@ -599,11 +645,56 @@ async fn walk_report(browser: &Browser, app: &TestApp, audit: &mut Audit, case_u
     audit.check(browser, "public report").await;
 }
 
+/// Sets up an authenticator app on the enrolment page as a person would: start, read the
+/// secret (as typed into an app by hand), a wrong code first, then the right one; answers
+/// on the page with the recovery codes.
+async fn enrol(browser: &Browser, mut audit: Option<&mut Audit>) {
+    browser
+        .click("form[action='/account/two-factor/start'] button")
+        .await;
+    let page = browser.source().await;
+    assert!(page.contains("<svg"), "the QR code is drawn");
+    let secret = browser.text_of(".probity-secret").await.replace(' ', "");
+    if let Some(audit) = audit.as_deref_mut() {
+        audit.check(browser, "second factor: scan the code").await;
+        audit.look(browser, "second-factor-enrolment").await;
+    }
+    browser.fill("#code", "000000").await;
+    browser
+        .click("form[action='/account/two-factor/confirm'] button")
+        .await;
+    assert!(browser.source().await.contains("That code is not right"));
+    if let Some(audit) = audit.as_deref_mut() {
+        audit.check(browser, "second factor: a wrong code").await;
+    }
+    let code = probity_tests::code_after(&secret, 0).await;
+    browser.fill("#code", &code).await;
+    browser
+        .click("form[action='/account/two-factor/confirm'] button")
+        .await;
+    let page = browser.source().await;
+    assert!(page.contains("Your recovery codes"));
+    assert_eq!(page.matches("<li><code>").count(), 10);
+    if let Some(audit) = audit {
+        audit.check(browser, "second factor: recovery codes").await;
+    }
+}
+
 async fn sign_in(browser: &Browser, app: &TestApp, username: &str, password: &str) {
     browser.goto(&app.url("/sign-in")).await;
     browser.fill("#username", username).await;
     browser.fill("#password", password).await;
     browser.click("main form button[type=submit]").await;
+    let url = browser.current_url().await;
+    if url.ends_with("/sign-in/second-factor") {
+        // The code an authenticator app would show now, from the stored secret.
+        let code = app.next_code(username).await;
+        browser.fill("#code", &code).await;
+        browser.click("main form button[type=submit]").await;
+    } else if url.ends_with("/account/two-factor") {
+        enrol(browser, None).await;
+        browser.click("main a[href='/']").await;
+    }
     assert!(
         browser.source().await.contains("Signed in as"),
         "{username} signed in"
@@ -614,7 +705,9 @@ async fn sign_in(browser: &Browser, app: &TestApp, username: &str, password: &st
 async fn the_flows_work_without_javascript_and_every_page_passes_axe() {
     let driver = Driver::start().await;
 
-    let app = TestApp::spawn().await;
+    // The product's default: everyone has a second factor.
+    let mfa = ["--require-mfa", "true"];
+    let app = TestApp::spawn_with(probity_tests::Backend::under_test(), &mfa).await;
     let browser = driver.session(false).await;
     // Proof that scripts really are off in this session.
     browser
@@ -627,7 +720,7 @@ async fn the_flows_work_without_javascript_and_every_page_passes_axe() {
     walk_report(&browser, &app, &mut no_js, &case_url).await;
     browser.close().await;
 
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(probity_tests::Backend::under_test(), &mfa).await;
     let browser = driver.session(true).await;
     let mut with_js = Audit::new(true);
     // Proof that the checker can fail: a page with known violations.
@@ -647,6 +740,340 @@ async fn the_flows_work_without_javascript_and_every_page_passes_axe() {
     browser.close().await;
     assert_eq!(no_js.pages, with_js.pages);
     with_js.assert_clean();
+}
+
+/// A sensitive step after the confirmation has gone stale, walked in Chromium with and
+/// without JavaScript: the confirmation page carries the form, the code is typed, and the
+/// browser sends the form on by itself (a 307) so that the token is made.
+#[tokio::test]
+async fn a_stale_confirmation_is_asked_for_and_the_step_goes_ahead() {
+    let driver = Driver::start().await;
+    for javascript in [false, true] {
+        let app = TestApp::spawn_with(
+            probity_tests::Backend::under_test(),
+            &["--require-mfa", "true", "--confirmation-seconds", "2"],
+        )
+        .await;
+        app.set_up_admin("ada", GOOD_PASSWORD).await;
+        let browser = driver.session(javascript).await;
+        let mut audit = Audit::new(javascript);
+        sign_in(&browser, &app, "ada", GOOD_PASSWORD).await;
+        browser.click("a[href='/account']").await;
+        tokio::time::sleep(std::time::Duration::from_millis(3000)).await;
+        browser.fill("#name", "quarterly export").await;
+        browser
+            .click("form[action='/account/tokens'] button[type=submit]")
+            .await;
+        assert!(browser.source().await.contains("Confirm it is you"));
+        audit.check(&browser, "confirm it is you").await;
+        browser.fill("#reauth_code", "123456").await;
+        browser.click("main form button[type=submit]").await;
+        assert!(browser.source().await.contains("That code is not right"));
+        audit
+            .check(&browser, "confirm it is you: a wrong code")
+            .await;
+        let code = app.next_code("ada").await;
+        browser.fill("#reauth_code", &code).await;
+        browser.click("main form button[type=submit]").await;
+        let token = browser.value_of("#new-token").await;
+        assert!(token.starts_with("prb_"), "the token was made: {token}");
+        assert!(browser.source().await.contains("quarterly export"));
+        browser.close().await;
+        audit.assert_clean();
+        app.stop().await;
+    }
+}
+
+/// Passkeys through Chromium's virtual authenticator (WebDriver's WebAuthn commands): added
+/// on the second-factor page beside the authenticator app, then used after the password in
+/// place of the code, and (with `--passkey-sign-in`) in place of the password too. Probity is reached at `localhost`, a domain name, as WebAuthn needs.
+#[tokio::test]
+async fn a_passkey_is_added_and_then_signs_in_in_place_of_the_code() {
+    let driver = Driver::start().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("a free port")
+        .local_addr()
+        .expect("its address")
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let public = format!("http://localhost:{port}");
+    let app = TestApp::spawn_with(
+        probity_tests::Backend::under_test(),
+        &[
+            "--listen",
+            &listen,
+            "--public-url",
+            &public,
+            "--require-mfa",
+            "true",
+            "--passkey-sign-in",
+            "true",
+            "--confirmation-seconds",
+            "5",
+        ],
+    )
+    .await;
+    app.set_up_admin("ada", GOOD_PASSWORD).await;
+    let browser = driver.session(true).await;
+    let authenticator = browser.add_virtual_authenticator().await;
+    let mut audit = Audit::new(true);
+    let at = |path: &str| format!("{public}{path}");
+
+    browser.goto(&at("/sign-in")).await;
+    browser.fill("#username", "ada").await;
+    browser.fill("#password", GOOD_PASSWORD).await;
+    browser.click("main form button[type=submit]").await;
+    enrol(&browser, None).await;
+    browser.click("main a[href='/']").await;
+    browser.goto(&at("/account/two-factor")).await;
+    audit.check(&browser, "second factor with passkeys").await;
+    browser.fill("#passkey_name", "office <laptop>").await;
+    browser
+        .click("form[data-passkey-add] button[type=submit]")
+        .await;
+    let page = browser.source().await;
+    assert!(page.contains("The passkey was added"), "{page}");
+    assert!(page.contains("office &lt;laptop&gt;"));
+    assert_eq!(browser.virtual_credentials(&authenticator).await, 1);
+    audit.check(&browser, "a passkey added").await;
+    audit.look(&browser, "second-factor-passkeys").await;
+
+    browser.click("form[action='/sign-out'] button").await;
+    browser.goto(&at("/sign-in")).await;
+    browser.fill("#username", "ada").await;
+    browser.fill("#password", GOOD_PASSWORD).await;
+    browser.click("main form button[type=submit]").await;
+    assert!(
+        browser
+            .current_url()
+            .await
+            .ends_with("/sign-in/second-factor")
+    );
+    audit
+        .check(&browser, "second factor with a passkey offered")
+        .await;
+    browser.click("[data-passkey-sign-in] button").await;
+    assert!(
+        browser.source().await.contains("Signed in as"),
+        "the passkey signed in"
+    );
+
+    // Where the office allows it, the passkey alone signs in: no username, no password.
+    browser.click("form[action='/sign-out'] button").await;
+    browser.goto(&at("/sign-in")).await;
+    audit
+        .check(&browser, "sign-in with a passkey offered")
+        .await;
+    browser.click("[data-passkey-first] button").await;
+    assert!(
+        browser.source().await.contains("Signed in as"),
+        "the passkey alone signed in"
+    );
+    let store = app.store().await;
+    let audit_trail = store.recent_audit(20).await.expect("audit");
+    let signed_in_with = |detail: &str| {
+        audit_trail
+            .iter()
+            .any(|e| e.action == "auth.sign_in" && e.detail.as_deref() == Some(detail))
+    };
+    assert!(signed_in_with("with a passkey"));
+    assert!(signed_in_with("with a passkey alone, no password"));
+
+    // A stale confirmation is given with the passkey too; the token is then made.
+    tokio::time::sleep(std::time::Duration::from_millis(6000)).await;
+    browser.goto(&at("/account")).await;
+    browser.fill("#name", "passkey-confirmed export").await;
+    browser
+        .click("form[action='/account/tokens'] button[type=submit]")
+        .await;
+    assert!(browser.source().await.contains("Confirm it is you"));
+    audit
+        .check(&browser, "confirm it is you, with a passkey offered")
+        .await;
+    browser.click("[data-passkey-confirm] button").await;
+    let token = browser.value_of("#new-token").await;
+    assert!(
+        token.starts_with("prb_"),
+        "the token was made after the passkey: {token}"
+    );
+    browser.close().await;
+    audit.assert_clean();
+    app.stop().await;
+}
+
+/// The address of a page as a pattern: each segment that holds a digit (an id, a report
+/// number, a version) becomes `{}`, so `/cases/12/exhibits/40` is `/cases/{}/exhibits/{}`.
+fn route_of(path: &str) -> String {
+    path.split('/')
+        .map(|segment| {
+            if segment.chars().any(|c| c.is_ascii_digit()) {
+                "{}"
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The site's own links on a page: `href` values that are paths, without their fragment.
+fn links_of(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|href| href.replace("&amp;", "&"))
+        .map(|href| href.split('#').next().unwrap_or("").to_string())
+        .filter(|href| href.starts_with('/') && !href.starts_with("//"))
+        .collect()
+}
+
+/// What each role must be able to reach from `/` by clicking alone, as route patterns: what
+/// the permission table lets the role do, on the demo (where the administrator and the
+/// auditor are on no case team).
+fn routes_for(role: probity_domain::roles::Role) -> Vec<&'static str> {
+    use probity_domain::permissions::{Action, Grant, grant};
+    let mut routes = vec![
+        "/",
+        "/account",
+        "/account/two-factor",
+        "/reports",
+        "/reports/{}/{}",
+        "/api",
+    ];
+    let on_cases = grant(role, Action::ReadCase) == Grant::OfficeWide
+        || role == probity_domain::roles::Role::Investigator;
+    if grant(role, Action::ReadCase) != Grant::Never {
+        routes.extend(["/cases", "/search", "/recommendations"]);
+    }
+    if on_cases {
+        routes.extend([
+            "/cases/{}",
+            "/cases/{}/parties",
+            "/cases/{}/exhibits/{}",
+            "/cases/{}/messages",
+            "/cases/{}/messages/{}",
+            "/cases/{}/timeline",
+            "/cases/{}/incidents/{}",
+            "/cases/{}/events/{}",
+            "/cases/{}/findings",
+            "/cases/{}/recommendations",
+            "/cases/{}/report",
+            "/cases/{}/report/versions/{}",
+            "/cases/{}/team",
+            "/cases/{}/history",
+        ]);
+    }
+    if grant(role, Action::CreateCase) != Grant::Never {
+        routes.push("/cases/new");
+    }
+    if on_cases && grant(role, Action::EditCase) != Grant::Never {
+        routes.extend([
+            "/cases/{}/edit",
+            "/cases/{}/parties/new",
+            "/cases/{}/allegations/new",
+            "/cases/{}/notes/new",
+            "/cases/{}/exhibits/new",
+            "/cases/{}/incidents/new",
+        ]);
+    }
+    if on_cases && grant(role, Action::DraftReport) != Grant::Never {
+        routes.extend([
+            "/cases/{}/findings/{}",
+            "/cases/{}/recommendations/new",
+            "/cases/{}/redactions",
+        ]);
+    }
+    if grant(role, Action::ManagePeople) != Grant::Never {
+        routes.extend(["/people", "/people/{}", "/people/tokens"]);
+    }
+    if grant(role, Action::ReadAudit) != Grant::Never {
+        routes.push("/audit");
+    }
+    routes
+}
+
+/// Every page a role may use is reached from `/` by following the pages' own links, with
+/// JavaScript off, for one demo account of each role: no page is reachable only by typing
+/// its address.
+#[tokio::test]
+async fn every_role_reaches_its_pages_from_home_by_clicking() {
+    use probity_domain::roles::Role;
+    let driver = Driver::start().await;
+    let app = TestApp::spawn_with(
+        probity_tests::Backend::under_test(),
+        &["--require-mfa", "true"],
+    )
+    .await;
+    probity_tests::fixtures::demo(&app).await;
+    let password = probity_server::demo::DEMO_PASSWORD;
+    let mut missing = Vec::new();
+    for (username, role) in [
+        ("alex.admin", Role::Administrator),
+        ("sam.supervisor", Role::Supervisor),
+        ("ines.investigator", Role::Investigator),
+        ("cora.commissioner", Role::Commissioner),
+        ("ade.auditor", Role::Auditor),
+    ] {
+        let browser = driver.session(false).await;
+        sign_in(&browser, &app, username, password).await;
+        let mut seen: std::collections::HashMap<String, usize> = Default::default();
+        let mut per_case: std::collections::HashMap<(String, String), usize> = Default::default();
+        let mut queue = std::collections::VecDeque::from([String::from("/")]);
+        let mut visited = std::collections::HashSet::new();
+        while let Some(path) = queue.pop_front() {
+            if !visited.insert(path.clone()) || visited.len() > 800 {
+                continue;
+            }
+            browser.goto(&app.url(&path)).await;
+            let page = browser.source().await;
+            for link in links_of(&page) {
+                let clean = link.split('?').next().unwrap_or("").to_string();
+                let route = route_of(&clean);
+                *seen.entry(route.clone()).or_insert(0) += 1;
+                // A few addresses of each kind per case, so that one empty case cannot hide
+                // what another holds.
+                let case = clean
+                    .split('/')
+                    .nth(2)
+                    .filter(|_| clean.starts_with("/cases/"));
+                let count = per_case
+                    .entry((route.clone(), case.unwrap_or("").to_string()))
+                    .or_insert(0);
+                *count += 1;
+                // Files (exports, pictures, report files) are reached by their link; the
+                // rest is followed, a few addresses of each kind.
+                let file = [
+                    ".csv",
+                    ".json",
+                    ".svg",
+                    ".pdf",
+                    ".txt",
+                    ".html",
+                    "/thumbnail",
+                    "/preview",
+                ]
+                .iter()
+                .any(|end| clean.ends_with(end))
+                    || clean.starts_with("/assets/")
+                    || route.starts_with("/reports/{}/{}/");
+                if !file && *count <= 3 && !visited.contains(&link) {
+                    queue.push_back(link);
+                }
+            }
+        }
+        for route in routes_for(role) {
+            if !seen.contains_key(route) {
+                missing.push(format!("{username} ({}): {route}", role.label()));
+            }
+        }
+        browser.close().await;
+    }
+    assert!(
+        missing.is_empty(),
+        "pages not reachable by clicking:\n{}",
+        missing.join("\n")
+    );
+    app.stop().await;
 }
 
 /// The timelines drawn as people see them: the demo's incidents and the benchmark's

@@ -408,14 +408,7 @@ async fn bad_uploads_are_refused_clearly_and_leave_nothing_behind() {
     assert!(!app.db.data_dir.join("etc").exists());
 }
 
-/// The `probity` binary, built by `scripts/test` before the tests run.
-fn probity_binary() -> std::path::PathBuf {
-    std::env::var("PROBITY_BIN")
-        .map(Into::into)
-        .unwrap_or_else(|_| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/probity")
-        })
-}
+use probity_tests::probity_binary;
 
 async fn wait_healthy(base: &str) {
     let client = reqwest::Client::new();
@@ -441,6 +434,9 @@ fn spawn_binary(db: &probity_tests::TestDatabase, port: u16) -> std::process::Ch
             &format!("127.0.0.1:{port}"),
             "--database-url",
             &db.url,
+            // Its account has no second factor; this test is about uploads.
+            "--require-mfa",
+            "false",
         ])
         .arg("--data-dir")
         .arg(&db.data_dir)

@@ -262,7 +262,9 @@ async fn hostile_markup_in_every_text_box_comes_back_as_text() {
             ],
         )
         .await;
-    assert_eq!(imported.status(), 200);
+    let (status, body) = app.follow_job(lead, imported).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("imported"), "the import's report: {body}");
 
     // An incident with a hostile summary, and an event with a hostile narrative.
     let made = submit(

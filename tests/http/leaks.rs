@@ -98,6 +98,7 @@ impl Office {
             )
             .await;
         assert_eq!(approved.status(), 303);
+        app.follow_job(&self.commissioner, approved).await;
         let published = app
             .post_form(
                 &self.commissioner,

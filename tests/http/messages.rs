@@ -10,10 +10,7 @@ async fn import(f: &TeamCase, exhibit_id: i64, fields: &[(&str, &str)]) -> (u16,
         .app
         .post_form(&f.lead, &path, &format!("{path}/import"), fields)
         .await;
-    (
-        response.status().as_u16(),
-        response.text().await.expect("body"),
-    )
+    f.app.follow_job(&f.lead, response).await
 }
 
 const CHAT: &str = "11/21/24, 4:41 PM - Marisol: Petrakis just walked out\n11/21/24, 4:42 PM - Agent Sorensen: Which exit?\n11/21/24, 4:42 PM - Marisol: Main gate\nbus stop side\n3/10/24, 2:30 AM - Marisol: after the spring-forward gap\n";
@@ -127,7 +124,7 @@ async fn a_malformed_log_imports_all_or_nothing_as_chosen() {
         ],
     )
     .await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 200, "the import's report, on the exhibit page");
     assert!(
         body.contains("Nothing was imported") && body.contains("line 6"),
         "the report names the line"
@@ -532,4 +529,184 @@ async fn odd_files_import_or_say_why_not() {
         page.contains("Time unknown") && page.contains("Détenu libéré"),
         "{page}"
     );
+}
+
+#[tokio::test]
+async fn an_import_answers_at_once_with_a_progress_page_only_those_who_may_see_the_log_can_follow()
+{
+    use probity_domain::roles::Role;
+    let f = team_case("Followed import", &[]).await;
+    let store = f.app.store().await;
+    let hash = probity_tests::fixtures::password_hash().await;
+    probity_tests::fixtures::user(&store, &hash, "nora", Role::Investigator).await;
+    let pat = probity_tests::fixtures::user(&store, &hash, "pat", Role::Supervisor).await;
+    let ines = store
+        .user_by_username("ines")
+        .await
+        .expect("get")
+        .expect("ines");
+    store
+        .recuse(
+            f.case_id,
+            pat.user_id,
+            "Related to the subject",
+            ines.user_id,
+        )
+        .await
+        .expect("recuse");
+    let mut chat = String::new();
+    for minute in 0..2000 {
+        chat.push_str(&format!(
+            "11/21/24, {}:{:02} PM - Marisol: line {minute} <b>of</b> a log\n",
+            1 + minute / 60 % 11,
+            minute % 60
+        ));
+    }
+    // A restricted log: only the lead is named on it.
+    let exhibit = upload_one(&f, "restricted-chat.txt", chat.as_bytes(), true).await;
+    let path = format!("/cases/{}/exhibits/{exhibit}", f.case_id);
+    let started = f
+        .app
+        .post_form(
+            &f.lead,
+            &path,
+            &format!("{path}/import"),
+            &[
+                ("format", "whatsapp"),
+                ("time_zone", "UTC"),
+                ("date_order", "month"),
+                ("mode", "all"),
+            ],
+        )
+        .await;
+    assert_eq!(started.status(), 303, "the request answers at once");
+    let progress = probity_tests::location(&started);
+    assert!(
+        progress.starts_with(&format!("/cases/{}/jobs/", f.case_id)),
+        "{progress}"
+    );
+
+    // A second import of the same log while the first is under way (or done) is refused.
+    let again = f
+        .app
+        .post_form(
+            &f.lead,
+            &path,
+            &format!("{path}/import"),
+            &[
+                ("format", "whatsapp"),
+                ("time_zone", "UTC"),
+                ("mode", "all"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status(), 409);
+
+    // Another team, a recused supervisor, a member not named on the restricted log and an
+    // anonymous visitor cannot follow it.
+    let outsider = probity_tests::fixtures::client_for(&f.app, "nora").await;
+    let recused = probity_tests::fixtures::client_for(&f.app, "pat").await;
+    for (who, client) in [
+        ("outsider", &outsider),
+        ("recused", &recused),
+        ("not named", &f.member),
+    ] {
+        let (status, body) = f.app.get_page(client, &progress).await;
+        assert_eq!(status, 404, "{who}");
+        assert!(!body.contains("restricted-chat"), "{who} learns nothing");
+    }
+    let anonymous = f.app.client();
+    let answer = anonymous
+        .get(f.app.url(&progress))
+        .send()
+        .await
+        .expect("GET");
+    assert_ne!(answer.status().as_u16(), 200, "anonymous");
+    assert!(
+        !answer
+            .text()
+            .await
+            .expect("body")
+            .contains("restricted-chat")
+    );
+    // A job of another case is not found under this one.
+    let (status, _) = f
+        .app
+        .get_page(
+            &f.lead,
+            &progress.replace(&format!("/cases/{}/", f.case_id), "/cases/999999/"),
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    // The lead follows it to its end and lands on the exhibit with the import's report.
+    let (status, body) = f.app.follow_job(&f.lead, started).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("2000 messages imported"), "{body}");
+    // Once done, the progress page leads to the result.
+    let done = f.lead.get(f.app.url(&progress)).send().await.expect("GET");
+    assert_eq!(done.status(), 303);
+    assert!(probity_tests::location(&done).contains(&format!("/exhibits/{exhibit}?import=")));
+    assert_eq!(store.message_count(exhibit).await.expect("count"), 2000);
+    let audit = store.recent_audit(200).await.expect("audit");
+    assert!(
+        audit
+            .iter()
+            .any(|event| event.action == "messages.import" && event.actor == "ines"),
+        "the import is audited as the person who started it"
+    );
+}
+
+#[tokio::test]
+async fn a_progress_page_shows_its_bar_and_refreshes_itself_until_the_work_ends_and_a_failure_says_why()
+ {
+    use probity_domain::jobs::{JobKind, exhibit_subject};
+    use probity_server::storage::jobs::NewJob;
+    let f = team_case("Progress page", &[]).await;
+    let store = f.app.store().await;
+    let ines = store
+        .user_by_username("ines")
+        .await
+        .expect("get")
+        .expect("ines");
+    let exhibit = upload_one(&f, "<b>odd</b>.txt", b"not a chat", false).await;
+    // A job made directly, with parameters its worker cannot read: it fails, and says so in
+    // plain words.
+    let job = store
+        .create_job(NewJob {
+            kind: JobKind::MessageImport,
+            case_id: f.case_id,
+            subject: exhibit_subject(exhibit),
+            params: "{not json".into(),
+            created_by: Some(ines.user_id),
+        })
+        .await
+        .expect("job");
+    let path = format!("/cases/{}/jobs/{}", f.case_id, job.job_id);
+    let mut page = String::new();
+    for _ in 0..300 {
+        page = f.app.get_page(&f.lead, &path).await.1;
+        if !page.contains("http-equiv=\"refresh\"") {
+            break;
+        }
+        assert!(page.contains("<progress"), "a progress bar while it runs");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(page.contains("Failed"), "{page}");
+    assert!(page.contains("A step failed on the server"), "{page}");
+    assert!(
+        !page.contains("not json") && !page.contains("unreadable parameters"),
+        "no internals"
+    );
+    assert!(
+        page.contains("&lt;b&gt;odd&lt;/b&gt;.txt"),
+        "the file name, escaped"
+    );
+    assert!(!page.contains("<b>odd</b>"));
+    // The exhibit's page offers the import again.
+    let (_, exhibit_page) = f
+        .app
+        .get_page(&f.lead, &format!("/cases/{}/exhibits/{exhibit}", f.case_id))
+        .await;
+    assert!(exhibit_page.contains("Import messages"));
 }

@@ -326,3 +326,220 @@ async fn privileged_roles_need_a_second_administrator_or_the_only_ones_password(
         assert!(changes.iter().any(|e| e.action == action), "{action}");
     }
 }
+
+/// Sets account times directly, as months passing would.
+async fn backdate(db: &probity_tests::TestDatabase, username: &str, column: &str, days: i64) {
+    use sqlx::Connection as _;
+    let at = time::OffsetDateTime::now_utc() - time::Duration::days(days);
+    let sql = format!("update users set {column} = $1 where username = $2");
+    match db.backend {
+        probity_tests::Backend::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(&db.url)
+                .await
+                .expect("connect");
+            sqlx::query(&sql)
+                .bind(at)
+                .bind(username)
+                .execute(&mut conn)
+                .await
+                .expect("backdate");
+        }
+        probity_tests::Backend::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(&db.url).await.expect("connect");
+            sqlx::query(&sql)
+                .bind(at)
+                .bind(username)
+                .execute(&mut conn)
+                .await
+                .expect("backdate");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accounts_unused_for_ninety_days_are_disabled_at_start_and_enabling_one_gives_it_a_fresh_start()
+ {
+    let app = TestApp::spawn().await;
+    let store = app.store().await;
+    let hash = password_hash().await;
+    for name in ["olga", "nina", "bert", "fred"] {
+        user(&store, &hash, name, Role::Investigator).await;
+    }
+    // olga last signed in 100 days ago; nina was created 100 days ago and never signed in;
+    // bert last signed in 200 days ago but an administrator enabled him 10 days ago; fred
+    // signed in 10 days ago.
+    backdate(&app.db, "olga", "last_sign_in_at", 100).await;
+    backdate(&app.db, "olga", "created_at", 400).await;
+    backdate(&app.db, "nina", "created_at", 100).await;
+    backdate(&app.db, "bert", "last_sign_in_at", 200).await;
+    backdate(&app.db, "bert", "created_at", 400).await;
+    backdate(&app.db, "bert", "reactivated_at", 10).await;
+    backdate(&app.db, "fred", "last_sign_in_at", 10).await;
+    backdate(&app.db, "fred", "created_at", 400).await;
+
+    // The check runs when a server starts.
+    let restarted = app.start_another(&[]).await;
+    let disabled = |name: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .user_by_username(name)
+                .await
+                .expect("read")
+                .expect("exists")
+                .disabled
+        }
+    };
+    assert!(disabled("olga").await);
+    assert!(disabled("nina").await);
+    assert!(!disabled("bert").await, "enabled again 10 days ago");
+    assert!(!disabled("fred").await);
+    let trail = store.recent_audit(50).await.expect("trail");
+    let entry = trail
+        .iter()
+        .find(|event| {
+            event.action == "user.disable" && event.target.as_deref() == Some("user:olga")
+        })
+        .expect("olga's disabling is audited");
+    assert_eq!(entry.actor, "probity");
+    assert_eq!(entry.detail.as_deref(), Some("not used for 90 days"));
+    // olga can no longer sign in.
+    let client = app.client();
+    let answer = app
+        .post_form(
+            &client,
+            "/sign-in",
+            "/sign-in",
+            &[("username", "olga"), ("password", GOOD_PASSWORD)],
+        )
+        .await;
+    assert_ne!(answer.status(), 303, "a disabled account signed in");
+
+    // Enabled again by an administrator, the account starts afresh: the next check leaves it.
+    store
+        .set_user_disabled("olga", false)
+        .await
+        .expect("enable");
+    drop(restarted);
+    let again = app.start_another(&[]).await;
+    assert!(!disabled("olga").await, "enabled again, so not unused");
+    // With the check off, nothing is disabled.
+    drop(again);
+    backdate(&app.db, "fred", "last_sign_in_at", 365).await;
+    let off = app.start_another(&["--disable-unused-days", "0"]).await;
+    assert!(!disabled("fred").await);
+    drop(off);
+    app.stop().await;
+}
+
+/// The ids of the "End it" forms on an account page.
+fn session_ids(page: &str) -> Vec<String> {
+    page.split("name=\"session\" value=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_sees_and_ends_their_sessions_and_an_administrator_ends_anyones() {
+    let app = TestApp::spawn().await;
+    app.set_up_admin("root", GOOD_PASSWORD).await;
+    let admin = app.signed_in_client("root", GOOD_PASSWORD).await;
+    let store = app.store().await;
+    let hash = password_hash().await;
+    let ines = user(&store, &hash, "ines", Role::Investigator).await;
+    let laptop = client_for(&app, "ines").await;
+    let phone = client_for(&app, "ines").await;
+
+    // Both sessions are listed; only the other one can be ended from here.
+    let (status, page) = app.get_page(&laptop, "/account").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Where you are signed in"), "{page}");
+    assert!(page.contains("This session"));
+    let others = session_ids(&page);
+    assert_eq!(others.len(), 1, "{page}");
+    let answer = app
+        .post_form(
+            &laptop,
+            "/account",
+            "/account/sessions/end",
+            &[("session", &others[0])],
+        )
+        .await;
+    assert_eq!(answer.status(), 303);
+    assert_eq!(location(&answer), "/account#sessions");
+    // The phone is signed out at its next request; the laptop is not.
+    let (_, page) = app.get_page(&phone, "/account").await;
+    assert!(
+        !page.contains("Where you are signed in"),
+        "the ended session still works"
+    );
+    let (status, page) = app.get_page(&laptop, "/account").await;
+    assert_eq!(status, 200);
+    assert!(session_ids(&page).is_empty());
+    // Ending it again, or a session that is not one's own, finds nothing.
+    let answer = app
+        .post_form(
+            &laptop,
+            "/account",
+            "/account/sessions/end",
+            &[("session", &others[0])],
+        )
+        .await;
+    assert_eq!(answer.status(), 404);
+
+    // Signing out ends the session's row too: it is not listed anywhere.
+    let tablet = client_for(&app, "ines").await;
+    let answer = app.post_form(&tablet, "/", "/sign-out", &[]).await;
+    assert_eq!(answer.status(), 303);
+    let (_, page) = app.get_page(&laptop, "/account").await;
+    assert!(
+        session_ids(&page).is_empty(),
+        "a signed-out session is listed"
+    );
+
+    // An administrator ends every session of a person.
+    let answer = app
+        .post_form(
+            &admin,
+            &format!("/people/{}", ines.user_id),
+            &format!("/people/{}/sessions/end", ines.user_id),
+            &[],
+        )
+        .await;
+    assert_eq!(answer.status(), 303);
+    let (_, page) = app.get_page(&laptop, "/account").await;
+    assert!(
+        !page.contains("Where you are signed in"),
+        "ines is still signed in"
+    );
+    // Only administrators may.
+    let again = client_for(&app, "ines").await;
+    let answer = app
+        .post_form(
+            &again,
+            "/",
+            &format!("/people/{}/sessions/end", ines.user_id),
+            &[],
+        )
+        .await;
+    assert_ne!(answer.status(), 303);
+    // And everyone's, the administrator's own included.
+    let answer = app
+        .post_form(&admin, "/people", "/people/sessions/end", &[])
+        .await;
+    assert_eq!(answer.status(), 303);
+    for client in [&admin, &again] {
+        let (_, page) = app.get_page(client, "/account").await;
+        assert!(!page.contains("Where you are signed in"));
+    }
+    let trail = store.recent_audit(100).await.expect("trail");
+    for action in ["session.end", "session.end_all", "session.end_everyone"] {
+        assert!(
+            trail.iter().any(|event| event.action == action),
+            "{action} is not audited"
+        );
+    }
+    app.stop().await;
+}

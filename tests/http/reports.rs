@@ -264,6 +264,13 @@ async fn a_report_goes_from_draft_through_review_to_a_redacted_publication() {
         .post_form(&commissioner, &v2, &format!("{v2}/approve"), &[])
         .await;
     assert_eq!(response.status(), 303);
+    assert!(
+        location(&response).contains("/jobs/"),
+        "approval runs as a job"
+    );
+    let (status, page) = app.follow_job(&commissioner, response).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Approved"), "the approved version's page");
     let approved = store
         .report_version(case_id, 2)
         .await
@@ -372,8 +379,10 @@ async fn a_report_goes_from_draft_through_review_to_a_redacted_publication() {
     let v3 = format!("{base}/report/versions/3");
     app.post_form(&team.lead, &v3, &format!("{v3}/submit"), &[])
         .await;
-    app.post_form(&commissioner, &v3, &format!("{v3}/approve"), &[])
+    let response = app
+        .post_form(&commissioner, &v3, &format!("{v3}/approve"), &[])
         .await;
+    app.follow_job(&commissioner, response).await;
     let response = app
         .post_form(&commissioner, &v3, &format!("{v3}/publish"), &[])
         .await;
@@ -389,8 +398,10 @@ async fn a_report_goes_from_draft_through_review_to_a_redacted_publication() {
     let v4 = format!("{base}/report/versions/4");
     app.post_form(&team.lead, &v4, &format!("{v4}/submit"), &[])
         .await;
-    app.post_form(&commissioner, &v4, &format!("{v4}/approve"), &[])
+    let response = app
+        .post_form(&commissioner, &v4, &format!("{v4}/approve"), &[])
         .await;
+    app.follow_job(&commissioner, response).await;
     let response = app
         .post_form(&commissioner, &v4, &format!("{v4}/publish"), &[])
         .await;
@@ -441,6 +452,7 @@ async fn the_leak_check_blocks_a_name_left_in_a_narrative_or_a_caption() {
         .post_form(&commissioner, &v1, &format!("{v1}/approve"), &[])
         .await;
     assert_eq!(response.status(), 303);
+    app.follow_job(&commissioner, response).await;
     let version = store
         .report_version(case_id, 1)
         .await

@@ -86,7 +86,9 @@ async fn an_incident_is_built_from_a_message_and_citations_show_both_ways() {
             ],
         )
         .await;
-    assert_eq!(imported.status(), 200);
+    let (status, body) = f.app.follow_job(&f.lead, imported).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("2 messages imported"), "{body}");
     let store = f.app.store().await;
     let (messages, _) = store
         .list_messages(f.case_id, 1, &Default::default(), None, 10)

@@ -189,6 +189,8 @@ async fn the_audit_trail_is_append_only() {
         let statements = [
             "update audit_events set actor = 'nobody'",
             "delete from audit_events",
+            // A sealed entry's hash is written once.
+            "update audit_events set chain_hash = 'x', chain_prev = 'y'",
         ];
         for statement in statements {
             let refused = match db.backend {
@@ -208,6 +210,89 @@ async fn the_audit_trail_is_append_only() {
             assert!(refused, "{statement} must be refused on {:?}", db.backend);
         }
         assert_eq!(store.recent_audit(10).await.expect("read").len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_writers_keep_one_unbroken_chain_of_audit_and_custody_entries() {
+    use probity_server::storage::chains::Chain;
+    on_each_backend(|store, _| async move {
+        let lead = store
+            .create_user(new_user("ines", Role::Investigator))
+            .await
+            .expect("user");
+        let case = probity_tests::fixtures::case(&store, &lead, "Chained").await;
+        let mut exhibits = Vec::new();
+        for n in 0..4 {
+            let mut file = probity_tests::fixtures::plain_exhibit(
+                case.case_id,
+                lead.user_id,
+                &format!("file {n}"),
+                &format!("file{n}.pdf"),
+            );
+            file.sha256 = format!("{n:064x}");
+            exhibits.push(
+                store
+                    .create_exhibit(file)
+                    .await
+                    .expect("exhibit")
+                    .exhibit_id,
+            );
+        }
+        const WRITERS: usize = 8;
+        const EACH: usize = 25;
+        let mut writers = Vec::new();
+        for writer in 0..WRITERS {
+            let store = store.clone();
+            let exhibit = exhibits[writer % exhibits.len()];
+            let user = lead.user_id;
+            writers.push(tokio::spawn(async move {
+                for n in 0..EACH {
+                    store
+                        .append_audit(
+                            NewAuditEvent::named(
+                                format!("writer{writer}"),
+                                "case.view",
+                                Outcome::Success,
+                            )
+                            .detail(format!("{n}")),
+                        )
+                        .await
+                        .expect("audit");
+                    store
+                        .append_custody(
+                            exhibit,
+                            probity_domain::evidence::CustodyAction::Viewed,
+                            user,
+                            &format!("look {n}"),
+                            &format!("{:064x}", writer % 4),
+                        )
+                        .await
+                        .expect("custody");
+                }
+            }));
+        }
+        for writer in writers {
+            writer.await.expect("writer");
+        }
+        let audit = store
+            .verify_chain(Chain::Audit, 10)
+            .await
+            .expect("verify audit");
+        assert!(audit.breaks.is_empty(), "{:?}", audit.breaks);
+        assert!(
+            audit.entries >= (WRITERS * EACH) as i64,
+            "{}",
+            audit.entries
+        );
+        let custody = store
+            .verify_chain(Chain::Custody, 10)
+            .await
+            .expect("verify custody");
+        assert!(custody.breaks.is_empty(), "{:?}", custody.breaks);
+        // Four receipts and every look.
+        assert_eq!(custody.entries, (4 + WRITERS * EACH) as i64);
     })
     .await;
 }
@@ -621,6 +706,210 @@ async fn text_read_from_two_exhibits_at_once_is_all_searchable() {
                 target.backend
             );
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_job_is_claimed_once_renewed_taken_over_when_its_lease_runs_out_and_given_up_after_three_starts()
+ {
+    use probity_domain::jobs::{JobKind, JobState, MAX_ATTEMPTS, exhibit_subject};
+    use probity_server::storage::jobs::{JobProgress, NewJob};
+    on_each_backend(|store, _target| async move {
+        let lead = store
+            .create_user(new_user("ines", Role::Investigator))
+            .await
+            .expect("user");
+        let case = probity_tests::fixtures::case(&store, &lead, "Background work").await;
+        let new_job = |subject: String| NewJob {
+            kind: JobKind::MessageImport,
+            case_id: case.case_id,
+            subject,
+            params: r#"{"addr":"127.0.0.1"}"#.into(),
+            created_by: Some(lead.user_id),
+        };
+        let first = store
+            .create_job(new_job(exhibit_subject(1)))
+            .await
+            .expect("job");
+        let second = store
+            .create_job(new_job(exhibit_subject(2)))
+            .await
+            .expect("job");
+        assert_eq!(first.state, JobState::Queued);
+        assert_eq!(first.attempts, 0);
+        let now = 1_000_000;
+
+        // Two workers at once take two different jobs, the oldest first.
+        let (a, b) = tokio::join!(
+            store.claim_job(now, now + 60),
+            store.claim_job(now, now + 60)
+        );
+        let (a, b) = (
+            a.expect("claim").expect("a job"),
+            b.expect("claim").expect("a job"),
+        );
+        let mut taken = [a.job_id, b.job_id];
+        taken.sort();
+        assert_eq!(taken, [first.job_id, second.job_id], "each job once");
+        assert!(
+            store
+                .claim_job(now, now + 60)
+                .await
+                .expect("claim")
+                .is_none()
+        );
+        let a = if a.job_id == first.job_id { a } else { b };
+        assert_eq!((a.state, a.attempts), (JobState::Running, 1));
+
+        // Progress is written and the lease renewed by the attempt that holds the job.
+        let progress = JobProgress {
+            done: 40,
+            total: Some(100),
+            step: "Reading messages".into(),
+        };
+        assert!(
+            store
+                .report_progress(a.job_id, 1, &progress, now + 120)
+                .await
+                .expect("beat")
+        );
+        let read = store.job(a.job_id).await.expect("job").expect("there");
+        assert_eq!((read.done_count, read.total_count), (40, Some(100)));
+        assert_eq!(read.step, "Reading messages");
+        assert_eq!(read.percent(), Some(40));
+
+        // The lease runs out: another worker takes the job over from the beginning, and the
+        // first attempt can no longer change it.
+        let later = now + 200;
+        let again = store
+            .claim_job(later, later + 60)
+            .await
+            .expect("claim")
+            .expect("taken over");
+        assert_eq!((again.job_id, again.attempts), (first.job_id, 2));
+        assert_eq!(again.done_count, 0, "progress starts again");
+        assert!(
+            !store
+                .report_progress(a.job_id, 1, &progress, later + 60)
+                .await
+                .expect("beat")
+        );
+        assert!(
+            !store
+                .finish_job(a.job_id, 1, Ok(None))
+                .await
+                .expect("finish")
+        );
+
+        // Done by the attempt that holds it, with its result; counts reach the total.
+        assert!(
+            store
+                .report_progress(a.job_id, 2, &progress, later + 60)
+                .await
+                .expect("beat")
+        );
+        assert!(
+            store
+                .finish_job(a.job_id, 2, Ok(Some(r#"{"imported":3}"#.into())))
+                .await
+                .expect("finish")
+        );
+        let done = store.job(a.job_id).await.expect("job").expect("there");
+        assert_eq!(done.state, JobState::Done);
+        assert_eq!(done.result.as_deref(), Some(r#"{"imported":3}"#));
+        assert_eq!(done.done_count, 100);
+        assert!(done.finished_at.is_some());
+        assert!(
+            !store
+                .finish_job(a.job_id, 2, Err("late".into()))
+                .await
+                .expect("finish")
+        );
+
+        // The other job's worker keeps stopping: after its last start it is given up.
+        let mut clock = later;
+        let mut attempts = 1;
+        while attempts < MAX_ATTEMPTS {
+            clock += 100;
+            assert!(store.give_up_jobs(clock).await.expect("give up").is_empty());
+            let job = store
+                .claim_job(clock, clock + 60)
+                .await
+                .expect("claim")
+                .expect("again");
+            assert_eq!(job.job_id, second.job_id);
+            attempts = job.attempts;
+        }
+        clock += 100;
+        assert!(
+            store
+                .claim_job(clock, clock + 60)
+                .await
+                .expect("claim")
+                .is_none(),
+            "no fourth start"
+        );
+        let given_up = store.give_up_jobs(clock).await.expect("give up");
+        assert_eq!(given_up.len(), 1);
+        assert_eq!(given_up[0].job_id, second.job_id);
+        assert_eq!(given_up[0].state, JobState::Failed);
+        assert!(
+            given_up[0]
+                .error
+                .as_deref()
+                .is_some_and(|why| why.contains("nothing of it was kept"))
+        );
+        assert!(store.give_up_jobs(clock).await.expect("give up").is_empty());
+
+        // The newest job of a subject is found for its pages.
+        let latest = store
+            .latest_job(case.case_id, &exhibit_subject(2), JobKind::MessageImport)
+            .await
+            .expect("latest")
+            .expect("there");
+        assert_eq!(latest.job_id, second.job_id);
+        assert!(
+            store
+                .latest_job(case.case_id, &exhibit_subject(2), JobKind::TextExtraction)
+                .await
+                .expect("latest")
+                .is_none()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn exhibits_waiting_for_their_text_without_a_job_get_one_at_start() {
+    use probity_domain::jobs::{JobKind, JobState, exhibit_subject};
+    on_each_backend(|store, _target| async move {
+        let lead = store
+            .create_user(new_user("ines", Role::Investigator))
+            .await
+            .expect("user");
+        let case = probity_tests::fixtures::case(&store, &lead, "Waiting text").await;
+        let mut scan =
+            probity_tests::fixtures::plain_exhibit(case.case_id, lead.user_id, "scan", "scan.png");
+        scan.media_type = "image/png".into();
+        scan.ocr_status = probity_domain::evidence::OcrStatus::Pending;
+        let exhibit = store.create_exhibit(scan).await.expect("exhibit");
+        assert_eq!(store.resubmit_pending_text().await.expect("resubmit"), 1);
+        assert_eq!(
+            store.resubmit_pending_text().await.expect("resubmit"),
+            0,
+            "once"
+        );
+        let job = store
+            .latest_job(
+                case.case_id,
+                &exhibit_subject(exhibit.exhibit_id),
+                JobKind::TextExtraction,
+            )
+            .await
+            .expect("latest")
+            .expect("a job");
+        assert_eq!(job.state, JobState::Queued);
     })
     .await;
 }

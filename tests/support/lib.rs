@@ -14,7 +14,7 @@ pub mod webdriver;
 use clap_free::parse_settings;
 use probity_server::RunningServer;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The databases Probity runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -184,16 +184,28 @@ impl TestApp {
     }
 
     /// Spawns the app with extra command-line settings.
+    ///
+    /// Unless `extra` sets `--require-mfa`, the app runs with `--require-mfa false`: the
+    /// accounts most tests make have no second factor, and a test about something else would
+    /// otherwise spend its time enrolling. The tests of second factors, and the browser walk,
+    /// set it to `true` (the product's default); accounts with a factor (the demo's) are
+    /// asked for it either way, and [`TestApp::signed_in_client`] answers with a code.
     pub async fn spawn_with(backend: Backend, extra: &[&str]) -> TestApp {
         let db = TestDatabase::new(backend).await;
-        let mut args = vec![
-            "--listen".to_string(),
-            "127.0.0.1:0".to_string(),
+        let mut args = Vec::new();
+        // A test that must know the port first (a public address of its own) gives --listen.
+        if !extra.contains(&"--listen") {
+            args.extend(["--listen".to_string(), "127.0.0.1:0".to_string()]);
+        }
+        args.extend([
             "--data-dir".to_string(),
             db.data_dir.display().to_string(),
             "--database-url".to_string(),
             db.url.clone(),
-        ];
+        ]);
+        if !extra.iter().any(|arg| arg.starts_with("--require-mfa")) {
+            args.extend(["--require-mfa".to_string(), "false".to_string()]);
+        }
         args.extend(extra.iter().map(|arg| arg.to_string()));
         let settings = parse_settings(&args);
         let server = probity_server::start(settings)
@@ -205,6 +217,23 @@ impl TestApp {
             db,
             server: Some(server),
         }
+    }
+
+    /// Starts another server on this app's database and data folder (a restart, or a second
+    /// node), with extra settings.
+    pub async fn start_another(&self, extra: &[&str]) -> RunningServer {
+        let mut args = vec![
+            "--listen".to_string(),
+            "127.0.0.1:0".to_string(),
+            "--data-dir".to_string(),
+            self.db.data_dir.display().to_string(),
+            "--database-url".to_string(),
+            self.db.url.clone(),
+        ];
+        args.extend(extra.iter().map(|arg| arg.to_string()));
+        probity_server::start(parse_settings(&args))
+            .await
+            .expect("another server starts")
     }
 
     /// The full URL of a path.
@@ -254,6 +283,35 @@ impl TestApp {
             .expect("POST")
     }
 
+    /// Follows a form's answer through background work: when it leads to a job's progress
+    /// page, loads that page until the job ends (the page then leads to the result, which is
+    /// loaded) and returns the last page; any other answer is returned as it is.
+    pub async fn follow_job(
+        &self,
+        client: &reqwest::Client,
+        response: reqwest::Response,
+    ) -> (u16, String) {
+        let status = response.status().as_u16();
+        if status != 303 || !location(&response).contains("/jobs/") {
+            return (status, response.text().await.expect("body"));
+        }
+        let progress = location(&response);
+        for _ in 0..3000 {
+            let page = client.get(self.url(&progress)).send().await.expect("GET");
+            if page.status().as_u16() == 303 {
+                let result = location(&page);
+                return self.get_page(client, &result).await;
+            }
+            let status = page.status().as_u16();
+            let body = page.text().await.expect("body");
+            if status != 200 || !body.contains("http-equiv=\"refresh\"") {
+                return (status, body);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the job at {progress} did not end in five minutes");
+    }
+
     /// Creates the first administrator through the setup page.
     pub async fn set_up_admin(&self, username: &str, password: &str) {
         let client = self.client();
@@ -286,8 +344,40 @@ impl TestApp {
             )
             .await;
         assert_eq!(response.status(), 303, "sign-in should succeed");
+        if location(&response) == "/sign-in/second-factor" {
+            let code = self.next_code(username).await;
+            let response = self
+                .post_form(
+                    &client,
+                    "/sign-in/second-factor",
+                    "/sign-in/second-factor",
+                    &[("code", code.as_str())],
+                )
+                .await;
+            assert_eq!(response.status(), 303, "the second factor should be taken");
+            assert_eq!(location(&response), "/");
+            return client;
+        }
         assert_eq!(location(&response), "/");
         client
+    }
+
+    /// A code of `username`'s authenticator app that the app has not accepted yet: the
+    /// earliest step within the one-step drift allowed that is later than the last one used,
+    /// waiting for the clock when all of them were used (a code is accepted once only).
+    pub async fn next_code(&self, username: &str) -> String {
+        let store = self.store().await;
+        let user = store
+            .user_by_username(username)
+            .await
+            .expect("read the account")
+            .expect("the account exists");
+        let factor = store
+            .totp_factor(user.user_id)
+            .await
+            .expect("read the factor")
+            .expect("the account has an authenticator app");
+        code_after(&factor.secret, factor.last_step).await
     }
 
     /// Opens the app's database directly, as the shell commands do.
@@ -317,6 +407,14 @@ impl Drop for TestApp {
 }
 
 /// A client builder like a browser's: keeps cookies, does not follow redirects.
+/// The `probity` binary, built by `scripts/test` before the tests run (`PROBITY_BIN` names
+/// another).
+pub fn probity_binary() -> PathBuf {
+    std::env::var("PROBITY_BIN")
+        .map(Into::into)
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/probity"))
+}
+
 pub fn browser_client() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .cookie_store(true)
@@ -790,5 +888,29 @@ pub mod fixtures {
             .map(|exhibit| exhibit.exhibit_id)
             .max()
             .expect("an exhibit")
+    }
+}
+
+/// The code of the authenticator app holding `secret` for the earliest step after
+/// `last_step` that the server accepts now (it allows one step of drift), waiting when that
+/// step is still more than one step ahead. Computed with the `totp-rs` crate, as an app would.
+pub async fn code_after(secret: &str, last_step: i64) -> String {
+    let totp = totp_rs::Builder::new()
+        .with_secret(totp_rs::Secret::try_from_base32(secret).expect("a base32 secret"))
+        .build()
+        .expect("a TOTP generator");
+    loop {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("the clock is after 1970")
+            .as_secs();
+        let current = (now / 30) as i64;
+        // Never the step before the current one: should the clock turn over before the
+        // server checks, it would be two steps behind.
+        let step = current.max(last_step + 1);
+        if step <= current + 1 {
+            return totp.generate(step as u64 * 30).to_string();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     }
 }

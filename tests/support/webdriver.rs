@@ -211,6 +211,19 @@ impl Browser {
             .to_string()
     }
 
+    /// Waits (up to two minutes) until the page holds `text`: a progress page loads itself
+    /// again until its work is done and then shows the result. Returns the page's HTML.
+    pub async fn wait_for_text(&self, text: &str) -> String {
+        for _ in 0..600 {
+            let source = self.source().await;
+            if source.contains(text) {
+                return source;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        panic!("the page never showed {text:?}: {}", self.source().await);
+    }
+
     /// Finds one element by CSS selector; panics when there is none.
     pub async fn find(&self, css: &str) -> Element {
         let value = self
@@ -226,6 +239,53 @@ impl Browser {
                 .unwrap_or_else(|| panic!("no element {css}"))
                 .to_string(),
         )
+    }
+
+    /// Adds a virtual authenticator (WebDriver's WebAuthn extension): a platform passkey
+    /// store that verifies its user and says yes, as a fingerprint reader would.
+    pub async fn add_virtual_authenticator(&self) -> String {
+        let value = self
+            .call(
+                reqwest::Method::POST,
+                "/webauthn/authenticator",
+                Some(json!({
+                    "protocol": "ctap2",
+                    "transport": "internal",
+                    "hasResidentKey": true,
+                    "hasUserVerification": true,
+                    "isUserConsenting": true,
+                    "isUserVerified": true,
+                })),
+            )
+            .await;
+        value.as_str().expect("an authenticator id").to_string()
+    }
+
+    /// How many credentials the virtual authenticator holds.
+    pub async fn virtual_credentials(&self, authenticator: &str) -> usize {
+        self.call(
+            reqwest::Method::GET,
+            &format!("/webauthn/authenticator/{authenticator}/credentials"),
+            None,
+        )
+        .await
+        .as_array()
+        .map(Vec::len)
+        .unwrap_or(0)
+    }
+
+    /// The visible text of the element matching `css`.
+    pub async fn text_of(&self, css: &str) -> String {
+        let element = self.find(css).await;
+        self.call(
+            reqwest::Method::GET,
+            &format!("/element/{}/text", element.0),
+            None,
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
     }
 
     /// Clears a field and types into it.

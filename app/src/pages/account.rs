@@ -43,6 +43,73 @@ pub struct TokensView {
     pub lives: Vec<i64>,
 }
 
+/// One signed-in session, as the account page lists it.
+#[derive(Clone, Debug)]
+pub struct SessionRow {
+    pub user_session_id: i64,
+    /// When it began and was last used, already formatted (UTC).
+    pub started: String,
+    pub last_seen: String,
+    pub address: String,
+    pub browser: String,
+    /// True for the session showing this page.
+    pub current: bool,
+}
+
+/// Where the person is signed in, with a way to end each session but this one.
+#[component]
+fn SessionsSection(csrf: String, sessions: Vec<SessionRow>) -> impl IntoView {
+    let rows = sessions
+        .into_iter()
+        .map(|row| {
+            let csrf = csrf.clone();
+            let label = format!("End it: the session from {} started {}", row.address, row.started);
+            let end = if row.current {
+                view! { <strong>"This session"</strong> }.into_any()
+            } else {
+                view! {
+                    <form method="post" action="/account/sessions/end" class="probity-inline-form">
+                        <CsrfField token=csrf />
+                        <input type="hidden" name="session" value=row.user_session_id.to_string() />
+                        <button type="submit" class="usa-button usa-button--outline usa-button--unstyled" aria-label=label>"End it"</button>
+                    </form>
+                }
+                .into_any()
+            };
+            view! {
+                <tr>
+                    <td>{row.started}</td>
+                    <td>{row.last_seen}</td>
+                    <td>{row.address}</td>
+                    <td class="probity-break">{row.browser}</td>
+                    <td>{end}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="sessions-heading" id="sessions">
+            <h2 id="sessions-heading">"Where you are signed in"</h2>
+            <p>"Each session you have not signed out of. End any you do not recognise, then change your password."</p>
+            <div class="usa-table-container--scrollable" tabindex="0">
+                <table class="usa-table usa-table--borderless probity-table">
+                    <caption class="usa-sr-only">"Your sessions"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Started"</th>
+                            <th scope="col">"Last used"</th>
+                            <th scope="col">"From"</th>
+                            <th scope="col">"Browser"</th>
+                            <th scope="col"><span class="usa-sr-only">"End"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
 /// What the account page shows.
 #[derive(Clone, Debug)]
 pub struct AccountSummary {
@@ -58,6 +125,8 @@ pub struct AccountSummary {
     pub password_changed_at: String,
     /// When they signed in before this session, already formatted (UTC).
     pub previous_sign_in: Option<String>,
+    /// Since when their authenticator app is set up, already formatted, if it is.
+    pub second_factor_since: Option<String>,
 }
 
 /// The account page.
@@ -69,9 +138,12 @@ pub fn AccountPage(
     /// True right after the password was changed.
     password_changed: bool,
     tokens: TokensView,
+    /// Where the person is signed in.
+    sessions: Vec<SessionRow>,
 ) -> impl IntoView {
     let token = ctx.csrf_token.clone();
     let tokens_csrf = ctx.csrf_token.clone();
+    let sessions_csrf = ctx.csrf_token.clone();
     let previous = account
         .previous_sign_in
         .unwrap_or_else(|| "This is your first sign-in.".to_string());
@@ -101,6 +173,14 @@ pub fn AccountPage(
                         <dd>{account.password_changed_at}</dd>
                         <dt>"Previous sign-in"</dt>
                         <dd>{previous}</dd>
+                        <dt>"Second factor"</dt>
+                        <dd>
+                            {match account.second_factor_since {
+                                Some(since) => format!("Authenticator app, since {since}. "),
+                                None => "None yet. ".to_string(),
+                            }}
+                            <a class="usa-link" href="/account/two-factor">"Second factor and recovery codes"</a>
+                        </dd>
                     </dl>
                 </section>
                 <section class="grid-col-12 tablet:grid-col-6" aria-labelledby="password-heading">
@@ -139,6 +219,7 @@ pub fn AccountPage(
                     </form>
                 </section>
             </div>
+            <SessionsSection csrf=sessions_csrf sessions=sessions />
             <TokensSection csrf=tokens_csrf view=tokens />
         </Shell>
     }

@@ -23,6 +23,51 @@ pub struct AuditRow {
     pub via: Option<String>,
 }
 
+/// The newest integrity check, for the top of the page.
+#[derive(Clone, Debug)]
+pub struct IntegrityNotice {
+    pub checked_at: OffsetDateTime,
+    pub audit_entries: i64,
+    pub custody_entries: i64,
+    pub blobs: i64,
+    pub problems: i64,
+    /// The first problems, in words.
+    pub summary: String,
+}
+
+/// The outcome of the newest integrity check: an alarm when it found anything.
+#[component]
+fn IntegrityPanel(notice: Option<IntegrityNotice>) -> impl IntoView {
+    match notice {
+        None => view! {
+            <p class="probity-integrity">"The integrity check (audit trail, chain of custody, stored files) has not run yet; the server runs it a minute after start, then daily, and " <code>"probity verify"</code> " runs it at once."</p>
+        }
+        .into_any(),
+        Some(notice) if notice.problems > 0 => view! {
+            <div class="usa-alert usa-alert--error" role="alert" id="integrity-alarm">
+                <div class="usa-alert__body">
+                    <h2 class="usa-alert__heading">"Integrity alarm: the records were changed outside Probity"</h2>
+                    <p class="usa-alert__text">
+                        "The integrity check of " {format_utc(notice.checked_at)} " found "
+                        {notice.problems.to_string()} " problems: " {notice.summary}
+                        ". Run " <code>"probity verify"</code> " on the server for the full list, and keep a copy of the database as it is now."
+                    </p>
+                </div>
+            </div>
+        }
+        .into_any(),
+        Some(notice) => view! {
+            <p class="probity-integrity">
+                "Integrity check of " {format_utc(notice.checked_at)} ": nothing changed ("
+                {notice.audit_entries.to_string()} " audit entries, "
+                {notice.custody_entries.to_string()} " custody entries, "
+                {notice.blobs.to_string()} " stored files)."
+            </p>
+        }
+        .into_any(),
+    }
+}
+
 /// The audit filters as typed.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 #[serde(default)]
@@ -43,6 +88,8 @@ pub fn AuditPage(
     next_before: Option<i64>,
     /// A message about the filters, e.g. an unknown case number.
     problem: Option<String>,
+    /// The newest integrity check.
+    integrity: Option<IntegrityNotice>,
 ) -> impl IntoView {
     let token = ctx.csrf_token.clone();
     let token_roles = ctx.csrf_token.clone();
@@ -75,7 +122,8 @@ pub fn AuditPage(
     view! {
         <Shell ctx=ctx title="Audit trail" current="/audit">
             <h1>"Audit trail"</h1>
-            <p>"Every sign-in, every read and change of case data and every refused attempt, newest first. Entries cannot be changed or deleted."</p>
+            <p>"Every sign-in, every read and change of case data and every refused attempt, newest first. Entries cannot be changed or deleted, and each carries the hash of the one before it, so that a change made outside Probity shows."</p>
+            <IntegrityPanel notice=integrity />
             {problem.map(|problem| view! {
                 <div class="usa-alert usa-alert--warning usa-alert--slim" role="alert">
                     <div class="usa-alert__body"><p class="usa-alert__text">{problem}</p></div>

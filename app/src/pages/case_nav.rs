@@ -79,6 +79,9 @@ pub fn CaseShell(
     title: String,
     case: Case,
     section: CaseSection,
+    /// Seconds after which the page is loaded again (a progress page), if any.
+    #[prop(default = None)]
+    refresh: Option<u32>,
     children: Children,
 ) -> impl IntoView {
     let id = case.case_id;
@@ -100,7 +103,7 @@ pub fn CaseShell(
         })
         .collect_view();
     view! {
-        <Shell ctx=ctx title=title current="/cases">
+        <Shell ctx=ctx title=title current="/cases" refresh=refresh>
             <div class="probity-case-header">
                 <p class="probity-breadcrumb"><a class="usa-link" href="/cases">"Cases"</a></p>
                 <p class="probity-case-header__name">{format!("{}: {}", case.case_number, case.title)}</p>

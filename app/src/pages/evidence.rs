@@ -122,6 +122,8 @@ pub struct ExhibitView {
     pub import: Option<crate::pages::messages::ImportPanel>,
     /// `(event id, label)` of the events citing it.
     pub cited_by: Vec<(i64, String)>,
+    /// The progress page of the job reading its text, while it waits or runs.
+    pub text_job: Option<String>,
 }
 
 /// An exhibit's page.
@@ -183,7 +185,10 @@ pub fn ExhibitPage(ctx: PageContext, view: ExhibitView, errors: FieldErrors) -> 
         status => Some(view! {
             <section aria-labelledby="ocr-heading">
                 <h2 id="ocr-heading">{if exhibit.media_type.starts_with("image/") { "Text in the image" } else { "Text in the document" }}</h2>
-                <p>{status.label()}</p>
+                <p>
+                    {status.label()}
+                    {view.text_job.clone().map(|href| view! { " " <a class="usa-link" href=href>"Follow its progress"</a> })}
+                </p>
                 {exhibit.ocr_confidence.filter(|_| exhibit.ocr_text.as_deref().is_some_and(|text| !text.is_empty())).map(|confidence| view! {
                     <p class="usa-hint">{format!(
                         "Read by machine with {confidence}% confidence{}. Check it against the image before relying on it.",

@@ -11,32 +11,9 @@ use crate::types::PageContext;
 use leptos::prelude::*;
 pub use probity_domain::messages::MessageFilterFields as MessageFilterValues;
 
-/// The import form's values as typed.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct ImportValues {
-    pub format: String,
-    pub time_zone: String,
-    pub date_order: String,
-    pub owner: String,
-    pub mode: String,
-}
-
-/// The outcome of an import, for the report.
-#[derive(Clone, Debug, Default)]
-pub struct ImportReport {
-    pub imported: i64,
-    /// `(location, reason)` of the first problems.
-    pub problems: Vec<(String, String)>,
-    pub total_problems: usize,
-    /// True when problems made an all-or-nothing import keep nothing.
-    pub rolled_back: bool,
-    /// Labels of exhibits made from e-mail attachments.
-    pub attachments: Vec<String>,
-    /// When nothing in the file told whether the day or the month comes first: true when
-    /// the import read them day first.
-    pub guessed_day_first: Option<bool>,
-}
+/// The outcome of an import, for the report (kept as the import job's result).
+pub use probity_domain::jobs::ImportReport;
+pub use probity_domain::messages::ImportValues;
 
 /// The import section of an exhibit page.
 #[derive(Clone, Debug)]
@@ -52,6 +29,8 @@ pub struct ImportPanel {
     /// A problem with the form itself, e.g. an unknown time zone.
     pub error: Option<String>,
     pub can_import: bool,
+    /// The progress page of an import of this exhibit under way, if one is.
+    pub running: Option<String>,
     /// Why this exhibit cannot be imported, when it cannot.
     pub unavailable: Option<String>,
     /// The order the import chose for the dates because nothing in the file told: true for
@@ -177,8 +156,18 @@ pub fn ImportSection(panel: ImportPanel, token: String) -> impl IntoView {
                 </p>
             })}
             {redate}
+            {panel.running.clone().map(|href| view! {
+                <div class="usa-alert usa-alert--info usa-alert--slim">
+                    <div class="usa-alert__body">
+                        <p class="usa-alert__text">
+                            "An import of this exhibit is under way. "
+                            <a class="usa-link" href=href>"Follow its progress"</a>
+                        </p>
+                    </div>
+                </div>
+            })}
             {panel.error.clone().filter(|_| panel.existing > 0).map(|message| view! { <div class="usa-alert usa-alert--error usa-alert--slim" role="alert"><div class="usa-alert__body"><p class="usa-alert__text">{message}</p></div></div> })}
-            {(panel.existing == 0 && panel.can_import).then(|| view! {
+            {(panel.existing == 0 && panel.can_import && panel.running.is_none()).then(|| view! {
                 <form class="usa-form usa-form--large" method="post" action=format!("{base}/import")>
                     <CsrfField token=token />
                     {panel.error.clone().map(|message| view! { <span class="usa-error-message" role="alert">{message}</span> })}

@@ -16,6 +16,8 @@ pub struct PersonRow {
     pub role: Role,
     pub disabled: bool,
     pub last_sign_in_at: Option<OffsetDateTime>,
+    /// True when an authenticator app is set up.
+    pub second_factor: bool,
 }
 
 /// A privileged role waiting for a second administrator.
@@ -127,6 +129,7 @@ pub fn PeoplePage(
     grants: Vec<GrantRow>,
 ) -> impl IntoView {
     let token = ctx.csrf_token.clone();
+    let token_everyone = ctx.csrf_token.clone();
     let grants = view! { <PendingGrants grants=grants token=token.clone() /> };
     let rows = people
         .into_iter()
@@ -138,6 +141,7 @@ pub fn PeoplePage(
                     <td>{person.display_name}</td>
                     <td>{person.role.label()}</td>
                     <td>{if person.disabled { "Disabled" } else { "Active" }}</td>
+                    <td>{if person.second_factor { "Authenticator app" } else { "None" }}</td>
                     <td>{person.last_sign_in_at.map(format_utc).unwrap_or_else(|| "Never".to_string())}</td>
                 </tr>
             }
@@ -153,6 +157,10 @@ pub fn PeoplePage(
             })}
             {grants}
             <p><a class="usa-link" href="/people/tokens">"API access tokens of everyone"</a></p>
+            <form method="post" action="/people/sessions/end" class="probity-inline-form">
+                <CsrfField token=token_everyone />
+                <button type="submit" class="usa-button usa-button--outline">"End everyone's sessions, yours included"</button>
+            </form>
             <table class="usa-table usa-table--borderless probity-table">
                 <caption class="usa-sr-only">"Accounts"</caption>
                 <thead>
@@ -161,6 +169,7 @@ pub fn PeoplePage(
                         <th scope="col">"Name"</th>
                         <th scope="col">"Role"</th>
                         <th scope="col">"Status"</th>
+                        <th scope="col">"Second factor"</th>
                         <th scope="col">"Last sign-in"</th>
                     </tr>
                 </thead>
@@ -202,7 +211,9 @@ pub fn PersonPage(
 ) -> impl IntoView {
     let token = ctx.csrf_token.clone();
     let token_state = ctx.csrf_token.clone();
+    let token_sessions = ctx.csrf_token.clone();
     let token_password = ctx.csrf_token.clone();
+    let token_factor = ctx.csrf_token.clone();
     let base = format!("/people/{}", person.user_id);
     let title = format!("{} ({})", person.display_name, person.username);
     let (state_action, state_label) = if person.disabled {
@@ -223,6 +234,11 @@ pub fn PersonPage(
                 </div>
             })}
             <p>{if person.disabled { "This account is disabled." } else { "This account is active." }}</p>
+            <p>{if person.second_factor {
+                "Second factor: an authenticator app is set up."
+            } else {
+                "Second factor: none set up yet."
+            }}</p>
             <ErrorSummary errors=errors.clone() />
             <div class="grid-row grid-gap">
                 <form class="usa-form grid-col-12 tablet:grid-col-6" method="post" action=base.clone() novalidate>
@@ -245,6 +261,17 @@ pub fn PersonPage(
                 <CsrfField token=token_state />
                 <button type="submit" class="usa-button usa-button--secondary">{state_label}</button>
             </form>
+            <form method="post" action=format!("{base}/sessions/end") class="probity-danger">
+                <CsrfField token=token_sessions />
+                <button type="submit" class="usa-button usa-button--outline">"End all this person's sessions"</button>
+            </form>
+            {person.second_factor.then(|| view! {
+                <form method="post" action=format!("{base}/two-factor/reset") class="probity-danger">
+                    <CsrfField token=token_factor />
+                    <p class="usa-hint">"For a lost or replaced phone: their sessions end, and they set up an authenticator app again at their next sign-in."</p>
+                    <button type="submit" class="usa-button usa-button--outline">"Remove their second factor"</button>
+                </form>
+            })}
         </Shell>
     }
 }

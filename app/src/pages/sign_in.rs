@@ -63,8 +63,25 @@ pub fn SignInPage(
     /// Why the person is here, if worth saying.
     reason: Option<SignInReason>,
     errors: FieldErrors,
+    /// True when the office lets people sign in with a passkey alone (offered with script).
+    #[prop(default = false)]
+    passkey: bool,
 ) -> impl IntoView {
     let token = ctx.csrf_token.clone();
+    let passkey_token = ctx.csrf_token.clone();
+    let passkey = passkey.then(|| {
+        view! {
+            <div data-passkey-first="" hidden>
+                <input type="hidden" name="csrf_token" value=passkey_token />
+                <p>"Or, on a device that holds your passkey:"</p>
+                <p><button type="button" class="usa-button usa-button--outline">"Sign in with a passkey"</button></p>
+                <div class="usa-alert usa-alert--error usa-alert--slim" data-passkey-message="" hidden tabindex="-1" role="alert">
+                    <div class="usa-alert__body"><p class="usa-alert__text"></p></div>
+                </div>
+            </div>
+            <script src="/assets/passkeys.js" defer></script>
+        }
+    });
     view! {
         <Shell ctx=ctx title="Sign in">
             <div class="grid-row grid-gap">
@@ -106,6 +123,7 @@ pub fn SignInPage(
                         />
                         <button type="submit" class="usa-button">"Sign in"</button>
                     </form>
+                    {passkey}
                 </div>
             </div>
         </Shell>

@@ -5,7 +5,9 @@
 pub mod api_token;
 pub mod form_token;
 pub mod password;
+pub mod recovery;
 pub mod session;
+pub mod totp;
 
 use crate::storage::User;
 use subtle::ConstantTimeEq;
@@ -27,7 +29,7 @@ pub enum CsrfError {
 }
 
 /// Session keys.
-pub(crate) mod keys {
+pub mod keys {
     /// The signed-in account's id.
     pub const USER_ID: &str = "user_id";
     /// When the person signed in (Unix seconds), for the absolute time limit.
@@ -43,7 +45,29 @@ pub(crate) mod keys {
     /// The account's password as of this session (when it was last changed, Unix
     /// nanoseconds): a change or reset elsewhere ends the session.
     pub const PASSWORD_AT: &str = "password_at";
+    /// The session's row in `user_sessions`: a session whose row was ended (by the person
+    /// elsewhere or an administrator) is no longer signed in.
+    pub const SESSION_REF: &str = "session_ref";
+    /// Set when this session passed a second factor (at sign-in or by enrolling one): with
+    /// `--require-mfa` a session without it reaches nothing but enrolment.
+    pub const FACTOR_DONE: &str = "factor_done";
+    /// When the person last proved it is them (Unix seconds): at sign-in, or by confirming
+    /// before a sensitive step. Fresh for ten minutes.
+    pub const CONFIRMED_AT: &str = "confirmed_at";
+    /// A right password waiting for its second factor: the account's id.
+    pub const PENDING_USER_ID: &str = "pending_user_id";
+    /// When the password was right (Unix seconds); the second factor must follow soon.
+    pub const PENDING_AT: &str = "pending_at";
+    /// A passkey registration waiting for the browser's answer (the WebAuthn state).
+    pub const PASSKEY_REGISTRATION: &str = "passkey_registration";
+    /// A passkey check waiting for the browser's answer (the WebAuthn state).
+    pub const PASSKEY_AUTHENTICATION: &str = "passkey_authentication";
+    /// A sign-in with a passkey alone waiting for the browser's answer (the WebAuthn state).
+    pub const PASSKEY_PASSWORDLESS: &str = "passkey_passwordless";
 }
+
+/// How long a right password waits for its second factor.
+pub const PENDING_SECONDS: i64 = 300;
 
 /// When an account's password was last set, as a session stores it.
 pub(crate) fn password_epoch(user: &User) -> i64 {
@@ -107,11 +131,23 @@ pub async fn take_flash(session: &Session) -> SessionResult<Option<String>> {
 }
 
 /// Starts a signed-in session for `user`: a new session id (against fixation), a new
-/// anti-forgery token, and the sign-in time for the absolute limit.
-pub async fn start_session(session: &Session, user: &User) -> SessionResult<()> {
+/// anti-forgery token, the sign-in time for the absolute limit, and whether a second factor
+/// was checked. Returns the random name
+/// of its `user_sessions` row, which the caller records.
+pub async fn start_session(
+    session: &Session,
+    user: &User,
+    second_factor: bool,
+) -> SessionResult<String> {
+    let session_ref = random_token();
+    let now = OffsetDateTime::now_utc().unix_timestamp();
     session.cycle_id().await?;
     session.clear().await;
     session.insert(keys::USER_ID, user.user_id).await?;
+    session.insert(keys::CONFIRMED_AT, now).await?;
+    if second_factor {
+        session.insert(keys::FACTOR_DONE, true).await?;
+    }
     session
         .insert(keys::PASSWORD_AT, password_epoch(user))
         .await?;
@@ -127,7 +163,63 @@ pub async fn start_session(session: &Session, user: &User) -> SessionResult<()> 
             .await?;
     }
     session.insert(keys::CSRF, random_token()).await?;
+    session.insert(keys::SESSION_REF, &session_ref).await?;
+    Ok(session_ref)
+}
+
+/// Remembers a right password while the second factor is asked for, in a new session id.
+pub async fn await_second_factor(session: &Session, user: &User) -> SessionResult<()> {
+    session.cycle_id().await?;
+    session.clear().await;
+    session.insert(keys::PENDING_USER_ID, user.user_id).await?;
+    session
+        .insert(keys::PENDING_AT, OffsetDateTime::now_utc().unix_timestamp())
+        .await?;
+    session
+        .insert(keys::PASSWORD_AT, password_epoch(user))
+        .await?;
+    session.insert(keys::CSRF, random_token()).await?;
     Ok(())
+}
+
+/// The account whose password was right within the last five minutes and whose second
+/// factor is awaited, with the password epoch it was checked under.
+pub async fn pending_second_factor(session: &Session) -> SessionResult<Option<(i64, i64)>> {
+    let Some(user_id) = session.get::<i64>(keys::PENDING_USER_ID).await? else {
+        return Ok(None);
+    };
+    let at = session.get::<i64>(keys::PENDING_AT).await?.unwrap_or(0);
+    if OffsetDateTime::now_utc().unix_timestamp() - at > PENDING_SECONDS {
+        return Ok(None);
+    }
+    let epoch = session.get::<i64>(keys::PASSWORD_AT).await?.unwrap_or(0);
+    Ok(Some((user_id, epoch)))
+}
+
+/// Notes that the person just proved it is them with their second factor (or, without one,
+/// their password), and that this session has passed a second factor when `factor`.
+pub async fn mark_confirmed(session: &Session, factor: bool) -> SessionResult<()> {
+    session
+        .insert(
+            keys::CONFIRMED_AT,
+            OffsetDateTime::now_utc().unix_timestamp(),
+        )
+        .await?;
+    if factor {
+        session.insert(keys::FACTOR_DONE, true).await?;
+    }
+    Ok(())
+}
+
+/// True when the person proved it is them at most `seconds` ago.
+pub async fn recently_confirmed(session: &Session, seconds: i64) -> SessionResult<bool> {
+    let at = session.get::<i64>(keys::CONFIRMED_AT).await?.unwrap_or(0);
+    Ok(OffsetDateTime::now_utc().unix_timestamp() - at <= seconds)
+}
+
+/// The name of this session's `user_sessions` row, when signed in.
+pub async fn session_ref(session: &Session) -> SessionResult<Option<String>> {
+    session.get::<String>(keys::SESSION_REF).await
 }
 
 /// The previous sign-in recorded at the start of this session.

@@ -29,6 +29,14 @@ pub const DEMO_USERS: [(&str, &str, Role); 8] = [
     ("ade.auditor", "Ade Mensah", Role::Auditor),
 ];
 
+/// The authenticator-app secret of a demo account (base32): fixed and public, so that anyone
+/// trying the demo, and the tests, can compute its codes. Never a way to enrol a real account.
+pub fn demo_totp_secret(username: &str) -> String {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(format!("probity demo second factor {username}").as_bytes());
+    totp_rs::Secret::from(digest[..20].to_vec()).to_base32()
+}
+
 /// The name of the demo's API token.
 pub const DEMO_TOKEN_NAME: &str = "demo script";
 
@@ -65,6 +73,13 @@ pub async fn load(
                 .context("a demo account vanished")?,
             Err(error) => return Err(error.into()),
         };
+        // Enrolled already, as an office requiring a second factor would have them.
+        if store
+            .begin_totp(user.user_id, &demo_totp_secret(username))
+            .await?
+        {
+            store.confirm_totp(user.user_id, 0, &[]).await?;
+        }
         users.push(user);
     }
     let by_name = |username: &str| -> anyhow::Result<&User> {
@@ -137,6 +152,7 @@ pub async fn load(
             user: ines,
             addr: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
             via: Some("probity demo".into()),
+            confirmed: true,
         };
         let fields = crate::office::tokens::TokenFields {
             name: DEMO_TOKEN_NAME.into(),
@@ -151,9 +167,15 @@ pub async fn load(
             created.secret, created.secret
         )
     };
-    println!("demo accounts (password: {password}):");
+    println!(
+        "demo accounts (password: {password}; after it, the code of an authenticator app holding the account's secret below: time-based, SHA-1, 6 digits, 30 s):"
+    );
     for (username, name, role) in DEMO_USERS {
-        println!("  {username:<20} {name:<16} {}", role.label());
+        println!(
+            "  {username:<20} {name:<16} {:<14} secret {}",
+            role.label(),
+            crate::auth::totp::grouped(&demo_totp_secret(username))
+        );
     }
     println!(
         "the demo case is highly confidential: sam.supervisor and cora.commissioner are named to see it; nora.investigator is not on its team; pat.supervisor is recused from it."
@@ -633,9 +655,12 @@ async fn load_evidence(
                 blobs,
                 case_id,
                 &exhibit,
-                format,
-                options,
-                crate::messages::import::Keep::AllOrNothing,
+                crate::messages::import::Reading {
+                    format,
+                    options,
+                    keep: crate::messages::import::Keep::AllOrNothing,
+                },
+                Default::default(),
             )
             .await?;
         }

@@ -1,15 +1,17 @@
 //! Text extraction in the background: from images with the `tesseract` command, and from
 //! PDFs with poppler's `pdftotext` (the text layer a PDF carries, exactly as written; a
-//! scanned PDF without one gives no text). Exhibits wait as `pending`; a restart picks them
-//! up again. Where a tool is missing, its files are marked `unavailable` and nothing fails.
+//! scanned PDF without one gives no text). Each exhibit's extraction is a job in the durable
+//! job table ([`crate::jobs`]), so a restart picks it up again. Where a tool is missing, its
+//! files are marked `unavailable` and nothing fails.
 //!
 //! Each image is prepared first ([`prepare`]): made grey, turned light-on-dark when it is a
 //! dark screen, and scaled up so its lines of text are about 40 pixels tall (small screenshot
 //! text is below what the engine reads well), with a white margin. The engine then reads it
 //! with its automatic page segmentation (`--psm 3`): in the benchmark of screenshots it and
 //! `--psm 4` (one column) read best, while `--psm 6` (one block) and `--psm 11` (sparse text)
-//! made words of a window's title bar. Its confidence per word is kept. Jobs run in a pool as large as the machine has cores, one
-//! engine thread each, each under a time limit and an address-space limit.
+//! made words of a window's title bar. Its confidence per word is kept. There are as many job
+//! workers as the machine has cores, one engine thread each, each read under a time limit and
+//! an address-space limit.
 
 use crate::blobs::{BlobStore, LocalCopy};
 use crate::storage::DynStore;
@@ -19,7 +21,6 @@ use std::io::Read as _;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Semaphore, mpsc};
 
 /// Longest time one image may take.
 const TIMEOUT: Duration = Duration::from_secs(120);
@@ -62,10 +63,10 @@ impl Reading {
     };
 }
 
-/// Hands exhibits to the background workers.
+/// Starts text extraction: knows which tools this server has and submits the jobs.
 #[derive(Clone)]
 pub struct OcrQueue {
-    sender: Option<mpsc::UnboundedSender<(i64, String)>>,
+    jobs: crate::jobs::JobQueue,
     /// tesseract answers: images are read.
     images: bool,
     /// pdftotext answers: PDFs' text is extracted.
@@ -73,6 +74,18 @@ pub struct OcrQueue {
 }
 
 impl OcrQueue {
+    /// Looks for the tools; the jobs go to `jobs`.
+    pub async fn new(jobs: crate::jobs::JobQueue) -> OcrQueue {
+        let (images, pdfs) = (installed().await, pdftotext_installed().await);
+        if !images {
+            tracing::warn!("tesseract is not installed: images will not have their text extracted");
+        }
+        if !pdfs {
+            tracing::warn!("pdftotext is not installed: PDFs will not have their text extracted");
+        }
+        OcrQueue { jobs, images, pdfs }
+    }
+
     /// True when tesseract is installed and images are read.
     pub fn available(&self) -> bool {
         self.images
@@ -99,73 +112,71 @@ impl OcrQueue {
         }
     }
 
-    /// Queues an exhibit's blob for extraction.
-    pub fn enqueue(&self, exhibit_id: i64, sha256: String) {
-        if let Some(sender) = &self.sender {
-            let _ = sender.send((exhibit_id, sha256));
-        }
+    /// Submits an exhibit's text extraction as a job.
+    pub async fn enqueue(
+        &self,
+        case_id: i64,
+        exhibit_id: i64,
+    ) -> crate::storage::StoreResult<probity_domain::jobs::Job> {
+        self.jobs
+            .submit(crate::storage::jobs::NewJob {
+                kind: probity_domain::jobs::JobKind::TextExtraction,
+                case_id,
+                subject: probity_domain::jobs::exhibit_subject(exhibit_id),
+                params: "{}".to_string(),
+                created_by: None,
+            })
+            .await
     }
+}
 
-    /// Starts the workers when tesseract answers, and queues what was pending before a
-    /// restart.
-    pub async fn start(store: DynStore, blobs: Arc<dyn BlobStore>) -> OcrQueue {
-        let (images, pdfs) = (installed().await, pdftotext_installed().await);
-        if !images {
-            tracing::warn!("tesseract is not installed: images will not have their text extracted");
+/// A text-extraction job: reads the exhibit's text (an image with tesseract, a PDF's text
+/// layer, an office document's XML) and records it. An exhibit no longer waiting (read by an
+/// earlier start of the job) is left as it is.
+pub async fn extract(
+    store: &DynStore,
+    blobs: &Arc<dyn BlobStore>,
+    job: &probity_domain::jobs::Job,
+) -> Result<Option<String>, String> {
+    const GONE: &str = "The exhibit is no longer there.";
+    let exhibit_id = job.exhibit_id().ok_or(GONE)?;
+    let exhibit = match store.exhibit(job.case_id, exhibit_id).await {
+        Ok(Some(exhibit)) => exhibit,
+        Ok(None) => return Err(GONE.to_string()),
+        Err(error) => {
+            tracing::error!(exhibit_id, %error, "cannot read an exhibit for text extraction");
+            return Err("The records could not be read; no text was recorded.".into());
         }
-        if !pdfs {
-            tracing::warn!("pdftotext is not installed: PDFs will not have their text extracted");
+    };
+    if exhibit.ocr_status != OcrStatus::Pending {
+        return Ok(None);
+    }
+    let read = match blobs.local_copy(&exhibit.sha256).await {
+        Ok(copy) if is_pdf(copy.path()) => read_pdf(copy.path()).await,
+        Ok(copy) if let Some(family) = document_family(copy.path()) => {
+            read_document(copy.path(), family).await
         }
-        let (sender, mut receiver) = mpsc::unbounded_channel::<(i64, String)>();
-        let queue = OcrQueue {
-            sender: Some(sender),
-            images,
-            pdfs,
-        };
-        match store.pending_ocr().await {
-            Ok(pending) => {
-                for (exhibit_id, sha256) in pending {
-                    queue.enqueue(exhibit_id, sha256);
-                }
-            }
-            Err(error) => tracing::error!(%error, "cannot list exhibits waiting for OCR"),
+        Ok(copy) => read_image(copy.path(), Reading::PROBITY).await,
+        Err(error) => Err(error.to_string()),
+    };
+    let (status, read) = match read {
+        Ok(read) => (OcrStatus::Done, Some(read)),
+        Err(error) => {
+            tracing::warn!(exhibit_id, %error, "text extraction failed");
+            (OcrStatus::Failed, None)
         }
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let pool = Arc::new(Semaphore::new(cores));
-        tokio::spawn(async move {
-            while let Some((exhibit_id, sha256)) = receiver.recv().await {
-                let Ok(permit) = pool.clone().acquire_owned().await else {
-                    break;
-                };
-                let (store, blobs) = (store.clone(), blobs.clone());
-                tokio::spawn(async move {
-                    let _permit = permit;
-                    let read = match blobs.local_copy(&sha256).await {
-                        Ok(copy) if is_pdf(copy.path()) => read_pdf(copy.path()).await,
-                        Ok(copy) if let Some(family) = document_family(copy.path()) => {
-                            read_document(copy.path(), family).await
-                        }
-                        Ok(copy) => read_image(copy.path(), Reading::PROBITY).await,
-                        Err(error) => Err(error.to_string()),
-                    };
-                    let (status, read) = match read {
-                        Ok(read) => (OcrStatus::Done, Some(read)),
-                        Err(error) => {
-                            tracing::warn!(exhibit_id, %error, "text extraction failed");
-                            (OcrStatus::Failed, None)
-                        }
-                    };
-                    let (text, confidence) = match &read {
-                        Some(read) => (Some(read.text.as_str()), read.confidence),
-                        None => (None, None),
-                    };
-                    if let Err(error) = store.set_ocr(exhibit_id, status, text, confidence).await {
-                        tracing::error!(exhibit_id, %error, "cannot record text extraction");
-                    }
-                });
-            }
-        });
-        queue
+    };
+    let (text, confidence) = match &read {
+        Some(read) => (Some(read.text.as_str()), read.confidence),
+        None => (None, None),
+    };
+    if let Err(error) = store.set_ocr(exhibit_id, status, text, confidence).await {
+        tracing::error!(exhibit_id, %error, "cannot record text extraction");
+        return Err("The text was read but could not be recorded.".into());
+    }
+    match status {
+        OcrStatus::Done => Ok(None),
+        _ => Err("The file's text could not be read.".to_string()),
     }
 }
 

@@ -5,7 +5,7 @@ use crate::http::AppState;
 use crate::http::actor::Actor;
 use crate::http::error::AppError;
 use crate::http::pages::{page_context, render};
-use crate::http::posted::{Posted, PostedPairs};
+use crate::http::posted::{Confirmed, Posted, PostedPairs};
 use crate::office::{self, OfficeError};
 use crate::storage::User;
 use crate::storage::tokens::ApiToken;
@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use probity_app::pages::account::{
-    AccountPage, AccountSummary, TokenFormValues, TokenRow, TokensView,
+    AccountPage, AccountSummary, SessionRow, TokenFormValues, TokenRow, TokensView,
 };
 use probity_app::pages::cases::format_utc;
 use probity_domain::validation::FieldErrors;
@@ -83,6 +83,8 @@ fn caller(user: User, addr: std::net::IpAddr) -> office::Caller {
         user,
         addr,
         via: None,
+        // The account page's sensitive step (a token) is guarded by `Confirmed`.
+        confirmed: false,
     }
 }
 
@@ -91,7 +93,7 @@ fn caller(user: User, addr: std::net::IpAddr) -> office::Caller {
 pub async fn create_token(
     State(state): State<AppState>,
     signed_in: Actor,
-    Posted(form): Posted<office::tokens::TokenFields>,
+    Confirmed(form): Confirmed<office::tokens::TokenFields>,
 ) -> Result<Response, AppError> {
     let caller = caller(signed_in.user.clone(), signed_in.addr);
     let (view, status) = match office::tokens::create_token(&state.store, &caller, &form).await {
@@ -150,9 +152,32 @@ async fn account_page(
     tokens: TokensView,
 ) -> Result<Response, AppError> {
     let ctx = page_context(state, &signed_in.session, Some(&signed_in.user)).await?;
-    let account = summary(&signed_in.user, previous_sign_in(&signed_in.session).await?);
+    let mut account = summary(&signed_in.user, previous_sign_in(&signed_in.session).await?);
+    account.second_factor_since = state
+        .store
+        .totp_factor(signed_in.user.user_id)
+        .await?
+        .and_then(|factor| factor.confirmed_at)
+        .map(format_utc);
+    let current = crate::auth::session_ref(&signed_in.session).await?;
+    let sessions: Vec<SessionRow> = office::sessions::my_sessions(
+        &state.store,
+        &signed_in.caller(),
+        state.settings.session_max_seconds(),
+    )
+    .await?
+    .into_iter()
+    .map(|session| SessionRow {
+        user_session_id: session.user_session_id,
+        started: format_utc(session.started_at),
+        last_seen: format_utc(session.last_seen_at),
+        address: session.remote_addr.unwrap_or_default(),
+        browser: session.user_agent,
+        current: current.as_deref() == Some(session.session_ref.as_str()),
+    })
+    .collect();
     Ok(render(status, move || {
-        view! { <AccountPage ctx=ctx account=account errors=errors password_changed=password_changed tokens=tokens /> }
+        view! { <AccountPage ctx=ctx account=account errors=errors password_changed=password_changed tokens=tokens sessions=sessions /> }
     }))
 }
 
@@ -164,7 +189,33 @@ fn summary(user: &User, previous: Option<time::OffsetDateTime>) -> AccountSummar
         created_at: format_utc(user.created_at),
         password_changed_at: format_utc(user.password_changed_at),
         previous_sign_in: previous.map(format_utc),
+        second_factor_since: None,
     }
+}
+
+/// The form that ends one of the person's sessions.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EndSessionForm {
+    csrf_token: String,
+    session: String,
+}
+
+/// Ends one of the person's other sessions.
+#[tracing::instrument(skip_all)]
+pub async fn end_session(
+    State(state): State<AppState>,
+    signed_in: Actor,
+    Posted(form): Posted<EndSessionForm>,
+) -> Result<Response, AppError> {
+    let _ = &form.csrf_token;
+    let id: i64 = form
+        .session
+        .trim()
+        .parse()
+        .map_err(|_| OfficeError::NotFound)?;
+    office::sessions::end_mine(&state.store, &signed_in.caller(), id).await?;
+    Ok(Redirect::to("/account#sessions").into_response())
 }
 
 /// The change-password form as sent.

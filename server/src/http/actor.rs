@@ -16,6 +16,8 @@ pub struct Actor {
     pub user: User,
     pub session: Session,
     pub addr: IpAddr,
+    /// True when the person proved it is them within the last ten minutes.
+    pub confirmed: bool,
 }
 
 impl Actor {
@@ -25,6 +27,7 @@ impl Actor {
             user: self.user.clone(),
             addr: self.addr,
             via: None,
+            confirmed: self.confirmed,
         }
     }
 
@@ -57,10 +60,14 @@ impl FromRequestParts<AppState> for Actor {
             .get::<ConnectInfo<SocketAddr>>()
             .map(|info| info.0.ip())
             .ok_or_else(|| AppError::Internal("no peer address".into()))?;
+        let confirmed =
+            crate::auth::recently_confirmed(&session, state.settings.confirmation_seconds())
+                .await?;
         Ok(Actor {
             user,
             session,
             addr,
+            confirmed,
         })
     }
 }

@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
-use probity_app::pages::audit::{AuditForm, AuditPage, AuditRow};
+use probity_app::pages::audit::{AuditForm, AuditPage, AuditRow, IntegrityNotice};
 use serde::Deserialize;
 
 /// Entries per page.
@@ -77,8 +77,16 @@ async fn page(state: &AppState, actor: &Actor, query: AuditQuery) -> Result<Resp
         })
         .collect();
     let next_before = trail.next_before;
+    let integrity = trail.integrity.map(|check| IntegrityNotice {
+        checked_at: check.checked_at,
+        audit_entries: check.audit_entries,
+        custody_entries: check.custody_entries,
+        blobs: check.blobs,
+        problems: check.problems,
+        summary: check.summary,
+    });
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
     Ok(render(StatusCode::OK, move || {
-        view! { <AuditPage ctx=ctx form=form rows=rows next_before=next_before problem=problem /> }
+        view! { <AuditPage ctx=ctx form=form rows=rows next_before=next_before problem=problem integrity=integrity /> }
     }))
 }

@@ -30,6 +30,9 @@ pub enum AppError {
         /// True when a session just ended, so the sign-in page can say why.
         expired: bool,
     },
+    /// The person must set up a second factor before anything else.
+    #[error("second factor to set up")]
+    EnrolmentRequired,
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -69,6 +72,9 @@ impl From<crate::office::OfficeError> for AppError {
             OfficeError::Stale => AppError::Store(StoreError::Stale),
             OfficeError::Store(error) => AppError::Store(error),
             OfficeError::Integrity => AppError::Integrity,
+            OfficeError::ConfirmationNeeded => AppError::Forbidden(
+                "This step needs you to confirm it is you again. Go back and try again.",
+            ),
             OfficeError::Conflict(message) => AppError::Forbidden(message),
             // The report pages show the hits themselves.
             OfficeError::Leaked(_) => AppError::Forbidden(crate::office::reports::LEAKED),
@@ -111,6 +117,7 @@ impl AppError {
                 "This request came from another site and was refused. Nothing was changed.",
             ),
             AppError::SignInRequired { .. } => (StatusCode::SEE_OTHER, "", ""),
+            AppError::EnrolmentRequired => (StatusCode::SEE_OTHER, "", ""),
             AppError::BadRequest(_) => (
                 StatusCode::BAD_REQUEST,
                 "The form could not be read",
@@ -144,6 +151,9 @@ impl IntoResponse for AppError {
                 "/sign-in".to_string()
             };
             return Redirect::to(&target).into_response();
+        }
+        if let AppError::EnrolmentRequired = self {
+            return Redirect::to("/account/two-factor").into_response();
         }
         let (status, title, message) = self.status_and_text();
         if let AppError::Busy(seconds) = self {

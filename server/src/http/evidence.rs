@@ -14,7 +14,7 @@ use crate::http::posted::Posted;
 use crate::office::{OfficeError, evidence};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -294,8 +294,23 @@ pub(crate) async fn exhibit_page_with(
             )
         })
         .collect();
+    let text_job = if exhibit.ocr_status == probity_domain::evidence::OcrStatus::Pending {
+        state
+            .store
+            .latest_job(
+                case.case_id,
+                &probity_domain::jobs::exhibit_subject(exhibit.exhibit_id),
+                probity_domain::jobs::JobKind::TextExtraction,
+            )
+            .await?
+            .filter(|job| !job.state.is_finished())
+            .map(|job| probity_app::pages::jobs::job_path(case.case_id, job.job_id))
+    } else {
+        None
+    };
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
     let view_data = ExhibitView {
+        text_job,
         cited_by,
         case,
         exhibit,
@@ -317,6 +332,7 @@ pub async fn show(
     State(state): State<AppState>,
     actor: Actor,
     Path((case_id, exhibit_id)): Path<(i64, i64)>,
+    Query(query): Query<ExhibitQuery>,
 ) -> Result<Response, AppError> {
     let (case, exhibit, access) = evidence::view_exhibit(
         &state.store,
@@ -327,16 +343,38 @@ pub async fn show(
         "Opened the exhibit page",
     )
     .await?;
-    exhibit_page(
+    // The report of a finished import, when the import's progress page led here.
+    let report = match query.import.trim().parse::<i64>() {
+        Ok(job_id) => state
+            .store
+            .job(job_id)
+            .await?
+            .filter(|job| job.case_id == case_id)
+            .and_then(|job| crate::office::messages::import_report(&job, exhibit_id)),
+        Err(_) => None,
+    };
+    let import =
+        crate::http::messages::import_panel(&state, &actor, &case, &exhibit, None, report, None)
+            .await?;
+    exhibit_page_with(
         &state,
         &actor,
         case,
         exhibit,
         access,
         FieldErrors::default(),
+        import,
         StatusCode::OK,
     )
     .await
+}
+
+/// What an exhibit page's address may carry.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ExhibitQuery {
+    /// The import job whose report to show.
+    import: String,
 }
 
 /// An exhibit's thumbnail.
@@ -390,6 +428,17 @@ pub async fn download(
     let caller = actor.caller();
     match evidence::download(state.vault(), &caller, case_id, exhibit_id, &form.reason).await {
         Ok(download) => original_response(download),
+        Err(OfficeError::ConfirmationNeeded) => {
+            crate::http::two_factor::confirm_page(
+                &state,
+                &actor.session,
+                &actor.user,
+                format!("/cases/{case_id}/exhibits/{exhibit_id}/download"),
+                vec![("reason".to_string(), form.reason)],
+                probity_domain::validation::FieldErrors::default(),
+            )
+            .await
+        }
         Err(OfficeError::Invalid(errors)) => {
             let (case, exhibit, access) =
                 open_exhibit(&state, &actor, case_id, exhibit_id, "exhibit.download").await?;

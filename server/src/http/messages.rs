@@ -11,13 +11,14 @@ use crate::http::evidence::{exhibit_page_with, open_exhibit};
 use crate::http::pages::{page_context, render};
 use crate::http::posted::Posted;
 use crate::messages::{self as logs, Format, ReadOptions};
-use crate::storage::Outcome;
+use crate::office::OfficeError;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse as _, Response};
+use axum::response::{IntoResponse as _, Redirect, Response};
 use axum::routing::{get, post};
 use leptos::prelude::*;
+use probity_app::pages::jobs::job_path;
 use probity_app::pages::messages::{
     ImportPanel, ImportReport, ImportValues, MessageFilterValues, MessagePage, MessagesPage,
 };
@@ -80,6 +81,20 @@ pub async fn import_panel(
         .store
         .standing(case.case_id, actor.user.user_id)
         .await?;
+    let running = if importable(exhibit) && existing == 0 {
+        state
+            .store
+            .latest_job(
+                case.case_id,
+                &probity_domain::jobs::exhibit_subject(exhibit.exhibit_id),
+                probity_domain::jobs::JobKind::MessageImport,
+            )
+            .await?
+            .filter(|job| !job.state.is_finished())
+            .map(|job| job_path(case.case_id, job.job_id))
+    } else {
+        None
+    };
     let values = values.unwrap_or_else(|| ImportValues {
         format: Format::guess(&exhibit.media_type, &exhibit.original_filename)
             .as_str()
@@ -101,6 +116,7 @@ pub async fn import_panel(
         report,
         error,
         can_import: allows(actor.user.role, Action::EditCase, standing),
+        running,
         unavailable,
         date_guess: date_guess.map(|guess| guess.day_first),
     }))
@@ -178,129 +194,34 @@ pub async fn import(
         )
         .await;
     }
-    if state.store.message_count(exhibit_id).await? > 0 {
-        return page(
-            None,
-            Some("The messages of this exhibit are already imported.".into()),
-            values,
-            StatusCode::CONFLICT,
-        )
-        .await;
-    }
-    let Some(format) = Format::parse(&values.format) else {
-        return page(
-            None,
-            Some("Choose a format.".into()),
-            values,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let request = match crate::office::messages::read_import(&values) {
+        Ok(request) => request,
+        Err(message) => {
+            return page(
+                None,
+                Some(message),
+                values,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
-    let Ok(time_zone) = jiff::tz::TimeZone::get(values.time_zone.trim()) else {
-        let message = format!(
-            "\"{}\" is not a time zone name. Use a name such as America/New_York or UTC.",
-            values.time_zone.trim()
-        );
-        return page(
-            None,
-            Some(message),
-            values,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    };
-    let options = ReadOptions {
-        time_zone,
-        day_first: match values.date_order.as_str() {
-            "day" => Some(true),
-            "month" => Some(false),
-            _ => None,
-        },
-        owner: values.owner.trim().chars().take(200).collect(),
-        participants: Vec::new(),
-    };
-    let all_or_nothing = values.mode != "skip";
-    let time_zone_name = options.time_zone.iana_name().unwrap_or("UTC").to_string();
-    let outcome = logs::import::run(
+    match crate::office::messages::start_import(
         &state.store,
-        &state.blobs,
+        &state.jobs,
+        &actor.caller(),
         case_id,
-        &exhibit,
-        format,
-        options,
-        if all_or_nothing {
-            logs::import::Keep::AllOrNothing
-        } else {
-            logs::import::Keep::WhatCanBeRead
-        },
+        exhibit_id,
+        request,
     )
     .await
-    .map_err(|error| AppError::Internal(error.to_string()))?;
-    if outcome.imported > 0 {
-        state
-            .store
-            .set_date_guess(
-                exhibit_id,
-                outcome
-                    .guessed_day_first
-                    .map(|day_first| crate::storage::messages::DateGuess {
-                        day_first,
-                        time_zone: time_zone_name,
-                    }),
-            )
-            .await?;
+    {
+        Ok(job) => Ok(Redirect::to(&job_path(case_id, job.job_id)).into_response()),
+        Err(OfficeError::Conflict(why)) => {
+            page(None, Some(why.to_string()), values, StatusCode::CONFLICT).await
+        }
+        Err(error) => Err(error.into()),
     }
-    let mut attachment_labels = Vec::new();
-    for (name, blob) in &outcome.attachments {
-        let child = crate::office::evidence::add_attachment(
-            state.vault(),
-            &actor.caller(),
-            &exhibit,
-            &access,
-            name,
-            blob,
-        )
-        .await?;
-        attachment_labels.push(child.label());
-    }
-    let outcome_label = if outcome.rolled_back {
-        Outcome::Refused
-    } else {
-        Outcome::Success
-    };
-    state
-        .store
-        .append_audit(
-            actor
-                .audit("messages.import", outcome_label)
-                .case(case_id)
-                .target(format!("exhibit:{exhibit_id}"))
-                .detail(format!(
-                    "{} imported, {} problems, format {}",
-                    outcome.imported,
-                    outcome.total_problems,
-                    format.as_str()
-                )),
-        )
-        .await?;
-    let report = ImportReport {
-        imported: outcome.imported,
-        problems: outcome
-            .problems
-            .into_iter()
-            .map(|p| (p.location, p.reason))
-            .collect(),
-        total_problems: outcome.total_problems,
-        rolled_back: outcome.rolled_back,
-        attachments: attachment_labels,
-        guessed_day_first: outcome.guessed_day_first.filter(|_| outcome.imported > 0),
-    };
-    let status = if outcome.rolled_back {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    page(Some(report), None, values, status).await
 }
 
 /// The re-dating form as sent.
@@ -360,9 +281,12 @@ pub async fn redate(
         &state.blobs,
         case_id,
         &exhibit,
-        Format::WhatsApp,
-        options,
-        logs::import::Keep::NewTimes,
+        logs::import::Reading {
+            format: Format::WhatsApp,
+            options,
+            keep: logs::import::Keep::NewTimes,
+        },
+        Default::default(),
     )
     .await;
     let outcome = match outcome {

@@ -11,8 +11,10 @@ pub mod error;
 pub mod evidence;
 pub mod health;
 pub mod intake;
+pub mod jobs;
 pub mod messages;
 pub mod pages;
+pub mod passkeys;
 pub mod people;
 pub mod portal;
 pub mod posted;
@@ -23,6 +25,7 @@ pub mod security;
 pub mod setup;
 pub mod sign_in;
 pub mod timeline;
+pub mod two_factor;
 pub mod viewer;
 
 use crate::auth::session::SessionBackend;
@@ -52,6 +55,8 @@ pub struct AppState {
     pub blobs: Arc<dyn crate::blobs::BlobStore>,
     /// Text extraction in the background.
     pub ocr: crate::evidence::ocr::OcrQueue,
+    /// Background work: imports, text extraction, report approval.
+    pub jobs: crate::jobs::JobQueue,
     /// The personal-data patterns of the leak check, compiled once.
     pub patterns: crate::reports::personal::Patterns,
     /// The host names this server answers under.
@@ -60,6 +65,8 @@ pub struct AppState {
     pub hashing: Arc<crate::auth::password::HashGate>,
     /// The API's per-token request allowance.
     pub api_limits: Arc<api::limits::RateLimiter>,
+    /// The WebAuthn relying party, when Probity is reached at a domain name (passkeys).
+    pub webauthn: Option<Arc<webauthn_rs::prelude::Webauthn>>,
 }
 
 impl AppState {
@@ -93,6 +100,26 @@ pub fn router(state: AppState, sessions: &SessionBackend) -> Router {
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
         .route("/account/tokens", post(account::create_token))
+        .route("/account/sessions/end", post(account::end_session))
+        .route("/account/two-factor", get(two_factor::show))
+        .route("/account/two-factor/start", post(two_factor::start))
+        .route("/account/two-factor/confirm", post(two_factor::confirm))
+        .route(
+            "/account/two-factor/recovery-codes",
+            post(two_factor::new_recovery_codes),
+        )
+        .route("/account/confirm", post(two_factor::confirm_identity))
+        .route("/account/passkeys/options", post(passkeys::options))
+        .route(
+            "/account/confirm/passkey/options",
+            post(passkeys::confirm_options),
+        )
+        .route("/account/confirm/passkey", post(passkeys::confirm_submit))
+        .route("/account/passkeys", post(passkeys::add))
+        .route(
+            "/account/passkeys/{passkey_id}/remove",
+            post(passkeys::remove),
+        )
         .route(
             "/account/tokens/{token_id}/revoke",
             post(account::revoke_token),
@@ -105,8 +132,14 @@ pub fn router(state: AppState, sessions: &SessionBackend) -> Router {
         .route("/people", get(people::list).post(people::add))
         .route("/people/{user_id}", get(people::show).post(people::update))
         .route("/people/{user_id}/disable", post(people::disable))
+        .route("/people/{user_id}/sessions/end", post(people::end_sessions))
+        .route("/people/sessions/end", post(people::end_everyones_sessions))
         .route("/people/{user_id}/enable", post(people::enable))
         .route("/people/{user_id}/password", post(people::reset_password))
+        .route(
+            "/people/{user_id}/two-factor/reset",
+            post(people::reset_two_factor),
+        )
         .route(
             "/people/grants/{grant_id}/approve",
             post(people::approve_grant),
@@ -118,6 +151,7 @@ pub fn router(state: AppState, sessions: &SessionBackend) -> Router {
         .route("/audit", get(audit::show).post(audit::filter))
         .route("/search", get(search::show).post(search::search))
         .route("/api", get(api::docs::page))
+        .route("/cases/{case_id}/jobs/{job_id}", get(jobs::show))
         .merge(cases::router())
         .merge(evidence::router())
         .merge(messages::router())
@@ -126,6 +160,23 @@ pub fn router(state: AppState, sessions: &SessionBackend) -> Router {
         .merge(portal::router())
         .route("/setup", get(setup::show).post(setup::submit))
         .route("/sign-in", get(sign_in::show).post(sign_in::submit))
+        .route(
+            "/sign-in/second-factor",
+            get(sign_in::second_factor_show).post(sign_in::second_factor_submit),
+        )
+        .route(
+            "/sign-in/passkey/options",
+            post(sign_in::passwordless_options),
+        )
+        .route("/sign-in/passkey", post(sign_in::passwordless_submit))
+        .route(
+            "/sign-in/second-factor/passkey/options",
+            post(sign_in::passkey_options),
+        )
+        .route(
+            "/sign-in/second-factor/passkey",
+            post(sign_in::passkey_submit),
+        )
         .route("/sign-out", post(sign_in::sign_out))
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(FORM_LIMIT))

@@ -28,11 +28,17 @@ pub async fn page_context(
         office_name: state.settings.office_name.clone(),
         user: user.map(crate::storage::User::current),
         csrf_token,
+        enrolling: false,
     })
 }
 
 /// The context for the viewer of a request.
 pub async fn viewer_context(state: &AppState, viewer: &Viewer) -> Result<PageContext, AppError> {
+    if let Some(user) = &viewer.enrolling {
+        let mut ctx = page_context(state, &viewer.session, Some(user)).await?;
+        ctx.enrolling = true;
+        return Ok(ctx);
+    }
     page_context(state, &viewer.session, viewer.user.as_ref()).await
 }
 

@@ -8,7 +8,7 @@ use crate::http::AppState;
 use crate::http::actor::Actor;
 use crate::http::error::AppError;
 use crate::http::pages::{page_context, render};
-use crate::http::posted::Posted;
+use crate::http::posted::{Confirmed, Posted};
 use crate::office::OfficeError;
 use crate::office::people::{self, AccountFields, PersonFields};
 use crate::storage::{GrantState, User};
@@ -30,6 +30,7 @@ fn row(user: &User) -> PersonRow {
         role: user.role,
         disabled: user.disabled,
         last_sign_in_at: user.last_sign_in_at,
+        second_factor: false,
     }
 }
 
@@ -71,7 +72,17 @@ async fn people_page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let notice = take_flash(&actor.session).await?;
-    let people = state.store.list_users().await?.iter().map(row).collect();
+    let enrolled = state.store.enrolled_users().await?;
+    let people = state
+        .store
+        .list_users()
+        .await?
+        .iter()
+        .map(|user| PersonRow {
+            second_factor: enrolled.binary_search(&user.user_id).is_ok(),
+            ..row(user)
+        })
+        .collect();
     let grants = pending_grants(state, actor).await?;
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
     let fields = form.fields;
@@ -108,7 +119,7 @@ pub async fn list(State(state): State<AppState>, actor: Actor) -> Result<Respons
 pub async fn add(
     State(state): State<AppState>,
     actor: Actor,
-    Posted(form): Posted<AddForm>,
+    Confirmed(form): Confirmed<AddForm>,
 ) -> Result<Response, AppError> {
     match people::add_person(&state.store, &state.hashing, &actor.caller(), &form.fields).await {
         Ok(message) => {
@@ -144,7 +155,11 @@ async fn person_page(
 ) -> Result<Response, AppError> {
     let notice = take_flash(&actor.session).await?;
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
-    let person = row(user);
+    let person = PersonRow {
+        second_factor: crate::office::second_factor::has_second_factor(&state.store, user.user_id)
+            .await?,
+        ..row(user)
+    };
     Ok(render(status, move || {
         view! { <PersonPage ctx=ctx person=person display_name=display_name role=role errors=errors notice=notice /> }
     }))
@@ -215,7 +230,7 @@ pub async fn update(
     State(state): State<AppState>,
     actor: Actor,
     Path(user_id): Path<i64>,
-    Posted(form): Posted<EditForm>,
+    Confirmed(form): Confirmed<EditForm>,
 ) -> Result<Response, AppError> {
     let fields = form.fields;
     match people::update_person(
@@ -252,7 +267,7 @@ pub async fn approve_grant(
     State(state): State<AppState>,
     actor: Actor,
     Path(grant_id): Path<i64>,
-    Posted(_form): Posted<TokenForm>,
+    Confirmed(_form): Confirmed<TokenForm>,
 ) -> Result<Response, AppError> {
     decide(state, actor, grant_id, true).await
 }
@@ -263,7 +278,7 @@ pub async fn refuse_grant(
     State(state): State<AppState>,
     actor: Actor,
     Path(grant_id): Path<i64>,
-    Posted(_form): Posted<TokenForm>,
+    Confirmed(_form): Confirmed<TokenForm>,
 ) -> Result<Response, AppError> {
     decide(state, actor, grant_id, false).await
 }
@@ -277,6 +292,37 @@ async fn decide(
     let message = people::decide_grant(&state.store, &actor.caller(), grant_id, approve).await?;
     set_flash(&actor.session, &message).await?;
     Ok(Redirect::to("/people").into_response())
+}
+
+/// Removes a person's second factors (a lost phone): their sessions end, and they set one up
+/// again at their next sign-in.
+#[tracing::instrument(skip_all, fields(user_id))]
+pub async fn reset_two_factor(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(user_id): Path<i64>,
+    Confirmed(_form): Confirmed<TokenForm>,
+) -> Result<Response, AppError> {
+    match crate::office::second_factor::reset_by_administrator(
+        &state.store,
+        &actor.caller(),
+        user_id,
+    )
+    .await
+    {
+        Ok(user) => {
+            set_flash(
+                &actor.session,
+                &format!(
+                    "The second factors of {} were removed and their sessions ended; they set one up again at their next sign-in.",
+                    user.display_name
+                ),
+            )
+            .await?;
+            Ok(Redirect::to(&format!("/people/{user_id}")).into_response())
+        }
+        Err(error) => refused(&state, &actor, user_id, None, None, error).await,
+    }
 }
 
 /// A form with only the anti-forgery token.
@@ -299,6 +345,44 @@ async fn set_disabled(
         }
         Err(error) => refused(&state, &actor, user_id, None, None, error).await,
     }
+}
+
+/// Ends every session of one person.
+#[tracing::instrument(skip_all, fields(user_id))]
+pub async fn end_sessions(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(user_id): Path<i64>,
+    Posted(_form): Posted<TokenForm>,
+) -> Result<Response, AppError> {
+    match crate::office::sessions::end_all_of(&state.store, &actor.caller(), user_id).await {
+        Ok(ended) => {
+            set_flash(
+                &actor.session,
+                if ended == 1 {
+                    "1 session ended."
+                } else if ended == 0 {
+                    "This account had no session to end."
+                } else {
+                    "Every session of this account ended."
+                },
+            )
+            .await?;
+            Ok(Redirect::to(&format!("/people/{user_id}")).into_response())
+        }
+        Err(error) => refused(&state, &actor, user_id, None, None, error).await,
+    }
+}
+
+/// Ends every session of everyone, the administrator's own included.
+#[tracing::instrument(skip_all)]
+pub async fn end_everyones_sessions(
+    State(state): State<AppState>,
+    actor: Actor,
+    Posted(_form): Posted<TokenForm>,
+) -> Result<Response, AppError> {
+    crate::office::sessions::end_everyones(&state.store, &actor.caller()).await?;
+    Ok(Redirect::to("/sign-in").into_response())
 }
 
 /// Disables an account.

@@ -76,6 +76,7 @@ async fn portal_context(
         office_name: state.settings.office_name.clone(),
         user: None,
         csrf_token: String::new(),
+        enrolling: false,
     })
 }
 

@@ -13,6 +13,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use probity_domain::validation::FieldErrors;
 use serde::de::DeserializeOwned;
 use tower_sessions::Session;
 
@@ -52,6 +53,94 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Posted<T> {
         // be read" by the error-page layer, without the decoder's words.
         serde_urlencoded::from_bytes(&bytes)
             .map(Posted)
+            .map_err(|_| StatusCode::UNPROCESSABLE_ENTITY.into_response())
+    }
+}
+
+/// A form for one of the most sensitive steps (approving or publishing a report, changing
+/// roles, creating a token, removing second factors): like [`Posted`], and only when the
+/// person proved it is them within the last ten minutes. Otherwise the answer is the page that
+/// asks them to confirm, which carries the form's fields and sends the form again once they
+/// have (a 307, so the browser repeats the same POST).
+pub struct Confirmed<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for Confirmed<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let path = req.uri().path().to_string();
+        let (mut parts, body) = req.into_parts();
+        let session = Session::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|_| AppError::Internal("no session layer".into()).into_response())?;
+        let bytes = checked_body(Request::from_parts(parts, body), state).await?;
+        let fresh =
+            crate::auth::recently_confirmed(&session, state.settings.confirmation_seconds())
+                .await
+                .map_err(|error| AppError::from(error).into_response())?;
+        if !fresh {
+            let viewer = crate::http::viewer::Viewer::load(session, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+            let Some(user) = viewer.user.as_ref() else {
+                return Err(AppError::SignInRequired { expired: true }.into_response());
+            };
+            let carried = carried_fields(form_pairs(&bytes));
+            return Err(crate::http::two_factor::confirm_page(
+                state,
+                &viewer.session,
+                user,
+                path,
+                carried,
+                FieldErrors::default(),
+            )
+            .await
+            .unwrap_or_else(IntoResponse::into_response));
+        }
+        serde_urlencoded::from_bytes(&bytes)
+            .map(Confirmed)
+            .map_err(|_| StatusCode::UNPROCESSABLE_ENTITY.into_response())
+    }
+}
+
+/// The fields of a form to carry through the confirmation page: all but its token and the
+/// confirmation's own.
+pub fn carried_fields(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    pairs
+        .into_iter()
+        .filter(|(name, _)| name != probity_app::forms::CSRF_FIELD && !name.starts_with("reauth_"))
+        .collect()
+}
+
+/// A JSON body sent by Probity's own script (passkeys), whose anti-forgery token comes in
+/// the `X-CSRF-Token` header; at most 64 KiB.
+pub struct PostedJson<T>(pub T);
+
+/// The header the script sends the page's token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+impl<T: DeserializeOwned> FromRequest<AppState> for PostedJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let session = Session::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|_| AppError::Internal("no session layer".into()).into_response())?;
+        let token = parts
+            .headers
+            .get(CSRF_HEADER)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        verify_csrf(&session, &token)
+            .await
+            .map_err(|error| AppError::from(error).into_response())?;
+        let bytes = axum::body::to_bytes(body, 64 * 1024)
+            .await
+            .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+        serde_json::from_slice(&bytes)
+            .map(PostedJson)
             .map_err(|_| StatusCode::UNPROCESSABLE_ENTITY.into_response())
     }
 }

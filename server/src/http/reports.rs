@@ -7,7 +7,7 @@ use crate::http::actor::Actor;
 use crate::http::cases::{OpenCase, audit_success, open_case, parse_version};
 use crate::http::error::AppError;
 use crate::http::pages::{WithCsrf, page_context, render};
-use crate::http::posted::{Posted, PostedPairs};
+use crate::http::posted::{Confirmed, Posted, PostedPairs};
 use crate::http::redraw::Redraw;
 use crate::office::{
     OfficeError, findings as office_findings, recommendations as office_recommendations,
@@ -1065,23 +1065,26 @@ pub async fn return_version(
     after_review(&state, &actor, case_id, number, done).await
 }
 
-/// Approves a submitted version: renders and freezes its files and runs the leak check.
+/// Approves a submitted version in the background: renders and freezes its files and runs
+/// the leak check.
 #[tracing::instrument(skip_all, fields(case_id, version))]
 pub async fn approve(
     State(state): State<AppState>,
     actor: Actor,
     Path((case_id, number)): Path<(i64, i64)>,
-    Posted(_form): Posted<TokenOnly>,
+    Confirmed(_form): Confirmed<TokenOnly>,
 ) -> Result<Response, AppError> {
-    let done = office_reports::approve(
-        &state.store,
-        state.approver(),
-        &actor.caller(),
-        case_id,
-        number,
-    )
-    .await;
-    after_review(&state, &actor, case_id, number, done).await
+    // Rendering takes a while: the approval runs as a job and this answers at once with
+    // its progress page.
+    let started =
+        office_reports::start_approval(&state.store, &state.jobs, &actor.caller(), case_id, number)
+            .await;
+    match started {
+        Ok(job) => Ok(
+            Redirect::to(&probity_app::pages::jobs::job_path(case_id, job.job_id)).into_response(),
+        ),
+        Err(error) => after_review(&state, &actor, case_id, number, Err(error)).await,
+    }
 }
 
 /// Publishes an approved version once its public files pass the leak check again.
@@ -1090,7 +1093,7 @@ pub async fn publish(
     State(state): State<AppState>,
     actor: Actor,
     Path((case_id, number)): Path<(i64, i64)>,
-    Posted(_form): Posted<TokenOnly>,
+    Confirmed(_form): Confirmed<TokenOnly>,
 ) -> Result<Response, AppError> {
     let done = office_reports::publish(
         &state.store,

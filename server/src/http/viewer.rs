@@ -16,6 +16,9 @@ pub struct Viewer {
     pub user: Option<User>,
     /// True when a signed-in session was just ended by a time limit or a disabled account.
     pub ended: bool,
+    /// A signed-in person who must set up a second factor first (`--require-mfa`): they are
+    /// not [`Viewer::user`], so no page but enrolment and sign-out serves them.
+    pub enrolling: Option<User>,
 }
 
 impl Viewer {
@@ -27,20 +30,24 @@ impl Viewer {
                 session,
                 user: None,
                 ended: false,
+                enrolling: None,
             });
         };
         let signed_in_at = session.get::<i64>(keys::SIGNED_IN_AT).await?.unwrap_or(0);
         let password_at = session.get::<i64>(keys::PASSWORD_AT).await?;
+        let session_ref = session.get::<String>(keys::SESSION_REF).await?;
         let age = OffsetDateTime::now_utc().unix_timestamp() - signed_in_at;
-        let user = if age > state.settings.session_max_seconds() {
-            None
-        } else {
-            // A password changed or reset since this session began ends it.
-            state
+        let user = match &session_ref {
+            // A session of before the sessions list, or one past its absolute limit.
+            None => None,
+            Some(_) if age > state.settings.session_max_seconds() => None,
+            // A session ended from the account or people page, a disabled account, or a
+            // password changed or reset since this session began ends it.
+            Some(session_ref) => state
                 .store
-                .user_by_id(user_id)
+                .session_user(user_id, session_ref)
                 .await?
-                .filter(|user| !user.disabled && password_at == Some(password_epoch(user)))
+                .filter(|user| !user.disabled && password_at == Some(password_epoch(user))),
         };
         if user.is_none() {
             session.flush().await?;
@@ -54,13 +61,25 @@ impl Viewer {
             let every = (state.settings.session_idle_seconds() / 10).min(60);
             if now - seen_at >= every {
                 session.insert(keys::SEEN_AT, now).await?;
+                if let Some(session_ref) = &session_ref {
+                    state.store.touch_user_session(session_ref).await?;
+                }
             }
         }
         let ended = user.is_none();
+        let factor_done = session
+            .get::<bool>(keys::FACTOR_DONE)
+            .await?
+            .unwrap_or(false);
+        let (user, enrolling) = match user {
+            Some(user) if state.settings.require_mfa && !factor_done => (None, Some(user)),
+            user => (user, None),
+        };
         Ok(Viewer {
             session,
             user,
             ended,
+            enrolling,
         })
     }
 }
@@ -92,7 +111,53 @@ impl FromRequestParts<AppState> for SignedIn {
                 session: viewer.session,
                 user,
             }),
+            None if viewer.enrolling.is_some() => Err(AppError::EnrolmentRequired),
             None => Err(AppError::SignInRequired {
+                expired: viewer.ended,
+            }),
+        }
+    }
+}
+
+/// A signed-in person, whether or not they still have to set up a second factor: the
+/// enrolment pages serve both.
+pub struct SignedInOrEnrolling {
+    pub session: Session,
+    pub user: User,
+    /// True while the second factor is still to be set up.
+    pub enrolling: bool,
+}
+
+impl SignedInOrEnrolling {
+    /// The person as the office layer knows them, from `addr`. Never freshly confirmed: the
+    /// enrolment pages take no step that asks for it.
+    pub fn caller(&self, addr: std::net::IpAddr) -> crate::office::Caller {
+        crate::office::Caller {
+            user: self.user.clone(),
+            addr,
+            via: None,
+            confirmed: false,
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for SignedInOrEnrolling {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let viewer = Viewer::from_request_parts(parts, state).await?;
+        match (viewer.user, viewer.enrolling) {
+            (Some(user), _) => Ok(SignedInOrEnrolling {
+                session: viewer.session,
+                user,
+                enrolling: false,
+            }),
+            (None, Some(user)) => Ok(SignedInOrEnrolling {
+                session: viewer.session,
+                user,
+                enrolling: true,
+            }),
+            (None, None) => Err(AppError::SignInRequired {
                 expired: viewer.ended,
             }),
         }

@@ -5,6 +5,7 @@
 
 use super::{Format, ParsedMessage, ReadOptions};
 use crate::blobs::BlobStore;
+use crate::jobs::Progress;
 use crate::storage::DynStore;
 use crate::storage::messages::NewMessage;
 use probity_domain::evidence::Exhibit;
@@ -51,6 +52,13 @@ pub struct ImportOutcome {
     pub guessed_day_first: Option<bool>,
 }
 
+/// How to read a log: its format, the reader's options and what to keep.
+pub struct Reading {
+    pub format: Format,
+    pub options: ReadOptions,
+    pub keep: Keep,
+}
+
 /// Reads the log in a blocking thread and streams its messages to the store, which keeps
 /// them only when all is well (see [`MessageStore::import_messages`]); with `redate`, only the
 /// times of the messages already imported are replaced.
@@ -61,10 +69,14 @@ pub async fn run(
     blobs: &Arc<dyn BlobStore>,
     case_id: i64,
     exhibit: &Exhibit,
-    format: Format,
-    options: ReadOptions,
-    keep: Keep,
+    reading: Reading,
+    progress: Arc<Progress>,
 ) -> Result<ImportOutcome, ImportError> {
+    let Reading {
+        format,
+        options,
+        keep,
+    } = reading;
     let all_or_nothing = !matches!(keep, Keep::WhatCanBeRead);
     let redate = matches!(keep, Keep::NewTimes);
     // Kept until the import ends: a temporary copy is removed when it is dropped.
@@ -72,12 +84,16 @@ pub async fn run(
     let path = copy.path().to_path_buf();
     let mut options = options;
     let mut guessed_day_first = None;
+    let passes = if format == Format::WhatsApp { 2 } else { 1 };
+    progress.set_total(exhibit.size_bytes.saturating_mul(passes));
     if format == Format::WhatsApp {
+        progress.step("Learning the chat's participants and its date order");
         // A first pass learns the chat's participants and its date order, so each message
         // is handed on as soon as it ends, with every participant among its recipients.
         let survey_path = path.clone();
+        let counted = progress.clone();
         let survey = tokio::task::spawn_blocking(move || {
-            let file = std::fs::File::open(survey_path)?;
+            let file = Counted::new(std::fs::File::open(survey_path)?, counted);
             super::whatsapp::survey(std::io::BufReader::with_capacity(256 * 1024, file))
         })
         .await
@@ -96,9 +112,11 @@ pub async fn run(
         }
         options.participants = participants.into_iter().collect();
     }
+    progress.step("Reading messages");
     let (parsed_tx, mut parsed_rx) = mpsc::channel::<ParsedMessage>(BATCH);
+    let counted = progress.clone();
     let parse = tokio::task::spawn_blocking(move || {
-        let file = std::fs::File::open(path)?;
+        let file = Counted::new(std::fs::File::open(path)?, counted);
         let reader = std::io::BufReader::with_capacity(256 * 1024, file);
         Ok::<_, std::io::Error>(super::read(format, reader, &options, &mut |message| {
             parsed_tx.blocking_send(message).is_ok()
@@ -114,10 +132,16 @@ pub async fn run(
             .await
     });
     let blobs = blobs.clone();
+    let told = progress.clone();
     let bridge = async move {
         let mut batch = Vec::with_capacity(BATCH);
         let mut attachments = Vec::new();
+        let mut read = 0u64;
         while let Some(message) = parsed_rx.recv().await {
+            read += 1;
+            if read.is_multiple_of(500) {
+                told.step(format!("Reading messages: {read} read"));
+            }
             for (name, bytes) in message.attachments {
                 match blobs.put_bytes(&bytes).await {
                     Ok(blob) => attachments.push((name, blob)),
@@ -144,6 +168,11 @@ pub async fn run(
     let (problems, total_problems) =
         parsed.map_err(|error| ImportError::Task(error.to_string()))??;
     let rolled_back = all_or_nothing && total_problems > 0;
+    progress.step(if rolled_back {
+        "Undoing the import: some of the file could not be read"
+    } else {
+        "Saving the messages"
+    });
     let _ = commit_tx.send(!rolled_back);
     let imported = import
         .await
@@ -156,4 +185,24 @@ pub async fn run(
         attachments: if rolled_back { Vec::new() } else { attachments },
         guessed_day_first,
     })
+}
+
+/// A reader that tells the job's progress how many bytes it has read.
+struct Counted<R> {
+    inner: R,
+    progress: Arc<Progress>,
+}
+
+impl<R> Counted<R> {
+    fn new(inner: R, progress: Arc<Progress>) -> Counted<R> {
+        Counted { inner, progress }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        self.progress.add(read as i64);
+        Ok(read)
+    }
 }

@@ -34,7 +34,7 @@ pub struct Problem {
 }
 
 /// The formats Probity reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     WhatsApp,
     SmsXml,

@@ -28,6 +28,8 @@ pub struct TrailPage {
     pub next_before: Option<i64>,
     /// The case number asked for does not exist (the page is then empty).
     pub unknown_case: Option<String>,
+    /// The newest integrity check.
+    pub integrity: Option<crate::storage::chains::IntegrityCheck>,
 }
 
 /// One page of the audit trail.
@@ -74,9 +76,11 @@ pub async fn read_trail(
                 .detail(format!("{} shown", events.len())),
         )
         .await?;
+    let integrity = store.latest_integrity_check().await?;
     Ok(TrailPage {
         events,
         next_before,
         unknown_case,
+        integrity,
     })
 }

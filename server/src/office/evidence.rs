@@ -332,10 +332,11 @@ pub async fn refuse_upload(
 
 /// Draws a thumbnail now and queues text extraction; a failure here never fails the upload.
 async fn make_previews(vault: Vault<'_>, exhibit: &Exhibit) {
-    if exhibit.ocr_status == OcrStatus::Pending {
-        vault
-            .ocr
-            .enqueue(exhibit.exhibit_id, exhibit.sha256.clone());
+    if exhibit.ocr_status == OcrStatus::Pending
+        && let Err(error) = vault.ocr.enqueue(exhibit.case_id, exhibit.exhibit_id).await
+    {
+        // The exhibit stays pending; the next start submits it again.
+        tracing::error!(exhibit_id = exhibit.exhibit_id, %error, "cannot submit text extraction");
     }
     if !previews::is_thumbnailable(&exhibit.media_type) {
         return;
@@ -515,6 +516,11 @@ pub async fn download(
     let store = vault.store;
     let (case, exhibit, access) =
         open_exhibit(store, caller, case_id, exhibit_id, "exhibit.download").await?;
+    // Criminal-justice information leaves the system only after a fresh second factor
+    // (CJIS): the check comes after the access check, so others still get "not found".
+    if exhibit.criminal_justice && !caller.confirmed {
+        return Err(OfficeError::ConfirmationNeeded);
+    }
     let mut errors = FieldErrors::default();
     let reason = validate::line(
         &mut errors,

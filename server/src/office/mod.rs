@@ -10,15 +10,21 @@
 
 pub mod audit;
 pub mod cases;
+pub mod checkpoints;
 pub mod evidence;
 pub mod findings;
+pub mod integrity;
+pub mod jobs;
 pub mod messages;
+pub mod passkeys;
 pub mod people;
 pub mod recommendations;
 pub mod records;
 pub mod redactions;
 pub mod reports;
 pub mod search;
+pub mod second_factor;
+pub mod sessions;
 pub mod setup;
 pub mod sign_in;
 pub mod team;
@@ -37,6 +43,9 @@ pub struct Caller {
     pub addr: IpAddr,
     /// The channel when not the pages, as the audit trail records it (an API token's name).
     pub via: Option<String>,
+    /// True when the caller proved it is them within the last ten minutes (their second
+    /// factor), as the most sensitive steps require.
+    pub confirmed: bool,
 }
 
 impl Caller {
@@ -81,6 +90,10 @@ pub enum OfficeError {
     /// already recorded).
     #[error("integrity alarm")]
     Integrity,
+    /// The step needs the caller to prove it is them again (their second factor, at most ten
+    /// minutes old) before it is done.
+    #[error("confirmation needed")]
+    ConfirmationNeeded,
     /// Storage failed.
     #[error(transparent)]
     Store(StoreError),

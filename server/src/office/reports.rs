@@ -7,6 +7,7 @@ use super::cases::{OpenCase, open_case, record};
 use super::{Caller, OfficeError};
 use crate::blobs::BlobStore;
 use crate::storage::{DynStore, Outcome, StoreError};
+use probity_domain::jobs::{Job, JobKind, report_subject};
 use probity_domain::permissions::Action;
 use probity_domain::reports::{
     LeakHit, PublishedReport, ReportState, ReportVersion, ReviewComment, SECTIONS,
@@ -528,4 +529,98 @@ pub async fn release_hit(
         Some(format!("{release_key}; reason: {reason}")),
     )
     .await
+}
+
+/// A report approval job's parameters.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ApprovalParams {
+    #[serde(flatten)]
+    started: super::jobs::StartedBy,
+}
+
+/// Starts approving the newest, submitted version in the background (rendering its files
+/// takes a while) and answers at once with the job to follow; the checks of [`approve`] are
+/// made now, and again when the job runs.
+#[tracing::instrument(skip_all, fields(case_id, number))]
+pub async fn start_approval(
+    store: &DynStore,
+    jobs: &crate::jobs::JobQueue,
+    caller: &Caller,
+    case_id: i64,
+    number: i64,
+) -> Result<Job, OfficeError> {
+    open_case(
+        store,
+        caller,
+        case_id,
+        Action::ReviewReport,
+        "report.approve",
+    )
+    .await?;
+    let found = find(store, case_id, number).await?;
+    let newest = store
+        .report_versions(case_id)
+        .await?
+        .first()
+        .map(|v| v.version);
+    if found.state != ReportState::Submitted || newest != Some(number) {
+        return Err(OfficeError::Conflict(
+            "Only the newest version, while it is submitted, can be approved.",
+        ));
+    }
+    let subject = report_subject(number);
+    if store
+        .latest_job(case_id, &subject, JobKind::ReportApproval)
+        .await?
+        .is_some_and(|job| !job.state.is_finished())
+    {
+        return Err(OfficeError::Conflict(
+            "This version is being approved already.",
+        ));
+    }
+    let params = serde_json::to_string(&ApprovalParams {
+        started: super::jobs::StartedBy::of(caller),
+    })
+    .map_err(|error| OfficeError::Failed(error.to_string()))?;
+    let job = jobs
+        .submit(crate::storage::jobs::NewJob {
+            kind: JobKind::ReportApproval,
+            case_id,
+            subject,
+            params,
+            created_by: Some(caller.user.user_id),
+        })
+        .await?;
+    record(
+        store,
+        caller,
+        case_id,
+        "job.start",
+        Some(format!("report_version:{number}")),
+        Some(format!("job {} {}", job.job_id, job.kind.as_str())),
+    )
+    .await?;
+    Ok(job)
+}
+
+/// A report approval job's work: [`approve`], as the commissioner who asked. Approval is
+/// kept in one transaction at the end: a job stopped before it renders again, and one that
+/// stopped after it finds the version approved and is done.
+#[tracing::instrument(skip_all, fields(job_id = job.job_id))]
+pub async fn run_approval(
+    store: &DynStore,
+    approver: Approver<'_>,
+    job: &Job,
+) -> Result<Option<String>, OfficeError> {
+    let params: ApprovalParams = super::jobs::params(job)?;
+    let caller = super::jobs::caller_of(store, job, &params.started).await?;
+    let number = job.report_version().ok_or(OfficeError::NotFound)?;
+    if job.attempts > 1 {
+        let found = find(store, job.case_id, number).await?;
+        if matches!(found.state, ReportState::Approved | ReportState::Published) {
+            return Ok(None);
+        }
+    }
+    approve(store, approver, &caller, job.case_id, number).await?;
+    Ok(None)
 }

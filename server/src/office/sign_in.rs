@@ -60,8 +60,8 @@ fn one(field: &'static str, message: impl Into<String>) -> FieldErrors {
     errors
 }
 
-/// Checks a sign-in as typed from `addr` and answers the account it opens, with the
-/// success recorded (last sign-in, audit). Every refusal is audited, naming a known account
+/// Checks a sign-in as typed from `addr` and answers the account it opens: signed in (the
+/// success recorded: last sign-in, audit) or waiting for its second factor. Every refusal is audited, naming a known account
 /// and only a hash of what was typed for an unknown one (often a password typed into the
 /// wrong box).
 #[tracing::instrument(skip_all)]
@@ -71,7 +71,7 @@ pub async fn sign_in(
     typed_username: &str,
     password: String,
     addr: IpAddr,
-) -> Result<User, SignInError> {
+) -> Result<PasswordChecked, SignInError> {
     let username = normalize_username(typed_username);
     let mut errors = FieldErrors::default();
     if username.is_empty() {
@@ -93,14 +93,80 @@ pub async fn sign_in(
         Some(user) => user.username.clone(),
         None => unknown_name(&username),
     };
+    check_pause(store, &actor, addr).await?;
+    let matches = hashing
+        .verify(password, user.as_ref().map(|u| u.password_hash.clone()))
+        .await
+        .map_err(SignInError::Hash)?;
+    let Some(user) = user.filter(|user| matches && !user.disabled) else {
+        store
+            .append_audit(
+                NewAuditEvent::named(actor, "auth.sign_in", Outcome::Refused).from_addr(addr),
+            )
+            .await?;
+        return Err(SignInError::Refused(one("password", FAILED)));
+    };
+    if super::second_factor::has_second_factor(store, user.user_id).await? {
+        // Not a sign-in yet: the pause keeps counting until the second factor is right.
+        store
+            .append_audit(
+                NewAuditEvent::by(&user, "auth.password", Outcome::Success)
+                    .from_addr(addr)
+                    .detail("second factor next"),
+            )
+            .await?;
+        return Ok(PasswordChecked::SecondFactorNext(user));
+    }
+    complete(store, &user, addr, None).await?;
+    Ok(PasswordChecked::SignedIn(user))
+}
+
+/// What a right password leads to.
+#[derive(Debug)]
+pub enum PasswordChecked {
+    /// The account has no second factor: signed in.
+    SignedIn(User),
+    /// The account has a second factor, to be checked before the session starts.
+    SecondFactorNext(User),
+}
+
+/// Records a completed sign-in (last sign-in, audit), which also starts the failure count
+/// of the name afresh; `factor` says which second factor completed it.
+pub async fn complete(
+    store: &DynStore,
+    user: &User,
+    addr: IpAddr,
+    factor: Option<super::second_factor::FactorUsed>,
+) -> Result<(), OfficeError> {
+    use super::second_factor::FactorUsed;
+    store.record_sign_in(user.user_id).await?;
+    let mut event = NewAuditEvent::by(user, "auth.sign_in", Outcome::Success).from_addr(addr);
+    event = match factor {
+        Some(FactorUsed::App) => event.detail("with an authenticator app"),
+        Some(FactorUsed::RecoveryCode) => event.detail("with a recovery code"),
+        Some(FactorUsed::Passkey) => event.detail("with a passkey"),
+        Some(FactorUsed::PasskeyAlone) => event.detail("with a passkey alone, no password"),
+        None => event,
+    };
+    store.append_audit(event).await?;
+    Ok(())
+}
+
+/// Refuses (and audits) a sign-in step for `actor` from `addr` while guessing is paused.
+///
+/// Guessing is paused per name and client address after repeated failures (so nobody can
+/// lock another person out from elsewhere), and per address across names (password
+/// spraying). Unknown names are paused alike, so the pause tells nothing about which
+/// accounts exist. Wrong second-factor codes count as failures too.
+pub(crate) async fn check_pause(
+    store: &DynStore,
+    actor: &str,
+    addr: IpAddr,
+) -> Result<(), SignInError> {
     let address = addr.to_string();
-    // Guessing is paused per name and client address after repeated failures (so nobody can
-    // lock another person out from elsewhere), and per address across names (password
-    // spraying). Unknown names are paused alike, so the pause tells nothing about which
-    // accounts exist.
     let since = time::OffsetDateTime::now_utc() - time::Duration::minutes(FAILURE_WINDOW_MINUTES);
     let failures = store
-        .recent_sign_in_failures(&actor, &address, since)
+        .recent_sign_in_failures(actor, &address, since)
         .await?;
     if failures.pair >= MAX_FAILURES || failures.address >= MAX_ADDRESS_FAILURES {
         let why = if failures.pair >= MAX_FAILURES {
@@ -122,23 +188,7 @@ pub async fn sign_in(
             ),
         )));
     }
-    let matches = hashing
-        .verify(password, user.as_ref().map(|u| u.password_hash.clone()))
-        .await
-        .map_err(SignInError::Hash)?;
-    let Some(user) = user.filter(|user| matches && !user.disabled) else {
-        store
-            .append_audit(
-                NewAuditEvent::named(actor, "auth.sign_in", Outcome::Refused).from_addr(addr),
-            )
-            .await?;
-        return Err(SignInError::Refused(one("password", FAILED)));
-    };
-    store.record_sign_in(user.user_id).await?;
-    store
-        .append_audit(NewAuditEvent::by(&user, "auth.sign_in", Outcome::Success).from_addr(addr))
-        .await?;
-    Ok(user)
+    Ok(())
 }
 
 /// Records a sign-out.

@@ -2,6 +2,7 @@
 //! a whole), and the message viewer's queries with key-based pages and full-text search.
 
 use super::StoreResult;
+use super::backend::Affected as _;
 use async_trait::async_trait;
 use probity_domain::messages::Message;
 use tokio::sync::{mpsc, oneshot};
@@ -125,69 +126,121 @@ pub const BATCH: usize = 2000;
 /// when they commit (`after_large_import`).
 pub const LARGE_IMPORT: i64 = 10_000;
 
-/// Declares the message queries for a backend, whose store has the inherent
-/// `insert_messages(tx, case_id, exhibit_id, after_position, messages)` and
-/// `after_large_import()`.
-macro_rules! message_store_impl {
-    ($store:ty, $row:ty, $db:ty) => {
-        const MESSAGE_COLUMNS: &str = "m.message_id, m.case_id, m.exhibit_id, x.number as exhibit_number, \
+const MESSAGE_COLUMNS: &str = "m.message_id, m.case_id, m.exhibit_id, x.number as exhibit_number, \
              m.position, m.sent_at, m.sender, m.recipients, m.body, m.source_location";
 
-        fn message_from_row(row: &$row) -> $crate::storage::StoreResult<probity_domain::messages::Message> {
-            use sqlx::Row as _;
-            Ok(probity_domain::messages::Message {
-                message_id: row.try_get("message_id")?,
-                case_id: row.try_get("case_id")?,
-                exhibit_id: row.try_get("exhibit_id")?,
-                exhibit_number: row.try_get("exhibit_number")?,
-                position: row.try_get("position")?,
-                sent_at: row.try_get("sent_at")?,
-                sender: row.try_get("sender")?,
-                recipients: row.try_get("recipients")?,
-                body: row.try_get("body")?,
-                source_location: row.try_get("source_location")?,
-            })
-        }
+fn message_from_row<R>(row: &R) -> crate::storage::StoreResult<probity_domain::messages::Message>
+where
+    R: sqlx::Row,
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> time::OffsetDateTime: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(probity_domain::messages::Message {
+        message_id: row.try_get("message_id")?,
+        case_id: row.try_get("case_id")?,
+        exhibit_id: row.try_get("exhibit_id")?,
+        exhibit_number: row.try_get("exhibit_number")?,
+        position: row.try_get("position")?,
+        sent_at: row.try_get("sent_at")?,
+        sender: row.try_get("sender")?,
+        recipients: row.try_get("recipients")?,
+        body: row.try_get("body")?,
+        source_location: row.try_get("source_location")?,
+    })
+}
 
-        impl $store {
-            /// Deletes an import's staged rows and its record.
-            async fn forget_import(
-                tx: &mut sqlx::Transaction<'_, $db>,
-                import_id: i64,
-            ) -> $crate::storage::StoreResult<()> {
-                for sql in [
-                    "delete from message_staging where import_id = $1",
-                    "delete from message_imports where import_id = $1",
-                ] {
-                    sqlx::query(sql).bind(import_id).execute(&mut **tx).await?;
-                }
-                Ok(())
-            }
-        }
+/// Queries the store implementations of this module share.
+#[async_trait::async_trait]
+pub(crate) trait MessageRows: crate::storage::backend::SqlBackend {
+    /// Deletes an import's staged rows and its record.
+    async fn forget_import(
+        tx: &mut sqlx::Transaction<'_, Self::Db>,
+        import_id: i64,
+    ) -> crate::storage::StoreResult<()>;
+}
 
-        #[async_trait::async_trait]
-        impl $crate::storage::messages::MessageStore for $store {
-            #[tracing::instrument(skip_all, fields(case_id, exhibit_id))]
-            async fn import_messages(
-                &self,
-                case_id: i64,
-                exhibit_id: i64,
-                mut batches: tokio::sync::mpsc::Receiver<Vec<$crate::storage::messages::NewMessage>>,
-                commit: tokio::sync::oneshot::Receiver<bool>,
-                redate: bool,
-            ) -> $crate::storage::StoreResult<i64> {
-                // Staged in short transactions, moved in one: see migration 0010_evidence_fidelity.
-                let import_id: i64 = sqlx::query_scalar(
+#[async_trait::async_trait]
+impl<S> MessageRows for S
+where
+    S: crate::storage::backend::SqlBackend,
+    for<'c> &'c mut <S::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = S::Db>,
+    for<'q> <S::Db as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, S::Db>,
+    for<'a> &'a str: sqlx::ColumnIndex<<S::Db as sqlx::Database>::Row>,
+    usize: sqlx::ColumnIndex<<S::Db as sqlx::Database>::Row>,
+    for<'q> i64: sqlx::Encode<'q, S::Db> + sqlx::Decode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> bool: sqlx::Encode<'q, S::Db> + sqlx::Decode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> String: sqlx::Encode<'q, S::Db> + sqlx::Decode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> time::OffsetDateTime:
+        sqlx::Encode<'q, S::Db> + sqlx::Decode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, S::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, S::Db>,
+    for<'q> Option<time::OffsetDateTime>: sqlx::Encode<'q, S::Db>,
+    for<'q> i32: sqlx::Encode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, S::Db>,
+    <S::Db as sqlx::Database>::QueryResult: crate::storage::backend::Affected,
+{
+    /// Deletes an import's staged rows and its record.
+    async fn forget_import(
+        tx: &mut sqlx::Transaction<'_, Self::Db>,
+        import_id: i64,
+    ) -> crate::storage::StoreResult<()> {
+        for sql in [
+            "delete from message_staging where import_id = $1",
+            "delete from message_imports where import_id = $1",
+        ] {
+            sqlx::query(sql).bind(import_id).execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl<S> crate::storage::messages::MessageStore for S
+where
+    S: crate::storage::backend::SqlBackend + crate::storage::cases::CaseRows + MessageRows,
+    S: crate::storage::search::RunsBuilt + crate::storage::search::SearchDialect,
+    for<'c> &'c mut <S::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = S::Db>,
+    for<'q> <S::Db as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, S::Db>,
+    for<'a> &'a str: sqlx::ColumnIndex<<S::Db as sqlx::Database>::Row>,
+    usize: sqlx::ColumnIndex<<S::Db as sqlx::Database>::Row>,
+    for<'q> i64: sqlx::Encode<'q, S::Db> + sqlx::Decode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> bool: sqlx::Encode<'q, S::Db> + sqlx::Decode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> String: sqlx::Encode<'q, S::Db> + sqlx::Decode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> time::OffsetDateTime:
+        sqlx::Encode<'q, S::Db> + sqlx::Decode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, S::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, S::Db>,
+    for<'q> Option<time::OffsetDateTime>: sqlx::Encode<'q, S::Db>,
+    for<'q> i32: sqlx::Encode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, S::Db>,
+    <S::Db as sqlx::Database>::QueryResult: crate::storage::backend::Affected,
+{
+    #[tracing::instrument(skip_all, fields(case_id, exhibit_id))]
+    async fn import_messages(
+        &self,
+        case_id: i64,
+        exhibit_id: i64,
+        mut batches: tokio::sync::mpsc::Receiver<Vec<crate::storage::messages::NewMessage>>,
+        commit: tokio::sync::oneshot::Receiver<bool>,
+        redate: bool,
+    ) -> crate::storage::StoreResult<i64> {
+        // Staged in short transactions, moved in one: see migration 0010_evidence_fidelity.
+        let import_id: i64 = sqlx::query_scalar(
                     "insert into message_imports (exhibit_id, started_at) values ($1, $2) returning import_id",
                 )
                 .bind(exhibit_id)
                 .bind(time::OffsetDateTime::now_utc())
-                .fetch_one(&self.pool)
+                .fetch_one(self.pool())
                 .await?;
-                let moved = async {
+        let moved = async {
                     let mut staged: i64 = 0;
                     while let Some(batch) = batches.recv().await {
-                        for chunk in batch.chunks($crate::storage::messages::BATCH) {
+                        for chunk in batch.chunks(crate::storage::messages::BATCH) {
                             let mut tx = self.begin_write().await?;
                             Self::insert_messages(&mut tx, import_id, exhibit_id, staged, chunk).await?;
                             tx.commit().await?;
@@ -195,7 +248,7 @@ macro_rules! message_store_impl {
                         }
                     }
                     if staged == 0 || !commit.await.unwrap_or(false) {
-                        return Ok::<i64, $crate::storage::StoreError>(0);
+                        return Ok::<i64, crate::storage::StoreError>(0);
                     }
                     let mut tx = self.begin_write().await?;
                     if redate {
@@ -206,7 +259,7 @@ macro_rules! message_store_impl {
                         .fetch_one(&mut *tx)
                         .await?;
                         if existing != staged {
-                            return Err($crate::storage::StoreError::Stale);
+                            return Err(crate::storage::StoreError::Stale);
                         }
                         sqlx::query(
                             "update messages set sent_at = (select s.sent_at from message_staging s \
@@ -243,204 +296,204 @@ macro_rules! message_store_impl {
                     Ok(staged)
                 }
                 .await;
-                // Whatever happened, the staged rows go (the move above already took them
-                // when it committed).
-                let mut tx = self.begin_write().await?;
-                Self::forget_import(&mut tx, import_id).await?;
-                tx.commit().await?;
-                let moved = moved?;
-                if moved >= $crate::storage::messages::LARGE_IMPORT {
-                    self.after_large_import().await?;
-                }
-                Ok(moved)
-            }
+        // Whatever happened, the staged rows go (the move above already took them
+        // when it committed).
+        let mut tx = self.begin_write().await?;
+        Self::forget_import(&mut tx, import_id).await?;
+        tx.commit().await?;
+        let moved = moved?;
+        if moved >= crate::storage::messages::LARGE_IMPORT {
+            self.after_large_import().await?;
+        }
+        Ok(moved)
+    }
 
-            #[tracing::instrument(skip_all, fields(exhibit_id))]
-            async fn set_date_guess(
-                &self,
-                exhibit_id: i64,
-                guess: Option<$crate::storage::messages::DateGuess>,
-            ) -> $crate::storage::StoreResult<()> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query("delete from message_date_guesses where exhibit_id = $1")
-                    .bind(exhibit_id)
-                    .execute(&mut *tx)
-                    .await?;
-                if let Some(guess) = guess {
-                    sqlx::query(
-                        "insert into message_date_guesses (exhibit_id, day_first, time_zone, guessed_at) \
+    #[tracing::instrument(skip_all, fields(exhibit_id))]
+    async fn set_date_guess(
+        &self,
+        exhibit_id: i64,
+        guess: Option<crate::storage::messages::DateGuess>,
+    ) -> crate::storage::StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("delete from message_date_guesses where exhibit_id = $1")
+            .bind(exhibit_id)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(guess) = guess {
+            sqlx::query(
+                "insert into message_date_guesses (exhibit_id, day_first, time_zone, guessed_at) \
                          values ($1, $2, $3, $4)",
-                    )
-                    .bind(exhibit_id)
-                    .bind(guess.day_first)
-                    .bind(guess.time_zone)
-                    .bind(time::OffsetDateTime::now_utc())
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
+            )
+            .bind(exhibit_id)
+            .bind(guess.day_first)
+            .bind(guess.time_zone)
+            .bind(time::OffsetDateTime::now_utc())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
 
-            #[tracing::instrument(skip_all, fields(exhibit_id))]
-            async fn date_guess(
-                &self,
-                exhibit_id: i64,
-            ) -> $crate::storage::StoreResult<Option<$crate::storage::messages::DateGuess>> {
-                use sqlx::Row as _;
-                let row = sqlx::query("select day_first, time_zone from message_date_guesses where exhibit_id = $1")
-                    .bind(exhibit_id)
-                    .fetch_optional(&self.pool)
-                    .await?;
-                row.map(|row| {
-                    Ok($crate::storage::messages::DateGuess {
-                        day_first: row.try_get("day_first")?,
-                        time_zone: row.try_get("time_zone")?,
-                    })
-                })
-                .transpose()
-            }
+    #[tracing::instrument(skip_all, fields(exhibit_id))]
+    async fn date_guess(
+        &self,
+        exhibit_id: i64,
+    ) -> crate::storage::StoreResult<Option<crate::storage::messages::DateGuess>> {
+        use sqlx::Row as _;
+        let row = sqlx::query(
+            "select day_first, time_zone from message_date_guesses where exhibit_id = $1",
+        )
+        .bind(exhibit_id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| {
+            Ok(crate::storage::messages::DateGuess {
+                day_first: row.try_get("day_first")?,
+                time_zone: row.try_get("time_zone")?,
+            })
+        })
+        .transpose()
+    }
 
-            #[tracing::instrument(skip_all)]
-            async fn abandon_stale_imports(
-                &self,
-                started_before: time::OffsetDateTime,
-            ) -> $crate::storage::StoreResult<u64> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query(
-                    "delete from message_staging where import_id in \
+    #[tracing::instrument(skip_all)]
+    async fn abandon_stale_imports(
+        &self,
+        started_before: time::OffsetDateTime,
+    ) -> crate::storage::StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "delete from message_staging where import_id in \
                      (select import_id from message_imports where started_at < $1)",
-                )
-                .bind(started_before)
-                .execute(&mut *tx)
-                .await?;
-                let done = sqlx::query("delete from message_imports where started_at < $1")
-                    .bind(started_before)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                tx.commit().await?;
-                Ok(done)
-            }
+        )
+        .bind(started_before)
+        .execute(&mut *tx)
+        .await?;
+        let done = sqlx::query("delete from message_imports where started_at < $1")
+            .bind(started_before)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(done)
+    }
 
-            #[tracing::instrument(skip_all, fields(exhibit_id))]
-            async fn message_count(&self, exhibit_id: i64) -> $crate::storage::StoreResult<i64> {
-                Ok(sqlx::query_scalar("select count(*) from messages where exhibit_id = $1")
-                    .bind(exhibit_id)
-                    .fetch_one(&self.pool)
-                    .await?)
-            }
+    #[tracing::instrument(skip_all, fields(exhibit_id))]
+    async fn message_count(&self, exhibit_id: i64) -> crate::storage::StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("select count(*) from messages where exhibit_id = $1")
+                .bind(exhibit_id)
+                .fetch_one(self.pool())
+                .await?,
+        )
+    }
 
-            #[tracing::instrument(skip_all, fields(case_id))]
-            async fn message_counts(
-                &self,
-                case_id: i64,
-            ) -> $crate::storage::StoreResult<Vec<(i64, i64)>> {
-                Ok(sqlx::query_as(
-                    "select exhibit_id, count(*) from messages where case_id = $1 group by exhibit_id",
-                )
-                .bind(case_id)
-                .fetch_all(&self.pool)
-                .await?)
-            }
+    #[tracing::instrument(skip_all, fields(case_id))]
+    async fn message_counts(&self, case_id: i64) -> crate::storage::StoreResult<Vec<(i64, i64)>> {
+        Ok(sqlx::query_as(
+            "select exhibit_id, count(*) from messages where case_id = $1 group by exhibit_id",
+        )
+        .bind(case_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
 
-            #[tracing::instrument(skip_all, fields(case_id, user_id))]
-            async fn list_messages(
-                &self,
-                case_id: i64,
-                user_id: i64,
-                filter: &$crate::storage::messages::MessageFilter,
-                after: Option<&$crate::storage::messages::MessageCursor>,
-                limit: i64,
-            ) -> $crate::storage::StoreResult<(Vec<probity_domain::messages::Message>, Option<$crate::storage::messages::MessageCursor>)> {
-                enum Value {
-                    Int(i64),
-                    Text(String),
-                }
-                let mut values = vec![Value::Int(case_id), Value::Int(user_id)];
-                // Messages of restricted exhibits only for the members named on them.
-                let mut conditions = vec![
-                    "m.case_id = $1".to_string(),
-                    "(x.restricted = false or exists (select 1 from exhibit_access a where a.exhibit_id = x.exhibit_id and a.user_id = $2))".to_string(),
-                ];
-                let param = |values: &mut Vec<Value>, value: Value| {
-                    values.push(value);
-                    format!("${}", values.len())
-                };
-                if let Some(exhibit_id) = filter.exhibit_id {
-                    let p = param(&mut values, Value::Int(exhibit_id));
-                    conditions.push(format!("m.exhibit_id = {p}"));
-                }
-                if let Some(participant) = &filter.participant {
-                    let p = param(&mut values, Value::Text($crate::storage::like_contains(participant)));
-                    conditions.push(format!(
-                        "(lower(m.sender) like {p} escape '\\' or lower(m.recipients) like {p} escape '\\')"
-                    ));
-                }
-                if let Some(from) = &filter.from {
-                    let p = param(&mut values, Value::Text(format!("{from}T00:00:00Z")));
-                    conditions.push(format!("m.sent_at >= {p}"));
-                }
-                if let Some(to) = &filter.to {
-                    let p = param(&mut values, Value::Text(format!("{to}T23:59:59Z")));
-                    conditions.push(format!("m.sent_at <= {p}"));
-                }
-                if let Some(query) = filter.text.as_deref().and_then(Self::search_query) {
-                    let p = param(&mut values, Value::Text(query));
-                    conditions.push(Self::message_search_condition(&p));
-                }
-                if let Some(cursor) = after {
-                    let t = param(&mut values, Value::Text(cursor.sent_at.clone()));
-                    let i = param(&mut values, Value::Int(cursor.message_id));
-                    conditions.push(format!("(m.sent_at > {t} or (m.sent_at = {t} and m.message_id > {i}))"));
-                }
-                let l = param(&mut values, Value::Int(limit + 1));
-                let sql = format!(
-                    "select {MESSAGE_COLUMNS} from messages m join exhibits x on x.exhibit_id = m.exhibit_id \
-                     where {} order by m.sent_at, m.message_id limit {l}",
-                    conditions.join(" and ")
-                );
-                let mut query = sqlx::query(&sql);
-                for value in values {
-                    query = match value {
-                        Value::Int(v) => query.bind(v),
-                        Value::Text(v) => query.bind(v),
-                    };
-                }
-                let rows = query.fetch_all(&self.pool).await?;
-                let more = rows.len() as i64 > limit;
-                let messages = rows
-                    .iter()
-                    .take(limit as usize)
-                    .map(message_from_row)
-                    .collect::<$crate::storage::StoreResult<Vec<_>>>()?;
-                let next = more
-                    .then(|| messages.last().map(|m| $crate::storage::messages::MessageCursor {
+    #[tracing::instrument(skip_all, fields(case_id, user_id))]
+    async fn list_messages(
+        &self,
+        case_id: i64,
+        user_id: i64,
+        filter: &crate::storage::messages::MessageFilter,
+        after: Option<&crate::storage::messages::MessageCursor>,
+        limit: i64,
+    ) -> crate::storage::StoreResult<(
+        Vec<probity_domain::messages::Message>,
+        Option<crate::storage::messages::MessageCursor>,
+    )> {
+        let mut qb = sqlx::QueryBuilder::<S::Db>::new(format!(
+            "select {MESSAGE_COLUMNS} from messages m join exhibits x on x.exhibit_id = m.exhibit_id \
+                     where m.case_id = "
+        ));
+        qb.push_bind(case_id);
+        // Messages of restricted exhibits only for the members named on them.
+        qb.push(
+            " and (x.restricted = false or exists (select 1 from exhibit_access a \
+                     where a.exhibit_id = x.exhibit_id and a.user_id = ",
+        )
+        .push_bind(user_id)
+        .push("))");
+        if let Some(exhibit_id) = filter.exhibit_id {
+            qb.push(" and m.exhibit_id = ").push_bind(exhibit_id);
+        }
+        if let Some(participant) = &filter.participant {
+            let pattern = crate::storage::like_contains(participant);
+            qb.push(" and (lower(m.sender) like ")
+                .push_bind(pattern.clone())
+                .push(" escape '\\' or lower(m.recipients) like ")
+                .push_bind(pattern)
+                .push(" escape '\\')");
+        }
+        if let Some(from) = &filter.from {
+            qb.push(" and m.sent_at >= ")
+                .push_bind(format!("{from}T00:00:00Z"));
+        }
+        if let Some(to) = &filter.to {
+            qb.push(" and m.sent_at <= ")
+                .push_bind(format!("{to}T23:59:59Z"));
+        }
+        if let Some(query) = filter.text.as_deref().and_then(S::search_query) {
+            let (before, after) = <S as crate::storage::search::SearchDialect>::MESSAGE_MATCH;
+            qb.push(" and ").push(before).push_bind(query).push(after);
+        }
+        if let Some(cursor) = after {
+            qb.push(" and (m.sent_at > ")
+                .push_bind(cursor.sent_at.clone())
+                .push(" or (m.sent_at = ")
+                .push_bind(cursor.sent_at.clone())
+                .push(" and m.message_id > ")
+                .push_bind(cursor.message_id)
+                .push("))");
+        }
+        qb.push(" order by m.sent_at, m.message_id limit ")
+            .push_bind(limit + 1);
+        let rows = self.rows(&mut qb).await?;
+        let more = rows.len() as i64 > limit;
+        let messages = rows
+            .iter()
+            .take(limit as usize)
+            .map(message_from_row)
+            .collect::<crate::storage::StoreResult<Vec<_>>>()?;
+        let next = more
+            .then(|| {
+                messages
+                    .last()
+                    .map(|m| crate::storage::messages::MessageCursor {
                         sent_at: m.sent_at.clone(),
                         message_id: m.message_id,
-                    }))
-                    .flatten();
-                Ok((messages, next))
-            }
+                    })
+            })
+            .flatten();
+        Ok((messages, next))
+    }
 
-            #[tracing::instrument(skip_all, fields(case_id, message_id))]
-            async fn message(
-                &self,
-                case_id: i64,
-                message_id: i64,
-            ) -> $crate::storage::StoreResult<Option<probity_domain::messages::Message>> {
-                let sql = format!(
-                    "select {MESSAGE_COLUMNS} from messages m join exhibits x on x.exhibit_id = m.exhibit_id \
+    #[tracing::instrument(skip_all, fields(case_id, message_id))]
+    async fn message(
+        &self,
+        case_id: i64,
+        message_id: i64,
+    ) -> crate::storage::StoreResult<Option<probity_domain::messages::Message>> {
+        let sql = format!(
+            "select {MESSAGE_COLUMNS} from messages m join exhibits x on x.exhibit_id = m.exhibit_id \
                      where m.case_id = $1 and m.message_id = $2"
-                );
-                let row = sqlx::query(&sql).bind(case_id).bind(message_id).fetch_optional(&self.pool).await?;
-                row.as_ref().map(message_from_row).transpose()
-            }
-        }
-    };
+        );
+        let row = sqlx::query(&sql)
+            .bind(case_id)
+            .bind(message_id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(message_from_row).transpose()
+    }
 }
-
-pub(crate) use message_store_impl;
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,8 @@
 //! The PostgreSQL backend, for offices that outgrow one machine.
 
-use super::cases::{GenerateCases, MAX_QUERY_WORDS, MIN_PREFIX, case_store_impl, search_words};
-use super::queries::{USER_COLUMNS, store_impl};
+use super::backend::SqlBackend;
+use super::cases::{CaseRows, GenerateCases, MAX_QUERY_WORDS, MIN_PREFIX, search_words};
+use super::queries::{USER_COLUMNS, user_from_row};
 use super::{NewUser, StoreResult, User};
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -12,6 +13,8 @@ use std::time::Duration;
 #[derive(Clone, Debug)]
 pub struct PostgresStorage {
     pool: PgPool,
+    /// Where a copy of each audit entry goes, once set.
+    audit_copy: super::chains::AuditCopySlot,
 }
 
 impl PostgresStorage {
@@ -23,7 +26,10 @@ impl PostgresStorage {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            audit_copy: Default::default(),
+        })
     }
 
     /// The connection pool, for the session store.
@@ -32,9 +38,19 @@ impl PostgresStorage {
     }
 }
 
-store_impl!(PostgresStorage, "postgres", sqlx::postgres::PgRow, {
+#[async_trait::async_trait]
+impl super::backend::SqlBackend for PostgresStorage {
+    fn audit_copy(&self) -> &super::chains::AuditCopySlot {
+        &self.audit_copy
+    }
+
+    const NAME: &'static str = "postgres";
+    const LOCK_ROW: &'static str = " for update";
+    const CASE_MATCH: (&'static str, &'static str) =
+        ("c.search_vector @@ to_tsquery('simple', ", ")");
+
     #[tracing::instrument(skip_all)]
-    async fn migrate(&self) -> StoreResult<()> {
+    async fn run_migrations(&self) -> StoreResult<()> {
         sqlx::migrate!("../migrations/postgres")
             .run(&self.pool)
             .await?;
@@ -45,7 +61,7 @@ store_impl!(PostgresStorage, "postgres", sqlx::postgres::PgRow, {
     }
 
     #[tracing::instrument(skip_all, fields(username = %user.username))]
-    async fn create_first_admin(&self, user: NewUser) -> StoreResult<Option<User>> {
+    async fn insert_first_admin(&self, user: NewUser) -> StoreResult<Option<User>> {
         // Two setup attempts at once must not both find the table empty: the lock makes the
         // second wait for the first to commit, then see its row.
         let mut tx = self.begin_write().await?;
@@ -70,16 +86,52 @@ store_impl!(PostgresStorage, "postgres", sqlx::postgres::PgRow, {
         tx.commit().await?;
         row.as_ref().map(user_from_row).transpose()
     }
-});
 
-case_store_impl!(PostgresStorage, sqlx::postgres::PgRow, sqlx::Postgres);
-super::evidence::evidence_store_impl!(PostgresStorage, sqlx::postgres::PgRow, sqlx::Postgres);
-super::messages::message_store_impl!(PostgresStorage, sqlx::postgres::PgRow, sqlx::Postgres);
-super::timeline::timeline_store_impl!(PostgresStorage, sqlx::postgres::PgRow, sqlx::Postgres);
-super::reports::report_store_impl!(PostgresStorage, sqlx::postgres::PgRow, sqlx::Postgres);
+    /// Brings the planner's statistics of the messages up to date after a large import.
+    /// Until autovacuum gets to it, PostgreSQL plans with the table's old size: right after
+    /// a 1,000,000-message import, a message search took 143 ms instead of 1 ms.
+    async fn after_large_import(&self) -> StoreResult<()> {
+        sqlx::query("analyze messages").execute(&self.pool).await?;
+        Ok(())
+    }
 
-/// Full-text search with `tsvector`, and bulk generation with `generate_series`.
-impl PostgresStorage {
+    /// Begins a write transaction (PostgreSQL's row locks need nothing more).
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.pool.begin().await
+    }
+
+    /// Stages messages of import `import_id` at positions after `after`, each column of the batch bound as one
+    /// array.
+    async fn insert_messages(
+        tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+        import_id: i64,
+        exhibit_id: i64,
+        after: i64,
+        messages: &[super::messages::NewMessage],
+    ) -> StoreResult<()> {
+        let column = |field: fn(&super::messages::NewMessage) -> &str| -> Vec<&str> {
+            messages.iter().map(field).collect()
+        };
+        sqlx::query(
+            "insert into message_staging (import_id, exhibit_id, position, sent_at, sender, recipients, body, \
+             source_location) \
+             select $1, $2, $3 + t.ord, t.sent_at, t.sender, t.recipients, t.body, t.location \
+             from unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) \
+             with ordinality as t (sent_at, sender, recipients, body, location, ord) order by t.ord",
+        )
+        .bind(import_id)
+        .bind(exhibit_id)
+        .bind(after)
+        .bind(column(|m| &m.sent_at))
+        .bind(column(|m| &m.sender))
+        .bind(column(|m| &m.recipients))
+        .bind(column(|m| &m.body))
+        .bind(column(|m| &m.location))
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
     /// Holds the case's row until the transaction ends, so that writers of one case's search
     /// document take turns; each then reads what the one before committed. `no key update`,
     /// the lock an update of the row takes: `for update` would also wait for the key-share
@@ -129,62 +181,10 @@ impl PostgresStorage {
         });
         Some(terms.join(" & "))
     }
+}
 
-    /// Brings the planner's statistics of the messages up to date after a large import.
-    /// Until autovacuum gets to it, PostgreSQL plans with the table's old size: right after
-    /// a 1,000,000-message import, a message search took 143 ms instead of 1 ms.
-    async fn after_large_import(&self) -> StoreResult<()> {
-        sqlx::query("analyze messages").execute(&self.pool).await?;
-        Ok(())
-    }
-
-    /// Begins a write transaction (PostgreSQL's row locks need nothing more).
-    pub(crate) async fn begin_write(
-        &self,
-    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
-        self.pool.begin().await
-    }
-
-    /// Stages messages of import `import_id` at positions after `after`, each column of the batch bound as one
-    /// array.
-    async fn insert_messages(
-        tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-        import_id: i64,
-        exhibit_id: i64,
-        after: i64,
-        messages: &[super::messages::NewMessage],
-    ) -> StoreResult<()> {
-        let column = |field: fn(&super::messages::NewMessage) -> &str| -> Vec<&str> {
-            messages.iter().map(field).collect()
-        };
-        sqlx::query(
-            "insert into message_staging (import_id, exhibit_id, position, sent_at, sender, recipients, body, \
-             source_location) \
-             select $1, $2, $3 + t.ord, t.sent_at, t.sender, t.recipients, t.body, t.location \
-             from unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) \
-             with ordinality as t (sent_at, sender, recipients, body, location, ord) order by t.ord",
-        )
-        .bind(import_id)
-        .bind(exhibit_id)
-        .bind(after)
-        .bind(column(|m| &m.sent_at))
-        .bind(column(|m| &m.sender))
-        .bind(column(|m| &m.recipients))
-        .bind(column(|m| &m.body))
-        .bind(column(|m| &m.location))
-        .execute(&mut **tx)
-        .await?;
-        Ok(())
-    }
-
-    fn message_search_condition(param: &str) -> String {
-        format!("m.search_vector @@ to_tsquery('simple', {param})")
-    }
-
-    fn search_condition(param: &str) -> String {
-        format!("c.search_vector @@ to_tsquery('simple', {param})")
-    }
-
+/// Full-text search with `tsvector`, and bulk generation with `generate_series`.
+impl PostgresStorage {
     /// Generates many plain cases quickly, for tests and benchmarks only (see
     /// [`super::generate_cases`]; the office's store has no such method).
     #[tracing::instrument(skip_all, fields(count = spec.count))]

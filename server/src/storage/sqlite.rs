@@ -1,7 +1,8 @@
 //! The embedded SQLite backend: one file in the data folder, WAL journal.
 
-use super::cases::{GenerateCases, MAX_QUERY_WORDS, MIN_PREFIX, case_store_impl, search_words};
-use super::queries::{USER_COLUMNS, store_impl};
+use super::backend::SqlBackend;
+use super::cases::{CaseRows, GenerateCases, MAX_QUERY_WORDS, MIN_PREFIX, search_words};
+use super::queries::{USER_COLUMNS, user_from_row};
 use super::{NewUser, StoreResult, User};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -12,6 +13,8 @@ use std::time::Duration;
 #[derive(Clone, Debug)]
 pub struct SqliteStorage {
     pool: SqlitePool,
+    /// Where a copy of each audit entry goes, once set.
+    audit_copy: super::chains::AuditCopySlot,
 }
 
 impl SqliteStorage {
@@ -34,7 +37,10 @@ impl SqliteStorage {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            audit_copy: Default::default(),
+        })
     }
 
     /// The connection pool, for the session store.
@@ -43,9 +49,22 @@ impl SqliteStorage {
     }
 }
 
-store_impl!(SqliteStorage, "sqlite", sqlx::sqlite::SqliteRow, {
+#[async_trait::async_trait]
+impl super::backend::SqlBackend for SqliteStorage {
+    fn audit_copy(&self) -> &super::chains::AuditCopySlot {
+        &self.audit_copy
+    }
+
+    const NAME: &'static str = "sqlite";
+    // A write transaction begins immediate: it already excludes every other writer.
+    const LOCK_ROW: &'static str = "";
+    const CASE_MATCH: (&'static str, &'static str) = (
+        "c.case_id in (select rowid from case_search where case_search match ",
+        ")",
+    );
+
     #[tracing::instrument(skip_all)]
-    async fn migrate(&self) -> StoreResult<()> {
+    async fn run_migrations(&self) -> StoreResult<()> {
         sqlx::migrate!("../migrations/sqlite")
             .run(&self.pool)
             .await?;
@@ -56,7 +75,7 @@ store_impl!(SqliteStorage, "sqlite", sqlx::sqlite::SqliteRow, {
     }
 
     #[tracing::instrument(skip_all, fields(username = %user.username))]
-    async fn create_first_admin(&self, user: NewUser) -> StoreResult<Option<User>> {
+    async fn insert_first_admin(&self, user: NewUser) -> StoreResult<Option<User>> {
         // SQLite runs one writer at a time, so the check and the insert in this single
         // statement cannot interleave with another setup attempt.
         let now = time::OffsetDateTime::now_utc();
@@ -76,16 +95,7 @@ store_impl!(SqliteStorage, "sqlite", sqlx::sqlite::SqliteRow, {
             .await?;
         row.as_ref().map(user_from_row).transpose()
     }
-});
 
-case_store_impl!(SqliteStorage, sqlx::sqlite::SqliteRow, sqlx::Sqlite);
-super::evidence::evidence_store_impl!(SqliteStorage, sqlx::sqlite::SqliteRow, sqlx::Sqlite);
-super::messages::message_store_impl!(SqliteStorage, sqlx::sqlite::SqliteRow, sqlx::Sqlite);
-super::timeline::timeline_store_impl!(SqliteStorage, sqlx::sqlite::SqliteRow, sqlx::Sqlite);
-super::reports::report_store_impl!(SqliteStorage, sqlx::sqlite::SqliteRow, sqlx::Sqlite);
-
-/// Message batches as one JSON parameter.
-impl SqliteStorage {
     /// Merges the message search index into one segment after a large import. An import
     /// writes the index in many small segments that every search then has to visit; SQLite's
     /// plans need no statistics (none are gathered).
@@ -100,9 +110,7 @@ impl SqliteStorage {
     /// asks for the write lock at its first write; when another connection wrote meanwhile,
     /// that request fails at once with "database is locked" instead of waiting. `BEGIN
     /// IMMEDIATE` takes the write lock first, waiting up to the busy timeout.
-    pub(crate) async fn begin_write(
-        &self,
-    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
         self.pool.begin_with("BEGIN IMMEDIATE").await
     }
 
@@ -137,10 +145,7 @@ impl SqliteStorage {
         .await?;
         Ok(())
     }
-}
 
-/// Full-text search with FTS5, and bulk generation with a recursive query.
-impl SqliteStorage {
     /// Nothing to do: every write transaction begins immediate, so writers already take
     /// turns on the whole database.
     async fn lock_case(
@@ -185,17 +190,10 @@ impl SqliteStorage {
         });
         Some(terms.join(" AND "))
     }
+}
 
-    fn message_search_condition(param: &str) -> String {
-        format!(
-            "m.message_id in (select rowid from message_search where message_search match {param})"
-        )
-    }
-
-    fn search_condition(param: &str) -> String {
-        format!("c.case_id in (select rowid from case_search where case_search match {param})")
-    }
-
+/// Full-text search with FTS5, and bulk generation with a recursive query.
+impl SqliteStorage {
     /// Generates many plain cases quickly, for tests and benchmarks only (see
     /// [`super::generate_cases`]; the office's store has no such method).
     #[tracing::instrument(skip_all, fields(count = spec.count))]

@@ -266,6 +266,9 @@ impl FromRequestParts<AppState> for ApiCaller {
                 user,
                 addr,
                 via: Some(format!("API token \"{}\" ({})", token.name, token.prefix)),
+                // A token is created only after a fresh second factor, lives at most 90
+                // days and is scoped: it stands for that confirmation.
+                confirmed: true,
             },
             scope: token.scope,
         };

@@ -230,6 +230,12 @@ impl From<OfficeError> for Problem {
                 tracing::error!(%detail, "a step failed on an API request");
                 Problem::internal()
             }
+            OfficeError::ConfirmationNeeded => Problem::new(
+                StatusCode::FORBIDDEN,
+                "confirmation-needed",
+                "Confirmation needed",
+            )
+            .detail("This step needs a fresh second factor; take it on the pages."),
             OfficeError::Integrity => Problem::new(
                 StatusCode::CONFLICT,
                 "integrity",
