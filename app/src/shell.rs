@@ -15,10 +15,16 @@ struct NavItem {
 fn navigation(ctx: &PageContext) -> Vec<NavItem> {
     use crate::permissions::{Action, Grant, grant};
     let Some(user) = &ctx.user else {
-        return vec![NavItem {
-            href: "/reports",
-            label: "Published reports",
-        }];
+        return vec![
+            NavItem {
+                href: "/reports",
+                label: "Published reports",
+            },
+            NavItem {
+                href: "/complain",
+                label: "Report wrongdoing",
+            },
+        ];
     };
     if ctx.enrolling {
         return vec![NavItem {
@@ -44,6 +50,12 @@ fn navigation(ctx: &PageContext) -> Vec<NavItem> {
         items.push(NavItem {
             href: "/recommendations",
             label: "Recommendations",
+        });
+    }
+    if grant(user.role, Action::TriageComplaints) != Grant::Never {
+        items.push(NavItem {
+            href: "/complaints",
+            label: "Complaints",
         });
     }
     items.push(NavItem {

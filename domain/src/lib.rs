@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cases;
+pub mod complaints;
 pub mod evidence;
 pub mod jobs;
 pub mod messages;
@@ -34,6 +35,7 @@ mod layering {
         let manifest = include_str!("../Cargo.toml");
         let sources = [
             include_str!("cases.rs"),
+            include_str!("complaints.rs"),
             include_str!("evidence.rs"),
             include_str!("jobs.rs"),
             include_str!("messages.rs"),

@@ -38,11 +38,14 @@ pub enum Action {
     ReviewReport,
     /// Publish an approved, leak-checked report.
     PublishReport,
+    /// Work the complaint queue: read complaints (with the complainant's contact details),
+    /// write to complainants, log calls and letters, and decide each complaint's outcome.
+    TriageComplaints,
 }
 
 impl Action {
     /// Every action, in the order of the README table.
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::ManagePeople,
         Action::ReadAudit,
         Action::CreateCase,
@@ -55,6 +58,7 @@ impl Action {
         Action::DraftReport,
         Action::ReviewReport,
         Action::PublishReport,
+        Action::TriageComplaints,
     ];
 
     /// What the action covers, in words.
@@ -80,6 +84,9 @@ impl Action {
                 "approve a report (with a fresh second factor) or return it with comments"
             }
             Action::PublishReport => "publish an approved report (with a fresh second factor)",
+            Action::TriageComplaints => {
+                "work the complaint queue: read complaints and complainants' contact details, write to complainants, decide outcomes"
+            }
         }
     }
 }
@@ -158,6 +165,12 @@ pub fn grant(role: Role, action: Action) -> Grant {
         // Only commissioners sign off and publish: the office's word is theirs.
         (ReviewReport | PublishReport, Commissioner) => OfficeWide,
         (ReviewReport | PublishReport, _) => Never,
+
+        // Intake is done by the people who open cases: a complaint's outcome is most often
+        // a case or none, and offices rotate investigators through the hotline. Commissioners
+        // judge the results, administrators and auditors stay out of case content.
+        (TriageComplaints, Supervisor | Investigator) => OfficeWide,
+        (TriageComplaints, _) => Never,
     }
 }
 

@@ -169,6 +169,32 @@ pub struct Settings {
     #[arg(long, env = "PROBITY_UPLOAD_LIMIT", default_value = "2GiB", value_parser = parse_size, global = true)]
     pub upload_limit: u64,
 
+    /// Largest total of the files sent with one complaint through the public form, its
+    /// follow-ups included, in bytes (suffixes allowed).
+    #[arg(long, env = "PROBITY_COMPLAINT_UPLOAD_LIMIT", default_value = "100MiB", value_parser = parse_size, global = true)]
+    pub complaint_upload_limit: u64,
+
+    /// Complaints one network address may send through the public form in an hour (kept in
+    /// memory on each app node, never stored).
+    #[arg(
+        long,
+        env = "PROBITY_COMPLAINTS_PER_HOUR",
+        default_value_t = 5,
+        global = true
+    )]
+    pub complaints_per_hour: u32,
+
+    /// Seconds a person must spend on the public complaint form before sending it (a
+    /// script posting at once is refused; for tests).
+    #[arg(
+        long,
+        env = "PROBITY_COMPLAINT_FORM_SECONDS",
+        default_value_t = 3,
+        hide = true,
+        global = true
+    )]
+    pub complaint_form_seconds: u32,
+
     /// The system-use notice shown on the sign-in page.
     #[arg(long, env = "PROBITY_SYSTEM_NOTICE", default_value = DEFAULT_NOTICE, hide_default_value = true, global = true)]
     pub system_notice: String,

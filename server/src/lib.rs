@@ -387,6 +387,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
         hosts: http::security::AllowedHosts::new(&settings.effective_public_url(), addr),
         hashing: Arc::new(auth::password::HashGate::for_this_machine()),
         api_limits: Arc::new(http::api::limits::RateLimiter::new(settings.api_rate_limit)),
+        front_door: Arc::new(http::complaints::FrontDoor::new(&settings)),
         store: db.store.clone(),
         public_url: Arc::new(settings.effective_public_url()),
         webauthn: office::passkeys::relying_party(

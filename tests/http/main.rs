@@ -3,6 +3,7 @@
 
 mod api;
 mod cases;
+mod complaints;
 mod demo;
 mod evidence;
 mod hardening;

@@ -533,6 +533,8 @@ const OFFICE: &[(&str, &str, Action)] = &[
     ("GET", "/people", Action::ManagePeople),
     ("GET", "/audit", Action::ReadAudit),
     ("GET", "/cases/new", Action::CreateCase),
+    ("GET", "/complaints", Action::TriageComplaints),
+    ("GET", "/complaints/new", Action::TriageComplaints),
 ];
 
 /// The walls the walks run against: every subject's account, and a case led by the first

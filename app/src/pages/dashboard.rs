@@ -29,6 +29,8 @@ pub struct DashboardView {
     pub returned: Option<Vec<CaseSummary>>,
     /// For auditors and administrators: the newest integrity alarms.
     pub alarms: Option<Vec<IntegrityAlarm>>,
+    /// For intake staff: complaints received, triaged and open this month.
+    pub intake: Option<probity_domain::complaints::IntakeCounts>,
 }
 
 /// A work queue of cases, each linked to its report.
@@ -133,6 +135,25 @@ pub fn DashboardPage(ctx: PageContext, dashboard: DashboardView) -> impl IntoVie
                                 </table>
                             }.into_any()
                         }}
+                    </section>
+                }
+            })}
+            {dashboard.intake.map(|counts| {
+                let oldest = counts.oldest_open_days.map(|days| format!("The oldest has waited {days} days.")).unwrap_or_default();
+                view! {
+                    <section aria-labelledby="intake-heading" class="probity-queue">
+                        <h2 id="intake-heading">"Complaints"</h2>
+                        <ul class="probity-counts">
+                            <li class="probity-count"><a class="usa-link" href="/complaints">
+                                <span class="probity-count__number">{counts.open}</span>
+                                <span class="probity-count__label">"In the queue"</span>
+                            </a></li>
+                            <li class="probity-count"><span class="probity-count__number">{counts.received_this_month}</span>
+                                <span class="probity-count__label">"Received this month"</span></li>
+                            <li class="probity-count"><span class="probity-count__number">{counts.triaged_this_month}</span>
+                                <span class="probity-count__label">"Triaged this month"</span></li>
+                        </ul>
+                        <p>{oldest}</p>
                     </section>
                 }
             })}

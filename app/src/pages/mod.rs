@@ -5,6 +5,7 @@ pub mod api_docs;
 pub mod audit;
 pub mod case_nav;
 pub mod cases;
+pub mod complaints;
 pub mod dashboard;
 pub mod errors;
 pub mod evidence;

@@ -3,8 +3,10 @@
 //! request into a signed-in person live in `http::viewer`.
 
 pub mod api_token;
+pub mod form_clock;
 pub mod form_token;
 pub mod password;
+pub mod receipt;
 pub mod recovery;
 pub mod session;
 pub mod totp;

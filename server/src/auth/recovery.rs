@@ -13,16 +13,19 @@ const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /// A new code, as shown: `ABCD-EFGH-JKMN-PQRS`.
 pub fn new_code() -> String {
-    let mut bytes = [0u8; 10];
-    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
-    // 80 bits, five at a time.
-    let mut bits: u128 = 0;
-    for byte in bytes {
-        bits = (bits << 8) | u128::from(byte);
-    }
-    let chars: Vec<u8> = (0..16)
-        .rev()
-        .map(|i| ALPHABET[((bits >> (i * 5)) & 31) as usize])
+    random_groups(4)
+}
+
+/// `groups` groups of four random characters of Crockford's base32 (20 bits each), joined
+/// by dashes: what people are asked to copy down.
+pub(crate) fn random_groups(groups: usize) -> String {
+    let chars: Vec<u8> = (0..groups * 4)
+        .map(|_| {
+            let mut byte = [0u8; 1];
+            getrandom::fill(&mut byte).expect("the operating system's random source failed");
+            // 256 is a multiple of 32: the low five bits of a random byte are uniform.
+            ALPHABET[usize::from(byte[0] & 31)]
+        })
         .collect();
     chars
         .chunks(4)
@@ -34,18 +37,26 @@ pub fn new_code() -> String {
 /// A code as typed, in its one canonical form: upper case, without spaces or dashes, with
 /// the letters people type for digits read as those digits. `None` when it cannot be a code.
 pub fn normalise(typed: &str) -> Option<String> {
-    let mut out = String::with_capacity(16);
+    canonical(typed, 16)
+}
+
+/// [`normalise`] for codes of `len` characters.
+pub(crate) fn canonical(typed: &str, len: usize) -> Option<String> {
+    let mut out = String::with_capacity(len);
     for c in typed.chars() {
         let c = match c.to_ascii_uppercase() {
             ' ' | '-' | '\t' => continue,
             'O' => '0',
             'I' | 'L' => '1',
-            c if ALPHABET.contains(&(c as u8)) && c.is_ascii() => c,
+            c if c.is_ascii() && ALPHABET.contains(&(c as u8)) => c,
             _ => return None,
         };
+        if out.len() == len {
+            return None;
+        }
         out.push(c);
     }
-    (out.len() == 16).then_some(out)
+    (out.len() == len).then_some(out)
 }
 
 /// The stored form of a code: hex SHA-256 of its canonical form.

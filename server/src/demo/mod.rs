@@ -4,6 +4,7 @@
 //! people and the events. It follows the shape of a real kind of case (an officer passing
 //! detainees' custody information to federal agents) without its names or text.
 
+pub mod complaints;
 pub mod screenshot;
 
 use crate::storage::cases::{AllegationInput, CaseDetails, NewCase, PartyInput};
@@ -132,6 +133,21 @@ pub async fn load(
     // for the commissioner's review, and one returned to the lead investigator's team.
     let cora = by_name("cora.commissioner")?;
     load_queue_cases(store, ines.user_id, theo.user_id, cora.user_id, prefix).await?;
+    // Complaints in every state of triage, worked by a supervisor.
+    let returned = store
+        .my_cases(ines.user_id, 100)
+        .await?
+        .into_iter()
+        .find(|case| case.title == DEMO_RETURNED_TITLE)
+        .map(|case| case.case_number);
+    // Text extraction is queued as jobs, which the next `probity serve` runs.
+    let ocr = crate::evidence::ocr::OcrQueue::new(crate::jobs::JobQueue::new(store.clone())).await;
+    let vault = crate::office::evidence::Vault {
+        store,
+        blobs,
+        ocr: &ocr,
+    };
+    let receipt = complaints::load(store, vault, sam, prefix, returned.as_deref()).await?;
     // A read-only API token for the lead investigator, made once (it cannot be shown again,
     // so a later run says where to make another).
     let ines = store
@@ -184,6 +200,12 @@ pub async fn load(
         "try Search (in the navigation) for \"agents\" or \"bus stop\" as ines.investigator: the case, its parties, allegations, note, exhibit text, messages, events and finding are found; as nora.investigator or pat.supervisor, nothing."
     );
     println!("{token_line}");
+    match receipt {
+        Some(code) => println!(
+            "complaints in every state are in the queue (Complaints, as sam.supervisor); complaint of the permits counter waits on its complainant: follow up at /complain/follow-up with the receipt code {code} (shown this once)"
+        ),
+        None => println!("the demo complaints are already loaded (Complaints, as sam.supervisor)"),
+    }
     Ok(())
 }
 

@@ -65,6 +65,7 @@ pub async fn show(State(state): State<AppState>, actor: Actor) -> Result<Respons
                 .await?,
         );
     }
+    dashboard.intake = crate::office::complaints::counts(&state.store, &actor.caller()).await?;
     if matches!(role, Role::Auditor | Role::Administrator) {
         dashboard.alarms = Some(state.store.integrity_alarms(LIST_SIZE).await?);
     }

@@ -6,6 +6,7 @@ pub mod api;
 pub mod assets;
 pub mod audit;
 pub mod cases;
+pub mod complaints;
 pub mod dashboard;
 pub mod error;
 pub mod evidence;
@@ -25,6 +26,7 @@ pub mod security;
 pub mod setup;
 pub mod sign_in;
 pub mod timeline;
+pub mod triage;
 pub mod two_factor;
 pub mod viewer;
 
@@ -65,6 +67,8 @@ pub struct AppState {
     pub hashing: Arc<crate::auth::password::HashGate>,
     /// The API's per-token request allowance.
     pub api_limits: Arc<api::limits::RateLimiter>,
+    /// The public complaint form's guards: its clock and per-address allowances.
+    pub front_door: Arc<complaints::FrontDoor>,
     /// The WebAuthn relying party, when Probity is reached at a domain name (passkeys).
     pub webauthn: Option<Arc<webauthn_rs::prelude::Webauthn>>,
 }
@@ -158,6 +162,8 @@ pub fn router(state: AppState, sessions: &SessionBackend) -> Router {
         .merge(timeline::router())
         .merge(reports::router())
         .merge(portal::router())
+        .merge(complaints::router())
+        .merge(triage::router())
         .route("/setup", get(setup::show).post(setup::submit))
         .route("/sign-in", get(sign_in::show).post(sign_in::submit))
         .route(

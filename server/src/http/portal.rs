@@ -65,7 +65,7 @@ pub async fn list(
 /// The page context of a portal page. An anonymous visitor gets no session: the portal has no
 /// form that posts, so there is no anti-forgery token to keep, and public traffic never writes
 /// to the session store.
-async fn portal_context(
+pub(crate) async fn portal_context(
     state: &AppState,
     viewer: &Viewer,
 ) -> Result<probity_app::types::PageContext, AppError> {

@@ -311,13 +311,7 @@ pub async fn refuse_upload(
     case_id: i64,
     stored: &[(String, StoredBlob)],
 ) -> Result<(), OfficeError> {
-    for (_, blob) in stored {
-        if !vault.store.blob_in_use(&blob.sha256).await?
-            && let Err(error) = vault.blobs.remove(&blob.sha256).await
-        {
-            tracing::warn!(%error, "cannot remove a refused upload's file; the sweep will");
-        }
-    }
+    forget_blobs(vault, stored).await;
     vault
         .store
         .append_audit(
@@ -330,8 +324,25 @@ pub async fn refuse_upload(
     Ok(())
 }
 
+/// Files written for a request that was then refused go again, unless a record already
+/// refers to the same content. A failure is logged: the sweep of unreferenced blobs removes
+/// what is left.
+pub async fn forget_blobs(vault: Vault<'_>, stored: &[(String, StoredBlob)]) {
+    for (_, blob) in stored {
+        match vault.store.blob_in_use(&blob.sha256).await {
+            Ok(false) => {
+                if let Err(error) = vault.blobs.remove(&blob.sha256).await {
+                    tracing::warn!(%error, "cannot remove a refused file; the sweep will");
+                }
+            }
+            Ok(true) => {}
+            Err(error) => tracing::warn!(%error, "cannot check a refused file; the sweep will"),
+        }
+    }
+}
+
 /// Draws a thumbnail now and queues text extraction; a failure here never fails the upload.
-async fn make_previews(vault: Vault<'_>, exhibit: &Exhibit) {
+pub(crate) async fn make_previews(vault: Vault<'_>, exhibit: &Exhibit) {
     if exhibit.ocr_status == OcrStatus::Pending
         && let Err(error) = vault.ocr.enqueue(exhibit.case_id, exhibit.exhibit_id).await
     {

@@ -11,6 +11,7 @@
 pub mod audit;
 pub mod cases;
 pub mod checkpoints;
+pub mod complaints;
 pub mod evidence;
 pub mod findings;
 pub mod integrity;

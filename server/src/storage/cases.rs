@@ -547,6 +547,23 @@ pub(crate) trait CaseRows: crate::storage::backend::SqlBackend {
         case_id: i64,
     ) -> crate::storage::StoreResult<()>;
 
+    /// Opens a case (its number, its row, its lead as first member, its first status) in
+    /// the caller's transaction; returns its id.
+    async fn insert_case(
+        tx: &mut sqlx::Transaction<'_, Self::Db>,
+        case: &crate::storage::cases::NewCase,
+        now: time::OffsetDateTime,
+    ) -> crate::storage::StoreResult<i64>;
+
+    /// Records an exhibit (its number, row, access list and first custody step, received
+    /// for `received`) in the caller's transaction; returns its id.
+    async fn insert_exhibit(
+        tx: &mut sqlx::Transaction<'_, Self::Db>,
+        exhibit: &crate::storage::evidence::NewExhibit,
+        received: &str,
+        now: time::OffsetDateTime,
+    ) -> crate::storage::StoreResult<i64>;
+
     /// Puts the generated cases' member on every n-th of them and records their
     /// year's last number, so that a case opened later in that year does not collide.
     async fn generate_members_and_sequence(
@@ -603,6 +620,73 @@ where
     for<'q> Option<&'q str>: sqlx::Encode<'q, S::Db>,
     <S::Db as sqlx::Database>::QueryResult: crate::storage::backend::Affected,
 {
+    async fn insert_case(
+        tx: &mut sqlx::Transaction<'_, Self::Db>,
+        case: &crate::storage::cases::NewCase,
+        now: time::OffsetDateTime,
+    ) -> crate::storage::StoreResult<i64> {
+        let sequence: i64 = sqlx::query_scalar(
+            "insert into case_sequences (year, last_number) values ($1, 1) \
+                     on conflict (year) do update set last_number = case_sequences.last_number + 1 \
+                     returning last_number",
+        )
+        .bind(case.year)
+        .fetch_one(&mut **tx)
+        .await?;
+        let number = format!("{}{}-{:04}", case.prefix, case.year, sequence);
+        let d = &case.details;
+        let case_id: i64 = sqlx::query_scalar(
+                    "insert into cases (case_number, year, sequence, title, summary, subject_agency, \
+                     intake_channel, received_on, priority, confidentiality, status, lead_user_id, \
+                     created_by, created_at, updated_at, version, time_zone) \
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'intake', $11, $11, $12, $12, 1, $13) \
+                     returning case_id",
+                )
+                .bind(&number)
+                .bind(case.year)
+                .bind(sequence)
+                .bind(&d.title)
+                .bind(&d.summary)
+                .bind(&d.subject_agency)
+                .bind(d.intake_channel.as_str())
+                .bind(&d.received_on)
+                .bind(d.priority.as_str())
+                .bind(d.confidentiality.as_str())
+                .bind(case.created_by)
+                .bind(now)
+                .bind(&d.time_zone)
+                .fetch_one(&mut **tx)
+                .await?;
+        sqlx::query(
+                    "insert into case_members (case_id, user_id, added_by, added_at) values ($1, $2, $2, $3)",
+                )
+                .bind(case_id)
+                .bind(case.created_by)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+        sqlx::query(
+                    "insert into case_status_changes (case_id, from_status, to_status, reason, changed_by, changed_at) \
+                     values ($1, null, 'intake', 'Case opened', $2, $3)",
+                )
+                .bind(case_id)
+                .bind(case.created_by)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+        Self::refresh_search(tx, case_id).await?;
+        Ok(case_id)
+    }
+
+    async fn insert_exhibit(
+        tx: &mut sqlx::Transaction<'_, Self::Db>,
+        exhibit: &crate::storage::evidence::NewExhibit,
+        received: &str,
+        now: time::OffsetDateTime,
+    ) -> crate::storage::StoreResult<i64> {
+        crate::storage::evidence::insert_exhibit::<S>(tx, exhibit, received, now).await
+    }
+
     /// Rebuilds a case's search document from its current text, in the transaction
     /// that changed it.
     async fn refresh_search(
@@ -903,56 +987,7 @@ where
     ) -> crate::storage::StoreResult<probity_domain::cases::Case> {
         let now = time::OffsetDateTime::now_utc();
         let mut tx = self.begin_write().await?;
-        let sequence: i64 = sqlx::query_scalar(
-            "insert into case_sequences (year, last_number) values ($1, 1) \
-                     on conflict (year) do update set last_number = case_sequences.last_number + 1 \
-                     returning last_number",
-        )
-        .bind(case.year)
-        .fetch_one(&mut *tx)
-        .await?;
-        let number = format!("{}{}-{:04}", case.prefix, case.year, sequence);
-        let d = &case.details;
-        let case_id: i64 = sqlx::query_scalar(
-                    "insert into cases (case_number, year, sequence, title, summary, subject_agency, \
-                     intake_channel, received_on, priority, confidentiality, status, lead_user_id, \
-                     created_by, created_at, updated_at, version, time_zone) \
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'intake', $11, $11, $12, $12, 1, $13) \
-                     returning case_id",
-                )
-                .bind(&number)
-                .bind(case.year)
-                .bind(sequence)
-                .bind(&d.title)
-                .bind(&d.summary)
-                .bind(&d.subject_agency)
-                .bind(d.intake_channel.as_str())
-                .bind(&d.received_on)
-                .bind(d.priority.as_str())
-                .bind(d.confidentiality.as_str())
-                .bind(case.created_by)
-                .bind(now)
-                .bind(&d.time_zone)
-                .fetch_one(&mut *tx)
-                .await?;
-        sqlx::query(
-                    "insert into case_members (case_id, user_id, added_by, added_at) values ($1, $2, $2, $3)",
-                )
-                .bind(case_id)
-                .bind(case.created_by)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-        sqlx::query(
-                    "insert into case_status_changes (case_id, from_status, to_status, reason, changed_by, changed_at) \
-                     values ($1, null, 'intake', 'Case opened', $2, $3)",
-                )
-                .bind(case_id)
-                .bind(case.created_by)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-        Self::refresh_search(&mut tx, case_id).await?;
+        let case_id = S::insert_case(&mut tx, &case, now).await?;
         tx.commit().await?;
         self.case_by_id(case_id)
             .await?

@@ -100,7 +100,8 @@ pub const BLOB_COLUMNS_SQL: &str = "select sha256 as blob from exhibits \
      union select public_pdf_sha256 from published_reports \
      union select public_html_sha256 from published_reports \
      union select public_json_sha256 from published_reports \
-     union select public_model_sha256 from published_reports";
+     union select public_model_sha256 from published_reports \
+     union select sha256 from complaint_files";
 
 const EXHIBIT_COLUMNS: &str = "e.exhibit_id, e.case_id, e.number, e.parent_exhibit_id, \
              e.description, e.original_filename, e.sha256, e.size_bytes, e.media_type, \
@@ -151,47 +152,37 @@ where
     })
 }
 
-#[async_trait::async_trait]
-impl<S> crate::storage::evidence::EvidenceStore for S
+/// Records an exhibit in the caller's transaction (see `CaseRows::insert_exhibit`).
+pub(crate) async fn insert_exhibit<S>(
+    tx: &mut sqlx::Transaction<'_, S::Db>,
+    exhibit: &NewExhibit,
+    received: &str,
+    now: time::OffsetDateTime,
+) -> StoreResult<i64>
 where
-    S: crate::storage::backend::SqlBackend + crate::storage::cases::CaseRows,
-    S: crate::storage::chains::ChainRows,
+    S: crate::storage::cases::CaseRows + crate::storage::chains::ChainRows,
     for<'c> &'c mut <S::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = S::Db>,
     for<'q> <S::Db as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, S::Db>,
-    for<'a> &'a str: sqlx::ColumnIndex<<S::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<S::Db as sqlx::Database>::Row>,
     for<'q> i64: sqlx::Encode<'q, S::Db> + sqlx::Decode<'q, S::Db> + sqlx::Type<S::Db>,
-    for<'q> bool: sqlx::Encode<'q, S::Db> + sqlx::Decode<'q, S::Db> + sqlx::Type<S::Db>,
-    for<'q> String: sqlx::Encode<'q, S::Db> + sqlx::Decode<'q, S::Db> + sqlx::Type<S::Db>,
-    for<'q> time::OffsetDateTime:
-        sqlx::Encode<'q, S::Db> + sqlx::Decode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> bool: sqlx::Encode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> time::OffsetDateTime: sqlx::Encode<'q, S::Db> + sqlx::Type<S::Db>,
     for<'q> &'q str: sqlx::Encode<'q, S::Db> + sqlx::Type<S::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, S::Db>,
-    for<'q> Option<String>: sqlx::Encode<'q, S::Db>,
-    for<'q> Option<time::OffsetDateTime>: sqlx::Encode<'q, S::Db>,
-    for<'q> i32: sqlx::Encode<'q, S::Db> + sqlx::Type<S::Db>,
-    for<'q> Option<&'q str>: sqlx::Encode<'q, S::Db>,
-    <S::Db as sqlx::Database>::QueryResult: crate::storage::backend::Affected,
+    for<'q> &'q String: sqlx::Encode<'q, S::Db> + sqlx::Type<S::Db>,
+    usize: sqlx::ColumnIndex<<S::Db as sqlx::Database>::Row>,
 {
-    #[tracing::instrument(skip_all, fields(case_id = exhibit.case_id))]
-    async fn create_exhibit(
-        &self,
-        exhibit: crate::storage::evidence::NewExhibit,
-    ) -> crate::storage::StoreResult<probity_domain::evidence::Exhibit> {
-        let now = time::OffsetDateTime::now_utc();
-        let mut tx = self.begin_write().await?;
-        // One statement both reserves and returns the number, so two uploads at once
-        // cannot get the same one.
-        let number: i64 = sqlx::query_scalar(
-            "update cases set last_exhibit_number = last_exhibit_number + 1, updated_at = $2 \
+    // One statement both reserves and returns the number, so two uploads at once
+    // cannot get the same one.
+    let number: i64 = sqlx::query_scalar(
+        "update cases set last_exhibit_number = last_exhibit_number + 1, updated_at = $2 \
                      where case_id = $1 returning last_exhibit_number",
-        )
-        .bind(exhibit.case_id)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        let e = &exhibit;
-        let exhibit_id: i64 = sqlx::query_scalar(
+    )
+    .bind(exhibit.case_id)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    let e = exhibit;
+    let exhibit_id: i64 = sqlx::query_scalar(
                     "insert into exhibits (case_id, number, parent_exhibit_id, description, original_filename, \
                      sha256, size_bytes, media_type, extension_mismatch, provided_by, collected_by, collected_at, \
                      personal_data, criminal_justice, booking_photo, restricted, captured_by, captured_at, \
@@ -222,36 +213,70 @@ where
                 .bind(e.ocr_status.as_str())
                 .bind(e.uploaded_by)
                 .bind(now)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?;
-        if e.restricted {
-            for user_id in &e.access {
-                sqlx::query(
-                    "insert into exhibit_access (exhibit_id, user_id) values ($1, $2) \
+    if e.restricted {
+        for user_id in &e.access {
+            sqlx::query(
+                "insert into exhibit_access (exhibit_id, user_id) values ($1, $2) \
                              on conflict (exhibit_id, user_id) do nothing",
-                )
-                .bind(exhibit_id)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-            }
+            )
+            .bind(exhibit_id)
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
         }
-        Self::refresh_search(&mut tx, e.case_id).await?;
-        // The custody chain's head last, so that other custody writers wait only for this
-        // statement and the commit.
-        let head = S::chain_head(&mut tx, Chain::Custody).await?;
-        let custody_id: i64 = sqlx::query_scalar(
-            "insert into custody_events (exhibit_id, action, user_id, occurred_at, reason, sha256) \
+    }
+    S::refresh_search(tx, e.case_id).await?;
+    // The custody chain's head last, so that other custody writers wait only for this
+    // statement and the commit.
+    let head = S::chain_head(tx, Chain::Custody).await?;
+    let custody_id: i64 = sqlx::query_scalar(
+        "insert into custody_events (exhibit_id, action, user_id, occurred_at, reason, sha256) \
              values ($1, 'received', $2, $3, $4, $5) returning custody_event_id",
-        )
-        .bind(exhibit_id)
-        .bind(e.uploaded_by)
-        .bind(now)
-        .bind(format!("Uploaded as {}", e.original_filename))
-        .bind(&e.sha256)
-        .fetch_one(&mut *tx)
-        .await?;
-        S::seal_entry(&mut tx, Chain::Custody, head, custody_id).await?;
+    )
+    .bind(exhibit_id)
+    .bind(e.uploaded_by)
+    .bind(now)
+    .bind(received)
+    .bind(&e.sha256)
+    .fetch_one(&mut **tx)
+    .await?;
+    S::seal_entry(tx, Chain::Custody, head, custody_id).await?;
+    Ok(exhibit_id)
+}
+
+#[async_trait::async_trait]
+impl<S> crate::storage::evidence::EvidenceStore for S
+where
+    S: crate::storage::backend::SqlBackend + crate::storage::cases::CaseRows,
+    S: crate::storage::chains::ChainRows,
+    for<'c> &'c mut <S::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = S::Db>,
+    for<'q> <S::Db as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, S::Db>,
+    for<'a> &'a str: sqlx::ColumnIndex<<S::Db as sqlx::Database>::Row>,
+    usize: sqlx::ColumnIndex<<S::Db as sqlx::Database>::Row>,
+    for<'q> i64: sqlx::Encode<'q, S::Db> + sqlx::Decode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> bool: sqlx::Encode<'q, S::Db> + sqlx::Decode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> String: sqlx::Encode<'q, S::Db> + sqlx::Decode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> time::OffsetDateTime:
+        sqlx::Encode<'q, S::Db> + sqlx::Decode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, S::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, S::Db>,
+    for<'q> Option<time::OffsetDateTime>: sqlx::Encode<'q, S::Db>,
+    for<'q> i32: sqlx::Encode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, S::Db>,
+    <S::Db as sqlx::Database>::QueryResult: crate::storage::backend::Affected,
+{
+    #[tracing::instrument(skip_all, fields(case_id = exhibit.case_id))]
+    async fn create_exhibit(
+        &self,
+        exhibit: crate::storage::evidence::NewExhibit,
+    ) -> crate::storage::StoreResult<probity_domain::evidence::Exhibit> {
+        let now = time::OffsetDateTime::now_utc();
+        let mut tx = self.begin_write().await?;
+        let received = format!("Uploaded as {}", exhibit.original_filename);
+        let exhibit_id = S::insert_exhibit(&mut tx, &exhibit, &received, now).await?;
         tx.commit().await?;
         self.exhibit(exhibit.case_id, exhibit_id)
             .await?
@@ -461,7 +486,8 @@ where
                      or exists(select 1 from report_versions where $1 in (internal_pdf_sha256, \
                         public_pdf_sha256, public_html_sha256, public_json_sha256, public_model_sha256)) \
                      or exists(select 1 from published_reports where $1 in (public_pdf_sha256, \
-                        public_html_sha256, public_json_sha256, public_model_sha256))",
+                        public_html_sha256, public_json_sha256, public_model_sha256)) \
+                     or exists(select 1 from complaint_files where sha256 = $1)",
                 )
                 .bind(sha256)
                 .fetch_one(self.pool())

@@ -8,6 +8,7 @@
 pub mod backend;
 pub mod cases;
 pub mod chains;
+pub mod complaints;
 pub mod evidence;
 pub mod factors;
 pub mod jobs;
@@ -259,6 +260,7 @@ pub trait Store:
     + search::SearchStore
     + chains::ChainStore
     + factors::FactorStore
+    + complaints::ComplaintStore
     + Send
     + Sync
     + 'static

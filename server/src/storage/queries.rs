@@ -50,6 +50,7 @@ where
     S: crate::storage::search::SearchDialect + crate::storage::chains::ChainStore,
     S: crate::storage::chains::ChainRows,
     S: crate::storage::factors::FactorStore,
+    S: crate::storage::complaints::ComplaintStore,
     for<'c> &'c mut <S::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = S::Db>,
     for<'q> <S::Db as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, S::Db>,
     for<'a> &'a str: sqlx::ColumnIndex<<S::Db as sqlx::Database>::Row>,
