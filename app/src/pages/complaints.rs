@@ -332,17 +332,17 @@ pub fn ComplaintQueuePage(
     let empty = complaints.is_empty();
     view! {
         <Shell ctx=ctx title="Complaints" current=QUEUE_PATH>
-            <div class="probity-page-head">
+            <div class="probity-title-row">
                 <h1>{heading}</h1>
                 <a class="usa-button usa-button--outline" href=format!("{QUEUE_PATH}/new")>"Log a call or letter"</a>
             </div>
             <nav aria-label="Complaint views">
-                <ul class="probity-tabs">
+                <ul class="probity-case-nav__list">
                     {views.into_iter().map(|(view_status, label)| {
                         let here = view_status == status;
                         view! {
                             <li>
-                                <a class=if here { "probity-tab usa-current" } else { "probity-tab" }
+                                <a class=if here { "probity-case-nav__link usa-current" } else { "probity-case-nav__link" }
                                    href=queue_status_path(view_status)
                                    aria-current=here.then_some("page")>{label}</a>
                             </li>
@@ -578,7 +578,7 @@ pub fn ComplaintRecordPage(
     view! {
         <Shell ctx=ctx title=format!("Complaint {}", complaint.reference) current=QUEUE_PATH>
             <p><a class="usa-link" href=QUEUE_PATH>"Back to the queue"</a></p>
-            <div class="probity-page-head">
+            <div class="probity-title-row">
                 <h1>{format!("Complaint {}", complaint.reference)}</h1>
                 <StatusTag status=complaint.status />
             </div>

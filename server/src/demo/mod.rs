@@ -202,7 +202,7 @@ pub async fn load(
     println!("{token_line}");
     match receipt {
         Some(code) => println!(
-            "complaints in every state are in the queue (Complaints, as sam.supervisor); complaint of the permits counter waits on its complainant: follow up at /complain/follow-up with the receipt code {code} (shown this once)"
+            "complaints in every state are in the queue (Complaints, as sam.supervisor); the complaint about the permits counter waits on its complainant: follow up at /complain/follow-up with the receipt code {code} (shown this once)"
         ),
         None => println!("the demo complaints are already loaded (Complaints, as sam.supervisor)"),
     }

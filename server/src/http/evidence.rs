@@ -2,13 +2,12 @@
 //! (after re-checking the hash) and recorded transfers. Every step is written to the chain of
 //! custody and the audit trail.
 
-use crate::auth::verify_csrf;
 use crate::evidence::{media, previews};
 use crate::http::AppState;
 use crate::http::actor::Actor;
 use crate::http::cases::{open_case, validate};
 use crate::http::error::AppError;
-use crate::http::intake::{Unreadable, read_upload, small_text};
+use crate::http::intake::{Unreadable, read_upload};
 use crate::http::pages::{page_context, render};
 use crate::http::posted::Posted;
 use crate::office::{OfficeError, evidence};
@@ -112,16 +111,7 @@ pub async fn upload(
     Path(case_id): Path<i64>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let bad =
-        |error: axum::extract::multipart::MultipartError| AppError::BadRequest(error.to_string());
-    // The token comes first in the form, so nothing is stored for a forged request.
-    match multipart.next_field().await.map_err(bad)? {
-        Some(mut field) if field.name() == Some("csrf_token") => {
-            let token = small_text(&mut field).await.map_err(unreadable)?;
-            verify_csrf(&actor.session, &token).await?;
-        }
-        _ => return Err(AppError::CsrfRejected),
-    }
+    crate::http::posted::multipart_token(&mut multipart, &actor.session).await?;
     let caller = actor.caller();
     let open = open_case(&state, &actor, case_id, Action::EditCase, "exhibit.upload").await?;
     let vault = state.vault();

@@ -2,7 +2,7 @@
 //! forms, a complaint's files, and logging a call or letter. Thin: each handler reads the
 //! request, calls the office's complaint functions and draws a page or redirects.
 
-use crate::auth::{set_flash, take_flash, verify_csrf};
+use crate::auth::{set_flash, take_flash};
 use crate::http::AppState;
 use crate::http::actor::Actor;
 use crate::http::error::AppError;
@@ -257,16 +257,7 @@ pub async fn write(
 ) -> Result<Response, AppError> {
     let bad =
         |error: axum::extract::multipart::MultipartError| AppError::BadRequest(error.to_string());
-    // The token comes first in the form, so nothing is stored for a forged request.
-    match multipart.next_field().await.map_err(bad)? {
-        Some(mut field) if field.name() == Some("csrf_token") => {
-            let token = small_text(&mut field)
-                .await
-                .map_err(|_| AppError::CsrfRejected)?;
-            verify_csrf(&actor.session, &token).await?;
-        }
-        _ => return Err(AppError::CsrfRejected),
-    }
+    crate::http::posted::multipart_token(&mut multipart, &actor.session).await?;
     let caller = actor.caller();
     let mut body = String::new();
     let mut stored = Vec::new();
