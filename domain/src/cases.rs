@@ -182,6 +182,8 @@ mod records {
         pub status: CaseStatus,
         /// The IANA zone the case's times are shown in.
         pub time_zone: String,
+        /// The key of the office's case type (see [`crate::clocks::CaseTypes`]).
+        pub case_type: String,
         pub lead_user_id: Option<i64>,
         pub created_at: OffsetDateTime,
         pub updated_at: OffsetDateTime,
@@ -321,6 +323,8 @@ pub struct CaseFields {
     pub priority: String,
     pub confidentiality: String,
     pub time_zone: String,
+    /// The key of the office's case type (opening only; a case keeps its type).
+    pub case_type: String,
     /// The version the edit is based on (edits only).
     pub version: String,
 }
@@ -337,6 +341,7 @@ impl CaseFields {
             priority: case.priority.as_str().to_string(),
             confidentiality: case.confidentiality.as_str().to_string(),
             time_zone: case.time_zone.clone(),
+            case_type: case.case_type.clone(),
             version: case.version.to_string(),
         }
     }

@@ -132,6 +132,10 @@ pub struct Complaint {
     pub logged_by_name: Option<String>,
     /// The outcome's details.
     pub outcome: ComplaintOutcome,
+    /// The complainant's name and contact details were left out for this reader (the
+    /// complaint became case work, and they are neither its lead, a supervisor, nor on a team
+    /// the complainant agreed may know).
+    pub identity_withheld: bool,
 }
 
 /// How a complaint ended, with what each outcome records.
@@ -169,7 +173,7 @@ impl Complaint {
 
     /// True when the person gave a name or a way to reach them.
     pub fn identified(&self) -> bool {
-        !self.contact_name.is_empty() || !self.contact_details.is_empty()
+        self.identity_withheld || !self.contact_name.is_empty() || !self.contact_details.is_empty()
     }
 }
 
@@ -238,4 +242,47 @@ mod tests {
         }
         assert!(!ComplaintStatus::NeedsInformation.is_outcome());
     }
+}
+
+text_enum!(
+    /// How far a complainant agreed their identity may be disclosed.
+    ConsentScope {
+        Team = "team" / "To the whole case team",
+        Report = "report" / "Named in the published report",
+        Referral = "referral" / "To the agency or prosecutor the matter is referred to",
+    }
+);
+
+/// A complainant's recorded consent to disclose their identity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consent {
+    pub consent_id: i64,
+    pub case_id: i64,
+    pub complaint_id: i64,
+    pub complaint_reference: String,
+    pub scope: ConsentScope,
+    /// `YYYY-MM-DD`.
+    pub given_on: String,
+    /// How it was given (a signed form, an e-mail, a call).
+    pub how_given: String,
+    pub recorded_by_name: String,
+    pub recorded_at: OffsetDateTime,
+    pub withdrawn_on: Option<String>,
+}
+
+impl Consent {
+    /// In force: not withdrawn.
+    pub fn in_force(&self) -> bool {
+        self.withdrawn_on.is_none()
+    }
+}
+
+/// A complainant of a case as the reader may see them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Complainant {
+    pub complaint: Complaint,
+    /// Their name and how to reach them, when the reader may know them and they gave any.
+    pub identity: Option<(String, String)>,
+    /// Consents recorded for this complaint.
+    pub consents: Vec<Consent>,
 }

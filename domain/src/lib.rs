@@ -7,11 +7,13 @@
 #![forbid(unsafe_code)]
 
 pub mod cases;
+pub mod clocks;
 pub mod complaints;
 pub mod evidence;
 pub mod jobs;
 pub mod messages;
 pub mod permissions;
+pub mod plan;
 pub mod reports;
 pub mod roles;
 pub mod search;
@@ -35,11 +37,13 @@ mod layering {
         let manifest = include_str!("../Cargo.toml");
         let sources = [
             include_str!("cases.rs"),
+            include_str!("clocks.rs"),
             include_str!("complaints.rs"),
             include_str!("evidence.rs"),
             include_str!("jobs.rs"),
             include_str!("messages.rs"),
             include_str!("permissions.rs"),
+            include_str!("plan.rs"),
             include_str!("reports.rs"),
             include_str!("roles.rs"),
             include_str!("search.rs"),

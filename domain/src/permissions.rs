@@ -41,11 +41,17 @@ pub enum Action {
     /// Work the complaint queue: read complaints (with the complainant's contact details),
     /// write to complainants, log calls and letters, and decide each complaint's outcome.
     TriageComplaints,
+    /// Extend, pause and resume a case's statutory clocks (an extension that needs the
+    /// complainant's consent records its date).
+    ManageClocks,
+    /// Record (or withdraw) a complainant's consent to disclose their identity beyond intake
+    /// staff and the case's lead.
+    RecordConsent,
 }
 
 impl Action {
     /// Every action, in the order of the README table.
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 15] = [
         Action::ManagePeople,
         Action::ReadAudit,
         Action::CreateCase,
@@ -59,6 +65,8 @@ impl Action {
         Action::ReviewReport,
         Action::PublishReport,
         Action::TriageComplaints,
+        Action::ManageClocks,
+        Action::RecordConsent,
     ];
 
     /// What the action covers, in words.
@@ -86,6 +94,10 @@ impl Action {
             Action::PublishReport => "publish an approved report (with a fresh second factor)",
             Action::TriageComplaints => {
                 "work the complaint queue: read complaints and complainants' contact details, write to complainants, decide outcomes"
+            }
+            Action::ManageClocks => "extend, pause and resume a case's statutory clocks",
+            Action::RecordConsent => {
+                "record a complainant's consent to disclose their identity, and its withdrawal"
             }
         }
     }
@@ -171,6 +183,13 @@ pub fn grant(role: Role, action: Action) -> Grant {
         // judge the results, administrators and auditors stay out of case content.
         (TriageComplaints, Supervisor | Investigator) => OfficeWide,
         (TriageComplaints, _) => Never,
+
+        // A clock's extension is a decision about the office's deadline: the supervisor's, or
+        // the lead's who answers for the case; the same people record what the complainant
+        // agreed to.
+        (ManageClocks | RecordConsent, Supervisor) => OfficeWide,
+        (ManageClocks | RecordConsent, Investigator) => AsLead,
+        (ManageClocks | RecordConsent, _) => Never,
     }
 }
 

@@ -156,6 +156,11 @@ pub struct Settings {
     )]
     pub case_number_prefix: String,
 
+    /// A TOML file of the office's case types, each with its statutory clocks and the tasks
+    /// a new case of the type starts with (see the README); built-in types when not given.
+    #[arg(long, env = "PROBITY_CASE_TYPES", value_parser = load_case_types, global = true)]
+    pub case_types: Option<std::sync::Arc<probity_domain::clocks::CaseTypes>>,
+
     /// The dispositions a finding may have, separated by commas.
     #[arg(
         long,
@@ -362,6 +367,15 @@ impl Settings {
         crate::reports::personal::Patterns::new(&self.booking_number_patterns)
     }
 
+    /// The office's case types: the file's, or the built-in ones.
+    pub fn case_types(&self) -> std::sync::Arc<probity_domain::clocks::CaseTypes> {
+        static BUILT_IN: std::sync::LazyLock<std::sync::Arc<probity_domain::clocks::CaseTypes>> =
+            std::sync::LazyLock::new(|| {
+                std::sync::Arc::new(probity_domain::clocks::default_case_types())
+            });
+        self.case_types.clone().unwrap_or_else(|| BUILT_IN.clone())
+    }
+
     /// Idle limit of a session, in seconds.
     pub fn session_idle_seconds(&self) -> i64 {
         self.session_idle_seconds
@@ -404,6 +418,17 @@ impl fmt::Debug for Settings {
 
 /// A database URL with its password replaced, for logs.
 pub use crate::storage::redact_url_password;
+
+/// Reads and checks a case-types file; the error names the file and what is wrong.
+fn load_case_types(
+    path: &str,
+) -> Result<std::sync::Arc<probity_domain::clocks::CaseTypes>, String> {
+    let text = std::fs::read_to_string(path).map_err(|error| format!("{path}: {error}"))?;
+    let types: probity_domain::clocks::CaseTypes =
+        toml::from_str(&text).map_err(|error| format!("{path}: {error}"))?;
+    types.check().map_err(|error| format!("{path}: {error}"))?;
+    Ok(std::sync::Arc::new(types))
+}
 
 /// Parses a byte size such as `2GiB`, `500M` or `1048576`.
 pub fn parse_size(value: &str) -> Result<u64, String> {

@@ -13,6 +13,7 @@ mod leaks;
 mod messages;
 mod people;
 mod permissions;
+mod plan;
 mod reports;
 mod search;
 mod second_factor;

@@ -90,6 +90,30 @@ struct Route {
 const ROUTES: &[Route] = &[
     Route {
         method: "GET",
+        path: "/cases/{case}/plan",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/plan/new",
+        action: Action::EditCase,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/plan/new",
+        action: Action::EditCase,
+        form: &[("title", "")],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/complainants/consents",
+        action: Action::RecordConsent,
+        form: &[("complaint_id", "")],
+    },
+    Route {
+        method: "GET",
         path: "/cases/{case}",
         action: Action::ReadCase,
         form: &[],

@@ -500,6 +500,8 @@ pub mod fixtures {
                 created_by: lead.user_id,
                 year: 2025,
                 prefix: String::new(),
+                case_type: probity_domain::clocks::GENERAL.to_string(),
+                plan: Default::default(),
             })
             .await
             .expect("create case")
@@ -747,6 +749,8 @@ pub mod fixtures {
                 created_by: lead,
                 year: 2024,
                 prefix: String::new(),
+                case_type: probity_domain::clocks::GENERAL.to_string(),
+                plan: Default::default(),
             })
             .await
             .expect("case");

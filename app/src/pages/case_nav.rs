@@ -13,6 +13,7 @@ use leptos::prelude::*;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CaseSection {
     Overview,
+    Plan,
     Parties,
     Evidence,
     Messages,
@@ -25,8 +26,9 @@ pub enum CaseSection {
 
 impl CaseSection {
     /// Every section, in navigation order.
-    pub const ALL: [CaseSection; 9] = [
+    pub const ALL: [CaseSection; 10] = [
         CaseSection::Overview,
+        CaseSection::Plan,
         CaseSection::Parties,
         CaseSection::Evidence,
         CaseSection::Messages,
@@ -41,6 +43,7 @@ impl CaseSection {
     pub fn label(self) -> &'static str {
         match self {
             CaseSection::Overview => "Overview",
+            CaseSection::Plan => "Plan and clocks",
             CaseSection::Parties => "Parties and allegations",
             CaseSection::Evidence => "Evidence",
             CaseSection::Messages => "Messages",
@@ -57,6 +60,7 @@ impl CaseSection {
         let base = case_path(case_id);
         match self {
             CaseSection::Overview => base,
+            CaseSection::Plan => format!("{base}/plan"),
             CaseSection::Parties => format!("{base}/parties"),
             CaseSection::Evidence => format!("{base}/exhibits"),
             CaseSection::Messages => format!("{base}/messages"),

@@ -289,7 +289,11 @@ pub fn CaseFormPage(
     /// True when the save was refused because the case changed meanwhile.
     #[prop(default = false)]
     stale: bool,
+    /// The office's case types, `(key, label)`: chosen when opening a case only.
+    #[prop(default = Vec::new())]
+    case_types: Vec<(String, String)>,
 ) -> impl IntoView {
+    let opening = case.is_none();
     let token = ctx.csrf_token.clone();
     let (title, action, button, back) = match &case {
         Some(case) => (
@@ -363,6 +367,16 @@ pub fn CaseFormPage(
                     value=values.received_on
                     error=errors.get("received_on")
                 />
+                {opening.then(|| view! {
+                    <SelectField
+                        name="case_type"
+                        label="Case type"
+                        hint="Fixed when the case opens: a type's statutory clocks and first tasks start with it."
+                        options=case_types
+                        selected=values.case_type.clone()
+                        error=errors.get("case_type")
+                    />
+                })}
                 <SelectField
                     name="priority"
                     label="Priority"
@@ -412,6 +426,14 @@ pub struct CaseView {
     pub can: CasePermissions,
     /// A message after an action, e.g. the exhibits just added.
     pub notice: Option<String>,
+    /// The label of the office's case type.
+    pub case_type_label: String,
+    /// The case's statutory clocks.
+    pub clocks: Vec<probity_domain::clocks::CaseClock>,
+    /// The day clocks are counted on.
+    pub today: time::Date,
+    /// The complaints the case came from (references only).
+    pub complaints: Vec<String>,
 }
 
 /// A case's overview: its details, team, notes and latest status changes; the other
@@ -493,7 +515,16 @@ pub fn CasePage(ctx: PageContext, view: CaseView) -> impl IntoView {
                 <dl class="probity-facts">
                     <dt>"Title"</dt><dd>{case.title.clone()}</dd>
                     <dt>"Subject agency"</dt><dd>{case.subject_agency.clone()}</dd>
+                    <dt>"Case type"</dt><dd>{view.case_type_label.clone()}</dd>
                     <dt>"How it came in"</dt><dd>{case.intake_channel.label()}</dd>
+                    {(!view.complaints.is_empty()).then(|| view! {
+                        <dt>"From complaint"</dt>
+                        <dd>
+                            {view.complaints.join(", ")}
+                            " "
+                            <a class="usa-link" href=format!("{base}/complainants")>"Complainants and consents"</a>
+                        </dd>
+                    })}
                     <dt>"Received"</dt><dd>{case.received_on.clone()}</dd>
                     <dt>"Time zone"</dt><dd>{case.time_zone.clone()}</dd>
                     <dt>"Lead investigator"</dt><dd>{view.lead_name.unwrap_or_else(|| "None".to_string())}</dd>
@@ -503,6 +534,13 @@ pub fn CasePage(ctx: PageContext, view: CaseView) -> impl IntoView {
                 <h3>"Team"</h3>
                 <ul class="usa-list">{team}</ul>
             </section>
+            {(!view.clocks.is_empty()).then(|| view! {
+                <section aria-labelledby="clocks-heading">
+                    <h2 id="clocks-heading">"Clocks"</h2>
+                    <crate::pages::plan::ClockTable clocks=view.clocks.clone() today=view.today change_base=None />
+                    <p><a class="usa-link" href=format!("{base}/plan")>"Plan and clocks"</a></p>
+                </section>
+            })}
             <CaseSection id="notes" heading="Notes" add=can.edit.then(|| (format!("{base}/notes/new"), "Add a note"))>
                 <ul class="usa-list usa-list--unstyled">{notes}</ul>
             </CaseSection>

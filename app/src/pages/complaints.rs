@@ -432,6 +432,8 @@ pub fn ComplaintRecordPage(
     /// choices.
     priorities: Vec<(String, String)>,
     confidentialities: Vec<(String, String)>,
+    /// The office's case types, `(key, label)`.
+    case_types: Vec<(String, String)>,
     limit: String,
     #[prop(default = None)] notice: Option<String>,
 ) -> impl IntoView {
@@ -454,7 +456,9 @@ pub fn ComplaintRecordPage(
     let close_errors = errors_for(ComplaintForm::Close);
     let c = complaint.clone();
     let how = c.how_known.map_or("Not given", HowKnown::label);
-    let contact = if c.identified() {
+    let contact = if c.identity_withheld {
+        "Withheld: the complaint became case work; only the case's lead, supervisors and those the complainant agreed may know see who they are.".to_string()
+    } else if c.identified() {
         format!(
             "{}{}{}",
             c.contact_name,
@@ -532,6 +536,7 @@ pub fn ComplaintRecordPage(
                         <TextField name="title" label="Case title" value=case.title.clone() error=open_errors.get("title") maxlength=200 />
                         <TextArea name="summary" label="Summary" value=case.summary.clone() error=open_errors.get("summary") rows=4 />
                         <TextField name="subject_agency" label="Agency" value=case.subject_agency.clone() error=open_errors.get("subject_agency") maxlength=200 />
+                        <SelectField name="case_type" label="Case type" hint="A type with a statutory clock starts it from the day the complaint was received." options=case_types selected=case.case_type.clone() error=open_errors.get("case_type") />
                         <SelectField name="priority" label="Priority" options=priorities selected=case.priority.clone() error=open_errors.get("priority") />
                         <SelectField name="confidentiality" label="Confidentiality" options=confidentialities selected=case.confidentiality.clone() error=open_errors.get("confidentiality") />
                         <button class="usa-button" type="submit">"Open the case"</button>

@@ -31,6 +31,12 @@ pub struct DashboardView {
     pub alarms: Option<Vec<IntegrityAlarm>>,
     /// For intake staff: complaints received, triaged and open this month.
     pub intake: Option<probity_domain::complaints::IntakeCounts>,
+    /// The person's open tasks, soonest due first.
+    pub my_tasks: Vec<probity_domain::plan::MyTask>,
+    /// Running clocks of the cases the person sees, soonest due first.
+    pub clocks_due: Vec<probity_domain::clocks::ClockDue>,
+    /// The day clocks and due days are counted on.
+    pub today: Option<time::Date>,
 }
 
 /// A work queue of cases, each linked to its report.
@@ -154,6 +160,59 @@ pub fn DashboardPage(ctx: PageContext, dashboard: DashboardView) -> impl IntoVie
                                 <span class="probity-count__label">"Triaged this month"</span></li>
                         </ul>
                         <p>{oldest}</p>
+                    </section>
+                }
+            })}
+            {(!dashboard.my_tasks.is_empty()).then(|| {
+                let today = dashboard.today.map(|d| d.to_string()).unwrap_or_default();
+                let rows = dashboard.my_tasks.into_iter().map(|mine| {
+                    let overdue = mine.task.overdue(&today);
+                    let href = format!("/cases/{}/plan/{}/edit", mine.task.case_id, mine.task.task_id);
+                    view! {
+                        <tr>
+                            <th scope="row"><a class="usa-link" href=href>{mine.task.title.clone()}</a></th>
+                            <td>{format!("{}: {}", mine.case_number, mine.case_title)}</td>
+                            <td>
+                                {mine.task.due_on.clone().unwrap_or_else(|| "None".into())}
+                                {overdue.then(|| view! { " " <span class="usa-tag probity-tag probity-tag--overdue">"Overdue"</span> })}
+                            </td>
+                            <td>{mine.task.status.label()}</td>
+                        </tr>
+                    }
+                }).collect_view();
+                view! {
+                    <section aria-labelledby="tasks-heading" class="probity-queue">
+                        <h2 id="tasks-heading">"My tasks"</h2>
+                        <table class="usa-table usa-table--borderless probity-table">
+                            <caption class="usa-sr-only">"Your open tasks, soonest due first"</caption>
+                            <thead><tr><th scope="col">"Task"</th><th scope="col">"Case"</th><th scope="col">"Due"</th><th scope="col">"Status"</th></tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </section>
+                }
+            })}
+            {(!dashboard.clocks_due.is_empty()).then(|| {
+                let today = dashboard.today.unwrap_or(time::Date::MIN);
+                let rows = dashboard.clocks_due.into_iter().map(|due| {
+                    let (state, tag) = crate::pages::plan::clock_state(&due.clock, today);
+                    let href = format!("/cases/{}/plan", due.clock.case_id);
+                    view! {
+                        <tr>
+                            <th scope="row"><a class="usa-link" href=href>{format!("{}: {}", due.case_number, due.case_title)}</a></th>
+                            <td>{due.clock.label.clone()}</td>
+                            <td>{due.clock.due_on.to_string()}</td>
+                            <td><span class=format!("usa-tag probity-tag {tag}")>{state}</span></td>
+                        </tr>
+                    }
+                }).collect_view();
+                view! {
+                    <section aria-labelledby="clocks-heading" class="probity-queue">
+                        <h2 id="clocks-heading">"Clocks by days left"</h2>
+                        <table class="usa-table usa-table--borderless probity-table">
+                            <caption class="usa-sr-only">"Statutory clocks of open cases, soonest due first"</caption>
+                            <thead><tr><th scope="col">"Case"</th><th scope="col">"Clock"</th><th scope="col">"Due"</th><th scope="col">"Where it stands"</th></tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
                     </section>
                 }
             })}

@@ -156,6 +156,7 @@ mod tests {
             confidentiality: Confidentiality::Standard,
             status: CaseStatus::Open,
             time_zone: "UTC".into(),
+            case_type: "general".into(),
             lead_user_id: None,
             created_at: OffsetDateTime::UNIX_EPOCH,
             updated_at: OffsetDateTime::UNIX_EPOCH,

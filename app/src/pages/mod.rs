@@ -12,6 +12,7 @@ pub mod evidence;
 pub mod jobs;
 pub mod messages;
 pub mod people;
+pub mod plan;
 pub mod reports;
 pub mod search;
 pub mod setup;

@@ -159,6 +159,7 @@ pub async fn load(
         priority: "normal".into(),
         confidentiality: "confidential".into(),
         time_zone: "America/New_York".into(),
+        case_type: String::new(),
         version: String::new(),
     };
     complaints::into_case(
@@ -169,6 +170,7 @@ pub async fn load(
         IntoCase::New {
             fields: &case_fields,
             prefix,
+            types: &probity_domain::clocks::default_case_types(),
         },
     )
     .await?;

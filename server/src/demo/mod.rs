@@ -268,6 +268,8 @@ async fn load_queue_cases(
                 created_by: lead,
                 year: 2025,
                 prefix: prefix.to_string(),
+                case_type: probity_domain::clocks::GENERAL.to_string(),
+                plan: Default::default(),
             })
             .await?;
         let id = case.case_id;
@@ -335,6 +337,8 @@ async fn load_case(
             created_by: lead,
             year: 2025,
             prefix: prefix.to_string(),
+            case_type: probity_domain::clocks::GENERAL.to_string(),
+            plan: Default::default(),
         })
         .await?;
     let id = case.case_id;

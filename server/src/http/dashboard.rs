@@ -66,6 +66,14 @@ pub async fn show(State(state): State<AppState>, actor: Actor) -> Result<Respons
         );
     }
     dashboard.intake = crate::office::complaints::counts(&state.store, &actor.caller()).await?;
+    let caller = actor.caller();
+    let (my_tasks, clocks_due) = tokio::try_join!(
+        crate::office::plan::my_tasks(&state.store, &caller),
+        crate::office::plan::clocks_due(&state.store, &caller),
+    )?;
+    dashboard.my_tasks = my_tasks;
+    dashboard.clocks_due = clocks_due;
+    dashboard.today = Some(crate::office::plan::today());
     if matches!(role, Role::Auditor | Role::Administrator) {
         dashboard.alarms = Some(state.store.integrity_alarms(LIST_SIZE).await?);
     }

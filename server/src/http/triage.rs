@@ -118,8 +118,20 @@ fn case_defaults(record: &ComplaintRecord) -> CaseFields {
         // otherwise.
         confidentiality: Confidentiality::Confidential.as_str().to_string(),
         time_zone: String::new(),
+        case_type: String::new(),
         version: String::new(),
     }
+}
+
+/// The office's case types as `(key, label)` choices.
+pub(crate) fn case_type_choices(state: &AppState) -> Vec<(String, String)> {
+    state
+        .settings
+        .case_types()
+        .types
+        .iter()
+        .map(|t| (t.key.clone(), t.label.clone()))
+        .collect()
 }
 
 async fn record_page(
@@ -144,6 +156,7 @@ async fn record_page(
     );
     let limit =
         format_size(i64::try_from(state.settings.complaint_upload_limit).unwrap_or(i64::MAX));
+    let case_types = case_type_choices(state);
     let ComplaintRecord {
         complaint,
         files,
@@ -153,7 +166,7 @@ async fn record_page(
     Ok(render(status, move || {
         view! {
             <ComplaintRecordPage ctx=ctx complaint=complaint files=files messages=messages steps=steps
-                forms=forms priorities=priorities confidentialities=confidentialities limit=limit notice=notice />
+                forms=forms priorities=priorities confidentialities=confidentialities case_types=case_types limit=limit notice=notice />
         }
     }))
 }
@@ -357,6 +370,7 @@ pub async fn open_case(
         IntoCase::New {
             fields: &form.case,
             prefix: &state.settings.case_number_prefix,
+            types: &state.settings.case_types(),
         },
     )
     .await;

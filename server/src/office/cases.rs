@@ -6,10 +6,12 @@ use super::{Caller, OfficeError, validate};
 use crate::storage::cases::{
     CaseCursor, CaseFilter, CasePage, CaseSort, CaseViewer, NewCase, is_iso_date,
 };
+use crate::storage::plan::CasePlan;
 use crate::storage::{DynStore, Outcome};
 use probity_domain::cases::{
     Case, CaseFields, CaseListFields, CaseStatus, Confidentiality, Priority,
 };
+use probity_domain::clocks::CaseTypes;
 use probity_domain::permissions::{Action, Grant, Standing, allows, grant};
 use probity_domain::validation::FieldErrors;
 
@@ -192,24 +194,56 @@ pub async fn list_cases(
     })
 }
 
+/// A case about to be opened by `created_by` from checked fields: its details, its type
+/// (general when none is chosen) with the type's clocks and template tasks.
+pub fn new_case(
+    fields: &CaseFields,
+    types: &CaseTypes,
+    created_by: i64,
+    number_prefix: &str,
+) -> Result<NewCase, OfficeError> {
+    let details = validate::case_details(fields);
+    let key = match fields.case_type.trim() {
+        "" => probity_domain::clocks::GENERAL,
+        key => key,
+    };
+    let case_type = types.get(key);
+    let details = match (details, case_type) {
+        (Ok(details), Some(_)) => details,
+        (details, case_type) => {
+            let mut errors = details.err().unwrap_or_default();
+            if case_type.is_none() {
+                errors.add("case_type", "Choose one of the office's case types.");
+            }
+            return Err(OfficeError::Invalid(errors));
+        }
+    };
+    let plan = case_type.map_or_else(CasePlan::default, |t| CasePlan {
+        clocks: t.clocks.clone(),
+        tasks: t.tasks.clone(),
+    });
+    Ok(NewCase {
+        details,
+        created_by,
+        year: time::OffsetDateTime::now_utc().year(),
+        prefix: number_prefix.to_string(),
+        case_type: key.to_string(),
+        plan,
+    })
+}
+
 /// Opens a new case with the caller as its lead.
 #[tracing::instrument(skip_all)]
 pub async fn create_case(
     store: &DynStore,
     caller: &Caller,
     number_prefix: &str,
+    types: &CaseTypes,
     fields: &CaseFields,
 ) -> Result<Case, OfficeError> {
     require(store, caller, Action::CreateCase, "case.create").await?;
-    let details = validate::case_details(fields).map_err(OfficeError::Invalid)?;
-    let case = store
-        .create_case(NewCase {
-            details,
-            created_by: caller.user.user_id,
-            year: time::OffsetDateTime::now_utc().year(),
-            prefix: number_prefix.to_string(),
-        })
-        .await?;
+    let new = new_case(fields, types, caller.user.user_id, number_prefix)?;
+    let case = store.create_case(new).await?;
     record(store, caller, case.case_id, "case.create", None, None).await?;
     Ok(case)
 }

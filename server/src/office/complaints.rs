@@ -15,7 +15,7 @@ use crate::auth::password::HashGate;
 use crate::auth::receipt::{self, Receipt};
 use crate::blobs::StoredBlob;
 use crate::evidence::media;
-use crate::storage::cases::{NewCase, is_iso_date};
+use crate::storage::cases::is_iso_date;
 use crate::storage::complaints::{CaseTarget, Decision, NewComplaint, NewComplaintFile};
 use crate::storage::evidence::NewExhibit;
 use crate::storage::{DynStore, NewAuditEvent, Outcome};
@@ -492,7 +492,8 @@ pub async fn read_complaint(
     caller: &Caller,
     complaint_id: i64,
 ) -> Result<ComplaintRecord, OfficeError> {
-    let complaint = open_complaint(store, caller, complaint_id, "complaint.view").await?;
+    let mut complaint = open_complaint(store, caller, complaint_id, "complaint.view").await?;
+    guard_identity(store, caller, &mut complaint).await?;
     let files = store.complaint_files(complaint_id).await?;
     let messages = store.complaint_messages(complaint_id).await?;
     let steps = store.complaint_steps(complaint_id).await?;
@@ -503,6 +504,61 @@ pub async fn read_complaint(
         messages,
         steps,
     })
+}
+
+/// Whether the caller may know who a complainant is. While the complaint is in the queue (or
+/// was referred or closed), intake staff may; once it is case work, only supervisors, the
+/// case's lead, and its team when the complainant agreed the team may know (IG Act: no
+/// disclosure without consent beyond those who need it).
+pub fn may_know_identity(
+    caller: &Caller,
+    complaint: &Complaint,
+    standing: probity_domain::permissions::Standing,
+    consents: &[probity_domain::complaints::Consent],
+) -> bool {
+    let case_work = matches!(
+        complaint.status,
+        ComplaintStatus::OpenedAsCase | ComplaintStatus::Merged
+    );
+    if !case_work {
+        return may_triage(caller);
+    }
+    if standing.recused {
+        return false;
+    }
+    let team_consent = consents.iter().any(|c| {
+        c.complaint_id == complaint.complaint_id
+            && c.in_force()
+            && c.scope == probity_domain::complaints::ConsentScope::Team
+    });
+    caller.user.role == probity_domain::roles::Role::Supervisor
+        || standing.lead
+        || (standing.member && team_consent)
+}
+
+/// Leaves the complainant's name and contact details out of a complaint the caller may not
+/// know the identity of.
+async fn guard_identity(
+    store: &DynStore,
+    caller: &Caller,
+    complaint: &mut Complaint,
+) -> Result<(), OfficeError> {
+    if !complaint.identified() {
+        return Ok(());
+    }
+    let (standing, consents) = match complaint.outcome.case_id {
+        Some(case_id) => (
+            store.standing(case_id, caller.user.user_id).await?,
+            store.consents(case_id).await?,
+        ),
+        None => Default::default(),
+    };
+    if !may_know_identity(caller, complaint, standing, &consents) {
+        complaint.contact_name.clear();
+        complaint.contact_details.clear();
+        complaint.identity_withheld = true;
+    }
+    Ok(())
 }
 
 /// One file of a complaint, for download by intake staff (audited).
@@ -792,6 +848,7 @@ pub enum IntoCase<'a> {
     New {
         fields: &'a CaseFields,
         prefix: &'a str,
+        types: &'a probity_domain::clocks::CaseTypes,
     },
     Existing {
         case_number: &'a str,
@@ -817,15 +874,18 @@ pub async fn into_case(
     };
     open_complaint(store, caller, complaint_id, action).await?;
     let target = match target {
-        IntoCase::New { fields, prefix } => {
+        IntoCase::New {
+            fields,
+            prefix,
+            types,
+        } => {
             require(store, caller, Action::CreateCase, action).await?;
-            let details = validate::case_details(fields).map_err(OfficeError::Invalid)?;
-            CaseTarget::New(NewCase {
-                details,
-                created_by: caller.user.user_id,
-                year: OffsetDateTime::now_utc().year(),
-                prefix: prefix.to_string(),
-            })
+            CaseTarget::New(Box::new(super::cases::new_case(
+                fields,
+                types,
+                caller.user.user_id,
+                prefix,
+            )?))
         }
         IntoCase::Existing { case_number } => {
             let number = case_number.trim();

@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod messages;
 pub mod passkeys;
 pub mod people;
+pub mod plan;
 pub mod recommendations;
 pub mod records;
 pub mod redactions;

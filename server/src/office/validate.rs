@@ -266,6 +266,7 @@ mod tests {
             priority: "high".into(),
             confidentiality: "confidential".into(),
             time_zone: String::new(),
+            case_type: String::new(),
             version: String::new(),
         }
     }
@@ -287,6 +288,7 @@ mod tests {
             priority: String::new(),
             confidentiality: "top".into(),
             time_zone: "Nowhere/Land".into(),
+            case_type: String::new(),
             version: String::new(),
         };
         let errors = case_details(&values).expect_err("invalid");

@@ -299,6 +299,7 @@ pub fn synthetic_model(events: usize, exhibits: usize) -> ReportModel {
         confidentiality: Confidentiality::Standard,
         status: CaseStatus::Investigation,
         time_zone: "UTC".into(),
+        case_type: "general".into(),
         lead_user_id: None,
         created_at: now,
         updated_at: now,

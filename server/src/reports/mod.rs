@@ -45,6 +45,34 @@ pub struct Loaded {
     pub exhibits: Vec<Exhibit>,
     pub released: Vec<i64>,
     pub redactions: Vec<Redaction>,
+    /// The complainants' names and contact details to withhold.
+    pub complainants: Vec<(String, String)>,
+}
+
+/// The complainants' names and contact details a report of the case must not show: every
+/// complainant of the case but those with a consent in force to be named in the report.
+pub async fn withheld_identities(
+    store: &DynStore,
+    case_id: i64,
+) -> Result<Vec<(String, String)>, StoreError> {
+    use probity_domain::complaints::ConsentScope;
+    let complaints = store.complaints_of_case(case_id).await?;
+    if complaints.is_empty() {
+        return Ok(Vec::new());
+    }
+    let consents = store.consents(case_id).await?;
+    Ok(complaints
+        .into_iter()
+        .filter(|complaint| {
+            !consents.iter().any(|c| {
+                c.complaint_id == complaint.complaint_id
+                    && c.in_force()
+                    && c.scope == ConsentScope::Report
+            })
+        })
+        .map(|complaint| (complaint.contact_name, complaint.contact_details))
+        .filter(|(name, details)| !name.trim().is_empty() || !details.trim().is_empty())
+        .collect())
 }
 
 impl Loaded {
@@ -61,12 +89,14 @@ impl Loaded {
             exhibits: store.exhibits(case_id, viewer).await?,
             released: store.releases(case_id).await?,
             redactions: store.redactions(case_id).await?,
+            complainants: withheld_identities(store, case_id).await?,
         })
     }
 
     /// The case's redactions.
     pub fn redactor(&self) -> Redactor {
         Redactor::for_case(&self.parties, &self.redactions)
+            .withholding_complainants(&self.complainants)
     }
 
     /// The sources of one version's report.
@@ -267,7 +297,10 @@ pub async fn recheck(
 ) -> Result<Vec<LeakHit>, ReportError> {
     let parties = store.parties(case_id).await?;
     let redactions = store.redactions(case_id).await?;
-    let redactor = Redactor::for_case(&parties, &redactions).with_patterns(patterns.clone());
+    let complainants = withheld_identities(store, case_id).await?;
+    let redactor = Redactor::for_case(&parties, &redactions)
+        .withholding_complainants(&complainants)
+        .with_patterns(patterns.clone());
     let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
     let model_json = text(read_blob(blobs, model_sha256).await?);
     let model: ReportModel = serde_json::from_str(&model_json).map_err(std::io::Error::other)?;

@@ -139,6 +139,51 @@ impl Redactor {
         redactor
     }
 
+    /// The same redactor withholding the case's complainants too: each name as a person's
+    /// name (whole and in parts), each piece of contact details (a line, or a part between
+    /// commas or semicolons) as redacted text. A complainant's identity is never in a report
+    /// unless they consented to be named (those are left out by the caller).
+    pub fn withholding_complainants(mut self, identities: &[(String, String)]) -> Redactor {
+        let people: Vec<Party> = identities
+            .iter()
+            .enumerate()
+            .filter(|(_, (name, _))| !name.trim().is_empty())
+            .map(|(index, (name, _))| Party {
+                party_id: -(i64::try_from(index).unwrap_or(0) + 1),
+                case_id: 0,
+                kind: PartyKind::Person,
+                name: name.clone(),
+                party_role: probity_domain::cases::PartyRole::Complainant,
+                details: String::new(),
+                pseudonym: String::new(),
+                version: 0,
+            })
+            .collect();
+        let named = Redactor::for_case(&people, &[]);
+        for term in named.terms {
+            let label = term.label.replace("party #-", "complainant ");
+            self.add_term(label, term.folded, term.siblings);
+        }
+        self.replacements.extend(named.replacements);
+        for (index, (_, details)) in identities.iter().enumerate() {
+            for piece in details.split(['\n', ',', ';']) {
+                let piece = piece.trim();
+                if piece.chars().count() < 4 {
+                    continue;
+                }
+                self.replace(piece, "[Redacted: complainant's contact details]");
+                self.term(
+                    format!("contact details of complainant {}", index + 1),
+                    piece,
+                    false,
+                );
+            }
+        }
+        self.replacements
+            .sort_by_key(|(needle, _)| std::cmp::Reverse(needle.len()));
+        self
+    }
+
     /// The same redactor checking the office's own patterns (booking numbers) as well.
     pub fn with_patterns(mut self, patterns: Patterns) -> Redactor {
         self.patterns = patterns;

@@ -40,6 +40,10 @@ pub struct NewCase {
     pub year: i32,
     /// Put before the number, e.g. `OIG-`; may be empty.
     pub prefix: String,
+    /// The key of the office's case type.
+    pub case_type: String,
+    /// The clocks and template tasks of its type, started with it.
+    pub plan: crate::storage::plan::CasePlan,
 }
 
 /// A party's details, validated.
@@ -388,7 +392,7 @@ where
 
 const CASE_COLUMNS: &str = "c.case_id, c.case_number, c.title, c.summary, c.subject_agency, \
              c.intake_channel, c.received_on, c.priority, c.confidentiality, c.time_zone, c.status, \
-             c.lead_user_id, c.created_at, c.updated_at, c.version";
+             c.lead_user_id, c.created_at, c.updated_at, c.version, c.case_type";
 // The lead's name by a lookup per row rather than a join: SQLite planned the join as
 // a scan of every user for every matching case, which showed on searches matching
 // thousands of cases.
@@ -431,6 +435,7 @@ where
         status: CaseStatus::parse(&text("status")?)
             .ok_or_else(crate::storage::corrupt("status"))?,
         time_zone: text("time_zone")?,
+        case_type: text("case_type")?,
         lead_user_id: row.try_get("lead_user_id")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
@@ -638,8 +643,8 @@ where
         let case_id: i64 = sqlx::query_scalar(
                     "insert into cases (case_number, year, sequence, title, summary, subject_agency, \
                      intake_channel, received_on, priority, confidentiality, status, lead_user_id, \
-                     created_by, created_at, updated_at, version, time_zone) \
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'intake', $11, $11, $12, $12, 1, $13) \
+                     created_by, created_at, updated_at, version, time_zone, case_type) \
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'intake', $11, $11, $12, $12, 1, $13, $14) \
                      returning case_id",
                 )
                 .bind(&number)
@@ -655,6 +660,7 @@ where
                 .bind(case.created_by)
                 .bind(now)
                 .bind(&d.time_zone)
+                .bind(case.case_type.as_str())
                 .fetch_one(&mut **tx)
                 .await?;
         sqlx::query(
@@ -674,6 +680,15 @@ where
                 .bind(now)
                 .execute(&mut **tx)
                 .await?;
+        crate::storage::plan::insert_plan::<S>(
+            tx,
+            case_id,
+            &case.plan,
+            &d.received_on,
+            case.created_by,
+            now,
+        )
+        .await?;
         Self::refresh_search(tx, case_id).await?;
         Ok(case_id)
     }
@@ -1128,6 +1143,18 @@ where
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+        // A closing case's clocks stop; a reopened case's run again.
+        let clocks = if to == probity_domain::cases::CaseStatus::Closed {
+            Some(probity_domain::clocks::ClockChangeKind::Stop)
+        } else if from.is_reopening(to) {
+            Some(probity_domain::clocks::ClockChangeKind::Restart)
+        } else {
+            None
+        };
+        if let Some(kind) = clocks {
+            crate::storage::plan::follow_status::<S>(&mut tx, case_id, kind, reason, by, now)
+                .await?;
+        }
         tx.commit().await?;
         self.case_by_id(case_id)
             .await?

@@ -64,7 +64,7 @@ pub struct Decision {
 #[derive(Clone, Debug)]
 pub enum CaseTarget {
     /// A new case, opened by the caller (its lead).
-    New(NewCase),
+    New(Box<NewCase>),
     /// An existing case it is merged into.
     Existing(i64),
 }
@@ -184,6 +184,7 @@ where
         updated_at: row.try_get("updated_at")?,
         version: row.try_get("version")?,
         logged_by_name: row.try_get("logged_by_name")?,
+        identity_withheld: false,
         outcome: ComplaintOutcome {
             case_id: row.try_get("case_id")?,
             case_number: row.try_get("case_number")?,

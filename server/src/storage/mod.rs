@@ -13,6 +13,7 @@ pub mod evidence;
 pub mod factors;
 pub mod jobs;
 pub mod messages;
+pub mod plan;
 pub mod postgres;
 mod queries;
 pub mod reports;
@@ -261,6 +262,7 @@ pub trait Store:
     + chains::ChainStore
     + factors::FactorStore
     + complaints::ComplaintStore
+    + plan::PlanStore
     + Send
     + Sync
     + 'static

@@ -124,6 +124,7 @@ pub async fn create(
         &state.store,
         &caller,
         &state.settings.case_number_prefix,
+        &state.settings.case_types(),
         &body.fields(),
     )
     .await?;

@@ -152,6 +152,10 @@ pub struct CaseIn {
     /// An IANA time zone; UTC when absent.
     #[serde(default)]
     pub time_zone: Option<String>,
+    /// The key of one of the office's case types (`general` when absent); its clocks and
+    /// template tasks start with the case.
+    #[serde(default)]
+    pub case_type: Option<String>,
 }
 
 impl CaseIn {
@@ -166,6 +170,7 @@ impl CaseIn {
             priority: self.priority,
             confidentiality: self.confidentiality,
             time_zone: self.time_zone.unwrap_or_default(),
+            case_type: self.case_type.unwrap_or_default(),
             version: String::new(),
         }
     }

@@ -56,8 +56,9 @@ async fn case_form(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
+    let case_types = crate::http::triage::case_type_choices(state);
     Ok(render(status, move || {
-        view! { <CaseFormPage ctx=ctx case=case values=values errors=errors stale=stale /> }
+        view! { <CaseFormPage ctx=ctx case=case values=values errors=errors stale=stale case_types=case_types /> }
     }))
 }
 
@@ -72,6 +73,7 @@ pub async fn create(
         &state.store,
         &actor.caller(),
         &state.settings.case_number_prefix,
+        &state.settings.case_types(),
         &form.values,
     )
     .await;
@@ -104,10 +106,12 @@ pub async fn show(
     let store = &state.store;
     // The overview loads only what it shows: the sections with many rows (evidence,
     // messages, events) are pages of their own.
-    let (notes, history, team) = tokio::try_join!(
+    let (notes, history, team, clocks, complaints) = tokio::try_join!(
         store.notes(case_id),
         store.status_history(case_id),
         store.team(case_id),
+        store.case_clocks(case_id),
+        store.complaints_of_case(case_id),
     )?;
     let notice = crate::auth::take_flash(&actor.session).await?;
     let lead_name = team
@@ -118,6 +122,14 @@ pub async fn show(
     let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
     let recent_history = history.into_iter().rev().take(5).collect();
     let view_data = CaseView {
+        case_type_label: state
+            .settings
+            .case_types()
+            .label(&open.case.case_type)
+            .to_string(),
+        clocks,
+        today: office::plan::today(),
+        complaints: complaints.into_iter().map(|c| c.reference).collect(),
         case: open.case,
         lead_name,
         notes,

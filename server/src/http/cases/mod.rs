@@ -7,6 +7,7 @@ pub mod details;
 pub mod list;
 pub mod notes;
 pub mod parties;
+pub mod plan;
 pub mod team;
 
 pub use crate::office::validate;
@@ -37,6 +38,28 @@ pub fn router() -> Router<AppState> {
         )
         .route("/cases/{case_id}/parties", get(details::parties))
         .route("/cases/{case_id}/history", get(details::history))
+        .route("/cases/{case_id}/plan", get(plan::show))
+        .route(
+            "/cases/{case_id}/plan/new",
+            get(plan::new_task).post(plan::create_task),
+        )
+        .route(
+            "/cases/{case_id}/plan/{task_id}/edit",
+            get(plan::edit_task).post(plan::update_task),
+        )
+        .route(
+            "/cases/{case_id}/clocks/{clock}",
+            get(plan::clock_form).post(plan::change_clock),
+        )
+        .route("/cases/{case_id}/complainants", get(plan::complainants))
+        .route(
+            "/cases/{case_id}/complainants/consents",
+            post(plan::record_consent),
+        )
+        .route(
+            "/cases/{case_id}/complainants/consents/{consent_id}/withdraw",
+            post(plan::withdraw_consent),
+        )
         .route("/cases/{case_id}/team", get(team::show))
         .route("/cases/{case_id}/team/add", post(team::add))
         .route("/cases/{case_id}/team/remove", post(team::remove))
