@@ -203,4 +203,48 @@ async fn the_demo_case_loads_once_and_shows_every_part() {
         .await
         .expect("body");
     assert!(team.contains("Lifted recusals") && team.contains("conflict cleared by counsel"));
+    // The plan: tasks of both investigators, one fulfilled by an exhibit; the lead's
+    // dashboard lists her open tasks.
+    let (status, plan) = app.get_page(&lead, &format!("/cases/{case_id}/plan")).await;
+    assert_eq!(status, 200);
+    assert!(plan.contains("Interview the task-force supervisor"));
+    assert!(
+        plan.contains("Exhibit E-1"),
+        "a task fulfilled by an exhibit"
+    );
+    let (_, home) = app.get_page(&lead, "/").await;
+    assert!(home.contains("Obtain the task-force memorandum of understanding"));
+    // The reprisal case runs its determination clock, extended with consent.
+    let sam = app.signed_in_client("sam.supervisor", password).await;
+    let (_, home) = app.get_page(&sam, "/").await;
+    assert!(home.contains("Clocks by days left"), "{home}");
+    let reprisal = store
+        .list_cases(
+            probity_server::storage::cases::CaseViewer {
+                user_id: 1,
+                office_wide: true,
+            },
+            &Default::default(),
+            probity_server::storage::cases::CaseSort::default(),
+            None,
+            100,
+        )
+        .await
+        .expect("cases")
+        .items
+        .into_iter()
+        .find(|case| case.title.starts_with("Dispatcher moved to night shifts"))
+        .expect("the reprisal case");
+    let (status, plan) = app
+        .get_page(&sam, &format!("/cases/{}/plan", reprisal.case_id))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        plan.contains("Extended by 60 days (complainant consented on"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("90 days left"),
+        "150 of 240 days used: {plan}"
+    );
 }

@@ -175,6 +175,78 @@ pub async fn load(
     )
     .await?;
 
+    // A reprisal complaint from the hotline, 150 days ago, opened as a reprisal case: its
+    // 180-day determination clock was extended by 60 days with the complainant's consent,
+    // and the complainant agreed the team may know who they are.
+    let received = (time::OffsetDateTime::now_utc() - time::Duration::days(150))
+        .date()
+        .to_string();
+    let consented = (time::OffsetDateTime::now_utc() - time::Duration::days(20))
+        .date()
+        .to_string();
+    let mut reprisal = fields(
+        "Caller, a sanitation dispatcher, says she was moved to night shifts and lost her overtime a week after she told the department's auditor that route sheets were being padded.",
+        "Port Halden Sanitation Department",
+        "The dispatch supervisor of the east garage.",
+        "Since February 2025",
+        "hotline",
+    );
+    reprisal.received_on = received.clone();
+    reprisal.how_known = "involved".into();
+    reprisal.wants_contact = "yes".into();
+    reprisal.contact_name = "Delphine Okafor-Marsh".into();
+    reprisal.contact_details = "delphine.om@example.net, 555-0199 (evenings)".into();
+    let reprisal = submit(reprisal, true, Vec::new()).await?;
+    let reprisal_fields = CaseFields {
+        title: "Dispatcher moved to night shifts after reporting padded route sheets".into(),
+        summary: "Whistleblower reprisal complaint: a protected disclosure to the department's auditor, followed a week later by a move to night shifts and loss of overtime.".into(),
+        subject_agency: "Port Halden Sanitation Department".into(),
+        intake_channel: "complaint".into(),
+        received_on: received,
+        priority: "high".into(),
+        confidentiality: "confidential".into(),
+        time_zone: "America/New_York".into(),
+        case_type: "whistleblower_reprisal".into(),
+        version: String::new(),
+    };
+    let reprisal_case = complaints::into_case(
+        vault,
+        &caller,
+        reprisal.complaint.complaint_id,
+        reprisal.complaint.version,
+        IntoCase::New {
+            fields: &reprisal_fields,
+            prefix,
+            types: &probity_domain::clocks::default_case_types(),
+        },
+    )
+    .await?;
+    crate::office::plan::change_clock(
+        store,
+        &caller,
+        reprisal_case,
+        "determination",
+        &crate::office::plan::ClockChangeFields {
+            kind: "extend".into(),
+            days: "60".into(),
+            reason: "The complainant agreed in writing to 60 more days so that the garage's shift records can be obtained.".into(),
+            consent_on: consented.clone(),
+        },
+    )
+    .await?;
+    crate::office::plan::record_consent(
+        store,
+        &caller,
+        reprisal_case,
+        &crate::office::plan::ConsentFields {
+            complaint_id: reprisal.complaint.complaint_id.to_string(),
+            scope: "team".into(),
+            given_on: consented,
+            how_given: "Signed consent form, filed as an exhibit".into(),
+        },
+    )
+    .await?;
+
     // Referred to another agency.
     let referred = submit(
         fields(

@@ -119,6 +119,7 @@ pub async fn load(
         }
         load_evidence(store, blobs, case_id, ines.user_id).await?;
         load_timeline(store, case_id, ines.user_id).await?;
+        load_plan(store, case_id, ines.user_id, theo.user_id).await?;
         load_report(
             store,
             blobs.as_ref(),
@@ -551,6 +552,71 @@ M.
 ";
 
 /// Adds the demo's screenshot, message log and e-mail as exhibits.
+/// The demo case's investigative plan: done tasks fulfilled by the exhibits that answered
+/// them, open ones for both investigators, one of them overdue.
+async fn load_plan(
+    store: &crate::storage::DynStore,
+    case_id: i64,
+    lead: i64,
+    member: i64,
+) -> anyhow::Result<()> {
+    use crate::storage::plan::TaskInput;
+    use probity_domain::plan::TaskStatus;
+    let exhibit = |number: i64| async move {
+        store
+            .exhibit_id_by_number(case_id, number)
+            .await
+            .map_err(anyhow::Error::from)
+    };
+    let tasks = [
+        (
+            "Request the lookup system's access log for the task-force account",
+            "Ask the Department's IT unit for every lookup of the two detainees from 1 to 30 November 2024.",
+            Some(lead),
+            Some("2025-03-20"),
+            TaskStatus::Done,
+            exhibit(1).await?,
+        ),
+        (
+            "Interview the task-force supervisor",
+            "Who authorised the sharing of custody status, and was a judicial warrant ever presented?",
+            Some(member),
+            Some("2025-05-02"),
+            TaskStatus::Open,
+            None,
+        ),
+        (
+            "Obtain the task-force memorandum of understanding",
+            "",
+            Some(lead),
+            None,
+            TaskStatus::InProgress,
+            None,
+        ),
+        (
+            "Ask the Board of Correction for its referral file",
+            "",
+            None,
+            Some("2030-01-15"),
+            TaskStatus::Open,
+            None,
+        ),
+    ];
+    for (title, notes, assignee, due, status, fulfilled) in tasks {
+        let input = TaskInput {
+            title: title.into(),
+            notes: notes.into(),
+            assignee_id: assignee,
+            due_on: due.map(str::to_string),
+            status,
+            fulfilled_exhibit_id: fulfilled,
+            fulfilled_event_id: None,
+        };
+        store.create_task(case_id, &input, lead).await?;
+    }
+    Ok(())
+}
+
 async fn load_evidence(
     store: &crate::storage::DynStore,
     blobs: &std::sync::Arc<dyn crate::blobs::BlobStore>,

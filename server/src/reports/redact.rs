@@ -418,6 +418,39 @@ mod tests {
     }
 
     #[test]
+    fn complainants_are_withheld_like_names_and_their_contact_details_like_redactions() {
+        let r = redactor().withholding_complainants(&[(
+            "Rosalind Quarrington".into(),
+            "rq.reprisal@example.org, 555-0142\nFlat 4, 12 Harbour Lane".into(),
+        )]);
+        let text = "Rosalind Quarrington (rq.reprisal@example.org) of 12 Harbour Lane said so.";
+        let applied = r.apply(text);
+        assert!(
+            !applied.contains("Quarrington") && !applied.contains("rq.reprisal"),
+            "{applied}"
+        );
+        let hits = r.scan(
+            "f",
+            "p",
+            "as QUARRINGTON wrote from rq.reprisal@example.org",
+        );
+        let terms: Vec<&str> = hits.iter().map(|h| h.term.as_str()).collect();
+        assert!(
+            terms.iter().any(|t| t.contains("complainant 1")),
+            "{terms:?}"
+        );
+        assert!(
+            terms
+                .iter()
+                .any(|t| t.contains("contact details of complainant 1")),
+            "{terms:?}"
+        );
+        // A piece of under four characters ("B12") would match everywhere: not a term.
+        let short = redactor().withholding_complainants(&[(String::new(), "B12".into())]);
+        assert!(!short.terms().iter().any(|t| t.label.contains("contact")));
+    }
+
+    #[test]
     fn the_scan_finds_names_split_spaced_and_in_parts() {
         let r = redactor();
         assert_eq!(r.scan("f", "p", "Officer A met the warden.").len(), 0);
