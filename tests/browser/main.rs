@@ -1187,3 +1187,249 @@ async fn the_demo_timelines_and_a_thousand_events_are_drawn_to_the_width() {
     browser.close().await;
     audit.assert_clean();
 }
+
+/// Types an ISO day into a date field: Chromium's field takes the digits in the order of the
+/// browser's locale (month, day, year in en-US); the value it then holds is checked.
+async fn fill_date(browser: &Browser, css: &str, iso: &str) {
+    let (year, rest) = iso.split_at(4);
+    let (month, day) = (&rest[1..3], &rest[4..6]);
+    browser.send_keys(css, &format!("{month}{day}{year}")).await;
+    assert_eq!(
+        browser.value_of(css).await,
+        iso,
+        "the date typed into {css}"
+    );
+}
+
+/// The front door end to end, by clicking from the home page: an anonymous complaint with a
+/// file and its receipt code; intake's question; the complainant's answer with a second file;
+/// intake opens a whistleblower-reprisal case whose exhibits carry both files' hashes; the
+/// case's 180-day clock is extended with the complainant's consent; a task is added.
+async fn walk_front_door(browser: &Browser, app: &TestApp, audit: &mut Audit) {
+    let folder = std::env::temp_dir().join(format!(
+        "probity-complaint-{}",
+        probity_tests::random_suffix()
+    ));
+    std::fs::create_dir_all(&folder).expect("folder");
+    let first_bytes = b"Route sheet 14 May: 212 stops claimed, 96 driven.\n".to_vec();
+    let second_bytes = "Shift roster </textarea> \u{200b}=SUM(A1)\n"
+        .as_bytes()
+        .to_vec();
+    let first = folder.join("route sheet.txt");
+    let second = folder.join("roster.txt");
+    std::fs::write(&first, &first_bytes).expect("file");
+    std::fs::write(&second, &second_bytes).expect("file");
+    let sha = |bytes: &[u8]| -> String {
+        use sha2::Digest as _;
+        sha2::Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+
+    // The complainant, anonymous, from the home page.
+    browser.goto(&app.url("/")).await;
+    browser.click("a[href='/complain']").await;
+    audit.check(browser, "complaint form").await;
+    audit.look(browser, "complaint-form").await;
+    browser
+        .fill(
+            "#what_happened",
+            "I was moved to night shifts a week after I told the auditor the route sheets were padded.",
+        )
+        .await;
+    browser
+        .fill("#agency", "Port Halden Sanitation Department")
+        .await;
+    browser
+        .fill("#people_involved", "The dispatch supervisor")
+        .await;
+    browser.fill("#when_happened", "May 2026").await;
+    browser.fill("#where_happened", "East garage").await;
+    browser
+        .send_keys("#files", &first.display().to_string())
+        .await;
+    browser
+        .click("main form[action='/complain'] button[type=submit]")
+        .await;
+    let code = browser.text_of("#receipt-code").await;
+    assert_eq!(code.len(), 24, "a receipt code: {code}");
+    audit.check(browser, "complaint receipt").await;
+    audit.look(browser, "complaint-receipt").await;
+
+    // Intake asks a question.
+    sign_in(browser, app, "ivy", GOOD_PASSWORD).await;
+    browser.click("a[href='/complaints']").await;
+    audit.check(browser, "complaint queue").await;
+    browser.click("main table th a[href^='/complaints/']").await;
+    audit.check(browser, "complaint record").await;
+    audit.look(browser, "complaint-record").await;
+    assert!(browser.source().await.contains(&sha(&first_bytes)));
+    browser
+        .fill(
+            "#body",
+            "Which shift were you moved to, and from which day?",
+        )
+        .await;
+    browser
+        .click("main form[action$='/messages'] button[type=submit]")
+        .await;
+    assert!(
+        browser
+            .source()
+            .await
+            .contains("Which shift were you moved to, and from which day?")
+    );
+    browser.click("form[action='/sign-out'] button").await;
+
+    // The complainant comes back with the code and answers with a second file.
+    browser.goto(&app.url("/")).await;
+    browser.click("a[href='/complain']").await;
+    browser.click("main a[href='/complain/follow-up']").await;
+    audit.check(browser, "follow-up sign-in").await;
+    browser.fill("#receipt", &code.to_lowercase()).await;
+    browser
+        .click("main form[action='/complain/follow-up'] button[type=submit]")
+        .await;
+    assert!(
+        browser
+            .source()
+            .await
+            .contains("Which shift were you moved to, and from which day?")
+    );
+    audit.check(browser, "follow-up").await;
+    audit.look(browser, "complaint-follow-up").await;
+    browser
+        .fill("#body", "Nights from 2 June; the roster is attached.")
+        .await;
+    browser
+        .send_keys("#files", &second.display().to_string())
+        .await;
+    browser
+        .click("main form[action='/complain/follow-up/reply'] button[type=submit]")
+        .await;
+    assert!(
+        browser
+            .source()
+            .await
+            .contains("Your message and 1 file were sent.")
+    );
+
+    // Intake opens a reprisal case from it.
+    sign_in(browser, app, "ivy", GOOD_PASSWORD).await;
+    browser.click("a[href='/complaints']").await;
+    browser.click("main table th a[href^='/complaints/']").await;
+    assert!(
+        browser
+            .source()
+            .await
+            .contains("Nights from 2 June; the roster is attached.")
+    );
+    browser
+        .fill("#title", "Dispatcher moved to nights after a disclosure")
+        .await;
+    choose(browser, "#case_type", "whistleblower_reprisal").await;
+    browser
+        .click("main form[action$='/open-case'] button[type=submit]")
+        .await;
+    let case_url = browser.current_url().await;
+    assert!(case_url.contains("/cases/"), "at the new case: {case_url}");
+    let overview = browser.source().await;
+    assert!(overview.contains("Determination") && overview.contains("180 days left"));
+    audit.check(browser, "case from a complaint").await;
+    audit.look(browser, "case-from-complaint").await;
+    // Each file is an exhibit of its own, with the hash it had when it was received.
+    let mut exhibit_pages = String::new();
+    for number in ["2", "3"] {
+        browser
+            .click("a.probity-case-nav__link[href$='/exhibits']")
+            .await;
+        browser
+            .click(&format!("main table a[href$='/exhibits/{number}']"))
+            .await;
+        exhibit_pages.push_str(&browser.source().await);
+    }
+    for bytes in [&first_bytes, &second_bytes] {
+        let hash = sha(bytes);
+        assert!(exhibit_pages.contains(&hash), "an exhibit carries {hash}");
+    }
+
+    // The clock, extended with the complainant's consent.
+    browser
+        .click("a.probity-case-nav__link[href$='/plan']")
+        .await;
+    audit.check(browser, "plan and clocks").await;
+    audit.look(browser, "case-plan").await;
+    browser.click("main a[href$='/clocks/determination']").await;
+    audit.check(browser, "clock form").await;
+    choose(browser, "#kind", "extend").await;
+    browser.fill("#days", "30").await;
+    browser
+        .fill(
+            "#reason",
+            "The complainant agreed to 30 more days for the roster.",
+        )
+        .await;
+    browser.click("main form button[type=submit]").await;
+    assert!(
+        browser
+            .source()
+            .await
+            .contains("the day the complainant consented")
+    );
+    assert_eq!(
+        browser.value_of("#reason").await,
+        "The complainant agreed to 30 more days for the roster."
+    );
+    audit.check(browser, "clock form with errors").await;
+    let today = probity_server::office::validate::today();
+    fill_date(browser, "#consent_on", &today).await;
+    browser.click("main form button[type=submit]").await;
+    let plan = browser.source().await;
+    assert!(plan.contains("Extended by 30 days") && plan.contains("210 days left"));
+
+    // A task of the plan.
+    browser.click("main a[href$='/plan/new']").await;
+    audit.check(browser, "add a task").await;
+    browser
+        .fill("#title", "Obtain the east garage's shift roster")
+        .await;
+    browser.click("main form button[type=submit]").await;
+    assert!(
+        browser
+            .source()
+            .await
+            .contains("Obtain the east garage's shift roster")
+    );
+    browser.click(".probity-case-nav__item:first-child a").await;
+    browser.click("main a[href$='/complainants']").await;
+    audit.check(browser, "complainants").await;
+    browser.click("form[action='/sign-out'] button").await;
+    let _ = std::fs::remove_dir_all(&folder);
+}
+
+#[tokio::test]
+async fn the_front_door_works_without_javascript_and_every_page_passes_axe() {
+    let driver = Driver::start().await;
+    let settings = ["--complaint-form-seconds", "0"];
+    let mut audits = Vec::new();
+    for javascript in [false, true] {
+        let app = TestApp::spawn_with(probity_tests::Backend::under_test(), &settings).await;
+        let store = app.store().await;
+        let hash = probity_tests::fixtures::password_hash().await;
+        probity_tests::fixtures::user(
+            &store,
+            &hash,
+            "ivy",
+            probity_domain::roles::Role::Investigator,
+        )
+        .await;
+        let browser = driver.session(javascript).await;
+        let mut audit = Audit::new(javascript);
+        walk_front_door(&browser, &app, &mut audit).await;
+        browser.close().await;
+        audits.push(audit);
+    }
+    assert_eq!(audits[0].pages, audits[1].pages);
+    audits[1].assert_clean();
+}
