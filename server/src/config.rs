@@ -459,6 +459,56 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_case_types_file_is_read_and_checked() {
+        let dir = std::env::temp_dir().join(format!("probity-types-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let good = dir.join("good.toml");
+        std::fs::write(
+            &good,
+            "[[case_type]]\nkey = \"general\"\nlabel = \"General\"\n\n\
+             [[case_type]]\nkey = \"recommendation_followup\"\nlabel = \"Recommendation follow-up\"\n\
+             [[case_type.clock]]\nkey = \"resolution\"\nlabel = \"Resolution\"\ndays = 182\nstarts = \"opened\"\n\
+             [[case_type.task]]\ntitle = \"Ask the agency for its corrective action plan\"\ndue_days = 60\n",
+        )
+        .expect("write");
+        let types = load_case_types(good.to_str().expect("path")).expect("a good file");
+        let followup = types.get("recommendation_followup").expect("the type");
+        assert_eq!(followup.clocks[0].days, 182);
+        assert_eq!(
+            followup.clocks[0].starts,
+            probity_domain::clocks::ClockStart::Opened
+        );
+        assert_eq!(followup.tasks[0].due_days, Some(60));
+        for (name, text, needle) in [
+            (
+                "typo.toml",
+                "[[case_type]]\nkey = \"general\"\nlabel = \"G\"\ncolour = 1\n",
+                "colour",
+            ),
+            (
+                "nogeneral.toml",
+                "[[case_type]]\nkey = \"other\"\nlabel = \"O\"\n",
+                "general",
+            ),
+            (
+                "days.toml",
+                "[[case_type]]\nkey = \"general\"\nlabel = \"G\"\n[[case_type.clock]]\nkey = \"c\"\nlabel = \"C\"\ndays = -3\n",
+                "days",
+            ),
+        ] {
+            let path = dir.join(name);
+            std::fs::write(&path, text).expect("write");
+            let error = load_case_types(path.to_str().expect("path")).expect_err(name);
+            assert!(
+                error.contains(needle) && error.contains(name),
+                "{name}: {error}"
+            );
+        }
+        assert!(load_case_types("/nonexistent/types.toml").is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn sizes_parse() {
         assert_eq!(parse_size("2GiB"), Ok(2 << 30));
         assert_eq!(parse_size("500M"), Ok(500 << 20));

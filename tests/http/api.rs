@@ -1706,6 +1706,19 @@ const EVENT: &str = r#"{"start":"","precision":"","time_zone":"","kind":"","chan
 /// Every case route of the API: method, path, the action it needs, and a body left invalid
 /// so that nothing changes. A route with a body changes something, but for a download.
 const ROUTES: &[(&str, &str, Action, Option<&str>)] = &[
+    ("GET", "/api/v1/cases/{case}/plan", Action::ReadCase, None),
+    (
+        "POST",
+        "/api/v1/cases/{case}/tasks",
+        Action::EditCase,
+        Some(r#"{"title":""}"#),
+    ),
+    (
+        "PUT",
+        "/api/v1/cases/{case}/tasks/1",
+        Action::EditCase,
+        Some(r#"{"title":""}"#),
+    ),
     (
         "GET",
         "/api/v1/cases/{case}/exhibits",
@@ -2202,5 +2215,162 @@ async fn every_api_route_answers_as_the_permission_table_says_for_every_role_and
     assert!(trail.iter().any(|event| event.actor == "outsider"
         && event.outcome == "refused"
         && event.via.is_some()));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_reprisal_cases_clock_and_plan_are_read_and_changed_through_the_api() {
+    let app = TestApp::spawn().await;
+    let store = app.store().await;
+    let hash = password_hash().await;
+    let ines = user(&store, &hash, "ines", Role::Investigator).await;
+    let theo = user(&store, &hash, "theo", Role::Investigator).await;
+    let api = api_client();
+    let lead = api_token(&store, &ines, true, 30).await;
+    let member = api_token(&store, &theo, true, 30).await;
+    let today = probity_server::office::validate::today();
+
+    let (status, _, created) = body(
+        api.post(app.url("/api/v1/cases"))
+            .bearer_auth(&lead)
+            .json(&json!({
+                "title": "Reprisal against a dispatcher",
+                "summary": "Moved to nights after a disclosure.",
+                "subject_agency": "Sanitation",
+                "intake_channel": "complaint",
+                "received_on": today,
+                "priority": "normal",
+                "confidentiality": "confidential",
+                "case_type": "whistleblower_reprisal",
+            }))
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().expect("case id");
+    assert_eq!(created["case_type"], "whistleblower_reprisal");
+    let (status, _, wrong_type) = body(
+        api.post(app.url("/api/v1/cases"))
+            .bearer_auth(&lead)
+            .json(&json!({
+                "title": "x", "summary": "x", "subject_agency": "x",
+                "intake_channel": "complaint", "received_on": today,
+                "priority": "normal", "confidentiality": "confidential",
+                "case_type": "</textarea>nope",
+            }))
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{wrong_type}");
+
+    let plan_url = app.url(&format!("/api/v1/cases/{id}/plan"));
+    let (status, _, plan) = body(
+        api.get(&plan_url)
+            .bearer_auth(&lead)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(plan["case_type"], "whistleblower_reprisal");
+    assert_eq!(plan["clocks"][0]["days_left"], 180);
+    assert_eq!(
+        plan["tasks"].as_array().expect("tasks").len(),
+        3,
+        "the type's tasks"
+    );
+
+    store
+        .add_member(id, theo.user_id, ines.user_id)
+        .await
+        .expect("member");
+    let clock_url = app.url(&format!("/api/v1/cases/{id}/clocks/determination"));
+    let extension =
+        json!({"kind": "extend", "days": 45, "reason": "Consent by e-mail", "consent_on": today});
+    let (status, _, _) = body(
+        api.post(&clock_url)
+            .bearer_auth(&member)
+            .json(&extension)
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "only the lead or a supervisor"
+    );
+    let (status, _, refused) = body(
+        api.post(&clock_url)
+            .bearer_auth(&lead)
+            .json(&json!({"kind": "extend", "days": 45, "reason": "No consent yet"}))
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    let (status, _, clock) = body(
+        api.post(&clock_url)
+            .bearer_auth(&lead)
+            .json(&extension)
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{clock}");
+    assert_eq!(clock["days_allowed"], 225);
+    assert_eq!(clock["extension_left"], 135);
+
+    let tasks_url = app.url(&format!("/api/v1/cases/{id}/tasks"));
+    let (status, headers, task) = body(
+        api.post(&tasks_url)
+            .bearer_auth(&member)
+            .json(&json!({"title": "Get the roster", "assignee_id": theo.user_id, "due_on": "2020-01-01"}))
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{task}");
+    assert_eq!(task["overdue"], true);
+    let etag = headers
+        .get("etag")
+        .expect("etag")
+        .to_str()
+        .expect("etag")
+        .to_string();
+    let task_url = app.url(&format!("/api/v1/cases/{id}/tasks/{}", task["task_id"]));
+    let (status, _, _) = body(
+        api.put(&task_url)
+            .bearer_auth(&member)
+            .header("if-match", "\"99\"")
+            .json(&json!({"title": "Get the roster", "status": "done"}))
+            .send()
+            .await
+            .expect("PUT"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _, saved) = body(
+        api.put(&task_url)
+            .bearer_auth(&member)
+            .header("if-match", etag)
+            .json(&json!({"title": "Get the roster", "status": "done"}))
+            .send()
+            .await
+            .expect("PUT"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["status"], "done");
+    assert_eq!(saved["overdue"], false);
     app.stop().await;
 }

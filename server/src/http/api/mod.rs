@@ -17,6 +17,7 @@ pub mod docs;
 pub mod evidence;
 pub mod limits;
 pub mod messages;
+pub mod plan;
 pub mod portal;
 pub mod problem;
 pub mod records;
@@ -101,6 +102,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(team::lift))
         .routes(routes!(team::name_overseer))
         .routes(routes!(team::unname_overseer))
+        .routes(routes!(plan::read))
+        .routes(routes!(plan::add_task))
+        .routes(routes!(plan::update_task))
+        .routes(routes!(plan::change_clock))
         .routes(routes!(records::parties, records::add_party))
         .routes(routes!(records::party, records::update_party))
         .routes(routes!(records::allegations, records::add_allegation))

@@ -60,6 +60,8 @@ pub struct CaseOut {
     pub status: &'static str,
     /// The IANA time zone the case's times are shown in.
     pub time_zone: String,
+    /// The key of the office's case type (its clocks and first tasks).
+    pub case_type: String,
     pub lead_user_id: Option<i64>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
@@ -83,6 +85,7 @@ impl From<Case> for CaseOut {
             confidentiality: case.confidentiality.as_str(),
             status: case.status.as_str(),
             time_zone: case.time_zone,
+            case_type: case.case_type,
             lead_user_id: case.lead_user_id,
             created_at: case.created_at,
             updated_at: case.updated_at,
