@@ -6,7 +6,9 @@
 
 use probity_domain::roles::Role;
 use probity_tests::fixtures::{password_hash, user};
-use probity_tests::{Backend, GOOD_PASSWORD, TestApp, csrf_token, location};
+use probity_tests::{
+    Backend, GOOD_PASSWORD, TestApp, csrf_token, first_complaint_id, hidden, location,
+};
 use reqwest::multipart::{Form, Part};
 use sha2::Digest as _;
 
@@ -19,17 +21,6 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect()
-}
-
-/// The value of a hidden field in a page.
-fn hidden(page: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = page
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no hidden {name} in {page}"))
-        + marker.len();
-    let end = start + page[start..].find('"').expect("end of value");
-    page[start..end].to_string()
 }
 
 /// The receipt code shown once.
@@ -94,20 +85,6 @@ async fn follow_up(app: &TestApp, client: &reqwest::Client, code: &str) -> (u16,
         .expect("POST follow-up");
     let status = response.status().as_u16();
     (status, response.text().await.expect("body"))
-}
-
-/// The id in a complaint's address on the queue page.
-fn first_complaint_id(queue: &str) -> i64 {
-    let marker = "href=\"/complaints/";
-    let mut rest = queue;
-    while let Some(at) = rest.find(marker) {
-        rest = &rest[at + marker.len()..];
-        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        if let Ok(id) = digits.parse() {
-            return id;
-        }
-    }
-    panic!("no complaint in the queue: {queue}");
 }
 
 #[tokio::test]
@@ -463,10 +440,19 @@ async fn a_hotline_call_is_logged_with_a_receipt_and_closed_with_a_reason() {
                 ("channel", "web_form"),
                 ("received_on", "2999-01-01"),
                 ("what_happened", ""),
+                ("agency", "</textarea><script>alert(1)</script>"),
+                ("contact_name", "Ｊｏ\u{200b} Caller <b>"),
             ],
         )
         .await;
     assert_eq!(refused.status(), 422);
+    // What was typed comes back, escaped: no raw markup, the text area not closed early.
+    let refused = refused.text().await.expect("body");
+    assert!(!refused.contains("<script>alert(1)</script>"));
+    assert!(
+        refused.contains("&lt;/textarea&gt;&lt;script&gt;") || refused.contains("&lt;/textarea>")
+    );
+    assert!(!refused.contains("Caller <b>"));
     let logged = app
         .post_form(
             &staff,

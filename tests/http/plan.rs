@@ -7,33 +7,10 @@
 
 use probity_domain::roles::Role;
 use probity_tests::fixtures::{password_hash, user};
-use probity_tests::{Backend, GOOD_PASSWORD, TestApp, location};
+use probity_tests::{Backend, GOOD_PASSWORD, TestApp, first_complaint_id, hidden, location};
 use reqwest::multipart::Form;
 
 const QUICK: &[&str] = &["--complaint-form-seconds", "0"];
-
-fn hidden(page: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = page
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no hidden {name} in {page}"))
-        + marker.len();
-    let end = start + page[start..].find('"').expect("end of value");
-    page[start..end].to_string()
-}
-
-fn first_complaint_id(queue: &str) -> i64 {
-    let marker = "href=\"/complaints/";
-    let mut rest = queue;
-    while let Some(at) = rest.find(marker) {
-        rest = &rest[at + marker.len()..];
-        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        if let Ok(id) = digits.parse() {
-            return id;
-        }
-    }
-    panic!("no complaint in the queue: {queue}");
-}
 
 /// Sends an identified reprisal complaint through the public form; returns its id.
 async fn reprisal_complaint(app: &TestApp, staff: &reqwest::Client) -> i64 {

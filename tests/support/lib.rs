@@ -442,6 +442,31 @@ pub fn csrf_token(html: &str) -> Option<String> {
     Some(html[start..end].to_string())
 }
 
+/// The value of a hidden field in a page; panics with the page when there is none.
+pub fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no hidden {name} in {page}"))
+        + marker.len();
+    let end = start + page[start..].find('"').expect("end of value");
+    page[start..end].to_string()
+}
+
+/// The id of the first complaint a triage queue page links to.
+pub fn first_complaint_id(queue: &str) -> i64 {
+    let marker = "href=\"/complaints/";
+    let mut rest = queue;
+    while let Some(at) = rest.find(marker) {
+        rest = &rest[at + marker.len()..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if let Ok(id) = digits.parse() {
+            return id;
+        }
+    }
+    panic!("no complaint in the queue: {queue}");
+}
+
 /// The Location header of a redirect.
 pub fn location(response: &reqwest::Response) -> String {
     response
