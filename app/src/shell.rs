@@ -58,6 +58,12 @@ fn navigation(ctx: &PageContext) -> Vec<NavItem> {
             label: "Complaints",
         });
     }
+    if grant(user.role, Action::ReadStatistics) != Grant::Never {
+        items.push(NavItem {
+            href: "/statistics",
+            label: "Statistics",
+        });
+    }
     items.push(NavItem {
         href: "/reports",
         label: "Published reports",

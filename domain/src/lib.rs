@@ -12,11 +12,13 @@ pub mod complaints;
 pub mod evidence;
 pub mod jobs;
 pub mod messages;
+pub mod outcomes;
 pub mod permissions;
 pub mod plan;
 pub mod reports;
 pub mod roles;
 pub mod search;
+pub mod statistics;
 pub mod timeline;
 pub mod validation;
 
@@ -42,11 +44,13 @@ mod layering {
             include_str!("evidence.rs"),
             include_str!("jobs.rs"),
             include_str!("messages.rs"),
+            include_str!("outcomes.rs"),
             include_str!("permissions.rs"),
             include_str!("plan.rs"),
             include_str!("reports.rs"),
             include_str!("roles.rs"),
             include_str!("search.rs"),
+            include_str!("statistics.rs"),
             include_str!("timeline.rs"),
             include_str!("validation.rs"),
         ];

@@ -47,11 +47,14 @@ pub enum Action {
     /// Record (or withdraw) a complainant's consent to disclose their identity beyond intake
     /// staff and the case's lead.
     RecordConsent,
+    /// See the office's statistics: office-wide totals, and behind each count the cases one
+    /// may see.
+    ReadStatistics,
 }
 
 impl Action {
     /// Every action, in the order of the README table.
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::ManagePeople,
         Action::ReadAudit,
         Action::CreateCase,
@@ -67,6 +70,7 @@ impl Action {
         Action::TriageComplaints,
         Action::ManageClocks,
         Action::RecordConsent,
+        Action::ReadStatistics,
     ];
 
     /// What the action covers, in words.
@@ -98,6 +102,9 @@ impl Action {
             Action::ManageClocks => "extend, pause and resume a case's statutory clocks",
             Action::RecordConsent => {
                 "record a complainant's consent to disclose their identity, and its withdrawal"
+            }
+            Action::ReadStatistics => {
+                "see the office's statistics (the cases behind each count only as far as one may see them)"
             }
         }
     }
@@ -190,6 +197,11 @@ pub fn grant(role: Role, action: Action) -> Grant {
         (ManageClocks | RecordConsent, Supervisor) => OfficeWide,
         (ManageClocks | RecordConsent, Investigator) => AsLead,
         (ManageClocks | RecordConsent, _) => Never,
+
+        // The totals are the office's report to the legislature: its supervisors and its
+        // commissioners, who answer for it, read them office-wide.
+        (ReadStatistics, Supervisor | Commissioner) => OfficeWide,
+        (ReadStatistics, _) => Never,
     }
 }
 

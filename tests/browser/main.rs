@@ -961,6 +961,8 @@ fn routes_for(role: probity_domain::roles::Role) -> Vec<&'static str> {
             "/cases/{}/report/versions/{}",
             "/cases/{}/team",
             "/cases/{}/history",
+            "/cases/{}/plan",
+            "/cases/{}/outcomes",
         ]);
     }
     if grant(role, Action::CreateCase) != Grant::Never {
@@ -974,6 +976,9 @@ fn routes_for(role: probity_domain::roles::Role) -> Vec<&'static str> {
             "/cases/{}/notes/new",
             "/cases/{}/exhibits/new",
             "/cases/{}/incidents/new",
+            "/cases/{}/plan/new",
+            "/cases/{}/outcomes/referrals/new",
+            "/cases/{}/outcomes/actions/new",
         ]);
     }
     if on_cases && grant(role, Action::DraftReport) != Grant::Never {
@@ -988,6 +993,12 @@ fn routes_for(role: probity_domain::roles::Role) -> Vec<&'static str> {
     }
     if grant(role, Action::ReadAudit) != Grant::Never {
         routes.push("/audit");
+    }
+    if grant(role, Action::TriageComplaints) != Grant::Never {
+        routes.extend(["/complaints", "/complaints/{}", "/complaints/new"]);
+    }
+    if grant(role, Action::ReadStatistics) != Grant::Never {
+        routes.extend(["/statistics", "/statistics/reports-issued"]);
     }
     routes
 }
@@ -1432,4 +1443,61 @@ async fn the_front_door_works_without_javascript_and_every_page_passes_axe() {
     }
     assert_eq!(audits[0].pages, audits[1].pages);
     audits[1].assert_clean();
+}
+
+/// The demo's statistics, a case's referrals and outcomes, its plan and their forms, reached
+/// by clicking as a supervisor, each checked by axe (with JavaScript on) and looked at.
+#[tokio::test]
+async fn the_statistics_outcomes_and_plan_pages_pass_axe() {
+    let driver = Driver::start().await;
+    let app = TestApp::spawn_with(
+        probity_tests::Backend::under_test(),
+        &["--require-mfa", "true"],
+    )
+    .await;
+    probity_tests::fixtures::demo(&app).await;
+    let password = probity_server::demo::DEMO_PASSWORD;
+    for javascript in [false, true] {
+        let browser = driver.session(javascript).await;
+        let mut audit = Audit::new(javascript);
+        sign_in(&browser, &app, "sam.supervisor", password).await;
+        audit.check(&browser, "supervisor's dashboard").await;
+        audit.look(&browser, "dashboard-clocks").await;
+        browser.click("a[href='/statistics']").await;
+        audit.check(&browser, "statistics").await;
+        audit.look(&browser, "statistics").await;
+        browser
+            .click("main a[href^='/statistics/cases-opened']")
+            .await;
+        assert!(browser.source().await.contains("Cases opened"));
+        audit.check(&browser, "statistics drill-down").await;
+        browser.click("a[href='/cases']").await;
+        browser
+            .click("main table a[href^='/cases/']:not([href*='?'])")
+            .await;
+        browser
+            .click("a.probity-case-nav__link[href$='/outcomes']")
+            .await;
+        audit.check(&browser, "referrals and outcomes").await;
+        audit.look(&browser, "case-outcomes").await;
+        browser
+            .click("main a[href$='/outcomes/referrals/new']")
+            .await;
+        audit.check(&browser, "referral form").await;
+        browser.click("main form button[type=submit]").await;
+        assert!(browser.source().await.contains("Enter the prosecutor"));
+        audit.check(&browser, "referral form with errors").await;
+        browser
+            .click("a.probity-case-nav__link[href$='/outcomes']")
+            .await;
+        browser.click("main a[href$='/outcomes/actions/new']").await;
+        audit.check(&browser, "outcome form").await;
+        browser
+            .click("a.probity-case-nav__link[href$='/plan']")
+            .await;
+        audit.check(&browser, "plan").await;
+        browser.close().await;
+        audit.assert_clean();
+    }
+    app.stop().await;
 }

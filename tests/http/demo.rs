@@ -214,6 +214,13 @@ async fn the_demo_case_loads_once_and_shows_every_part() {
     );
     let (_, home) = app.get_page(&lead, "/").await;
     assert!(home.contains("Obtain the task-force memorandum of understanding"));
+    // What came of it: the declined referral and the suspension.
+    let (status, outcomes) = app
+        .get_page(&lead, &format!("/cases/{case_id}/outcomes"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(outcomes.contains("Declined on 2025-07-03"), "{outcomes}");
+    assert!(outcomes.contains("Suspension (30 days)"));
     // The reprisal case runs its determination clock, extended with consent.
     let sam = app.signed_in_client("sam.supervisor", password).await;
     let (_, home) = app.get_page(&sam, "/").await;

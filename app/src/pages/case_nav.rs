@@ -19,6 +19,7 @@ pub enum CaseSection {
     Messages,
     Timeline,
     Findings,
+    Outcomes,
     Report,
     Team,
     History,
@@ -26,7 +27,7 @@ pub enum CaseSection {
 
 impl CaseSection {
     /// Every section, in navigation order.
-    pub const ALL: [CaseSection; 10] = [
+    pub const ALL: [CaseSection; 11] = [
         CaseSection::Overview,
         CaseSection::Plan,
         CaseSection::Parties,
@@ -34,6 +35,7 @@ impl CaseSection {
         CaseSection::Messages,
         CaseSection::Timeline,
         CaseSection::Findings,
+        CaseSection::Outcomes,
         CaseSection::Report,
         CaseSection::Team,
         CaseSection::History,
@@ -49,6 +51,7 @@ impl CaseSection {
             CaseSection::Messages => "Messages",
             CaseSection::Timeline => "Incidents and timeline",
             CaseSection::Findings => "Findings and recommendations",
+            CaseSection::Outcomes => "Referrals and outcomes",
             CaseSection::Report => "Report",
             CaseSection::Team => "Team",
             CaseSection::History => "History",
@@ -66,6 +69,7 @@ impl CaseSection {
             CaseSection::Messages => format!("{base}/messages"),
             CaseSection::Timeline => format!("{base}/timeline"),
             CaseSection::Findings => format!("{base}/findings"),
+            CaseSection::Outcomes => format!("{base}/outcomes"),
             CaseSection::Report => format!("{base}/report"),
             CaseSection::Team => format!("{base}/team"),
             CaseSection::History => format!("{base}/history"),

@@ -120,6 +120,7 @@ pub async fn load(
         load_evidence(store, blobs, case_id, ines.user_id).await?;
         load_timeline(store, case_id, ines.user_id).await?;
         load_plan(store, case_id, ines.user_id, theo.user_id).await?;
+        load_outcomes(store, case_id, ines.user_id).await?;
         load_report(
             store,
             blobs.as_ref(),
@@ -614,6 +615,54 @@ async fn load_plan(
         };
         store.create_task(case_id, &input, lead).await?;
     }
+    Ok(())
+}
+
+/// What came of the demo case: the referral to the federal prosecutor, declined, and the
+/// investigator's suspension by the Department.
+async fn load_outcomes(
+    store: &crate::storage::DynStore,
+    case_id: i64,
+    lead: i64,
+) -> anyhow::Result<()> {
+    use crate::storage::outcomes::{OutcomeInput, ReferralInput};
+    use probity_domain::outcomes::{OutcomeKind, ProsecutorLevel, ReferralDecision};
+    let subject = store
+        .parties(case_id)
+        .await?
+        .into_iter()
+        .find(|party| party.party_role == probity_domain::cases::PartyRole::Subject)
+        .context("the demo case has no subject")?;
+    store
+        .create_referral(
+            case_id,
+            &ReferralInput {
+                party_id: Some(subject.party_id),
+                level: ProsecutorLevel::Federal,
+                office: "U.S. Attorney's Office for the District of Port Halden".into(),
+                referred_on: "2025-05-12".into(),
+                what: "Disclosure of two detainees' custody status from the jail lookup system to federal agents without a judicial warrant (possible 18 U.S.C. 1030 violation).".into(),
+                decision: ReferralDecision::Declined,
+                decided_on: Some("2025-07-03".into()),
+                source_exhibit_id: None,
+            },
+            lead,
+        )
+        .await?;
+    store
+        .create_outcome(
+            case_id,
+            &OutcomeInput {
+                party_id: subject.party_id,
+                kind: OutcomeKind::Suspension,
+                occurred_on: "2025-09-15".into(),
+                detail: "Suspended without pay by the Department of Correction and removed from the joint task force.".into(),
+                suspension_days: Some(30),
+                source_exhibit_id: None,
+            },
+            lead,
+        )
+        .await?;
     Ok(())
 }
 

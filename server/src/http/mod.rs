@@ -25,6 +25,7 @@ pub mod search;
 pub mod security;
 pub mod setup;
 pub mod sign_in;
+pub mod statistics;
 pub mod timeline;
 pub mod triage;
 pub mod two_factor;
@@ -153,6 +154,9 @@ pub fn router(state: AppState, sessions: &SessionBackend) -> Router {
             post(people::refuse_grant),
         )
         .route("/audit", get(audit::show).post(audit::filter))
+        .route("/statistics", get(statistics::show))
+        .route("/statistics.csv", get(statistics::csv))
+        .route("/statistics/{item}", get(statistics::cases))
         .route("/search", get(search::show).post(search::search))
         .route("/api", get(api::docs::page))
         .route("/cases/{case_id}/jobs/{job_id}", get(jobs::show))

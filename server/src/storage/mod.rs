@@ -13,6 +13,7 @@ pub mod evidence;
 pub mod factors;
 pub mod jobs;
 pub mod messages;
+pub mod outcomes;
 pub mod plan;
 pub mod postgres;
 mod queries;
@@ -20,6 +21,7 @@ pub mod reports;
 pub mod search;
 pub mod sessions;
 pub mod sqlite;
+pub mod statistics;
 pub mod timeline;
 pub mod tokens;
 
@@ -263,6 +265,8 @@ pub trait Store:
     + factors::FactorStore
     + complaints::ComplaintStore
     + plan::PlanStore
+    + outcomes::OutcomeStore
+    + statistics::StatisticsStore
     + Send
     + Sync
     + 'static

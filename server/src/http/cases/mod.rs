@@ -6,6 +6,7 @@ pub mod allegations;
 pub mod details;
 pub mod list;
 pub mod notes;
+pub mod outcomes;
 pub mod parties;
 pub mod plan;
 pub mod team;
@@ -38,6 +39,23 @@ pub fn router() -> Router<AppState> {
         )
         .route("/cases/{case_id}/parties", get(details::parties))
         .route("/cases/{case_id}/history", get(details::history))
+        .route("/cases/{case_id}/outcomes", get(outcomes::show))
+        .route(
+            "/cases/{case_id}/outcomes/referrals/new",
+            get(outcomes::new_referral).post(outcomes::add_referral),
+        )
+        .route(
+            "/cases/{case_id}/outcomes/referrals/{referral_id}/edit",
+            get(outcomes::edit_referral).post(outcomes::save_referral),
+        )
+        .route(
+            "/cases/{case_id}/outcomes/actions/new",
+            get(outcomes::new_outcome).post(outcomes::add_outcome),
+        )
+        .route(
+            "/cases/{case_id}/outcomes/actions/{outcome_id}/edit",
+            get(outcomes::edit_outcome).post(outcomes::save_outcome),
+        )
         .route("/cases/{case_id}/plan", get(plan::show))
         .route(
             "/cases/{case_id}/plan/new",

@@ -1,0 +1,161 @@
+//! The office's semiannual statistics: office-wide totals for supervisors and commissioners,
+//! and behind each count the cases the reader may see (a case walled off from them is counted
+//! in the total but not listed).
+
+use super::{Caller, OfficeError};
+use crate::storage::DynStore;
+use probity_domain::permissions::{Action, Grant, grant};
+use probity_domain::statistics::{Period, StatCase, StatCount, StatItem, Statistics, median};
+use probity_domain::validation::FieldErrors;
+
+/// Refuses (and audits) a reader whose role may not see the statistics.
+async fn require(
+    store: &DynStore,
+    caller: &Caller,
+    audit: &'static str,
+) -> Result<(), OfficeError> {
+    super::cases::require(store, caller, Action::ReadStatistics, audit).await
+}
+
+/// The period a form asked for: both days, or the current semiannual period when empty.
+pub fn period(from: &str, to: &str) -> Result<Period, FieldErrors> {
+    let (from, to) = (from.trim(), to.trim());
+    if from.is_empty() && to.is_empty() {
+        return Ok(Period::semiannual(super::plan::today()));
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let mut errors = FieldErrors::default();
+    let parse = |value: &str, field: &'static str, errors: &mut FieldErrors| {
+        let parsed = time::Date::parse(value, &format).ok();
+        if parsed.is_none() {
+            errors.add(field, "Enter the day as a date, for example 2026-04-01.");
+        }
+        parsed
+    };
+    let start = parse(from, "from", &mut errors);
+    let end = parse(to, "to", &mut errors);
+    match (start, end) {
+        (Some(from), Some(to)) if from <= to => Ok(Period { from, to }),
+        (Some(_), Some(_)) => {
+            errors.add("to", "The period must end on or after its first day.");
+            Err(errors)
+        }
+        _ => Err(errors),
+    }
+}
+
+/// The statistics of a period, audited.
+#[tracing::instrument(skip_all)]
+pub async fn statistics(
+    store: &DynStore,
+    caller: &Caller,
+    period: Period,
+) -> Result<Statistics, OfficeError> {
+    require(store, caller, "statistics.view").await?;
+    let mut counts = Vec::with_capacity(StatItem::ALL.len());
+    for item in StatItem::ALL {
+        let cases = store.stat_cases(item, period, None).await?;
+        counts.push(StatCount {
+            item,
+            total: cases.iter().map(|c| c.count).sum(),
+        });
+    }
+    let complaints_received = store.complaints_received(period).await?;
+    let complaint_outcomes = store.complaint_outcomes(period).await?;
+    let mut days: Vec<i64> = store
+        .closings(period)
+        .await?
+        .into_iter()
+        .filter_map(|(received, closed)| {
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            let received = time::Date::parse(&received, &format).ok()?;
+            Some((closed.date() - received).whole_days().max(0))
+        })
+        .collect();
+    let median_days_to_close = median(&mut days);
+    audit(store, caller, "statistics.view", period, None).await?;
+    Ok(Statistics {
+        period,
+        counts,
+        complaints_received,
+        complaint_outcomes,
+        median_days_to_close,
+    })
+}
+
+/// The cases behind one count that the caller may see, and how many the total holds.
+#[tracing::instrument(skip_all, fields(item = item.key()))]
+pub async fn drill_down(
+    store: &DynStore,
+    caller: &Caller,
+    item: StatItem,
+    period: Period,
+) -> Result<(Vec<StatCase>, i64), OfficeError> {
+    require(store, caller, "statistics.cases").await?;
+    let viewer = super::cases::case_viewer(&caller.user).ok_or(OfficeError::Forbidden(
+        "Your role sees no cases, so it cannot list the cases behind a count.",
+    ))?;
+    let total: i64 = store
+        .stat_cases(item, period, None)
+        .await?
+        .iter()
+        .map(|c| c.count)
+        .sum();
+    let visible = store.stat_cases(item, period, Some(viewer)).await?;
+    audit(store, caller, "statistics.cases", period, Some(item)).await?;
+    Ok((visible, total))
+}
+
+async fn audit(
+    store: &DynStore,
+    caller: &Caller,
+    action: &'static str,
+    period: Period,
+    item: Option<StatItem>,
+) -> Result<(), OfficeError> {
+    let mut event = caller.audit(action, crate::storage::Outcome::Success);
+    event.target = item.map(|item| item.key().to_string());
+    event.detail = Some(format!("{} to {}", period.from, period.to));
+    store.append_audit(event).await?;
+    Ok(())
+}
+
+/// Whether the caller's role may see the statistics (for the navigation).
+pub fn may_read(caller_role: probity_domain::roles::Role) -> bool {
+    grant(caller_role, Action::ReadStatistics) != Grant::Never
+}
+
+/// The statistics as CSV: one line per count, with its rule; formula-looking cells cannot
+/// occur (every cell is a fixed word or a number).
+pub fn csv(statistics: &Statistics) -> String {
+    let mut out = String::from("item,label,count,rule,from,to\r\n");
+    let period = statistics.period;
+    for count in &statistics.counts {
+        out.push_str(&format!(
+            "{},\"{}\",{},\"{}\",{},{}\r\n",
+            count.item.key(),
+            count.item.label(),
+            count.total,
+            count.item.rule(),
+            period.from,
+            period.to
+        ));
+    }
+    out.push_str(&format!(
+        "complaints-received,\"Complaints received\",{},\"complaints received in the period, every channel\",{},{}\r\n",
+        statistics.complaints_received, period.from, period.to
+    ));
+    for (status, n) in &statistics.complaint_outcomes {
+        out.push_str(&format!(
+            "complaints-{status},\"Complaints decided: {status}\",{n},\"complaints given this outcome in the period\",{},{}\r\n",
+            period.from, period.to
+        ));
+    }
+    if let Some(median) = statistics.median_days_to_close {
+        out.push_str(&format!(
+            "median-days-to-close,\"Median days to close\",{median},\"from receipt to closing, cases closed in the period\",{},{}\r\n",
+            period.from, period.to
+        ));
+    }
+    out
+}
