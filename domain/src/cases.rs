@@ -269,6 +269,9 @@ mod records {
         pub details: String,
         /// The name used in publication, e.g. "Detainee A".
         pub pseudonym: String,
+        /// A senior employee as the office defines it (counted apart in the semiannual
+        /// report).
+        pub senior_employee: bool,
         pub version: i64,
     }
 
@@ -356,6 +359,8 @@ pub struct PartyFields {
     pub party_role: String,
     pub details: String,
     pub pseudonym: String,
+    /// `yes` for a senior employee (a checkbox).
+    pub senior_employee: String,
     pub version: String,
 }
 
@@ -368,6 +373,11 @@ impl PartyFields {
             party_role: party.party_role.as_str().into(),
             details: party.details.clone(),
             pseudonym: party.pseudonym.clone(),
+            senior_employee: if party.senior_employee {
+                "yes".into()
+            } else {
+                String::new()
+            },
             version: party.version.to_string(),
         }
     }

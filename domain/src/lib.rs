@@ -12,6 +12,7 @@ pub mod complaints;
 pub mod evidence;
 pub mod jobs;
 pub mod messages;
+pub mod money;
 pub mod outcomes;
 pub mod permissions;
 pub mod plan;
@@ -44,6 +45,7 @@ mod layering {
             include_str!("evidence.rs"),
             include_str!("jobs.rs"),
             include_str!("messages.rs"),
+            include_str!("money.rs"),
             include_str!("outcomes.rs"),
             include_str!("permissions.rs"),
             include_str!("plan.rs"),

@@ -15,13 +15,17 @@ pub enum StatItem {
     Charges,
     Convictions,
     AdministrativeActions,
+    QuestionedCosts,
+    UnsupportedCosts,
+    FundsBetterUse,
+    Recoveries,
     CasesOpened,
     CasesClosed,
 }
 
 impl StatItem {
     /// Every item, in the order of the page.
-    pub const ALL: [StatItem; 9] = [
+    pub const ALL: [StatItem; 13] = [
         StatItem::ReportsIssued,
         StatItem::ReferredFederal,
         StatItem::ReferredStateLocal,
@@ -29,6 +33,10 @@ impl StatItem {
         StatItem::Charges,
         StatItem::Convictions,
         StatItem::AdministrativeActions,
+        StatItem::QuestionedCosts,
+        StatItem::UnsupportedCosts,
+        StatItem::FundsBetterUse,
+        StatItem::Recoveries,
         StatItem::CasesOpened,
         StatItem::CasesClosed,
     ];
@@ -43,6 +51,10 @@ impl StatItem {
             StatItem::Charges => "indictments-and-informations",
             StatItem::Convictions => "convictions-and-pleas",
             StatItem::AdministrativeActions => "administrative-actions",
+            StatItem::QuestionedCosts => "questioned-costs",
+            StatItem::UnsupportedCosts => "unsupported-costs",
+            StatItem::FundsBetterUse => "funds-put-to-better-use",
+            StatItem::Recoveries => "recoveries-restitution-fines",
             StatItem::CasesOpened => "cases-opened",
             StatItem::CasesClosed => "cases-closed",
         }
@@ -63,6 +75,10 @@ impl StatItem {
             StatItem::Charges => "Indictments and criminal informations",
             StatItem::Convictions => "Convictions and guilty pleas",
             StatItem::AdministrativeActions => "Administrative actions",
+            StatItem::QuestionedCosts => "Questioned costs",
+            StatItem::UnsupportedCosts => "Unsupported costs (of the questioned costs)",
+            StatItem::FundsBetterUse => "Funds put to better use",
+            StatItem::Recoveries => "Recoveries, restitution and fines",
             StatItem::CasesOpened => "Cases opened",
             StatItem::CasesClosed => "Cases closed",
         }
@@ -84,11 +100,34 @@ impl StatItem {
             StatItem::AdministrativeActions => {
                 "removals, suspensions, reprimands, resignations, training and decisions to take no action dated in the period"
             }
+            StatItem::QuestionedCosts => {
+                "questioned costs dated in the period, in the office's currency"
+            }
+            StatItem::UnsupportedCosts => {
+                "unsupported costs dated in the period, in the office's currency"
+            }
+            StatItem::FundsBetterUse => {
+                "funds put to better use dated in the period, in the office's currency"
+            }
+            StatItem::Recoveries => {
+                "recoveries, restitution and fines dated in the period, in the office's currency"
+            }
             StatItem::CasesOpened => "cases opened in Probity in the period",
             StatItem::CasesClosed => {
                 "cases moved to closed in the period (a case closed twice counts once)"
             }
         }
+    }
+
+    /// An amount in minor units (cents) rather than a number of things.
+    pub fn is_money(self) -> bool {
+        matches!(
+            self,
+            StatItem::QuestionedCosts
+                | StatItem::UnsupportedCosts
+                | StatItem::FundsBetterUse
+                | StatItem::Recoveries
+        )
     }
 
     /// The section of the page it belongs to.
@@ -158,6 +197,8 @@ pub struct StatCase {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Statistics {
     pub period: Period,
+    /// The office's currency, in which the amounts are summed.
+    pub currency: String,
     pub counts: Vec<StatCount>,
     pub complaints_received: i64,
     /// Complaints decided in the period, by outcome status (stored name, count).

@@ -161,6 +161,10 @@ pub struct Settings {
     #[arg(long, env = "PROBITY_CASE_TYPES", value_parser = load_case_types, global = true)]
     pub case_types: Option<std::sync::Arc<probity_domain::clocks::CaseTypes>>,
 
+    /// The office's currency (ISO 4217), in which monetary results are recorded and summed.
+    #[arg(long, env = "PROBITY_CURRENCY", default_value = "USD", value_parser = parse_currency, global = true)]
+    pub currency: String,
+
     /// The dispositions a finding may have, separated by commas.
     #[arg(
         long,
@@ -418,6 +422,17 @@ impl fmt::Debug for Settings {
 
 /// A database URL with its password replaced, for logs.
 pub use crate::storage::redact_url_password;
+
+/// A currency code: three capital letters (ISO 4217).
+fn parse_currency(value: &str) -> Result<String, String> {
+    if value.len() == 3 && value.chars().all(|c| c.is_ascii_uppercase()) {
+        Ok(value.to_string())
+    } else {
+        Err(format!(
+            "{value}: a currency is three capital letters, for example USD or EUR"
+        ))
+    }
+}
 
 /// Reads and checks a case-types file; the error names the file and what is wrong.
 fn load_case_types(

@@ -1493,6 +1493,15 @@ async fn the_statistics_outcomes_and_plan_pages_pass_axe() {
         browser.click("main a[href$='/outcomes/actions/new']").await;
         audit.check(&browser, "outcome form").await;
         browser
+            .click("a.probity-case-nav__link[href$='/outcomes']")
+            .await;
+        browser.click("main a[href$='/outcomes/money/new']").await;
+        browser.fill("#amount", "1.234").await;
+        browser.click("main form button[type=submit]").await;
+        assert!(browser.source().await.contains("at most two decimals"));
+        assert_eq!(browser.value_of("#amount").await, "1.234");
+        audit.check(&browser, "amount form with errors").await;
+        browser
             .click("a.probity-case-nav__link[href$='/plan']")
             .await;
         audit.check(&browser, "plan").await;

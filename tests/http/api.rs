@@ -1529,6 +1529,7 @@ async fn incidents_and_events_are_written_through_the_api_with_their_citations()
                 party_role: probity_domain::cases::PartyRole::Subject,
                 details: String::new(),
                 pseudonym: "Officer A".into(),
+                senior_employee: false,
             },
         )
         .await

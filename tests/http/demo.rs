@@ -221,6 +221,10 @@ async fn the_demo_case_loads_once_and_shows_every_part() {
     assert_eq!(status, 200);
     assert!(outcomes.contains("Declined on 2025-07-03"), "{outcomes}");
     assert!(outcomes.contains("Suspension (30 days)"));
+    assert!(
+        outcomes.contains("USD 184,500.00"),
+        "funds put to better use"
+    );
     // The reprisal case runs its determination clock, extended with consent.
     let sam = app.signed_in_client("sam.supervisor", password).await;
     let (_, home) = app.get_page(&sam, "/").await;

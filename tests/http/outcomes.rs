@@ -27,6 +27,7 @@ async fn a_referral_its_declination_and_a_suspension_are_recorded_by_the_team() 
                 party_role: probity_domain::cases::PartyRole::Subject,
                 details: String::new(),
                 pseudonym: "Investigator A".into(),
+                senior_employee: false,
             },
         )
         .await
@@ -41,6 +42,7 @@ async fn a_referral_its_declination_and_a_suspension_are_recorded_by_the_team() 
                 party_role: probity_domain::cases::PartyRole::Subject,
                 details: String::new(),
                 pseudonym: String::new(),
+                senior_employee: false,
             },
         )
         .await
@@ -164,6 +166,86 @@ async fn a_referral_its_declination_and_a_suspension_are_recorded_by_the_team() 
     assert!(page.contains("Declined on 2025-08-14"), "{page}");
     assert!(page.contains("Suspension (30 days)"));
     assert!(page.contains("Marta Kovacs"));
+
+    // Amounts are exact decimals; a bad one, or a recommendation of another case, is refused.
+    let money = format!("{base}/money/new");
+    for (amount, recommendation) in [
+        ("1.234", ""),
+        ("-5", ""),
+        ("=1+1", ""),
+        ("12,500.25", "R-99"),
+    ] {
+        let refused = app
+            .post_form(
+                &lead,
+                &money,
+                &money,
+                &[
+                    ("kind", "questioned_cost"),
+                    ("amount", amount),
+                    ("occurred_on", "2025-09-01"),
+                    ("recommendation", recommendation),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status(), 422, "{amount} {recommendation}");
+    }
+    for (kind, amount) in [
+        ("questioned_cost", "12,500.25"),
+        ("questioned_cost", "0.10"),
+        ("unsupported_cost", "0.20"),
+    ] {
+        let saved = app
+            .post_form(
+                &lead,
+                &money,
+                &money,
+                &[
+                    ("kind", kind),
+                    ("amount", amount),
+                    ("occurred_on", "2025-09-01"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status(), 303, "{kind} {amount}");
+    }
+    let (_, page) = app.get_page(&lead, &base).await;
+    assert!(page.contains("USD 12,500.25"));
+    assert!(
+        page.contains("Questioned cost: USD 12,500.35"),
+        "exact total: {page}"
+    );
+    let stored = store.money(id).await.expect("money");
+    assert_eq!(
+        stored.iter().map(|m| m.amount_minor).sum::<i64>(),
+        1_250_055
+    );
+
+    // A subject marked as a senior employee on the party form.
+    let added = app
+        .post_form(
+            &lead,
+            &format!("/cases/{id}/parties/new"),
+            &format!("/cases/{id}/parties/new"),
+            &[
+                ("kind", "person"),
+                ("name", "Deputy Warden Okoro"),
+                ("party_role", "subject"),
+                ("senior_employee", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status(), 303);
+    let (_, parties) = app.get_page(&lead, &format!("/cases/{id}/parties")).await;
+    assert!(parties.contains("(senior employee)"));
+    let seniors: Vec<bool> = store
+        .parties(id)
+        .await
+        .expect("parties")
+        .iter()
+        .map(|p| p.senior_employee)
+        .collect();
+    assert_eq!(seniors, vec![false, true]);
 
     // Who may not: an investigator off the team (404), a commissioner (reads, may not record).
     let olga = client_for(&app, "olga").await;

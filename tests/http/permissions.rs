@@ -108,6 +108,12 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: "POST",
+        path: "/cases/{case}/outcomes/money/new",
+        action: Action::EditCase,
+        form: &[("amount", "")],
+    },
+    Route {
+        method: "POST",
         path: "/cases/{case}/outcomes/actions/new",
         action: Action::EditCase,
         form: &[("kind", "")],

@@ -64,6 +64,7 @@ async fn one_search_finds_every_kind_a_person_may_see_and_nothing_else() {
                 party_role: probity_domain::cases::PartyRole::Witness,
                 details: "=HYPERLINK(\"http://evil\") okapi\u{200b}keeper".into(),
                 pseudonym: "Witness O".into(),
+                senior_employee: false,
             },
         )
         .await

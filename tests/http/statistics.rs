@@ -6,7 +6,7 @@
 use probity_domain::outcomes::{OutcomeKind, ProsecutorLevel, ReferralDecision};
 use probity_domain::roles::Role;
 use probity_server::storage::cases::{CaseDetails, NewCase, PartyInput};
-use probity_server::storage::outcomes::{OutcomeInput, ReferralInput};
+use probity_server::storage::outcomes::{MoneyInput, OutcomeInput, ReferralInput};
 use probity_tests::fixtures::{client_for, password_hash, user};
 use probity_tests::{Backend, TestApp};
 use std::collections::{BTreeMap, HashSet};
@@ -43,6 +43,7 @@ async fn the_counts_of_a_generated_office_match_counts_made_independently() {
     let mut rng = Lcg(20_261_203);
     let mut expected: BTreeMap<&str, i64> = BTreeMap::new();
     let mut sealed_federal = 0;
+    let mut money_expected: BTreeMap<&str, i64> = BTreeMap::new();
     let cases = 320;
     for n in 0..cases {
         // Every 40th case is highly confidential and the commissioner is not named on it.
@@ -82,6 +83,7 @@ async fn the_counts_of_a_generated_office_match_counts_made_independently() {
                         party_role: probity_domain::cases::PartyRole::Subject,
                         details: String::new(),
                         pseudonym: String::new(),
+                        senior_employee: false,
                     },
                 )
                 .await
@@ -137,6 +139,38 @@ async fn the_counts_of_a_generated_office_match_counts_made_independently() {
             }
             if decided_on.as_deref().is_some_and(in_period) {
                 *expected.entry("declinations").or_default() += 1;
+            }
+        }
+        // Amounts in cents, some in another currency (never summed with the office's).
+        for _ in 0..rng.next(3) {
+            let kind = probity_domain::money::MoneyKind::ALL[rng.next(6) as usize];
+            let amount_minor = rng.next(100_000_000) as i64 + 1;
+            let occurred_on = rng.day();
+            let currency = if rng.next(10) == 0 { "EUR" } else { "USD" };
+            store
+                .create_money(
+                    case.case_id,
+                    &MoneyInput {
+                        kind,
+                        amount_minor,
+                        currency: currency.into(),
+                        occurred_on: occurred_on.clone(),
+                        recommendation_id: None,
+                        note: String::new(),
+                    },
+                    ines.user_id,
+                )
+                .await
+                .expect("money");
+            if in_period(&occurred_on) && currency == "USD" {
+                use probity_domain::money::MoneyKind::*;
+                let key = match kind {
+                    QuestionedCost => "questioned-costs",
+                    UnsupportedCost => "unsupported-costs",
+                    FundsBetterUse => "funds-put-to-better-use",
+                    _ => "recoveries-restitution-fines",
+                };
+                *money_expected.entry(key).or_default() += amount_minor;
             }
         }
         *expected.entry("referred-federal").or_default() += federal.len() as i64;
@@ -198,6 +232,20 @@ async fn the_counts_of_a_generated_office_match_counts_made_independently() {
         .collect();
     for (key, want) in &expected {
         assert_eq!(counted.get(*key), Some(want), "{key} in {csv}");
+    }
+    // Amounts to the cent: the CSV prints them as plain decimals.
+    assert!(!money_expected.is_empty());
+    for (key, cents) in &money_expected {
+        let line = csv
+            .lines()
+            .find(|line| line.starts_with(&format!("{key},")))
+            .unwrap_or_else(|| panic!("{key} in {csv}"));
+        let value = line
+            .split("\",")
+            .nth(1)
+            .and_then(|rest| rest.split(',').next());
+        let want = format!("{}.{:02}", cents / 100, cents % 100);
+        assert_eq!(value, Some(want.as_str()), "{key}");
     }
     assert_eq!(
         counted.get("cases-opened"),

@@ -39,6 +39,7 @@ async fn fixture() -> Fixture {
                     party_role: role,
                     details: String::new(),
                     pseudonym: String::new(),
+                    senior_employee: false,
                 },
             )
             .await

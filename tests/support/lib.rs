@@ -578,6 +578,7 @@ pub mod fixtures {
                     party_role: probity_domain::cases::PartyRole::Subject,
                     details: String::new(),
                     pseudonym: "Person Q".into(),
+                    senior_employee: false,
                 },
             )
             .await

@@ -621,7 +621,10 @@ pub fn CasePartiesPage(
             view! {
                 <tr>
                     <th scope="row" data-label="Name">{party.name}</th>
-                    <td data-label="Role">{party.party_role.label()}</td>
+                    <td data-label="Role">
+                        {party.party_role.label()}
+                        {party.senior_employee.then_some(" (senior employee)")}
+                    </td>
                     <td data-label="Kind">{party.kind.label()}</td>
                     <td data-label="Pseudonym">{if party.pseudonym.is_empty() { "None".to_string() } else { party.pseudonym }}</td>
                     <td data-label="Details" class="probity-pre probity-wrap">{party.details}</td>
@@ -1089,6 +1092,10 @@ pub fn PartyFormPage(
                     empty="Choose one"
                     error=errors.get("party_role")
                 />
+                <div class="usa-checkbox">
+                    <input class="usa-checkbox__input" id="senior_employee" type="checkbox" name="senior_employee" value="yes" checked=values.senior_employee == "yes" />
+                    <label class="usa-checkbox__label" for="senior_employee">"A senior employee, as the office defines it (counted apart in the semiannual report)"</label>
+                </div>
                 <TextField
                     name="pseudonym"
                     label="Pseudonym for publication"

@@ -8,6 +8,7 @@ use crate::pages::case_nav::{CaseSection, CaseShell};
 use crate::pages::cases::case_path;
 use crate::types::PageContext;
 use leptos::prelude::*;
+use probity_domain::money::{MoneyFields, MoneyKind, MoneyResult, format_amount};
 use probity_domain::outcomes::{
     Outcome, OutcomeFields, OutcomeKind, ProsecutorLevel, Referral, ReferralDecision,
     ReferralFields,
@@ -28,10 +29,51 @@ pub fn OutcomesPage(
     case: Case,
     referrals: Vec<Referral>,
     outcomes: Vec<Outcome>,
+    money: Vec<MoneyResult>,
     can_edit: bool,
     #[prop(optional_no_strip)] notice: Option<String>,
 ) -> impl IntoView {
     let base = case_path(case.case_id);
+    let has_money = !money.is_empty();
+    let money_rows = money
+        .iter()
+        .map(|m| {
+            let edit = format!("{base}/outcomes/money/{}/edit", m.money_id);
+            let label = format!("Edit: {} of {} {}", m.kind.label(), m.currency, format_amount(m.amount_minor));
+            let source = m
+                .recommendation
+                .map(|(_, number)| format!("R-{number}"))
+                .unwrap_or_default();
+            view! {
+                <tr>
+                    <td>{m.occurred_on.clone()}</td>
+                    <th scope="row">{m.kind.label()}</th>
+                    <td class="probity-number">{format!("{} {}", m.currency, format_amount(m.amount_minor))}</td>
+                    <td>{source}</td>
+                    <td class="probity-pre">{m.note.clone()}</td>
+                    <td>{can_edit.then(|| view! { <a class="usa-link" href=edit>{label}</a> })}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    // Totals per kind and currency, in exact minor units.
+    let mut totals: Vec<(MoneyKind, String, i64)> = Vec::new();
+    for m in &money {
+        match totals
+            .iter_mut()
+            .find(|(kind, currency, _)| *kind == m.kind && *currency == m.currency)
+        {
+            Some(total) => total.2 += m.amount_minor,
+            None => totals.push((m.kind, m.currency.clone(), m.amount_minor)),
+        }
+    }
+    let totals = totals
+        .into_iter()
+        .map(|(kind, currency, minor)| {
+            view! { <li>{format!("{}: {currency} {}", kind.label(), format_amount(minor))}</li> }
+        })
+        .collect_view();
+    let add_money = format!("{base}/outcomes/money/new");
     let has_referrals = !referrals.is_empty();
     let has_outcomes = !outcomes.is_empty();
     let referral_rows = referrals
@@ -128,6 +170,29 @@ pub fn OutcomesPage(
                     }.into_any()
                 } else {
                     view! { <p>"No outcome recorded."</p> }.into_any()
+                }}
+            </section>
+            <section aria-labelledby="money-heading">
+                <div class="probity-title-row">
+                    <h2 id="money-heading">"Monetary results"</h2>
+                    {can_edit.then(|| view! { <a class="usa-button usa-button--outline" href=add_money>"Record an amount"</a> })}
+                </div>
+                {if has_money {
+                    view! {
+                        <table class="usa-table usa-table--borderless probity-table">
+                            <caption class="usa-sr-only">"Questioned costs, funds put to better use, recoveries, restitution and fines, by day"</caption>
+                            <thead><tr>
+                                <th scope="col">"Day"</th><th scope="col">"What"</th><th scope="col">"Amount"</th>
+                                <th scope="col">"From"</th><th scope="col">"Note"</th>
+                                <th scope="col"><span class="usa-sr-only">"Edit"</span></th>
+                            </tr></thead>
+                            <tbody>{money_rows}</tbody>
+                        </table>
+                        <h3>"Totals"</h3>
+                        <ul class="usa-list">{totals}</ul>
+                    }.into_any()
+                } else {
+                    view! { <p>"No amount recorded."</p> }.into_any()
                 }}
             </section>
         </CaseShell>
@@ -228,6 +293,45 @@ pub fn OutcomeFormPage(
                 <TextArea name="detail" label="Details" hint="For example the sentence, the settlement's terms, or the agency's decision." value=values.detail.clone() maxlength=5000 rows=3 error=errors.get("detail") />
                 <TextField name="exhibit" label="Shown by exhibit" hint="The decision or judgment, for example E-4." value=values.exhibit.clone() maxlength=20 error=errors.get("exhibit") />
                 <button type="submit" class="usa-button">"Save the outcome"</button>
+                <a class="usa-button usa-button--unstyled" href=format!("{base}/outcomes")>"Cancel"</a>
+            </form>
+        </CaseShell>
+    }
+}
+
+/// Recording or editing an amount.
+#[component]
+pub fn MoneyFormPage(
+    ctx: PageContext,
+    case: Case,
+    money_id: Option<i64>,
+    values: MoneyFields,
+    /// The office's currency.
+    currency: String,
+    errors: FieldErrors,
+    #[prop(default = false)] stale: bool,
+) -> impl IntoView {
+    let token = ctx.csrf_token.clone();
+    let base = case_path(case.case_id);
+    let (heading, action) = match money_id {
+        Some(id) => ("Edit an amount", format!("{base}/outcomes/money/{id}/edit")),
+        None => ("Record an amount", format!("{base}/outcomes/money/new")),
+    };
+    let amount_label = format!("Amount in {currency}");
+    view! {
+        <CaseShell ctx=ctx title=format!("{heading}: {}", case.case_number) case=case.clone() section=CaseSection::Outcomes>
+            <h1>{heading}</h1>
+            <StaleWarning stale=stale />
+            <ErrorSummary errors=errors.clone() />
+            <form class="usa-form usa-form--large" method="post" action=action novalidate>
+                <CsrfField token=token />
+                <input type="hidden" name="version" value=values.version.clone() />
+                <SelectField name="kind" label="What the amount is" options=options(MoneyKind::ALL, MoneyKind::as_str, MoneyKind::label) selected=values.kind.clone() empty="Choose one" error=errors.get("kind") />
+                <TextField name="amount" label=amount_label hint="Exact, with at most two decimals, for example 12,500.00." value=values.amount.clone() maxlength=30 error=errors.get("amount") />
+                <TextField name="occurred_on" label="Day" kind="date" value=values.occurred_on.clone() error=errors.get("occurred_on") />
+                <TextField name="recommendation" label="From recommendation" hint="The recommendation it comes from, for example R-2." value=values.recommendation.clone() maxlength=20 error=errors.get("recommendation") />
+                <TextArea name="note" label="Note" value=values.note.clone() maxlength=2000 rows=3 error=errors.get("note") />
+                <button type="submit" class="usa-button">"Save the amount"</button>
                 <a class="usa-button usa-button--unstyled" href=format!("{base}/outcomes")>"Cancel"</a>
             </form>
         </CaseShell>

@@ -4,7 +4,17 @@ use crate::forms::{ErrorSummary, TextField};
 use crate::shell::Shell;
 use crate::types::PageContext;
 use leptos::prelude::*;
+use probity_domain::money::format_amount;
 use probity_domain::statistics::{Period, StatCase, StatItem, Statistics};
+
+/// A count as shown: a number, or an amount in the office's currency.
+fn shown(item: StatItem, value: i64, currency: &str) -> String {
+    if item.is_money() {
+        format!("{currency} {}", format_amount(value))
+    } else {
+        value.to_string()
+    }
+}
 use probity_domain::validation::FieldErrors;
 
 /// The statistics page's address for a period.
@@ -26,13 +36,15 @@ pub fn StatisticsPage(
     let body = statistics.map(|stats| {
         let period = stats.period;
         let query = format!("from={}&to={}", period.from, period.to);
+        let currency = stats.currency.clone();
         let row = |item: StatItem, total: i64| {
             let href = format!("/statistics/{}?{query}", item.key());
-            let label = format!("{total}: the cases behind \u{201c}{}\u{201d}", item.label());
+            let value = shown(item, total, &currency);
+            let label = format!("{value}: the cases behind \u{201c}{}\u{201d}", item.label());
             view! {
                 <tr>
                     <th scope="row">{item.label()}</th>
-                    <td class="probity-number"><a class="usa-link" href=href aria-label=label>{total}</a></td>
+                    <td class="probity-number"><a class="usa-link" href=href aria-label=label>{value}</a></td>
                     <td>{item.rule()}</td>
                 </tr>
             }
@@ -116,9 +128,19 @@ pub fn StatCasesPage(
     period: Period,
     cases: Vec<StatCase>,
     total: i64,
+    currency: String,
 ) -> impl IntoView {
     let listed: i64 = cases.iter().map(|c| c.count).sum();
     let hidden = total - listed;
+    let hidden_note = if item.is_money() {
+        format!(
+            "{} of it is on cases you may not see; it is counted but not listed.",
+            shown(item, hidden, &currency)
+        )
+    } else {
+        format!("{hidden} of them are on cases you may not see; they are counted but not listed.")
+    };
+    let total_shown = shown(item, total, &currency);
     let rows = cases
         .into_iter()
         .map(|c| {
@@ -127,7 +149,7 @@ pub fn StatCasesPage(
                 <tr>
                     <th scope="row"><a class="usa-link" href=href>{c.case_number}</a></th>
                     <td>{c.title}</td>
-                    <td class="probity-number">{c.count}</td>
+                    <td class="probity-number">{shown(item, c.count, &currency)}</td>
                 </tr>
             }
         })
@@ -137,10 +159,8 @@ pub fn StatCasesPage(
         <Shell ctx=ctx title=item.label() current="/statistics">
             <p class="probity-breadcrumb"><a class="usa-link" href=back>"Statistics"</a></p>
             <h1>{item.label()}</h1>
-            <p>{format!("{total} from {} to {}: {}.", period.from, period.to, item.rule())}</p>
-            {(hidden > 0).then(|| view! {
-                <p>{format!("{hidden} of them are on cases you may not see; they are counted but not listed.")}</p>
-            })}
+            <p>{format!("{total_shown} from {} to {}: {}.", period.from, period.to, item.rule())}</p>
+            {(hidden > 0).then(|| view! { <p>{hidden_note}</p> })}
             <table class="usa-table usa-table--borderless probity-table">
                 <caption class="usa-sr-only">"The cases behind the count"</caption>
                 <thead><tr><th scope="col">"Case"</th><th scope="col">"Title"</th><th scope="col">"Counted"</th></tr></thead>

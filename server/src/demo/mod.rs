@@ -130,6 +130,7 @@ pub async fn load(
             cora.user_id,
         )
         .await?;
+        load_money(store, case_id, ines.user_id).await?;
     }
     // Two smaller cases give the dashboard's work queues something to show: a draft waiting
     // for the commissioner's review, and one returned to the lead investigator's team.
@@ -427,6 +428,7 @@ async fn load_case(
                     party_role,
                     details: details.to_string(),
                     pseudonym: pseudonym.to_string(),
+                    senior_employee: false,
                 },
             )
             .await?;
@@ -659,6 +661,31 @@ async fn load_outcomes(
                 detail: "Suspended without pay by the Department of Correction and removed from the joint task force.".into(),
                 suspension_days: Some(30),
                 source_exhibit_id: None,
+            },
+            lead,
+        )
+        .await?;
+    Ok(())
+}
+
+/// The demo's monetary result: the funds the training recommendation puts to better use (in
+/// the default currency; an office with another currency sees them listed, not summed).
+async fn load_money(
+    store: &crate::storage::DynStore,
+    case_id: i64,
+    lead: i64,
+) -> anyhow::Result<()> {
+    let recommendation = store.recommendation_id_by_number(case_id, 1).await?;
+    store
+        .create_money(
+            case_id,
+            &crate::storage::outcomes::MoneyInput {
+                kind: probity_domain::money::MoneyKind::FundsBetterUse,
+                amount_minor: 18_450_000,
+                currency: "USD".into(),
+                occurred_on: "2025-10-20".into(),
+                recommendation_id: recommendation,
+                note: "Overtime of task-force detail no longer paid once the Department trains and re-certifies its lookup-system users instead of assigning a second reviewer (the agency's estimate for one year).".into(),
             },
             lead,
         )

@@ -33,7 +33,10 @@ pub async fn show(
     let caller = actor.caller();
     let (stats, errors, status) = match statistics::period(&query.from, &query.to) {
         Ok(period) => (
-            Some(statistics::statistics(&state.store, &caller, period).await?),
+            Some(
+                statistics::statistics(&state.store, &caller, period, &state.settings.currency)
+                    .await?,
+            ),
             Default::default(),
             StatusCode::OK,
         ),
@@ -43,6 +46,7 @@ pub async fn show(
                 &state.store,
                 &caller,
                 probity_domain::statistics::Period::semiannual(crate::office::plan::today()),
+                &state.settings.currency,
             )
             .await?;
             (None, errors, StatusCode::UNPROCESSABLE_ENTITY)
@@ -68,11 +72,18 @@ pub async fn cases(
 ) -> Result<Response, AppError> {
     let item = StatItem::parse(&key).ok_or(AppError::NotFound)?;
     let period = statistics::period(&query.from, &query.to).map_err(|_| AppError::NotFound)?;
-    let (cases, total) =
-        statistics::drill_down(&state.store, &actor.caller(), item, period).await?;
+    let (cases, total) = statistics::drill_down(
+        &state.store,
+        &actor.caller(),
+        item,
+        period,
+        &state.settings.currency,
+    )
+    .await?;
     let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
+    let currency = state.settings.currency.clone();
     Ok(render(StatusCode::OK, move || {
-        view! { <StatCasesPage ctx=ctx item=item period=period cases=cases total=total /> }
+        view! { <StatCasesPage ctx=ctx item=item period=period cases=cases total=total currency=currency /> }
     }))
 }
 
@@ -84,7 +95,13 @@ pub async fn csv(
     Query(query): Query<PeriodQuery>,
 ) -> Result<Response, AppError> {
     let period = statistics::period(&query.from, &query.to).map_err(|_| AppError::NotFound)?;
-    let stats = statistics::statistics(&state.store, &actor.caller(), period).await?;
+    let stats = statistics::statistics(
+        &state.store,
+        &actor.caller(),
+        period,
+        &state.settings.currency,
+    )
+    .await?;
     let mut response = statistics::csv(&stats).into_response();
     let headers = response.headers_mut();
     headers.insert(

@@ -6,8 +6,9 @@ use super::cases::{OpenCase, open_case, record};
 use super::{Caller, OfficeError, validate};
 use crate::storage::DynStore;
 use crate::storage::cases::is_iso_date;
-use crate::storage::outcomes::{OutcomeInput, ReferralInput};
+use crate::storage::outcomes::{MoneyInput, OutcomeInput, ReferralInput};
 use probity_domain::cases::{Party, PartyRole};
+use probity_domain::money::{MoneyFields, MoneyKind, MoneyResult, parse_amount};
 use probity_domain::outcomes::{
     Outcome, OutcomeFields, OutcomeKind, ProsecutorLevel, Referral, ReferralDecision,
     ReferralFields,
@@ -20,6 +21,7 @@ pub struct CaseOutcomes {
     pub open: OpenCase,
     pub referrals: Vec<Referral>,
     pub outcomes: Vec<Outcome>,
+    pub money: Vec<MoneyResult>,
     pub can_edit: bool,
 }
 
@@ -38,14 +40,18 @@ pub async fn outcomes(
         "case.outcomes.view",
     )
     .await?;
-    let (referrals, outcomes) =
-        tokio::try_join!(store.referrals(case_id), store.outcomes(case_id))?;
+    let (referrals, outcomes, money) = tokio::try_join!(
+        store.referrals(case_id),
+        store.outcomes(case_id),
+        store.money(case_id)
+    )?;
     record(store, caller, case_id, "case.outcomes.view", None, None).await?;
     let can_edit = allows(caller.user.role, Action::EditCase, open.standing);
     Ok(CaseOutcomes {
         open,
         referrals,
         outcomes,
+        money,
         can_edit,
     })
 }
@@ -421,6 +427,132 @@ pub async fn save_outcome(
         "case.outcome.update",
         Some(format!("outcome:{outcome_id}")),
         Some(saved.kind.as_str().to_string()),
+    )
+    .await?;
+    Ok(saved)
+}
+
+async fn validate_money(
+    store: &DynStore,
+    case_id: i64,
+    currency: &str,
+    fields: &MoneyFields,
+) -> Result<MoneyInput, OfficeError> {
+    let mut errors = FieldErrors::default();
+    let kind = validate::choice(
+        &mut errors,
+        "kind",
+        &fields.kind,
+        MoneyKind::parse,
+        "what the amount is",
+    );
+    let amount_minor = match parse_amount(&fields.amount) {
+        Ok(minor) => Some(minor),
+        Err(message) => {
+            errors.add("amount", message);
+            None
+        }
+    };
+    let occurred_on = day(&mut errors, "occurred_on", &fields.occurred_on, true);
+    let note = validate::text(&mut errors, "note", &fields.note, false, 2000, "a note");
+    let number = fields.recommendation.trim();
+    let recommendation_id = if number.is_empty() {
+        None
+    } else {
+        let digits = number
+            .strip_prefix("R-")
+            .or_else(|| number.strip_prefix("r-"))
+            .unwrap_or(number);
+        let found = match digits.parse::<i64>() {
+            Ok(n) => store.recommendation_id_by_number(case_id, n).await?,
+            Err(_) => None,
+        };
+        if found.is_none() {
+            errors.add(
+                "recommendation",
+                "Enter the number of one of this case's recommendations, for example R-2.",
+            );
+        }
+        found
+    };
+    match (kind, amount_minor, occurred_on) {
+        (Some(kind), Some(amount_minor), Some(occurred_on)) if errors.is_empty() => {
+            Ok(MoneyInput {
+                kind,
+                amount_minor,
+                currency: currency.to_string(),
+                occurred_on,
+                recommendation_id,
+                note,
+            })
+        }
+        _ => Err(OfficeError::Invalid(errors)),
+    }
+}
+
+/// Records an amount in the office's currency.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn add_money(
+    store: &DynStore,
+    caller: &Caller,
+    case_id: i64,
+    currency: &str,
+    fields: &MoneyFields,
+) -> Result<MoneyResult, OfficeError> {
+    open_case(
+        store,
+        caller,
+        case_id,
+        Action::EditCase,
+        "case.money.create",
+    )
+    .await?;
+    let input = validate_money(store, case_id, currency, fields).await?;
+    let saved = store
+        .create_money(case_id, &input, caller.user.user_id)
+        .await?;
+    record(
+        store,
+        caller,
+        case_id,
+        "case.money.create",
+        Some(format!("money:{}", saved.money_id)),
+        Some(format!("{} {}", saved.kind.as_str(), saved.currency)),
+    )
+    .await?;
+    Ok(saved)
+}
+
+/// Saves an amount, based on the version the form showed.
+#[tracing::instrument(skip_all, fields(case_id, money_id))]
+pub async fn save_money(
+    store: &DynStore,
+    caller: &Caller,
+    case_id: i64,
+    money_id: i64,
+    currency: &str,
+    fields: &MoneyFields,
+) -> Result<MoneyResult, OfficeError> {
+    open_case(
+        store,
+        caller,
+        case_id,
+        Action::EditCase,
+        "case.money.update",
+    )
+    .await?;
+    let version = version(&fields.version)?;
+    let input = validate_money(store, case_id, currency, fields).await?;
+    let saved = store
+        .update_money(case_id, money_id, version, &input)
+        .await?;
+    record(
+        store,
+        caller,
+        case_id,
+        "case.money.update",
+        Some(format!("money:{money_id}")),
+        Some(format!("{} {}", saved.kind.as_str(), saved.currency)),
     )
     .await?;
     Ok(saved)

@@ -50,11 +50,12 @@ pub async fn statistics(
     store: &DynStore,
     caller: &Caller,
     period: Period,
+    currency: &str,
 ) -> Result<Statistics, OfficeError> {
     require(store, caller, "statistics.view").await?;
     let mut counts = Vec::with_capacity(StatItem::ALL.len());
     for item in StatItem::ALL {
-        let cases = store.stat_cases(item, period, None).await?;
+        let cases = store.stat_cases(item, period, None, currency).await?;
         counts.push(StatCount {
             item,
             total: cases.iter().map(|c| c.count).sum(),
@@ -76,6 +77,7 @@ pub async fn statistics(
     audit(store, caller, "statistics.view", period, None).await?;
     Ok(Statistics {
         period,
+        currency: currency.to_string(),
         counts,
         complaints_received,
         complaint_outcomes,
@@ -90,18 +92,21 @@ pub async fn drill_down(
     caller: &Caller,
     item: StatItem,
     period: Period,
+    currency: &str,
 ) -> Result<(Vec<StatCase>, i64), OfficeError> {
     require(store, caller, "statistics.cases").await?;
     let viewer = super::cases::case_viewer(&caller.user).ok_or(OfficeError::Forbidden(
         "Your role sees no cases, so it cannot list the cases behind a count.",
     ))?;
     let total: i64 = store
-        .stat_cases(item, period, None)
+        .stat_cases(item, period, None, currency)
         .await?
         .iter()
         .map(|c| c.count)
         .sum();
-    let visible = store.stat_cases(item, period, Some(viewer)).await?;
+    let visible = store
+        .stat_cases(item, period, Some(viewer), currency)
+        .await?;
     audit(store, caller, "statistics.cases", period, Some(item)).await?;
     Ok((visible, total))
 }
@@ -131,11 +136,17 @@ pub fn csv(statistics: &Statistics) -> String {
     let mut out = String::from("item,label,count,rule,from,to\r\n");
     let period = statistics.period;
     for count in &statistics.counts {
+        // Amounts as plain decimals (no thousands separator, so no quoting).
+        let value = if count.item.is_money() {
+            format!("{}.{:02}", count.total / 100, count.total % 100)
+        } else {
+            count.total.to_string()
+        };
         out.push_str(&format!(
             "{},\"{}\",{},\"{}\",{},{}\r\n",
             count.item.key(),
             count.item.label(),
-            count.total,
+            value,
             count.item.rule(),
             period.from,
             period.to

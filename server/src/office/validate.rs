@@ -195,6 +195,7 @@ pub fn party(values: &PartyFields) -> Result<PartyInput, FieldErrors> {
             party_role,
             details,
             pseudonym,
+            senior_employee: matches!(values.senior_employee.trim(), "yes" | "true" | "on"),
         }),
         _ => Err(errors),
     }

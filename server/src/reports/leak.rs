@@ -319,6 +319,7 @@ mod tests {
                 party_role: PartyRole::Subject,
                 details: String::new(),
                 pseudonym: "Officer A".into(),
+                senior_employee: false,
                 version: 1,
             }],
             &[],

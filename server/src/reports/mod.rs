@@ -445,6 +445,7 @@ mod tests {
                 party_role: probity_domain::cases::PartyRole::Subject,
                 details: String::new(),
                 pseudonym: "Officer A".into(),
+                senior_employee: false,
                 version: 1,
             }],
             &[],

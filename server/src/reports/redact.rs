@@ -156,6 +156,7 @@ impl Redactor {
                 party_role: probity_domain::cases::PartyRole::Complainant,
                 details: String::new(),
                 pseudonym: String::new(),
+                senior_employee: false,
                 version: 0,
             })
             .collect();
@@ -383,6 +384,7 @@ mod tests {
             party_role: PartyRole::Subject,
             details: String::new(),
             pseudonym: pseudonym.into(),
+            senior_employee: false,
             version: 1,
         }
     }

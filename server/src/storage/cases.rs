@@ -54,6 +54,7 @@ pub struct PartyInput {
     pub party_role: PartyRole,
     pub details: String,
     pub pseudonym: String,
+    pub senior_employee: bool,
 }
 
 /// An allegation's details, validated (its subject belongs to the same case).
@@ -400,7 +401,7 @@ const SUMMARY_COLUMNS: &str = "c.case_id, c.case_number, c.title, c.subject_agen
              c.status, c.priority, c.received_on, \
              (select u.display_name from users u where u.user_id = c.lead_user_id) as lead_name";
 const PARTY_COLUMNS: &str =
-    "party_id, case_id, kind, name, party_role, details, pseudonym, version";
+    "party_id, case_id, kind, name, party_role, details, pseudonym, senior_employee, version";
 const ALLEGATION_COLUMNS: &str = "a.allegation_id, a.case_id, a.subject_party_id, \
              p.name as subject_name, a.summary, a.rule_at_issue, a.status, a.version";
 const NOTE_COLUMNS: &str = "n.note_id, n.case_id, au.display_name as author_name, \
@@ -487,6 +488,7 @@ where
         party_role: PartyRole::parse(&role).ok_or_else(crate::storage::corrupt("party_role"))?,
         details: row.try_get("details")?,
         pseudonym: row.try_get("pseudonym")?,
+        senior_employee: row.try_get("senior_employee")?,
         version: row.try_get("version")?,
     })
 }
@@ -1522,8 +1524,8 @@ where
         let now = time::OffsetDateTime::now_utc();
         let mut tx = self.begin_write().await?;
         let party_id: i64 = sqlx::query_scalar(
-                    "insert into parties (case_id, kind, name, party_role, details, pseudonym, created_at, updated_at, version) \
-                     values ($1, $2, $3, $4, $5, $6, $7, $7, 1) returning party_id",
+                    "insert into parties (case_id, kind, name, party_role, details, pseudonym, created_at, updated_at, version, senior_employee) \
+                     values ($1, $2, $3, $4, $5, $6, $7, $7, 1, $8) returning party_id",
                 )
                 .bind(case_id)
                 .bind(p.kind.as_str())
@@ -1532,6 +1534,7 @@ where
                 .bind(&p.details)
                 .bind(&p.pseudonym)
                 .bind(now)
+                .bind(p.senior_employee)
                 .fetch_one(&mut *tx)
                 .await?;
         Self::touch_case(&mut tx, case_id).await?;
@@ -1552,7 +1555,7 @@ where
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
                     "update parties set kind = $1, name = $2, party_role = $3, details = $4, pseudonym = $5, \
-                     updated_at = $6, version = version + 1 where case_id = $7 and party_id = $8 and version = $9",
+                     updated_at = $6, version = version + 1, senior_employee = $10 where case_id = $7 and party_id = $8 and version = $9",
                 )
                 .bind(p.kind.as_str())
                 .bind(&p.name)
@@ -1563,6 +1566,7 @@ where
                 .bind(case_id)
                 .bind(party_id)
                 .bind(version)
+                .bind(p.senior_employee)
                 .execute(&mut *tx)
                 .await?;
         if done.rows_affected() == 0 {

@@ -4,6 +4,7 @@
 use super::backend::SqlBackend;
 use super::{StoreError, StoreResult};
 use async_trait::async_trait;
+use probity_domain::money::{MoneyKind, MoneyResult};
 use probity_domain::outcomes::{Outcome, OutcomeKind, ProsecutorLevel, Referral, ReferralDecision};
 use time::OffsetDateTime;
 
@@ -29,6 +30,17 @@ pub struct OutcomeInput {
     pub detail: String,
     pub suspension_days: Option<i64>,
     pub source_exhibit_id: Option<i64>,
+}
+
+/// An amount, validated.
+#[derive(Clone, Debug)]
+pub struct MoneyInput {
+    pub kind: MoneyKind,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub occurred_on: String,
+    pub recommendation_id: Option<i64>,
+    pub note: String,
 }
 
 /// Storage of referrals and outcomes.
@@ -72,6 +84,62 @@ pub trait OutcomeStore: Send + Sync {
         version: i64,
         outcome: &OutcomeInput,
     ) -> StoreResult<Outcome>;
+    /// The case's monetary results, by day.
+    async fn money(&self, case_id: i64) -> StoreResult<Vec<MoneyResult>>;
+    /// Records an amount.
+    async fn create_money(
+        &self,
+        case_id: i64,
+        money: &MoneyInput,
+        by: i64,
+    ) -> StoreResult<MoneyResult>;
+    /// Saves an amount based on `version`; [`StoreError::Stale`] when it changed meanwhile.
+    async fn update_money(
+        &self,
+        case_id: i64,
+        money_id: i64,
+        version: i64,
+        money: &MoneyInput,
+    ) -> StoreResult<MoneyResult>;
+    /// The id of the case's recommendation with this number.
+    async fn recommendation_id_by_number(
+        &self,
+        case_id: i64,
+        number: i64,
+    ) -> StoreResult<Option<i64>>;
+}
+
+const MONEY_COLUMNS: &str = "m.money_id, m.case_id, m.kind, m.amount_minor, m.currency, \
+     m.occurred_on, m.finding_id, m.recommendation_id, rc.number as recommendation_number, m.note, \
+     u.display_name as recorded_by_name, m.version";
+
+const MONEY_FROM: &str = "from case_money m \
+     left join recommendations rc on rc.recommendation_id = m.recommendation_id \
+     join users u on u.user_id = m.recorded_by";
+
+fn money_from_row<R>(row: &R) -> StoreResult<MoneyResult>
+where
+    R: sqlx::Row,
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    for<'q> i64: sqlx::Decode<'q, R::Database> + sqlx::Type<R::Database>,
+    for<'q> String: sqlx::Decode<'q, R::Database> + sqlx::Type<R::Database>,
+{
+    let kind: String = row.try_get("kind")?;
+    let recommendation: Option<i64> = row.try_get("recommendation_id")?;
+    let number: Option<i64> = row.try_get("recommendation_number")?;
+    Ok(MoneyResult {
+        money_id: row.try_get("money_id")?,
+        case_id: row.try_get("case_id")?,
+        kind: MoneyKind::parse(&kind).ok_or(StoreError::Corrupt("case_money.kind"))?,
+        amount_minor: row.try_get("amount_minor")?,
+        currency: row.try_get("currency")?,
+        occurred_on: row.try_get("occurred_on")?,
+        finding_id: row.try_get("finding_id")?,
+        recommendation: recommendation.zip(number),
+        note: row.try_get("note")?,
+        recorded_by_name: row.try_get("recorded_by_name")?,
+        version: row.try_get("version")?,
+    })
 }
 
 const REFERRAL_COLUMNS: &str = "r.referral_id, r.case_id, r.party_id, p.name as subject_name, \
@@ -149,7 +217,7 @@ where
 #[async_trait]
 impl<S> OutcomeStore for S
 where
-    S: SqlBackend,
+    S: SqlBackend + MoneyRows,
     for<'c> &'c mut <S::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = S::Db>,
     for<'q> <S::Db as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, S::Db>,
     for<'a> &'a str: sqlx::ColumnIndex<<S::Db as sqlx::Database>::Row>,
@@ -356,6 +424,139 @@ where
         self.outcome(case_id, outcome_id)
             .await?
             .ok_or(StoreError::NotFound)
+    }
+
+    #[tracing::instrument(skip_all, fields(case_id))]
+    async fn money(&self, case_id: i64) -> StoreResult<Vec<MoneyResult>> {
+        let rows = sqlx::query(&format!(
+            "select {MONEY_COLUMNS} {MONEY_FROM} where m.case_id = $1 \
+             order by m.occurred_on, m.money_id"
+        ))
+        .bind(case_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(money_from_row).collect()
+    }
+
+    #[tracing::instrument(skip_all, fields(case_id))]
+    async fn create_money(
+        &self,
+        case_id: i64,
+        money: &MoneyInput,
+        by: i64,
+    ) -> StoreResult<MoneyResult> {
+        let now = OffsetDateTime::now_utc();
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "insert into case_money (case_id, kind, amount_minor, currency, occurred_on, \
+             recommendation_id, note, recorded_by, recorded_at, updated_at, version) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, 1) returning money_id",
+        )
+        .bind(case_id)
+        .bind(money.kind.as_str())
+        .bind(money.amount_minor)
+        .bind(money.currency.as_str())
+        .bind(money.occurred_on.as_str())
+        .bind(money.recommendation_id)
+        .bind(money.note.as_str())
+        .bind(by)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        touch::<S>(&mut tx, case_id, now).await?;
+        tx.commit().await?;
+        self.money_row(case_id, id)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    #[tracing::instrument(skip_all, fields(case_id, money_id))]
+    async fn update_money(
+        &self,
+        case_id: i64,
+        money_id: i64,
+        version: i64,
+        money: &MoneyInput,
+    ) -> StoreResult<MoneyResult> {
+        let now = OffsetDateTime::now_utc();
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "update case_money set kind = $1, amount_minor = $2, currency = $3, occurred_on = $4, \
+             recommendation_id = $5, note = $6, updated_at = $7, version = version + 1 \
+             where case_id = $8 and money_id = $9 and version = $10",
+        )
+        .bind(money.kind.as_str())
+        .bind(money.amount_minor)
+        .bind(money.currency.as_str())
+        .bind(money.occurred_on.as_str())
+        .bind(money.recommendation_id)
+        .bind(money.note.as_str())
+        .bind(now)
+        .bind(case_id)
+        .bind(money_id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if super::backend::Affected::rows_affected(&done) == 0 {
+            drop(tx);
+            return Err(match self.money_row(case_id, money_id).await? {
+                Some(_) => StoreError::Stale,
+                None => StoreError::NotFound,
+            });
+        }
+        touch::<S>(&mut tx, case_id, now).await?;
+        tx.commit().await?;
+        self.money_row(case_id, money_id)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    #[tracing::instrument(skip_all, fields(case_id))]
+    async fn recommendation_id_by_number(
+        &self,
+        case_id: i64,
+        number: i64,
+    ) -> StoreResult<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "select recommendation_id from recommendations where case_id = $1 and number = $2",
+        )
+        .bind(case_id)
+        .bind(number)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+}
+
+#[async_trait]
+trait MoneyRows {
+    async fn money_row(&self, case_id: i64, money_id: i64) -> StoreResult<Option<MoneyResult>>;
+}
+
+#[async_trait]
+impl<S> MoneyRows for S
+where
+    S: SqlBackend,
+    for<'c> &'c mut <S::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = S::Db>,
+    for<'q> <S::Db as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, S::Db>,
+    for<'a> &'a str: sqlx::ColumnIndex<<S::Db as sqlx::Database>::Row>,
+    usize: sqlx::ColumnIndex<<S::Db as sqlx::Database>::Row>,
+    for<'q> i64: sqlx::Encode<'q, S::Db> + sqlx::Decode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> String: sqlx::Encode<'q, S::Db> + sqlx::Decode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> OffsetDateTime: sqlx::Encode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, S::Db> + sqlx::Type<S::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, S::Db> + sqlx::Decode<'q, S::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, S::Db> + sqlx::Decode<'q, S::Db>,
+    <S::Db as sqlx::Database>::QueryResult: super::backend::Affected,
+{
+    async fn money_row(&self, case_id: i64, money_id: i64) -> StoreResult<Option<MoneyResult>> {
+        let row = sqlx::query(&format!(
+            "select {MONEY_COLUMNS} {MONEY_FROM} where m.case_id = $1 and m.money_id = $2"
+        ))
+        .bind(case_id)
+        .bind(money_id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(money_from_row).transpose()
     }
 }
 

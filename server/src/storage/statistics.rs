@@ -19,6 +19,7 @@ pub trait StatisticsStore: Send + Sync {
         item: StatItem,
         period: Period,
         viewer: Option<CaseViewer>,
+        currency: &str,
     ) -> StoreResult<Vec<StatCase>>;
     /// Complaints received in the period.
     async fn complaints_received(&self, period: Period) -> StoreResult<i64>;
@@ -40,6 +41,26 @@ pub fn bounds(period: Period) -> (OffsetDateTime, OffsetDateTime) {
         .midnight()
         .assume_utc();
     (start, end)
+}
+
+/// The joins, condition and sum of one kind of amount.
+fn money(kind: &'static str) -> (&'static str, &'static str, &'static str) {
+    let condition: &'static str = match kind {
+        "questioned_cost" => {
+            "m.kind = 'questioned_cost' and m.currency = {currency} and m.occurred_on >= {from} and m.occurred_on <= {to}"
+        }
+        "unsupported_cost" => {
+            "m.kind = 'unsupported_cost' and m.currency = {currency} and m.occurred_on >= {from} and m.occurred_on <= {to}"
+        }
+        _ => {
+            "m.kind = 'funds_better_use' and m.currency = {currency} and m.occurred_on >= {from} and m.occurred_on <= {to}"
+        }
+    };
+    (
+        "join case_money m on m.case_id = c.case_id",
+        condition,
+        "cast(sum(m.amount_minor) as bigint)",
+    )
 }
 
 /// The joins, condition and count of an item; `{from}`, `{to}` (days) and `{start}`, `{end}`
@@ -82,6 +103,15 @@ fn item_sql(item: StatItem) -> (&'static str, &'static str, &'static str) {
              and o.occurred_on >= {from} and o.occurred_on <= {to}",
             "count(*)",
         ),
+        StatItem::QuestionedCosts => money("questioned_cost"),
+        StatItem::UnsupportedCosts => money("unsupported_cost"),
+        StatItem::FundsBetterUse => money("funds_better_use"),
+        StatItem::Recoveries => (
+            "join case_money m on m.case_id = c.case_id",
+            "m.kind in ('recovery', 'restitution', 'fine') and m.currency = {currency} \
+             and m.occurred_on >= {from} and m.occurred_on <= {to}",
+            "cast(sum(m.amount_minor) as bigint)",
+        ),
         StatItem::CasesOpened => (
             "",
             "c.created_at >= {start} and c.created_at < {end}",
@@ -113,6 +143,7 @@ where
         item: StatItem,
         period: Period,
         viewer: Option<CaseViewer>,
+        currency: &str,
     ) -> StoreResult<Vec<StatCase>> {
         let (joins, condition, count) = item_sql(item);
         let (start, end) = bounds(period);
@@ -128,6 +159,7 @@ where
                 "from" => builder.push_bind(period.from.to_string()),
                 "to" => builder.push_bind(period.to.to_string()),
                 "start" => builder.push_bind(start),
+                "currency" => builder.push_bind(currency.to_string()),
                 _ => builder.push_bind(end),
             };
             rest = &rest[close + 1..];

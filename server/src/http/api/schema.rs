@@ -279,6 +279,8 @@ pub struct PartyOut {
     pub details: String,
     /// The name used in publication, e.g. "Detainee A".
     pub pseudonym: String,
+    /// A senior employee as the office defines it.
+    pub senior_employee: bool,
     pub version: i64,
 }
 
@@ -292,6 +294,7 @@ impl From<Party> for PartyOut {
             role: party.party_role.as_str(),
             details: party.details,
             pseudonym: party.pseudonym,
+            senior_employee: party.senior_employee,
             version: party.version,
         }
     }
@@ -312,6 +315,9 @@ pub struct PartyIn {
     #[serde(default)]
     #[schema(max_length = 100)]
     pub pseudonym: String,
+    /// A senior employee as the office defines it; no when absent.
+    #[serde(default)]
+    pub senior_employee: bool,
 }
 
 impl PartyIn {
@@ -323,6 +329,11 @@ impl PartyIn {
             party_role: self.role,
             details: self.details,
             pseudonym: self.pseudonym,
+            senior_employee: if self.senior_employee {
+                "yes".into()
+            } else {
+                String::new()
+            },
             version: String::new(),
         }
     }

@@ -49,6 +49,14 @@ pub fn router() -> Router<AppState> {
             get(outcomes::edit_referral).post(outcomes::save_referral),
         )
         .route(
+            "/cases/{case_id}/outcomes/money/new",
+            get(outcomes::new_money).post(outcomes::add_money),
+        )
+        .route(
+            "/cases/{case_id}/outcomes/money/{money_id}/edit",
+            get(outcomes::edit_money).post(outcomes::save_money),
+        )
+        .route(
             "/cases/{case_id}/outcomes/actions/new",
             get(outcomes::new_outcome).post(outcomes::add_outcome),
         )

@@ -14,7 +14,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use probity_app::pages::cases::case_path;
-use probity_app::pages::outcomes::{OutcomeFormPage, OutcomesPage, ReferralFormPage};
+use probity_app::pages::outcomes::{
+    MoneyFormPage, OutcomeFormPage, OutcomesPage, ReferralFormPage,
+};
+use probity_domain::money::MoneyFields;
 use probity_domain::outcomes::{OutcomeFields, ReferralFields};
 
 fn outcomes_path(case_id: i64) -> String {
@@ -31,14 +34,15 @@ pub async fn show(
     let found = outcomes::outcomes(&state.store, &actor.caller(), case_id).await?;
     let notice = take_flash(&actor.session).await?;
     let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
-    let (case, referrals, list, can_edit) = (
+    let (case, referrals, list, money, can_edit) = (
         found.open.case,
         found.referrals,
         found.outcomes,
+        found.money,
         found.can_edit,
     );
     Ok(render(StatusCode::OK, move || {
-        view! { <OutcomesPage ctx=ctx case=case referrals=referrals outcomes=list can_edit=can_edit notice=notice /> }
+        view! { <OutcomesPage ctx=ctx case=case referrals=referrals outcomes=list money=money can_edit=can_edit notice=notice /> }
     }))
 }
 
@@ -46,6 +50,7 @@ pub async fn show(
 enum Form {
     Referral(Option<i64>, ReferralFields),
     Outcome(Option<i64>, OutcomeFields),
+    Money(Option<i64>, MoneyFields),
 }
 
 async fn form_page(
@@ -75,6 +80,12 @@ async fn form_page(
         Form::Outcome(outcome_id, values) => render(status, move || {
             view! { <OutcomeFormPage ctx=ctx case=case outcome_id=outcome_id values=values subjects=subjects errors=errors stale=stale /> }
         }),
+        Form::Money(money_id, values) => {
+            let currency = state.settings.currency.clone();
+            render(status, move || {
+                view! { <MoneyFormPage ctx=ctx case=case money_id=money_id values=values currency=currency errors=errors stale=stale /> }
+            })
+        }
     })
 }
 
@@ -289,6 +300,120 @@ pub async fn save_outcome(
                 &actor,
                 case_id,
                 Form::Outcome(Some(outcome_id), form.values),
+                redraw,
+            )
+            .await
+        }
+    }
+}
+
+/// The form to record an amount.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn new_money(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+) -> Result<Response, AppError> {
+    form_page(
+        &state,
+        &actor,
+        case_id,
+        Form::Money(None, MoneyFields::default()),
+        Redraw::fresh(),
+    )
+    .await
+}
+
+/// Records an amount.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn add_money(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+    Posted(form): Posted<WithCsrf<MoneyFields>>,
+) -> Result<Response, AppError> {
+    let currency = state.settings.currency.clone();
+    match outcomes::add_money(
+        &state.store,
+        &actor.caller(),
+        case_id,
+        &currency,
+        &form.values,
+    )
+    .await
+    {
+        Ok(saved) => {
+            set_flash(&actor.session, &format!("{} recorded.", saved.kind.label())).await?;
+            Ok(Redirect::to(&outcomes_path(case_id)).into_response())
+        }
+        Err(error) => {
+            let redraw = Redraw::from_office(error)?;
+            form_page(
+                &state,
+                &actor,
+                case_id,
+                Form::Money(None, form.values),
+                redraw,
+            )
+            .await
+        }
+    }
+}
+
+/// The form to edit an amount.
+#[tracing::instrument(skip_all, fields(case_id, money_id))]
+pub async fn edit_money(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, money_id)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let found = outcomes::outcomes(&state.store, &actor.caller(), case_id).await?;
+    let money = found
+        .money
+        .iter()
+        .find(|m| m.money_id == money_id)
+        .ok_or(AppError::NotFound)?;
+    let values = MoneyFields::from_money(money);
+    form_page(
+        &state,
+        &actor,
+        case_id,
+        Form::Money(Some(money_id), values),
+        Redraw::fresh(),
+    )
+    .await
+}
+
+/// Saves an amount.
+#[tracing::instrument(skip_all, fields(case_id, money_id))]
+pub async fn save_money(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((case_id, money_id)): Path<(i64, i64)>,
+    Posted(form): Posted<WithCsrf<MoneyFields>>,
+) -> Result<Response, AppError> {
+    let currency = state.settings.currency.clone();
+    match outcomes::save_money(
+        &state.store,
+        &actor.caller(),
+        case_id,
+        money_id,
+        &currency,
+        &form.values,
+    )
+    .await
+    {
+        Ok(saved) => {
+            set_flash(&actor.session, &format!("{} saved.", saved.kind.label())).await?;
+            Ok(Redirect::to(&outcomes_path(case_id)).into_response())
+        }
+        Err(error) => {
+            let redraw = Redraw::from_office(error)?;
+            form_page(
+                &state,
+                &actor,
+                case_id,
+                Form::Money(Some(money_id), form.values),
                 redraw,
             )
             .await
