@@ -180,6 +180,16 @@ impl OutcomeFields {
     }
 }
 
+/// One question of the closure checklist (from the CIGIE Quality Standards for
+/// Investigations peer-review checklist, as far as the record can answer it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosureCheck {
+    pub question: String,
+    pub met: bool,
+    /// What the record shows, e.g. "2 of 5 allegations have no finding".
+    pub detail: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

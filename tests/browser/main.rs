@@ -1501,6 +1501,18 @@ async fn the_statistics_outcomes_and_plan_pages_pass_axe() {
         assert!(browser.source().await.contains("at most two decimals"));
         assert_eq!(browser.value_of("#amount").await, "1.234");
         audit.check(&browser, "amount form with errors").await;
+        browser.click(".probity-case-nav__item:first-child a").await;
+        browser.click("main a[href$='/status']").await;
+        assert!(
+            browser
+                .source()
+                .await
+                .contains("Before closing: the quality standards checklist")
+        );
+        audit
+            .check(&browser, "status with the closure checklist")
+            .await;
+        audit.look(&browser, "closure-checklist").await;
         browser
             .click("a.probity-case-nav__link[href$='/plan']")
             .await;

@@ -259,5 +259,55 @@ async fn a_referral_its_declination_and_a_suspension_are_recorded_by_the_team() 
     assert!(!page.contains("Record a referral"));
     let (status, _) = app.get_page(&cora, &format!("{base}/actions/new")).await;
     assert_eq!(status, 403);
+
+    // Closing shows the checklist, and closing despite its gaps is recorded with the reason.
+    let status_path = format!("/cases/{id}/status");
+    let (_, form) = app.get_page(&lead, &status_path).await;
+    assert!(form.contains("Before closing: the quality standards checklist"));
+    assert!(form.contains("No allegation is recorded."));
+    assert!(form.contains("No report has been drafted."));
+    assert!(form.contains("The answer to each of 1 referrals is recorded."));
+    let version = store
+        .case_by_id(id)
+        .await
+        .expect("case")
+        .expect("case")
+        .version
+        .to_string();
+    let closed = app
+        .post_form(
+            &lead,
+            &status_path,
+            &status_path,
+            &[
+                ("version", version.as_str()),
+                ("from", "intake"),
+                ("to", "closed"),
+                (
+                    "reason",
+                    "Declined by the prosecutor; the Department suspended the subject.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(closed.status(), 303);
+    let audit = store
+        .list_audit(
+            &probity_server::storage::AuditFilter {
+                action: Some("case.closed_with_gaps".into()),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .expect("audit");
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].actor, "ines");
+    let detail = audit[0].detail.clone().unwrap_or_default();
+    assert!(
+        detail.contains("No allegation is recorded.")
+            && detail.contains("Reason given: Declined by the prosecutor"),
+        "{detail}"
+    );
     app.stop().await;
 }

@@ -705,10 +705,39 @@ pub fn StatusPage(
     reason: String,
     errors: FieldErrors,
     #[prop(default = false)] stale: bool,
+    /// The closure checklist, when closing is among the choices.
+    #[prop(default = Vec::new())]
+    checks: Vec<probity_domain::outcomes::ClosureCheck>,
 ) -> impl IntoView {
     let token = ctx.csrf_token.clone();
     let base = case_path(case.case_id);
     let title = format!("Move {}", case.case_number);
+    let gaps = checks.iter().filter(|c| !c.met).count();
+    let checklist = (!checks.is_empty()).then(|| {
+        let items = checks
+            .into_iter()
+            .map(|check| {
+                let mark = if check.met { "Yes" } else { "Not yet" };
+                let class = if check.met { "usa-tag probity-tag probity-tag--ok" } else { "usa-tag probity-tag probity-tag--overdue" };
+                view! {
+                    <li>
+                        <strong>{check.question}</strong>" "
+                        <span class=class>{mark}</span>" "
+                        {check.detail}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section aria-labelledby="checklist-heading" class="probity-checklist">
+                <h2 id="checklist-heading">"Before closing: the quality standards checklist"</h2>
+                <ul class="usa-list">{items}</ul>
+                {(gaps > 0).then(|| view! {
+                    <p>"The case may still be closed: the gaps, your name and your reason are recorded in the audit trail."</p>
+                })}
+            </section>
+        }
+    });
     let choice_options: Vec<(String, String)> = choices
         .iter()
         .map(|status| (status.as_str().to_string(), status.label().to_string()))
@@ -720,6 +749,7 @@ pub fn StatusPage(
             <p>"The case is now " <strong>{case.status.label()}</strong> "."</p>
             <StaleWarning stale=stale />
             <ErrorSummary errors=errors.clone() />
+            {checklist}
             {if none {
                 view! {
                     <p>"You cannot move this case from here. Reopening a closed case needs a supervisor."</p>

@@ -404,6 +404,18 @@ pub async fn move_status(
     let Some(to) = to.filter(|_| errors.is_empty()) else {
         return Err(OfficeError::Invalid(errors));
     };
+    // Closing with gaps in the checklist is allowed, and recorded: who, which gaps, and why
+    // (the reason given).
+    let gaps: Vec<String> = if to == CaseStatus::Closed {
+        super::outcomes::closure_checks(store, case_id)
+            .await?
+            .into_iter()
+            .filter(|check| !check.met)
+            .map(|check| check.detail)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let moved = store
         .move_status(
             case_id,
@@ -414,6 +426,17 @@ pub async fn move_status(
             caller.user.user_id,
         )
         .await?;
+    if !gaps.is_empty() {
+        record(
+            store,
+            caller,
+            case_id,
+            "case.closed_with_gaps",
+            None,
+            Some(format!("{} Reason given: {reason}", gaps.join(" "))),
+        )
+        .await?;
+    }
     record(
         store,
         caller,

@@ -10,7 +10,7 @@ use crate::storage::outcomes::{MoneyInput, OutcomeInput, ReferralInput};
 use probity_domain::cases::{Party, PartyRole};
 use probity_domain::money::{MoneyFields, MoneyKind, MoneyResult, parse_amount};
 use probity_domain::outcomes::{
-    Outcome, OutcomeFields, OutcomeKind, ProsecutorLevel, Referral, ReferralDecision,
+    ClosureCheck, Outcome, OutcomeFields, OutcomeKind, ProsecutorLevel, Referral, ReferralDecision,
     ReferralFields,
 };
 use probity_domain::permissions::{Action, allows};
@@ -556,4 +556,95 @@ pub async fn save_money(
     )
     .await?;
     Ok(saved)
+}
+
+/// The closure checklist of a case: the questions of the quality standards' peer-review
+/// checklist that its record can answer, each met or not with what the record shows.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn closure_checks(
+    store: &DynStore,
+    case_id: i64,
+) -> Result<Vec<ClosureCheck>, OfficeError> {
+    use probity_domain::cases::AllegationStatus;
+    use probity_domain::reports::ReportState;
+    let (allegations, findings, referrals, versions) = tokio::try_join!(
+        store.allegations(case_id),
+        store.findings(case_id),
+        store.referrals(case_id),
+        store.report_versions(case_id),
+    )?;
+    let live: Vec<_> = allegations
+        .iter()
+        .filter(|a| a.status != AllegationStatus::Withdrawn)
+        .collect();
+    let without = live
+        .iter()
+        .filter(|a| !findings.iter().any(|f| f.allegation_id == a.allegation_id))
+        .count();
+    let mut checks = vec![ClosureCheck {
+        question: "Does every allegation have a finding?".into(),
+        met: !live.is_empty() && without == 0,
+        detail: if live.is_empty() {
+            "No allegation is recorded.".into()
+        } else if without == 0 {
+            format!("All {} allegations have a finding.", live.len())
+        } else {
+            format!("{without} of {} allegations have no finding.", live.len())
+        },
+    }];
+    let uncited = findings
+        .iter()
+        .filter(|f| f.exhibit_ids.is_empty() && f.event_ids.is_empty())
+        .count();
+    checks.push(ClosureCheck {
+        question: "Does every finding cite the evidence it rests on?".into(),
+        met: !findings.is_empty() && uncited == 0,
+        detail: if findings.is_empty() {
+            "No finding is recorded.".into()
+        } else if uncited == 0 {
+            "Every finding cites exhibits or events.".into()
+        } else {
+            format!(
+                "{uncited} of {} findings cite no exhibit or event.",
+                findings.len()
+            )
+        },
+    });
+    let pending = referrals
+        .iter()
+        .filter(|r| r.decision == ReferralDecision::Pending)
+        .count();
+    checks.push(ClosureCheck {
+        question: "Is every referral decision recorded?".into(),
+        met: pending == 0,
+        detail: if referrals.is_empty() {
+            "No referral was made.".into()
+        } else if pending == 0 {
+            format!(
+                "The answer to each of {} referrals is recorded.",
+                referrals.len()
+            )
+        } else {
+            format!(
+                "{pending} of {} referrals still wait for the prosecutor's answer.",
+                referrals.len()
+            )
+        },
+    });
+    let newest = versions.iter().max_by_key(|v| v.version);
+    let approved =
+        newest.is_some_and(|v| matches!(v.state, ReportState::Approved | ReportState::Published));
+    checks.push(ClosureCheck {
+        question: "Is the report approved (the commissioner's review)?".into(),
+        met: approved,
+        detail: match newest {
+            None => "No report has been drafted.".into(),
+            Some(v) => format!(
+                "The newest version ({}) is {}.",
+                v.version,
+                v.state.label().to_lowercase()
+            ),
+        },
+    });
+    Ok(checks)
 }

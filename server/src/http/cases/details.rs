@@ -333,11 +333,16 @@ async fn status_page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let choices = choices(&open, actor);
+    let checks = if choices.contains(&CaseStatus::Closed) {
+        office::outcomes::closure_checks(&state.store, open.case.case_id).await?
+    } else {
+        Vec::new()
+    };
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
     let case = open.case;
     Ok(render(status, move || {
         view! {
-            <StatusPage ctx=ctx case=case choices=choices to=to reason=reason errors=errors stale=stale />
+            <StatusPage ctx=ctx case=case choices=choices to=to reason=reason errors=errors stale=stale checks=checks />
         }
     }))
 }
