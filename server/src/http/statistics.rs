@@ -42,13 +42,7 @@ pub async fn show(
         ),
         Err(errors) => {
             // The role is checked before the form's problems are shown.
-            statistics::statistics(
-                &state.store,
-                &caller,
-                probity_domain::statistics::Period::semiannual(crate::office::plan::today()),
-                &state.settings.currency,
-            )
-            .await?;
+            statistics::require(&state.store, &caller, "statistics.view").await?;
             (None, errors, StatusCode::UNPROCESSABLE_ENTITY)
         }
     };

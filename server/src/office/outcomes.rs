@@ -130,7 +130,9 @@ async fn subject(
     }
 }
 
-async fn exhibit(
+/// The case's exhibit a form names by number (`E-4` or `4`); empty is none, a number the
+/// case does not have is an error on the `exhibit` field.
+pub(crate) async fn exhibit(
     store: &DynStore,
     errors: &mut FieldErrors,
     case_id: i64,

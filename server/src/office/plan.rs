@@ -321,26 +321,8 @@ async fn validate_task(
             }
         }
     };
-    let exhibit = fields.exhibit.trim();
-    let fulfilled_exhibit_id = if exhibit.is_empty() {
-        None
-    } else {
-        let digits = exhibit
-            .strip_prefix("E-")
-            .or_else(|| exhibit.strip_prefix("e-"))
-            .unwrap_or(exhibit);
-        let found = match digits.parse::<i64>() {
-            Ok(number) => store.exhibit_id_by_number(case_id, number).await?,
-            Err(_) => None,
-        };
-        if found.is_none() {
-            errors.add(
-                "exhibit",
-                "Enter the number of one of this case's exhibits, for example E-4.",
-            );
-        }
-        found
-    };
+    let fulfilled_exhibit_id =
+        super::outcomes::exhibit(store, &mut errors, case_id, &fields.exhibit).await?;
     let fulfilled_event_id = match fields.event.trim() {
         "" => None,
         value => {

@@ -9,7 +9,7 @@ use probity_domain::statistics::{Period, StatCase, StatCount, StatItem, Statisti
 use probity_domain::validation::FieldErrors;
 
 /// Refuses (and audits) a reader whose role may not see the statistics.
-async fn require(
+pub async fn require(
     store: &DynStore,
     caller: &Caller,
     audit: &'static str,

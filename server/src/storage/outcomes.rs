@@ -561,7 +561,7 @@ where
 }
 
 /// Marks the case changed, in the transaction that changed it.
-async fn touch<S>(
+pub(crate) async fn touch<S>(
     tx: &mut sqlx::Transaction<'_, S::Db>,
     case_id: i64,
     now: OffsetDateTime,

@@ -474,11 +474,7 @@ where
             now,
         )
         .await?;
-        sqlx::query("update cases set updated_at = $1 where case_id = $2")
-            .bind(now)
-            .bind(case_id)
-            .execute(&mut *tx)
-            .await?;
+        super::outcomes::touch::<S>(&mut tx, case_id, now).await?;
         tx.commit().await?;
         Ok(next)
     }
@@ -551,11 +547,7 @@ where
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
-        sqlx::query("update cases set updated_at = $1 where case_id = $2")
-            .bind(now)
-            .bind(case_id)
-            .execute(&mut *tx)
-            .await?;
+        super::outcomes::touch::<S>(&mut tx, case_id, now).await?;
         tx.commit().await?;
         self.task(case_id, task_id)
             .await?
@@ -600,11 +592,7 @@ where
                 None => StoreError::NotFound,
             });
         }
-        sqlx::query("update cases set updated_at = $1 where case_id = $2")
-            .bind(now)
-            .bind(case_id)
-            .execute(&mut *tx)
-            .await?;
+        super::outcomes::touch::<S>(&mut tx, case_id, now).await?;
         tx.commit().await?;
         self.task(case_id, task_id)
             .await?
