@@ -65,6 +65,10 @@ pub struct CaseType {
     pub clocks: Vec<ClockRule>,
     #[serde(default, rename = "task")]
     pub tasks: Vec<TaskTemplate>,
+    /// Cases of this type are whistleblower reprisal (retaliation) cases: their substantiated
+    /// findings are counted apart in the semiannual statistics.
+    #[serde(default)]
+    pub reprisal: bool,
 }
 
 /// The key of the type every office has and old cases carry.
@@ -303,6 +307,7 @@ pub fn default_case_types() -> CaseTypes {
                 description: "Misconduct, fraud, waste or abuse; no statutory clock.".into(),
                 clocks: Vec::new(),
                 tasks: Vec::new(),
+                reprisal: false,
             },
             CaseType {
                 key: "whistleblower_reprisal".into(),
@@ -333,8 +338,20 @@ pub fn default_case_types() -> CaseTypes {
                         due_days: Some(90),
                     },
                 ],
+                reprisal: true,
             },
         ],
+    }
+}
+
+impl CaseTypes {
+    /// The keys of the reprisal types.
+    pub fn reprisal_keys(&self) -> Vec<String> {
+        self.types
+            .iter()
+            .filter(|t| t.reprisal)
+            .map(|t| t.key.clone())
+            .collect()
     }
 }
 

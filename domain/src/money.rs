@@ -88,6 +88,14 @@ pub fn format_amount(minor: i64) -> String {
     )
 }
 
+/// An amount as a plain decimal for data files: no thousands separator, two decimals
+/// (`1234.50`), so that a CSV cell needs no quoting and a JSON reader loses no cent.
+pub fn plain_amount(minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let minor = minor.unsigned_abs();
+    format!("{sign}{}.{:02}", minor / 100, minor % 100)
+}
+
 /// An amount recorded on a case.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MoneyResult {

@@ -39,6 +39,41 @@ impl RecommendationStatus {
 }
 
 text_enum!(
+    /// How urgent the office rates a recommendation.
+    RecommendationPriority {
+        None = "none" / "Not rated",
+        High = "high" / "High",
+        Medium = "medium" / "Medium",
+        Low = "low" / "Low",
+    }
+);
+
+text_enum!(
+    /// Where a recommendation stands in the oversight.gov vocabulary: unresolved until the
+    /// agency's management decides what it will do, resolved once it has and the action is
+    /// still to come, closed when the office closes it.
+    RecommendationResolution {
+        OpenUnresolved = "open_unresolved" / "Open, unresolved",
+        OpenResolved = "open_resolved" / "Open, resolved",
+        Closed = "closed" / "Closed",
+    }
+);
+
+impl RecommendationResolution {
+    /// The oversight.gov words, as its recommendation data spells them.
+    pub fn oversight_term(self) -> &'static str {
+        match self {
+            RecommendationResolution::OpenUnresolved => "Open-Unresolved",
+            RecommendationResolution::OpenResolved => "Open-Resolved",
+            RecommendationResolution::Closed => "Closed",
+        }
+    }
+}
+
+/// Days the agency has to answer a recommendation, from the report's first publication.
+pub const RESPONSE_DAYS: i64 = 60;
+
+text_enum!(
     /// Where a report version is in review.
     ReportState {
         Draft = "draft" / "Draft",
@@ -137,12 +172,106 @@ pub struct Recommendation {
     /// `YYYY-MM-DD`.
     pub status_on: String,
     pub version: i64,
+    /// Counted as significant in the office's reporting.
+    pub significant: bool,
+    pub priority: RecommendationPriority,
+    pub resolution: RecommendationResolution,
+    /// `YYYY-MM-DD`: when the agency's management decided (resolved it).
+    pub decision_on: Option<String>,
+    /// `YYYY-MM-DD`: when the agency's response came.
+    pub response_received_on: Option<String>,
+    /// `YYYY-MM-DD`: the first publication of the case's report, when it has been published
+    /// (the recommendation is issued then).
+    pub issued_on: Option<String>,
+    /// Questioned costs recorded against it, in minor units of the office's currency.
+    pub questioned_minor: i64,
+    /// Of those, unsupported.
+    pub unsupported_minor: i64,
+    /// Funds put to better use recorded against it.
+    pub better_use_minor: i64,
 }
 
 impl Recommendation {
     /// `R-3`.
     pub fn label(&self) -> String {
         format!("R-{}", self.number)
+    }
+
+    /// The day the agency's response is due: 60 days after the report's first publication;
+    /// none before it is published.
+    pub fn response_due_on(&self) -> Option<time::Date> {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        let issued = time::Date::parse(self.issued_on.as_deref()?, &format).ok()?;
+        issued.checked_add(time::Duration::days(RESPONSE_DAYS))
+    }
+
+    /// True when the response is due before `today` and has not come.
+    pub fn response_overdue(&self, today: time::Date) -> bool {
+        self.response_received_on.is_none() && self.response_due_on().is_some_and(|due| due < today)
+    }
+}
+
+/// A published recommendation in the fields oversight.gov publishes for every IG
+/// recommendation: the report, the recommendation's number and published (redacted) text,
+/// whether it is significant, its amounts, and its status. Amounts are plain decimals in
+/// `currency`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PublishedRecommendation {
+    pub report_number: String,
+    /// `YYYY-MM-DD`: the first edition's publication.
+    pub report_date: String,
+    pub report_title: String,
+    /// The agency the recommendation is addressed to, as published.
+    pub agency: String,
+    /// `R-1`.
+    pub recommendation_number: String,
+    pub recommendation: String,
+    pub significant: bool,
+    pub questioned_costs: String,
+    pub funds_for_better_use: String,
+    pub currency: String,
+    /// `Open-Unresolved`, `Open-Resolved` or `Closed`.
+    pub status: String,
+    /// The edition whose text this is, and its address on the portal.
+    pub edition: i64,
+    pub report_url: String,
+}
+
+impl PublishedRecommendation {
+    /// The column names of the CSV export, in order.
+    pub const CSV_COLUMNS: [&'static str; 13] = [
+        "report_number",
+        "report_date",
+        "report_title",
+        "agency",
+        "recommendation_number",
+        "recommendation",
+        "significant",
+        "questioned_costs",
+        "funds_for_better_use",
+        "currency",
+        "status",
+        "edition",
+        "report_url",
+    ];
+
+    /// The cells of its CSV row, in [`Self::CSV_COLUMNS`] order.
+    pub fn csv_cells(&self) -> [String; 13] {
+        [
+            self.report_number.clone(),
+            self.report_date.clone(),
+            self.report_title.clone(),
+            self.agency.clone(),
+            self.recommendation_number.clone(),
+            self.recommendation.clone(),
+            if self.significant { "yes" } else { "no" }.to_string(),
+            self.questioned_costs.clone(),
+            self.funds_for_better_use.clone(),
+            self.currency.clone(),
+            self.status.clone(),
+            self.edition.to_string(),
+            self.report_url.clone(),
+        ]
     }
 }
 
@@ -693,6 +822,39 @@ pub struct RecommendationFields {
     pub note: String,
     #[serde(default)]
     pub version: String,
+    /// `yes` when significant (a checkbox).
+    #[serde(default)]
+    pub significant: String,
+    #[serde(default)]
+    pub priority: String,
+    #[serde(default)]
+    pub resolution: String,
+    /// The day management decided; empty when it has not.
+    #[serde(default)]
+    pub decision_on: String,
+    /// The day the agency's response came; empty when it has not.
+    #[serde(default)]
+    pub response_received_on: String,
+}
+
+impl RecommendationFields {
+    /// The values of a saved recommendation, for its edit form.
+    pub fn of(found: &Recommendation) -> RecommendationFields {
+        RecommendationFields {
+            agency: found.agency.clone(),
+            body: found.body.clone(),
+            response: found.response.clone(),
+            status: found.status.as_str().into(),
+            status_on: found.status_on.clone(),
+            note: String::new(),
+            version: found.version.to_string(),
+            significant: if found.significant { "yes" } else { "" }.into(),
+            priority: found.priority.as_str().into(),
+            resolution: found.resolution.as_str().into(),
+            decision_on: found.decision_on.clone().unwrap_or_default(),
+            response_received_on: found.response_received_on.clone().unwrap_or_default(),
+        }
+    }
 }
 
 /// A finding as sent (its form, the API), before validation.

@@ -15,17 +15,21 @@ pub enum StatItem {
     Charges,
     Convictions,
     AdministrativeActions,
+    SeniorSubstantiated,
+    RetaliationSubstantiated,
     QuestionedCosts,
     UnsupportedCosts,
     FundsBetterUse,
     Recoveries,
+    OpenRecommendations,
+    OpenRecommendationSavings,
     CasesOpened,
     CasesClosed,
 }
 
 impl StatItem {
     /// Every item, in the order of the page.
-    pub const ALL: [StatItem; 13] = [
+    pub const ALL: [StatItem; 17] = [
         StatItem::ReportsIssued,
         StatItem::ReferredFederal,
         StatItem::ReferredStateLocal,
@@ -33,10 +37,14 @@ impl StatItem {
         StatItem::Charges,
         StatItem::Convictions,
         StatItem::AdministrativeActions,
+        StatItem::SeniorSubstantiated,
+        StatItem::RetaliationSubstantiated,
         StatItem::QuestionedCosts,
         StatItem::UnsupportedCosts,
         StatItem::FundsBetterUse,
         StatItem::Recoveries,
+        StatItem::OpenRecommendations,
+        StatItem::OpenRecommendationSavings,
         StatItem::CasesOpened,
         StatItem::CasesClosed,
     ];
@@ -51,6 +59,10 @@ impl StatItem {
             StatItem::Charges => "indictments-and-informations",
             StatItem::Convictions => "convictions-and-pleas",
             StatItem::AdministrativeActions => "administrative-actions",
+            StatItem::SeniorSubstantiated => "senior-employees-substantiated",
+            StatItem::RetaliationSubstantiated => "whistleblower-retaliation-substantiated",
+            StatItem::OpenRecommendations => "open-recommendations",
+            StatItem::OpenRecommendationSavings => "open-recommendations-potential-savings",
             StatItem::QuestionedCosts => "questioned-costs",
             StatItem::UnsupportedCosts => "unsupported-costs",
             StatItem::FundsBetterUse => "funds-put-to-better-use",
@@ -75,6 +87,14 @@ impl StatItem {
             StatItem::Charges => "Indictments and criminal informations",
             StatItem::Convictions => "Convictions and guilty pleas",
             StatItem::AdministrativeActions => "Administrative actions",
+            StatItem::SeniorSubstantiated => {
+                "Senior employees against whom misconduct was substantiated"
+            }
+            StatItem::RetaliationSubstantiated => "Whistleblower retaliation substantiated",
+            StatItem::OpenRecommendations => "Recommendations still open",
+            StatItem::OpenRecommendationSavings => {
+                "Potential savings of the recommendations still open"
+            }
             StatItem::QuestionedCosts => "Questioned costs",
             StatItem::UnsupportedCosts => "Unsupported costs (of the questioned costs)",
             StatItem::FundsBetterUse => "Funds put to better use",
@@ -99,6 +119,18 @@ impl StatItem {
             StatItem::Convictions => "convictions and guilty pleas dated in the period",
             StatItem::AdministrativeActions => {
                 "removals, suspensions, reprimands, resignations, training and decisions to take no action dated in the period"
+            }
+            StatItem::SeniorSubstantiated => {
+                "subjects marked senior employees with a finding of the first disposition (substantiated) in a case closed in the period, each once; the list gives each case's referral and declination dates"
+            }
+            StatItem::RetaliationSubstantiated => {
+                "findings of the first disposition (substantiated) in whistleblower reprisal cases closed in the period; the list gives the consequences imposed"
+            }
+            StatItem::OpenRecommendations => {
+                "recommendations not closed now, of reports published by the period's last day"
+            }
+            StatItem::OpenRecommendationSavings => {
+                "questioned costs and funds put to better use recorded against those recommendations, in the office's currency"
             }
             StatItem::QuestionedCosts => {
                 "questioned costs dated in the period, in the office's currency"
@@ -127,6 +159,7 @@ impl StatItem {
                 | StatItem::UnsupportedCosts
                 | StatItem::FundsBetterUse
                 | StatItem::Recoveries
+                | StatItem::OpenRecommendationSavings
         )
     }
 
@@ -134,6 +167,16 @@ impl StatItem {
     pub fn is_office_total(self) -> bool {
         matches!(self, StatItem::CasesOpened | StatItem::CasesClosed)
     }
+}
+
+/// What the counts depend on beyond the records: the office's currency, and the disposition
+/// that means substantiated (the first of the office's dispositions).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatRules {
+    pub currency: String,
+    pub substantiated: String,
+    /// The keys of the case types that are whistleblower reprisal cases.
+    pub reprisal_types: Vec<String>,
 }
 
 /// A reporting period, both days included.
@@ -191,6 +234,9 @@ pub struct StatCase {
     pub case_number: String,
     pub title: String,
     pub count: i64,
+    /// What the item asks to be told of each case (a senior employee's referral and
+    /// declination dates, the consequences of retaliation), one line each.
+    pub details: Vec<String>,
 }
 
 /// The office's statistics for a period.

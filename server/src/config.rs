@@ -165,7 +165,8 @@ pub struct Settings {
     #[arg(long, env = "PROBITY_CURRENCY", default_value = "USD", value_parser = parse_currency, global = true)]
     pub currency: String,
 
-    /// The dispositions a finding may have, separated by commas.
+    /// The dispositions a finding may have, separated by commas. The first is the one the
+    /// statistics count as substantiated.
     #[arg(
         long,
         env = "PROBITY_DISPOSITIONS",
@@ -353,6 +354,20 @@ impl Settings {
     /// True when people reach Probity over https.
     pub fn is_https(&self) -> bool {
         self.effective_public_url().scheme() == "https"
+    }
+
+    /// What the statistics count by: the office's currency, its first disposition as the
+    /// substantiated one, and its reprisal case types.
+    pub fn stat_rules(&self) -> probity_domain::statistics::StatRules {
+        probity_domain::statistics::StatRules {
+            currency: self.currency.clone(),
+            substantiated: self
+                .disposition_list()
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| "Substantiated".into()),
+            reprisal_types: self.case_types().reprisal_keys(),
+        }
     }
 
     /// The configured dispositions, trimmed, without empty ones.

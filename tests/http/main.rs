@@ -15,6 +15,7 @@ mod outcomes;
 mod people;
 mod permissions;
 mod plan;
+mod recommendations;
 mod reports;
 mod search;
 mod second_factor;

@@ -45,6 +45,10 @@ async fn the_counts_of_a_generated_office_match_counts_made_independently() {
     let mut sealed_federal = 0;
     let mut money_expected: BTreeMap<&str, i64> = BTreeMap::new();
     let cases = 320;
+    // Closed today (so counted in the current period): senior subjects with a substantiated
+    // finding, and substantiated findings in reprisal cases.
+    let mut senior_now = 0;
+    let mut retaliation_now = 0;
     for n in 0..cases {
         // Every 40th case is highly confidential and the commissioner is not named on it.
         let sealed = n % 40 == 7;
@@ -67,7 +71,11 @@ async fn the_counts_of_a_generated_office_match_counts_made_independently() {
                 created_by: ines.user_id,
                 year: 2025,
                 prefix: "GEN-".into(),
-                case_type: probity_domain::clocks::GENERAL.into(),
+                case_type: if n % 5 == 3 {
+                    "whistleblower_reprisal".into()
+                } else {
+                    probity_domain::clocks::GENERAL.into()
+                },
                 plan: Default::default(),
             })
             .await
@@ -83,13 +91,77 @@ async fn the_counts_of_a_generated_office_match_counts_made_independently() {
                         party_role: probity_domain::cases::PartyRole::Subject,
                         details: String::new(),
                         pseudonym: String::new(),
-                        senior_employee: false,
+                        senior_employee: rng.next(4) == 0,
                     },
                 )
                 .await
                 .expect("party");
-            subjects.push(party.party_id);
+            subjects.push((party.party_id, party.senior_employee));
         }
+        // An allegation against each subject, some substantiated (the first disposition;
+        // spelled in another case to show the match ignores it), and some cases closed.
+        let closes = rng.next(2) == 0;
+        let mut senior_substantiated = HashSet::new();
+        let mut substantiated = 0;
+        for (party_id, senior) in &subjects {
+            let allegation = store
+                .create_allegation(
+                    case.case_id,
+                    probity_server::storage::cases::AllegationInput {
+                        subject_party_id: Some(*party_id),
+                        summary: "Generated allegation".into(),
+                        rule_at_issue: "Rule 1".into(),
+                        status: probity_domain::cases::AllegationStatus::Open,
+                    },
+                )
+                .await
+                .expect("allegation");
+            let disposition = match rng.next(3) {
+                0 => "Substantiated",
+                1 => "SUBSTANTIATED",
+                _ => "Unsubstantiated",
+            };
+            store
+                .save_finding(
+                    case.case_id,
+                    allegation.allegation_id,
+                    0,
+                    probity_server::storage::reports::FindingInput {
+                        disposition: disposition.into(),
+                        basis: "Generated".into(),
+                        analysis: String::new(),
+                        event_ids: Vec::new(),
+                        exhibit_ids: Vec::new(),
+                    },
+                    ines.user_id,
+                )
+                .await
+                .expect("finding");
+            if disposition != "Unsubstantiated" {
+                substantiated += 1;
+                if *senior {
+                    senior_substantiated.insert(*party_id);
+                }
+            }
+        }
+        if closes {
+            store
+                .move_status(
+                    case.case_id,
+                    case.version,
+                    probity_domain::cases::CaseStatus::Intake,
+                    probity_domain::cases::CaseStatus::Closed,
+                    "Generated closing",
+                    ines.user_id,
+                )
+                .await
+                .expect("close");
+            senior_now += senior_substantiated.len() as i64;
+            if n % 5 == 3 {
+                retaliation_now += substantiated;
+            }
+        }
+        let subjects: Vec<i64> = subjects.iter().map(|(id, _)| *id).collect();
         let mut federal: HashSet<Option<i64>> = HashSet::new();
         let mut state_local: HashSet<Option<i64>> = HashSet::new();
         for _ in 0..rng.next(4) {
@@ -299,6 +371,34 @@ async fn the_counts_of_a_generated_office_match_counts_made_independently() {
         csv.contains(&format!("cases-opened,\"Cases opened\",{cases},")),
         "{csv}"
     );
+    assert!(senior_now > 0 && retaliation_now > 0);
+    assert!(
+        csv.contains(&format!(
+            "senior-employees-substantiated,\"Senior employees against whom misconduct was substantiated\",{senior_now},"
+        )),
+        "{senior_now} in {csv}"
+    );
+    assert!(
+        csv.contains(&format!(
+            "whistleblower-retaliation-substantiated,\"Whistleblower retaliation substantiated\",{retaliation_now},"
+        )),
+        "{retaliation_now} in {csv}"
+    );
+    // The senior employees' cases list each referral with its dates; the retaliation cases
+    // list the consequences.
+    let (status, drill) = app
+        .get_page(&cora, "/statistics/senior-employees-substantiated")
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        drill.contains("Referred 2025-") || drill.contains("No referral recorded"),
+        "{drill}"
+    );
+    let (status, drill) = app
+        .get_page(&cora, "/statistics/whistleblower-retaliation-substantiated")
+        .await;
+    assert_eq!(status, 200);
+    assert!(drill.contains(" for Subject "), "{drill}");
     let investigator = client_for(&app, "ines").await;
     let (status, _) = app.get_page(&investigator, "/statistics").await;
     assert_eq!(status, 403);

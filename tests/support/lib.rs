@@ -679,6 +679,11 @@ pub mod fixtures {
                     status: probity_domain::reports::RecommendationStatus::Open,
                     status_on: "2025-01-01".into(),
                     note: String::new(),
+                    significant: false,
+                    priority: probity_domain::reports::RecommendationPriority::None,
+                    resolution: probity_domain::reports::RecommendationResolution::OpenUnresolved,
+                    decision_on: None,
+                    response_received_on: None,
                 },
                 lead.user_id,
             )

@@ -11,12 +11,14 @@ use crate::pages::case_nav::{CaseSection, CaseShell};
 use crate::pages::cases::{case_path, format_utc};
 use crate::reports::{
     Block, DiffLine, Finding, Inline, LeakHit, LeakRelease, PublishedReport, Recommendation,
-    RecommendationStatus, RecommendationUpdate, Redaction, RedactionReason, ReportModel,
-    ReportVersion, ReviewComment, SECTIONS, diff_lines, section_title,
+    RecommendationPriority, RecommendationResolution, RecommendationStatus, RecommendationUpdate,
+    Redaction, RedactionReason, ReportModel, ReportVersion, ReviewComment, SECTIONS, diff_lines,
+    section_title,
 };
 use crate::shell::Shell;
 use crate::types::PageContext;
 use leptos::prelude::*;
+use probity_domain::money::format_amount;
 pub use probity_domain::reports::FindingFields as FindingFormValues;
 pub use probity_domain::reports::RecommendationFields as RecommendationFormValues;
 pub use probity_domain::reports::RedactionFields as RedactionFormValues;
@@ -463,9 +465,9 @@ pub fn RecommendationsPage(
                             view! {
                                 <tr>
                                     <th scope="row"><a class="usa-link" href=href>{r.label()}</a></th>
-                                    <td>{r.agency}</td>
-                                    <td>{r.body}</td>
-                                    <td>{format!("{} since {}", r.status.label(), r.status_on)}</td>
+                                    <td>{r.agency.clone()}</td>
+                                    <td>{r.body.clone()}</td>
+                                    <td><RecommendationStanding recommendation=r.clone() /></td>
                                     <td>{r.response}</td>
                                 </tr>
                             }
@@ -474,6 +476,36 @@ pub fn RecommendationsPage(
                 </table>
             })}
         </CaseShell>
+    }
+}
+
+/// Where a recommendation stands: the agency's status, its resolution, whether it is
+/// significant or rated, and when the agency's response is due or came.
+#[component]
+pub fn RecommendationStanding(recommendation: Recommendation) -> impl IntoView {
+    let r = recommendation;
+    let today = time::OffsetDateTime::now_utc().date();
+    let response = match (&r.response_received_on, r.response_due_on()) {
+        (Some(came), _) => Some(format!("Response received {came}")),
+        (None, Some(due)) if r.response_overdue(today) => {
+            Some(format!("Response overdue since {due}"))
+        }
+        (None, Some(due)) => Some(format!("Response due {due}")),
+        (None, None) => None,
+    };
+    let overdue = r.response_overdue(today);
+    let priority = (r.priority != RecommendationPriority::None)
+        .then(|| format!("{} priority", r.priority.label()));
+    view! {
+        <span>{format!("{} since {}", r.status.label(), r.status_on)}</span>
+        <br />
+        <span>{r.resolution.label()}</span>
+        {r.significant.then(|| view! { " " <span class="usa-tag">"Significant"</span> })}
+        {priority.map(|p| view! { <br /><span>{p}</span> })}
+        {response.map(|text| {
+            let class = if overdue { "usa-tag probity-tag--overdue" } else { "" };
+            view! { <br /><span class=class>{text}</span> }
+        })}
     }
 }
 
@@ -488,6 +520,9 @@ pub fn RecommendationFormPage(
     errors: FieldErrors,
     #[prop(default = false)] stale: bool,
     can_edit: bool,
+    /// The office's currency, in which the amounts are shown.
+    #[prop(into)]
+    currency: String,
 ) -> impl IntoView {
     let base = case_path(case.case_id);
     let (title, action) = match &recommendation {
@@ -502,6 +537,22 @@ pub fn RecommendationFormPage(
     };
     let back = format!("{base}/recommendations");
     let token = ctx.csrf_token.clone();
+    let response_hint = match recommendation.as_ref().and_then(|r| r.response_due_on()) {
+        Some(due) => format!("This one's response is due {due}."),
+        None => "The report is not published yet, so no response is due.".to_string(),
+    };
+    let money_view = recommendation.as_ref().map(|r| {
+        let outcomes = format!("{base}/outcomes");
+        view! {
+            <h2>"Monetary results"</h2>
+            <dl class="probity-facts">
+                <dt>"Questioned costs"</dt><dd>{format!("{currency} {}", format_amount(r.questioned_minor))}</dd>
+                <dt>"Of which unsupported"</dt><dd>{format!("{currency} {}", format_amount(r.unsupported_minor))}</dd>
+                <dt>"Funds put to better use"</dt><dd>{format!("{currency} {}", format_amount(r.better_use_minor))}</dd>
+            </dl>
+            <p>"These are the amounts recorded against this recommendation under "<a class="usa-link" href=outcomes>"Referrals and outcomes"</a>"."</p>
+        }
+    });
     let history_view = (!history.is_empty()).then(|| {
         view! {
             <h2>"Status history"</h2>
@@ -528,6 +579,18 @@ pub fn RecommendationFormPage(
                 <SelectField name="status" label="Status" options=options(RecommendationStatus::ALL, RecommendationStatus::as_str, RecommendationStatus::label) selected=values.status error=errors.get("status") />
                 <TextField name="status_on" label="Status since" kind="date" value=values.status_on error=errors.get("status_on") hint="The date the status took effect." />
                 <TextField name="note" label="Note on this change" value=values.note maxlength=500 error=errors.get("note") hint="Optional; kept in the history." />
+                <fieldset class="usa-fieldset">
+                    <legend class="usa-legend usa-legend--large">"Reporting"</legend>
+                    <div class="usa-checkbox">
+                        <input class="usa-checkbox__input" id="significant" type="checkbox" name="significant" value="yes" checked=values.significant == "yes" />
+                        <label class="usa-checkbox__label" for="significant">"Significant (counted apart in the office's reporting)"</label>
+                    </div>
+                    <SelectField name="priority" label="Priority" options=options(RecommendationPriority::ALL, RecommendationPriority::as_str, RecommendationPriority::label) selected=values.priority error=errors.get("priority") />
+                    <SelectField name="resolution" label="Resolution" options=options(RecommendationResolution::ALL, RecommendationResolution::as_str, RecommendationResolution::label) selected=values.resolution error=errors.get("resolution") hint="Unresolved until the agency's management decides what it will do; resolved once it has; closed when the office closes it." />
+                    <TextField name="decision_on" label="Management decision" kind="date" value=values.decision_on error=errors.get("decision_on") hint="The day management decided; empty while it has not." />
+                    <TextField name="response_received_on" label="Agency response received" kind="date" value=values.response_received_on error=errors.get("response_received_on") hint="Due 60 days after the report is first published." />
+                    <p class="usa-hint">{response_hint}</p>
+                </fieldset>
                 <button type="submit" class="usa-button">"Save recommendation"</button>
                 <a class="usa-button usa-button--unstyled" href=back.clone()>"Cancel"</a>
             </form>
@@ -539,6 +602,7 @@ pub fn RecommendationFormPage(
             <p><a class="usa-link" href=back>"All recommendations of this case"</a></p>
             <StaleWarning stale=stale />
             {form}
+            {money_view}
             {history_view}
         </CaseShell>
     }
@@ -571,8 +635,8 @@ pub fn OpenRecommendationsPage(
             view! {
                 <tr>
                     <td><a class="usa-link" href=href>{label}</a></td>
-                    <td>{r.body}</td>
-                    <td>{format!("{} since {}", r.status.label(), r.status_on)}</td>
+                    <td>{r.body.clone()}</td>
+                    <td><RecommendationStanding recommendation=r.clone() /></td>
                     <td>{r.response}</td>
                 </tr>
             }
@@ -583,6 +647,9 @@ pub fn OpenRecommendationsPage(
         <Shell ctx=ctx title="Open recommendations" current="/recommendations">
             <h1>"Open recommendations"</h1>
             <p>"Recommendations the agencies have not yet implemented or rejected, by agency, in the cases you may see."</p>
+            <p>"The recommendations of published reports are also a public download, in the oversight.gov fields: "
+                <a class="usa-link" href="/reports/recommendations.csv">"CSV"</a>" or "
+                <a class="usa-link" href="/reports/recommendations.json">"JSON"</a>"."</p>
             {empty.then(|| view! { <p>"None open."</p> })}
             {(!empty).then(|| view! {
                 <table class="usa-table usa-table--borderless probity-table">
@@ -1242,6 +1309,10 @@ pub fn PortalListPage(
                 }).collect_view()}
             </ul>
             {next.map(|href| view! { <p class="probity-pager"><a class="usa-link" href=href>"Older reports"</a></p> })}
+            <h2>"Recommendations data"</h2>
+            <p>"Every recommendation in these reports, with its number, whether it is significant, its questioned costs and funds for better use, and its status now, in the fields oversight.gov publishes: "
+                <a class="usa-link" href="/reports/recommendations.csv">"CSV"</a>" or "
+                <a class="usa-link" href="/reports/recommendations.json">"JSON"</a>"."</p>
         </Shell>
     }
 }

@@ -148,7 +148,14 @@ pub fn StatCasesPage(
             view! {
                 <tr>
                     <th scope="row"><a class="usa-link" href=href>{c.case_number}</a></th>
-                    <td>{c.title}</td>
+                    <td>
+                        {c.title}
+                        {(!c.details.is_empty()).then(|| view! {
+                            <ul class="probity-details">
+                                {c.details.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                            </ul>
+                        })}
+                    </td>
                     <td class="probity-number">{shown(item, c.count, &currency)}</td>
                 </tr>
             }

@@ -675,7 +675,7 @@ async fn load_money(
     case_id: i64,
     lead: i64,
 ) -> anyhow::Result<()> {
-    let recommendation = store.recommendation_id_by_number(case_id, 1).await?;
+    let recommendation = store.recommendation_id_by_number(case_id, 2).await?;
     store
         .create_money(
             case_id,
@@ -1056,7 +1056,10 @@ async fn load_report(
     commissioner: i64,
 ) -> anyhow::Result<()> {
     use crate::storage::reports::{FindingInput, RecommendationInput};
-    use probity_domain::reports::{RecommendationStatus, RedactionReason, ReportState};
+    use probity_domain::reports::{
+        RecommendationPriority, RecommendationResolution, RecommendationStatus, RedactionReason,
+        ReportState,
+    };
 
     let allegations = store.allegations(case_id).await?;
     let events = store.events(case_id, None, lead).await?;
@@ -1116,6 +1119,11 @@ async fn load_report(
                 status: RecommendationStatus::Open,
                 status_on: "2025-02-03".into(),
                 note: "Issued with the draft report.".into(),
+                significant: true,
+                priority: RecommendationPriority::High,
+                resolution: RecommendationResolution::OpenUnresolved,
+                decision_on: None,
+                response_received_on: None,
             },
             lead,
         )
@@ -1133,6 +1141,11 @@ async fn load_report(
                 status: RecommendationStatus::Accepted,
                 status_on: "2025-02-20".into(),
                 note: "Agency letter of 20 February.".into(),
+                significant: true,
+                priority: RecommendationPriority::High,
+                resolution: RecommendationResolution::OpenResolved,
+                decision_on: Some("2025-02-20".into()),
+                response_received_on: Some("2025-02-20".into()),
             },
             lead,
         )
@@ -1147,6 +1160,11 @@ async fn load_report(
                 status: RecommendationStatus::Open,
                 status_on: "2025-02-20".into(),
                 note: String::new(),
+                significant: false,
+                priority: RecommendationPriority::Medium,
+                resolution: RecommendationResolution::OpenUnresolved,
+                decision_on: None,
+                response_received_on: Some("2025-02-20".into()),
             },
             lead,
         )

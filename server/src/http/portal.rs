@@ -22,6 +22,8 @@ use serde::Deserialize;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/reports", get(list))
+        .route("/reports/recommendations.csv", get(recommendations_csv))
+        .route("/reports/recommendations.json", get(recommendations_json))
         .route("/reports/{number}/{edition}", get(show))
         .route("/reports/{number}/{edition}/{file}", get(file))
 }
@@ -140,4 +142,50 @@ pub async fn file(
         file.rsplit('.').next().unwrap_or("bin")
     );
     stored_file(&state, sha256, content_type, &name, inline).await
+}
+
+/// A download of `body` named `name`.
+fn download(body: Vec<u8>, content_type: &'static str, name: &'static str) -> Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse as _;
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static(name));
+    response
+}
+
+/// Every published recommendation in the oversight.gov fields, as CSV.
+#[tracing::instrument(skip_all)]
+pub async fn recommendations_csv(State(state): State<AppState>) -> Result<Response, AppError> {
+    let rows = crate::office::recommendations::published_recommendations(
+        &state.store,
+        state.blobs.as_ref(),
+        &state.settings.currency,
+    )
+    .await?;
+    let body = crate::office::recommendations::published_csv(&rows)?;
+    Ok(download(
+        body,
+        "text/csv; charset=utf-8",
+        "attachment; filename=\"recommendations.csv\"",
+    ))
+}
+
+/// Every published recommendation in the oversight.gov fields, as JSON.
+#[tracing::instrument(skip_all)]
+pub async fn recommendations_json(State(state): State<AppState>) -> Result<Response, AppError> {
+    let rows = crate::office::recommendations::published_recommendations(
+        &state.store,
+        state.blobs.as_ref(),
+        &state.settings.currency,
+    )
+    .await?;
+    let body = serde_json::to_vec_pretty(&serde_json::json!({ "recommendations": rows }))
+        .map_err(|error| AppError::Internal(error.to_string()))?;
+    Ok(download(
+        body,
+        "application/json",
+        "attachment; filename=\"recommendations.json\"",
+    ))
 }

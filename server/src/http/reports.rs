@@ -324,8 +324,9 @@ async fn recommendation_page(
         None => (None, Vec::new()),
     };
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
+    let currency = state.settings.currency.clone();
     Ok(render(status, move || {
-        view! { <RecommendationFormPage ctx=ctx case=case recommendation=recommendation history=history values=values errors=errors stale=stale can_edit=can_edit /> }
+        view! { <RecommendationFormPage ctx=ctx case=case recommendation=recommendation history=history values=values errors=errors stale=stale can_edit=can_edit currency=currency /> }
     }))
 }
 
@@ -438,15 +439,7 @@ pub async fn recommendation(
         None,
     )
     .await?;
-    let values = RecommendationFormValues {
-        agency: found.agency,
-        body: found.body,
-        response: found.response,
-        status: found.status.as_str().into(),
-        status_on: found.status_on,
-        note: String::new(),
-        version: found.version.to_string(),
-    };
+    let values = RecommendationFormValues::of(&found);
     recommendation_page(
         &state,
         &actor,

@@ -34,7 +34,7 @@ pub async fn show(
     let (stats, errors, status) = match statistics::period(&query.from, &query.to) {
         Ok(period) => (
             Some(
-                statistics::statistics(&state.store, &caller, period, &state.settings.currency)
+                statistics::statistics(&state.store, &caller, period, &state.settings.stat_rules())
                     .await?,
             ),
             Default::default(),
@@ -71,7 +71,7 @@ pub async fn cases(
         &actor.caller(),
         item,
         period,
-        &state.settings.currency,
+        &state.settings.stat_rules(),
     )
     .await?;
     let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
@@ -93,7 +93,7 @@ pub async fn csv(
         &state.store,
         &actor.caller(),
         period,
-        &state.settings.currency,
+        &state.settings.stat_rules(),
     )
     .await?;
     let mut response = statistics::csv(&stats).into_response();

@@ -7,7 +7,8 @@ use crate::storage::DynStore;
 use crate::storage::reports::RecommendationInput;
 use probity_domain::permissions::Action;
 use probity_domain::reports::{
-    Recommendation, RecommendationFields, RecommendationStatus, RecommendationUpdate,
+    Recommendation, RecommendationFields, RecommendationPriority, RecommendationResolution,
+    RecommendationStatus, RecommendationUpdate,
 };
 use probity_domain::validation::FieldErrors;
 
@@ -70,6 +71,27 @@ fn too_long(errors: &mut FieldErrors, name: &'static str, value: &str, max: usiz
     }
 }
 
+/// A day in `YYYY-MM-DD`, or none when empty; an error otherwise.
+fn optional_day(
+    errors: &mut FieldErrors,
+    name: &'static str,
+    value: &str,
+    message: &str,
+) -> Option<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    match time::Date::parse(value, &format) {
+        Ok(day) => Some(day.to_string()),
+        Err(_) => {
+            errors.add(name, message.to_string());
+            None
+        }
+    }
+}
+
 /// Checks a recommendation as sent.
 pub fn validate_recommendation(
     values: &RecommendationFields,
@@ -111,15 +133,72 @@ pub fn validate_recommendation(
             "Enter the date the status took effect, like 2025-03-31",
         );
     }
-    match status {
-        Some(status) if errors.is_empty() => Ok(RecommendationInput {
-            agency: agency.to_string(),
-            body: body.to_string(),
-            response: values.response.trim().to_string(),
-            status,
-            status_on: values.status_on.trim().to_string(),
-            note: values.note.trim().to_string(),
-        }),
+    let priority = if values.priority.trim().is_empty() {
+        Some(RecommendationPriority::None)
+    } else {
+        RecommendationPriority::parse(values.priority.trim())
+    };
+    if priority.is_none() {
+        errors.add("priority", "Choose a priority");
+    }
+    let resolution = if values.resolution.trim().is_empty() {
+        Some(RecommendationResolution::OpenUnresolved)
+    } else {
+        RecommendationResolution::parse(values.resolution.trim())
+    };
+    if resolution.is_none() {
+        errors.add("resolution", "Choose where the recommendation stands");
+    }
+    let decision_on = optional_day(
+        &mut errors,
+        "decision_on",
+        &values.decision_on,
+        "Enter the day management decided, like 2025-05-30, or leave it empty",
+    );
+    let response_received_on = optional_day(
+        &mut errors,
+        "response_received_on",
+        &values.response_received_on,
+        "Enter the day the agency's response came, like 2025-05-30, or leave it empty",
+    );
+    // Resolved means management has decided: oversight.gov counts a recommendation as
+    // resolved from its management decision, so the day is what makes it so.
+    if resolution == Some(RecommendationResolution::OpenResolved) && decision_on.is_none() {
+        errors.add(
+            "decision_on",
+            "Enter the day management decided: a resolved recommendation has one",
+        );
+    }
+    if resolution == Some(RecommendationResolution::OpenUnresolved) && decision_on.is_some() {
+        errors.add(
+            "resolution",
+            "A recommendation with a management decision is resolved or closed",
+        );
+    }
+    let significant = match values.significant.trim() {
+        "" | "no" => false,
+        "yes" => true,
+        _ => {
+            errors.add("significant", "Tick the box or leave it empty");
+            false
+        }
+    };
+    match (status, priority, resolution) {
+        (Some(status), Some(priority), Some(resolution)) if errors.is_empty() => {
+            Ok(RecommendationInput {
+                agency: agency.to_string(),
+                body: body.to_string(),
+                response: values.response.trim().to_string(),
+                status,
+                status_on: values.status_on.trim().to_string(),
+                note: values.note.trim().to_string(),
+                significant,
+                priority,
+                resolution,
+                decision_on,
+                response_received_on,
+            })
+        }
         _ => Err(errors),
     }
 }
@@ -203,4 +282,81 @@ pub async fn update_recommendation(
         Some(status.as_str().into()),
     )
     .await
+}
+
+/// Every recommendation of the published reports in the oversight.gov fields, newest report
+/// first. The text is the published (redacted) text of each report's latest edition; the
+/// status and amounts are as they stand now. Public: it holds only what the portal shows.
+#[tracing::instrument(skip_all)]
+pub async fn published_recommendations(
+    store: &DynStore,
+    blobs: &dyn crate::blobs::BlobStore,
+    currency: &str,
+) -> Result<Vec<probity_domain::reports::PublishedRecommendation>, OfficeError> {
+    use probity_domain::money::plain_amount;
+    let rows = store.published_recommendations().await?;
+    // One read of each edition's frozen model, however many recommendations it holds.
+    let mut models: std::collections::HashMap<String, probity_domain::reports::ReportModel> =
+        std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        if !models.contains_key(&row.public_model_sha256) {
+            let bytes = crate::reports::read_blob(blobs, &row.public_model_sha256)
+                .await
+                .map_err(|error| OfficeError::Failed(error.to_string()))?;
+            let model = serde_json::from_slice(&bytes)
+                .map_err(|error| OfficeError::Failed(error.to_string()))?;
+            models.insert(row.public_model_sha256.clone(), model);
+        }
+        let Some(model) = models.get(&row.public_model_sha256) else {
+            continue;
+        };
+        let label = row.recommendation.label();
+        // Written before publication but left out of the published text: not published.
+        let Some(published) = model.recommendations.iter().find(|r| r.label == label) else {
+            continue;
+        };
+        let number: String =
+            url::form_urlencoded::byte_serialize(row.report_number.as_bytes()).collect();
+        out.push(probity_domain::reports::PublishedRecommendation {
+            report_url: format!("/reports/{number}/{}", row.edition),
+            report_number: row.report_number,
+            report_date: row.first_published_at.date().to_string(),
+            report_title: row.title,
+            agency: published.agency.clone(),
+            recommendation_number: label,
+            recommendation: published.body.clone(),
+            significant: row.recommendation.significant,
+            questioned_costs: plain_amount(row.recommendation.questioned_minor),
+            funds_for_better_use: plain_amount(row.recommendation.better_use_minor),
+            currency: currency.to_string(),
+            status: row.recommendation.resolution.oversight_term().to_string(),
+            edition: row.edition,
+        });
+    }
+    Ok(out)
+}
+
+/// The published recommendations as CSV, every cell made safe for spreadsheets.
+pub fn published_csv(
+    rows: &[probity_domain::reports::PublishedRecommendation],
+) -> Result<Vec<u8>, OfficeError> {
+    let failed = |error: csv::Error| OfficeError::Failed(error.to_string());
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(probity_domain::reports::PublishedRecommendation::CSV_COLUMNS)
+        .map_err(failed)?;
+    for row in rows {
+        let cells = row.csv_cells();
+        writer
+            .write_record(
+                cells
+                    .iter()
+                    .map(|cell| crate::timeline::spreadsheet_safe(cell).into_owned()),
+            )
+            .map_err(failed)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|error| OfficeError::Failed(error.to_string()))
 }

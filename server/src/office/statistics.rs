@@ -5,7 +5,9 @@
 use super::{Caller, OfficeError};
 use crate::storage::DynStore;
 use probity_domain::permissions::{Action, Grant, grant};
-use probity_domain::statistics::{Period, StatCase, StatCount, StatItem, Statistics, median};
+use probity_domain::statistics::{
+    Period, StatCase, StatCount, StatItem, StatRules, Statistics, median,
+};
 use probity_domain::validation::FieldErrors;
 
 /// Refuses (and audits) a reader whose role may not see the statistics.
@@ -50,12 +52,12 @@ pub async fn statistics(
     store: &DynStore,
     caller: &Caller,
     period: Period,
-    currency: &str,
+    rules: &StatRules,
 ) -> Result<Statistics, OfficeError> {
     require(store, caller, "statistics.view").await?;
     let mut counts = Vec::with_capacity(StatItem::ALL.len());
     for item in StatItem::ALL {
-        let cases = store.stat_cases(item, period, None, currency).await?;
+        let cases = store.stat_cases(item, period, None, rules).await?;
         counts.push(StatCount {
             item,
             total: cases.iter().map(|c| c.count).sum(),
@@ -77,7 +79,7 @@ pub async fn statistics(
     audit(store, caller, "statistics.view", period, None).await?;
     Ok(Statistics {
         period,
-        currency: currency.to_string(),
+        currency: rules.currency.clone(),
         counts,
         complaints_received,
         complaint_outcomes,
@@ -92,23 +94,81 @@ pub async fn drill_down(
     caller: &Caller,
     item: StatItem,
     period: Period,
-    currency: &str,
+    rules: &StatRules,
 ) -> Result<(Vec<StatCase>, i64), OfficeError> {
     require(store, caller, "statistics.cases").await?;
     let viewer = super::cases::case_viewer(&caller.user).ok_or(OfficeError::Forbidden(
         "Your role sees no cases, so it cannot list the cases behind a count.",
     ))?;
     let total: i64 = store
-        .stat_cases(item, period, None, currency)
+        .stat_cases(item, period, None, rules)
         .await?
         .iter()
         .map(|c| c.count)
         .sum();
-    let visible = store
-        .stat_cases(item, period, Some(viewer), currency)
-        .await?;
+    let mut visible = store.stat_cases(item, period, Some(viewer), rules).await?;
+    add_details(store, item, &mut visible).await?;
     audit(store, caller, "statistics.cases", period, Some(item)).await?;
     Ok((visible, total))
+}
+
+/// The lines the IG Act asks for beside some counts: for a senior employee, each referral
+/// with its dates; for retaliation, the consequences imposed. Read for all listed cases at
+/// once, a few hundred at a time.
+async fn add_details(
+    store: &DynStore,
+    item: StatItem,
+    cases: &mut [StatCase],
+) -> Result<(), OfficeError> {
+    let ids: Vec<i64> = cases.iter().map(|c| c.case_id).collect();
+    let mut lines: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    match item {
+        StatItem::SeniorSubstantiated => {
+            for chunk in ids.chunks(500) {
+                for r in store.referrals_of_cases(chunk).await? {
+                    let answer = match (&r.decided_on, r.decision) {
+                        (Some(day), decision) => format!("{} {day}", decision.label()),
+                        (None, decision) => decision.label().to_string(),
+                    };
+                    lines.entry(r.case_id).or_default().push(format!(
+                        "Referred {} to {} ({}): {answer}",
+                        r.referred_on,
+                        r.office,
+                        r.level.label()
+                    ));
+                }
+            }
+            for line in lines.values_mut() {
+                line.dedup();
+            }
+        }
+        StatItem::RetaliationSubstantiated => {
+            for chunk in ids.chunks(500) {
+                for o in store.outcomes_of_cases(chunk).await? {
+                    let days = o
+                        .suspension_days
+                        .map(|d| format!(", {d} days"))
+                        .unwrap_or_default();
+                    lines.entry(o.case_id).or_default().push(format!(
+                        "{}{days} for {} on {}",
+                        o.kind.label(),
+                        o.subject_name,
+                        o.occurred_on
+                    ));
+                }
+            }
+        }
+        _ => return Ok(()),
+    }
+    for case in cases {
+        case.details = lines.remove(&case.case_id).unwrap_or_else(|| {
+            vec![match item {
+                StatItem::SeniorSubstantiated => "No referral recorded".to_string(),
+                _ => "No consequence recorded yet".to_string(),
+            }]
+        });
+    }
+    Ok(())
 }
 
 async fn audit(
@@ -138,7 +198,7 @@ pub fn csv(statistics: &Statistics) -> String {
     for count in &statistics.counts {
         // Amounts as plain decimals (no thousands separator, so no quoting).
         let value = if count.item.is_money() {
-            format!("{}.{:02}", count.total / 100, count.total % 100)
+            probity_domain::money::plain_amount(count.total)
         } else {
             count.total.to_string()
         };

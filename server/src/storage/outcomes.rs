@@ -67,6 +67,10 @@ pub trait OutcomeStore: Send + Sync {
     ) -> StoreResult<Referral>;
     /// The case's outcomes, by day.
     async fn outcomes(&self, case_id: i64) -> StoreResult<Vec<Outcome>>;
+    /// The referrals of several cases (a statistics drill-down), in one query.
+    async fn referrals_of_cases(&self, case_ids: &[i64]) -> StoreResult<Vec<Referral>>;
+    /// What followed in several cases, in one query.
+    async fn outcomes_of_cases(&self, case_ids: &[i64]) -> StoreResult<Vec<Outcome>>;
     /// One outcome of the case.
     async fn outcome(&self, case_id: i64, outcome_id: i64) -> StoreResult<Option<Outcome>>;
     /// Records an outcome.
@@ -217,7 +221,7 @@ where
 #[async_trait]
 impl<S> OutcomeStore for S
 where
-    S: SqlBackend + MoneyRows,
+    S: SqlBackend + MoneyRows + super::search::RunsBuilt,
     for<'c> &'c mut <S::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = S::Db>,
     for<'q> <S::Db as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, S::Db>,
     for<'a> &'a str: sqlx::ColumnIndex<<S::Db as sqlx::Database>::Row>,
@@ -340,6 +344,40 @@ where
         .bind(case_id)
         .fetch_all(self.pool())
         .await?;
+        rows.iter().map(outcome_from_row).collect()
+    }
+
+    #[tracing::instrument(skip_all, fields(cases = case_ids.len()))]
+    async fn referrals_of_cases(&self, case_ids: &[i64]) -> StoreResult<Vec<Referral>> {
+        if case_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut builder = sqlx::QueryBuilder::<S::Db>::new(format!(
+            "select {REFERRAL_COLUMNS} {REFERRAL_FROM} where r.case_id in ("
+        ));
+        let mut ids = builder.separated(", ");
+        for id in case_ids {
+            ids.push_bind(*id);
+        }
+        builder.push(") order by r.case_id, r.referred_on, r.referral_id");
+        let rows = self.rows(&mut builder).await?;
+        rows.iter().map(referral_from_row).collect()
+    }
+
+    #[tracing::instrument(skip_all, fields(cases = case_ids.len()))]
+    async fn outcomes_of_cases(&self, case_ids: &[i64]) -> StoreResult<Vec<Outcome>> {
+        if case_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut builder = sqlx::QueryBuilder::<S::Db>::new(format!(
+            "select {OUTCOME_COLUMNS} {OUTCOME_FROM} where o.case_id in ("
+        ));
+        let mut ids = builder.separated(", ");
+        for id in case_ids {
+            ids.push_bind(*id);
+        }
+        builder.push(") order by o.case_id, o.occurred_on, o.outcome_id");
+        let rows = self.rows(&mut builder).await?;
         rows.iter().map(outcome_from_row).collect()
     }
 

@@ -34,6 +34,27 @@ pub struct RecommendationInput {
     pub status_on: String,
     /// Why the status changed; recorded in the history when it did.
     pub note: String,
+    pub significant: bool,
+    pub priority: probity_domain::reports::RecommendationPriority,
+    pub resolution: probity_domain::reports::RecommendationResolution,
+    pub decision_on: Option<String>,
+    pub response_received_on: Option<String>,
+}
+
+/// A recommendation as published: the report's latest edition it appears in, and the
+/// recommendation as it stands now.
+#[derive(Clone, Debug)]
+pub struct PublishedRecommendationRow {
+    pub report_number: String,
+    pub edition: i64,
+    pub title: String,
+    /// The agency the report is about.
+    pub report_agency: String,
+    /// The first edition's publication: the report's date.
+    pub first_published_at: time::OffsetDateTime,
+    /// The frozen public model of the edition, whose redacted text is what was published.
+    pub public_model_sha256: String,
+    pub recommendation: Recommendation,
 }
 
 /// The files frozen at approval, by hash, and what the leak check found in them.
@@ -111,6 +132,10 @@ pub trait ReportStore: Send + Sync {
         after: Option<(String, i64)>,
         limit: i64,
     ) -> StoreResult<Vec<Recommendation>>;
+
+    /// Every recommendation in a published report: the latest edition of each report, with
+    /// the recommendations written before it was published, newest report first.
+    async fn published_recommendations(&self) -> StoreResult<Vec<PublishedRecommendationRow>>;
 
     /// A case's redactions.
     async fn redactions(&self, case_id: i64) -> StoreResult<Vec<Redaction>>;
@@ -218,8 +243,22 @@ const REPORT_VERSION_COLUMNS: &str = "v.report_version_id, v.case_id, v.version,
 const REPORT_VERSION_FROM: &str = "report_versions v join users cu on cu.user_id = v.created_by \
              left join users su on su.user_id = v.submitted_by \
              left join users ru on ru.user_id = v.reviewed_by";
+/// A recommendation's own columns, the first publication of its case's report after it was
+/// written (when it was issued), and the monetary results recorded against it, summed.
 const RECOMMENDATION_COLUMNS: &str = "r.recommendation_id, r.case_id, c.case_number, r.number, \
-             r.agency, r.body, r.response, r.status, r.status_on, r.version";
+             r.agency, r.body, r.response, r.status, r.status_on, r.version, r.significant, \
+             r.priority, r.resolution, r.decision_on, r.response_received_on, \
+             (select min(p.published_at) from published_reports p where p.case_id = r.case_id \
+              and p.published_at >= r.created_at) as issued_at, \
+             (select cast(coalesce(sum(m.amount_minor), 0) as bigint) from case_money m \
+              where m.recommendation_id = r.recommendation_id and m.kind = 'questioned_cost') \
+              as questioned_minor, \
+             (select cast(coalesce(sum(m.amount_minor), 0) as bigint) from case_money m \
+              where m.recommendation_id = r.recommendation_id and m.kind = 'unsupported_cost') \
+              as unsupported_minor, \
+             (select cast(coalesce(sum(m.amount_minor), 0) as bigint) from case_money m \
+              where m.recommendation_id = r.recommendation_id and m.kind = 'funds_better_use') \
+              as better_use_minor";
 const PUBLISHED_COLUMNS: &str = "published_id, case_id, report_version_id, report_number, \
              edition, title, agency, summary, correction_note, published_at, public_pdf_sha256, \
              public_html_sha256, public_json_sha256, public_model_sha256";
@@ -286,8 +325,13 @@ where
     for<'r> bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> time::OffsetDateTime: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<time::OffsetDateTime>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
     let status: String = row.try_get("status")?;
+    let priority: String = row.try_get("priority")?;
+    let resolution: String = row.try_get("resolution")?;
+    let issued_at: Option<time::OffsetDateTime> = row.try_get("issued_at")?;
     Ok(probity_domain::reports::Recommendation {
         recommendation_id: row.try_get("recommendation_id")?,
         case_id: row.try_get("case_id")?,
@@ -300,6 +344,17 @@ where
             .ok_or_else(crate::storage::corrupt("status"))?,
         status_on: row.try_get("status_on")?,
         version: row.try_get("version")?,
+        significant: row.try_get("significant")?,
+        priority: probity_domain::reports::RecommendationPriority::parse(&priority)
+            .ok_or_else(crate::storage::corrupt("priority"))?,
+        resolution: probity_domain::reports::RecommendationResolution::parse(&resolution)
+            .ok_or_else(crate::storage::corrupt("resolution"))?,
+        decision_on: row.try_get("decision_on")?,
+        response_received_on: row.try_get("response_received_on")?,
+        issued_on: issued_at.map(|at| at.date().to_string()),
+        questioned_minor: row.try_get("questioned_minor")?,
+        unsupported_minor: row.try_get("unsupported_minor")?,
+        better_use_minor: row.try_get("better_use_minor")?,
     })
 }
 
@@ -568,8 +623,10 @@ where
         .try_get("next")?;
         let recommendation_id: i64 = sqlx::query(
             "insert into recommendations (case_id, number, agency, body, response, status, \
-                     status_on, created_at, updated_at, version) \
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $8, 1) returning recommendation_id",
+                     status_on, created_at, updated_at, version, significant, priority, \
+                     resolution, decision_on, response_received_on) \
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $8, 1, $9, $10, $11, $12, $13) \
+                     returning recommendation_id",
         )
         .bind(case_id)
         .bind(number)
@@ -579,6 +636,11 @@ where
         .bind(input.status.as_str())
         .bind(&input.status_on)
         .bind(now)
+        .bind(input.significant)
+        .bind(input.priority.as_str())
+        .bind(input.resolution.as_str())
+        .bind(&input.decision_on)
+        .bind(&input.response_received_on)
         .fetch_one(&mut *tx)
         .await?
         .try_get("recommendation_id")?;
@@ -633,7 +695,9 @@ where
         let old_on: String = current.try_get("status_on")?;
         let updated = sqlx::query(
             "update recommendations set agency = $1, body = $2, response = $3, status = $4, \
-                     status_on = $5, updated_at = $6, version = version + 1 \
+                     status_on = $5, updated_at = $6, version = version + 1, significant = $9, \
+                     priority = $10, resolution = $11, decision_on = $12, \
+                     response_received_on = $13 \
                      where recommendation_id = $7 and version = $8",
         )
         .bind(&input.agency)
@@ -644,6 +708,11 @@ where
         .bind(now)
         .bind(recommendation_id)
         .bind(version)
+        .bind(input.significant)
+        .bind(input.priority.as_str())
+        .bind(input.resolution.as_str())
+        .bind(&input.decision_on)
+        .bind(&input.response_received_on)
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() != 1 {
@@ -1150,6 +1219,41 @@ where
                 .await?;
         tx.commit().await?;
         published_from_row(&published)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn published_recommendations(
+        &self,
+    ) -> crate::storage::StoreResult<Vec<crate::storage::reports::PublishedRecommendationRow>> {
+        use sqlx::Row as _;
+        let rows = sqlx::query(&format!(
+            "select pr.report_number, pr.edition, pr.title, pr.agency as report_agency, \
+                     pr.public_model_sha256, (select min(f.published_at) from published_reports f \
+                     where f.report_number = pr.report_number) as first_published_at, \
+                     {RECOMMENDATION_COLUMNS} \
+                     from published_reports pr \
+                     join recommendations r on r.case_id = pr.case_id \
+                     and r.created_at <= pr.published_at \
+                     join cases c on c.case_id = r.case_id \
+                     where pr.edition = (select max(e.edition) from published_reports e \
+                     where e.report_number = pr.report_number) \
+                     order by first_published_at desc, pr.report_number, r.number"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(crate::storage::reports::PublishedRecommendationRow {
+                    report_number: row.try_get("report_number")?,
+                    edition: row.try_get("edition")?,
+                    title: row.try_get("title")?,
+                    report_agency: row.try_get("report_agency")?,
+                    first_published_at: row.try_get("first_published_at")?,
+                    public_model_sha256: row.try_get("public_model_sha256")?,
+                    recommendation: recommendation_from_row(row)?,
+                })
+            })
+            .collect()
     }
 
     #[tracing::instrument(skip_all)]

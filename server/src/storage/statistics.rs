@@ -5,7 +5,7 @@ use super::StoreResult;
 use super::backend::SqlBackend;
 use super::cases::{CaseViewer, push_visibility};
 use async_trait::async_trait;
-use probity_domain::statistics::{Period, StatCase, StatItem};
+use probity_domain::statistics::{Period, StatCase, StatItem, StatRules};
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
@@ -19,7 +19,7 @@ pub trait StatisticsStore: Send + Sync {
         item: StatItem,
         period: Period,
         viewer: Option<CaseViewer>,
-        currency: &str,
+        rules: &StatRules,
     ) -> StoreResult<Vec<StatCase>>;
     /// Complaints received in the period.
     async fn complaints_received(&self, period: Period) -> StoreResult<i64>;
@@ -103,6 +103,38 @@ fn item_sql(item: StatItem) -> (&'static str, &'static str, &'static str) {
              and o.occurred_on >= {from} and o.occurred_on <= {to}",
             "count(*)",
         ),
+        StatItem::SeniorSubstantiated => (
+            "join allegations a on a.case_id = c.case_id \
+             join findings f on f.allegation_id = a.allegation_id \
+             join parties pa on pa.party_id = a.subject_party_id",
+            "pa.senior_employee and lower(f.disposition) = {substantiated} \
+             and exists (select 1 from case_status_changes s where s.case_id = c.case_id \
+             and s.to_status = 'closed' and s.changed_at >= {start} and s.changed_at < {end})",
+            "count(distinct pa.party_id)",
+        ),
+        StatItem::RetaliationSubstantiated => (
+            "join findings f on f.case_id = c.case_id",
+            "c.case_type in ({reprisal}) and lower(f.disposition) = {substantiated} \
+             and exists (select 1 from case_status_changes s where s.case_id = c.case_id \
+             and s.to_status = 'closed' and s.changed_at >= {start} and s.changed_at < {end})",
+            "count(*)",
+        ),
+        StatItem::OpenRecommendations => (
+            "join recommendations r on r.case_id = c.case_id",
+            "r.resolution <> 'closed' and exists (select 1 from published_reports p \
+             where p.case_id = c.case_id and p.published_at >= r.created_at \
+             and p.published_at < {end})",
+            "count(*)",
+        ),
+        StatItem::OpenRecommendationSavings => (
+            "join recommendations r on r.case_id = c.case_id \
+             join case_money m on m.recommendation_id = r.recommendation_id",
+            "r.resolution <> 'closed' and m.kind in ('questioned_cost', 'funds_better_use') \
+             and m.currency = {currency} and exists (select 1 from published_reports p \
+             where p.case_id = c.case_id and p.published_at >= r.created_at \
+             and p.published_at < {end})",
+            "cast(sum(m.amount_minor) as bigint)",
+        ),
         StatItem::QuestionedCosts => money("questioned_cost"),
         StatItem::UnsupportedCosts => money("unsupported_cost"),
         StatItem::FundsBetterUse => money("funds_better_use"),
@@ -143,7 +175,7 @@ where
         item: StatItem,
         period: Period,
         viewer: Option<CaseViewer>,
-        currency: &str,
+        rules: &StatRules,
     ) -> StoreResult<Vec<StatCase>> {
         let (joins, condition, count) = item_sql(item);
         let (start, end) = bounds(period);
@@ -159,7 +191,21 @@ where
                 "from" => builder.push_bind(period.from.to_string()),
                 "to" => builder.push_bind(period.to.to_string()),
                 "start" => builder.push_bind(start),
-                "currency" => builder.push_bind(currency.to_string()),
+                "currency" => builder.push_bind(rules.currency.clone()),
+                "substantiated" => builder.push_bind(rules.substantiated.to_lowercase()),
+                "reprisal" => {
+                    // A list: one bound value per reprisal type, or one that matches none.
+                    let keys = if rules.reprisal_types.is_empty() {
+                        vec![String::new()]
+                    } else {
+                        rules.reprisal_types.clone()
+                    };
+                    let mut list = builder.separated(", ");
+                    for key in keys {
+                        list.push_bind(key);
+                    }
+                    &mut builder
+                }
                 _ => builder.push_bind(end),
             };
             rest = &rest[close + 1..];
@@ -178,6 +224,7 @@ where
                     case_number: row.try_get("case_number")?,
                     title: row.try_get("title")?,
                     count: row.try_get("n")?,
+                    details: Vec::new(),
                 })
             })
             .collect()

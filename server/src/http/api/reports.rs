@@ -71,10 +71,33 @@ pub struct RecommendationOut {
     /// `YYYY-MM-DD`.
     pub status_on: String,
     pub version: i64,
+    /// Counted as significant in the office's reporting.
+    pub significant: bool,
+    /// `none`, `high`, `medium` or `low`.
+    pub priority: &'static str,
+    /// `open_unresolved`, `open_resolved` or `closed`.
+    pub resolution: &'static str,
+    /// The same in the oversight.gov words: `Open-Unresolved`, `Open-Resolved`, `Closed`.
+    pub resolution_term: &'static str,
+    /// `YYYY-MM-DD`, when management decided.
+    pub decision_on: Option<String>,
+    /// `YYYY-MM-DD`, the report's first publication after it was written.
+    pub issued_on: Option<String>,
+    /// `YYYY-MM-DD`, 60 days after it was issued.
+    pub response_due_on: Option<String>,
+    /// `YYYY-MM-DD`, when the agency's response came.
+    pub response_received_on: Option<String>,
+    /// Questioned costs recorded against it, in minor units (cents) of the office's currency.
+    pub questioned_costs_minor: i64,
+    /// Of those, unsupported.
+    pub unsupported_costs_minor: i64,
+    /// Funds put to better use recorded against it, in minor units.
+    pub funds_better_use_minor: i64,
 }
 
 impl From<Recommendation> for RecommendationOut {
     fn from(recommendation: Recommendation) -> RecommendationOut {
+        let response_due_on = recommendation.response_due_on().map(|day| day.to_string());
         RecommendationOut {
             label: recommendation.label(),
             id: recommendation.recommendation_id,
@@ -84,8 +107,19 @@ impl From<Recommendation> for RecommendationOut {
             body: recommendation.body,
             response: recommendation.response,
             status: recommendation.status.as_str(),
-            status_on: recommendation.status_on,
             version: recommendation.version,
+            significant: recommendation.significant,
+            priority: recommendation.priority.as_str(),
+            resolution: recommendation.resolution.as_str(),
+            resolution_term: recommendation.resolution.oversight_term(),
+            decision_on: recommendation.decision_on.clone(),
+            response_due_on,
+            issued_on: recommendation.issued_on.clone(),
+            response_received_on: recommendation.response_received_on.clone(),
+            questioned_costs_minor: recommendation.questioned_minor,
+            unsupported_costs_minor: recommendation.unsupported_minor,
+            funds_better_use_minor: recommendation.better_use_minor,
+            status_on: recommendation.status_on,
         }
     }
 }
@@ -441,6 +475,21 @@ pub struct RecommendationIn {
     #[serde(default)]
     #[schema(max_length = 500)]
     pub note: String,
+    /// Counted as significant; false when left out.
+    #[serde(default)]
+    pub significant: bool,
+    /// `none` (the default), `high`, `medium` or `low`.
+    #[serde(default)]
+    pub priority: String,
+    /// `open_unresolved` (the default), `open_resolved` or `closed`.
+    #[serde(default)]
+    pub resolution: String,
+    /// `YYYY-MM-DD`, when management decided; needed when resolved.
+    #[serde(default)]
+    pub decision_on: Option<String>,
+    /// `YYYY-MM-DD`, when the agency's response came.
+    #[serde(default)]
+    pub response_received_on: Option<String>,
 }
 
 impl RecommendationIn {
@@ -453,6 +502,11 @@ impl RecommendationIn {
             status_on: self.status_on,
             note: self.note,
             version: String::new(),
+            significant: if self.significant { "yes" } else { "" }.into(),
+            priority: self.priority,
+            resolution: self.resolution,
+            decision_on: self.decision_on.unwrap_or_default(),
+            response_received_on: self.response_received_on.unwrap_or_default(),
         }
     }
 }
