@@ -10,6 +10,7 @@ pub mod cases;
 pub mod clocks;
 pub mod complaints;
 pub mod evidence;
+pub mod interviews;
 pub mod jobs;
 pub mod messages;
 pub mod money;

@@ -107,6 +107,8 @@ pub struct Event {
     pub exhibits: Vec<(i64, String)>,
     /// `(message id, short text)` of cited messages the viewer may see.
     pub messages: Vec<(i64, String)>,
+    /// `(interview id, caption)` of cited interviews.
+    pub interviews: Vec<(i64, String)>,
     pub updated_at: OffsetDateTime,
     pub version: i64,
     /// The time in the case's zone, filled in for display (empty when it is the same zone).
@@ -158,6 +160,8 @@ pub struct EventFields {
     pub exhibits: Vec<String>,
     /// Message numbers, separated by commas or spaces.
     pub messages: String,
+    /// Cited interviews' ids.
+    pub interviews: Vec<String>,
     pub version: String,
 }
 
@@ -191,6 +195,11 @@ impl EventFields {
                 .collect(),
             exhibits: event
                 .exhibits
+                .iter()
+                .map(|(id, _)| id.to_string())
+                .collect(),
+            interviews: event
+                .interviews
                 .iter()
                 .map(|(id, _)| id.to_string())
                 .collect(),

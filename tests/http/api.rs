@@ -2075,6 +2075,7 @@ async fn every_api_route_answers_as_the_permission_table_says_for_every_role_and
         incident,
         event_id,
         recommendation,
+        ..
     } = probity_tests::fixtures::walk_records(&store, id, lead).await;
     for (subject, account) in SUBJECTS.iter().zip(&users) {
         assert_eq!(

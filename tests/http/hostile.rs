@@ -335,6 +335,25 @@ async fn hostile_markup_in_every_text_box_comes_back_as_text() {
     submit(
         app,
         lead,
+        &format!("{base}/interviews/new"),
+        &format!("{base}/interviews/new"),
+        &[
+            ("party_id", &party.to_string()),
+            ("interviewee_role", HOSTILE_LINE),
+            ("held_on", "2025-02-01"),
+            ("place", HOSTILE_LINE),
+            ("warning", "voluntary"),
+            ("counsel", HOSTILE_LINE),
+            ("others", HOSTILE),
+            ("memorandum", HOSTILE),
+        ],
+        303,
+    )
+    .await;
+    let interview = store.interviews(case_id).await.expect("interviews")[0].interview_id;
+    submit(
+        app,
+        lead,
         &format!("{base}/report/edit"),
         &format!("{base}/report/edit"),
         &[
@@ -441,6 +460,13 @@ async fn hostile_markup_in_every_text_box_comes_back_as_text() {
             vec![IN_BOX],
         ),
         (lead, "/recommendations".to_string(), vec![]),
+        (lead, format!("{base}/interviews"), vec![]),
+        (lead, format!("{base}/interviews/{interview}"), vec![]),
+        (
+            lead,
+            format!("{base}/interviews/{interview}/edit"),
+            vec![IN_BOX],
+        ),
         (lead, format!("{base}/report"), vec![]),
         (lead, format!("{base}/report/edit"), vec![IN_BOX]),
         (lead, v1.clone(), vec![]),

@@ -9,6 +9,7 @@ mod evidence;
 mod hardening;
 mod hostile;
 mod integrity;
+mod interviews;
 mod leaks;
 mod messages;
 mod outcomes;

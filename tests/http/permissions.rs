@@ -90,6 +90,42 @@ struct Route {
 const ROUTES: &[Route] = &[
     Route {
         method: "GET",
+        path: "/cases/{case}/interviews",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/interviews/{interview}",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/interviews/new",
+        action: Action::EditCase,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/interviews/new",
+        action: Action::EditCase,
+        form: &[("place", "")],
+    },
+    Route {
+        method: "GET",
+        path: "/cases/{case}/interviews/{interview}/edit",
+        action: Action::EditCase,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/interviews/{interview}/edit",
+        action: Action::EditCase,
+        form: &[("place", "")],
+    },
+    Route {
+        method: "GET",
         path: "/cases/{case}/outcomes",
         action: Action::ReadCase,
         form: &[],
@@ -648,6 +684,7 @@ fn concrete(path: &str, id: i64, records: &probity_tests::fixtures::WalkRecords)
             &records.allegation.allegation_id.to_string(),
         )
         .replace("{note}", &records.note.note_id.to_string())
+        .replace("{interview}", &records.interview.interview_id.to_string())
         .replace("{exhibit}", &records.exhibit.exhibit_id.to_string())
         .replace("{incident}", &records.incident.incident_id.to_string())
         .replace("{event}", &records.event_id.to_string())
@@ -662,15 +699,6 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
     let app = TestApp::spawn().await;
     let store = app.store().await;
     let (users, id, records) = walled_case(&store).await;
-    let probity_tests::fixtures::WalkRecords {
-        party,
-        allegation,
-        note,
-        exhibit,
-        incident,
-        event_id,
-        recommendation,
-    } = &records;
     let _ = &users;
 
     let mut mismatches = Vec::new();
@@ -680,19 +708,7 @@ async fn every_route_answers_as_the_permission_table_says_for_every_role_and_sta
         let token = app.form_token(&client, "/account").await;
         let may_read = allows(subject.role, Action::ReadCase, subject.standing);
         for route in ROUTES {
-            let path = route
-                .path
-                .replace("{case}", &id.to_string())
-                .replace("{party}", &party.party_id.to_string())
-                .replace("{allegation}", &allegation.allegation_id.to_string())
-                .replace("{note}", &note.note_id.to_string())
-                .replace("{exhibit}", &exhibit.exhibit_id.to_string())
-                .replace("{incident}", &incident.incident_id.to_string())
-                .replace("{event}", &event_id.to_string())
-                .replace(
-                    "{recommendation}",
-                    &recommendation.recommendation_id.to_string(),
-                );
+            let path = concrete(route.path, id, &records);
             let response = if route.method == "GET" {
                 client.get(app.url(&path)).send().await.expect("GET")
             } else if route.method == "MULTIPART" {

@@ -563,6 +563,7 @@ pub mod fixtures {
         pub incident: probity_domain::timeline::Incident,
         pub event_id: i64,
         pub recommendation: probity_domain::reports::Recommendation,
+        pub interview: probity_domain::interviews::Interview,
     }
 
     /// Fills case `id` (led by `lead`) with one record of every kind, and two report
@@ -664,6 +665,7 @@ pub mod fixtures {
                 recipients: Vec::new(),
                 exhibits: Vec::new(),
                 messages: Vec::new(),
+                interviews: Vec::new(),
                 summary: "v1".into(),
                 by: lead.user_id,
             })
@@ -698,6 +700,24 @@ pub mod fixtures {
                 .await
                 .expect("report version");
         }
+        let interview = store
+            .create_interview(
+                id,
+                &probity_server::storage::interviews::InterviewInput {
+                    party_id: party.party_id,
+                    interviewee_role: "Subject".into(),
+                    held_on: "2025-01-02".into(),
+                    place: "Quillfeather office".into(),
+                    warning: probity_domain::interviews::InterviewWarning::Voluntary,
+                    recording_exhibit_id: None,
+                    transcript_exhibit_id: None,
+                    attendees: Vec::new(),
+                    memorandum: "Quillfeather memorandum".into(),
+                },
+                lead.user_id,
+            )
+            .await
+            .expect("interview");
         WalkRecords {
             party,
             allegation,
@@ -706,6 +726,7 @@ pub mod fixtures {
             incident,
             event_id,
             recommendation,
+            interview,
         }
     }
 
@@ -814,6 +835,7 @@ pub mod fixtures {
                     recipients: Vec::new(),
                     exhibits: Vec::new(),
                     messages: Vec::new(),
+                    interviews: Vec::new(),
                     summary: format!("event {n}"),
                     by: lead,
                 })

@@ -17,6 +17,7 @@ pub enum CaseSection {
     Parties,
     Evidence,
     Messages,
+    Interviews,
     Timeline,
     Findings,
     Outcomes,
@@ -27,12 +28,13 @@ pub enum CaseSection {
 
 impl CaseSection {
     /// Every section, in navigation order.
-    pub const ALL: [CaseSection; 11] = [
+    pub const ALL: [CaseSection; 12] = [
         CaseSection::Overview,
         CaseSection::Plan,
         CaseSection::Parties,
         CaseSection::Evidence,
         CaseSection::Messages,
+        CaseSection::Interviews,
         CaseSection::Timeline,
         CaseSection::Findings,
         CaseSection::Outcomes,
@@ -49,6 +51,7 @@ impl CaseSection {
             CaseSection::Parties => "Parties and allegations",
             CaseSection::Evidence => "Evidence",
             CaseSection::Messages => "Messages",
+            CaseSection::Interviews => "Interviews",
             CaseSection::Timeline => "Incidents and timeline",
             CaseSection::Findings => "Findings and recommendations",
             CaseSection::Outcomes => "Referrals and outcomes",
@@ -67,6 +70,7 @@ impl CaseSection {
             CaseSection::Parties => format!("{base}/parties"),
             CaseSection::Evidence => format!("{base}/exhibits"),
             CaseSection::Messages => format!("{base}/messages"),
+            CaseSection::Interviews => format!("{base}/interviews"),
             CaseSection::Timeline => format!("{base}/timeline"),
             CaseSection::Findings => format!("{base}/findings"),
             CaseSection::Outcomes => format!("{base}/outcomes"),

@@ -158,7 +158,7 @@ pub fn TimelinePage(
         .enumerate()
         .map(|(index, event)| {
             let href = event_path(event.case_id, event.event_id);
-            let citations = event.exhibits.len() + event.messages.len();
+            let citations = event.exhibits.len() + event.messages.len() + event.interviews.len();
             let info = event.information.iter().map(|i| i.label()).collect::<Vec<_>>().join(", ");
             view! {
                 <tr>
@@ -283,7 +283,7 @@ pub fn TimelinePage(
 
 /// A group of checkboxes.
 #[component]
-fn Checkboxes(
+pub(crate) fn Checkboxes(
     name: &'static str,
     #[prop(into)] legend: String,
     /// `(value, label)` pairs.
@@ -325,6 +325,8 @@ pub struct EventFormView {
     pub parties: Vec<(String, String)>,
     /// `(exhibit id, label)` the person may see.
     pub exhibits: Vec<(String, String)>,
+    /// `(interview id, caption)` of the case's interviews.
+    pub interviews: Vec<(String, String)>,
     pub stale: bool,
 }
 
@@ -382,6 +384,9 @@ pub fn EventFormPage(ctx: PageContext, form: EventFormView, errors: FieldErrors)
                 <TextArea name="narrative" label="What happened" value=v.narrative.clone() maxlength=10000 rows=5 error=errors.get("narrative") />
                 <Checkboxes name="exhibits" legend="Exhibits cited" choices=form.exhibits.clone() checked=v.exhibits.clone() />
                 <TextField name="messages" label="Messages cited" hint="Message numbers, separated by commas (shown in each message's address)." value=v.messages.clone() maxlength=500 error=errors.get("messages") />
+                {(!form.interviews.is_empty()).then(|| view! {
+                    <Checkboxes name="interviews" legend="Interviews cited" choices=form.interviews.clone() checked=v.interviews.clone() />
+                })}
                 <button type="submit" class="usa-button">"Save event"</button>
                 <a class="usa-button usa-button--unstyled" href=back>"Cancel"</a>
             </form>
@@ -411,6 +416,15 @@ pub fn EventPage(ctx: PageContext, case: Case, event: Event, can_edit: bool) -> 
             view! { <li><a class="usa-link" href=href>{label.clone()}</a></li> }
         })
         .collect_view();
+    let interviews = event
+        .interviews
+        .iter()
+        .map(|(id, label)| {
+            let href = format!("{}/interviews/{id}", case_path(case.case_id));
+            view! { <li><a class="usa-link" href=href>{label.clone()}</a></li> }
+        })
+        .collect_view();
+    let has_interviews = !event.interviews.is_empty();
     let info = event
         .information
         .iter()
@@ -450,6 +464,10 @@ pub fn EventPage(ctx: PageContext, case: Case, event: Event, can_edit: bool) -> 
             <ul class="usa-list">{exhibits}</ul>
             <h2>"Cited messages"</h2>
             <ul class="usa-list">{messages}</ul>
+            {has_interviews.then(|| view! {
+                <h2>"Cited interviews"</h2>
+                <ul class="usa-list">{interviews}</ul>
+            })}
         </CaseShell>
     }
 }

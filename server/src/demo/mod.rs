@@ -1037,6 +1037,7 @@ async fn load_timeline(
                 recipients,
                 exhibits: cited_exhibits,
                 messages: cited_messages,
+                interviews: Vec::new(),
                 summary: format!("{start} {end} {narrative}"),
                 by: lead,
             })

@@ -394,15 +394,24 @@ export_handler!(incident_json, Export::Json, incident);
 export_handler!(case_csv, Export::Csv, case);
 export_handler!(case_json, Export::Json, case);
 
-/// What the event form offers for a case: its parties and the exhibits the person may see.
+/// What the event form offers for a case: its parties, the exhibits the person may see and
+/// its interviews.
 async fn choices(
     state: &AppState,
     actor: &Actor,
     case_id: i64,
-) -> Result<(Vec<(String, String)>, Vec<(String, String)>), AppError> {
-    let (parties, exhibits) = tokio::try_join!(
+) -> Result<
+    (
+        Vec<(String, String)>,
+        Vec<(String, String)>,
+        Vec<(String, String)>,
+    ),
+    AppError,
+> {
+    let (parties, exhibits, interviews) = tokio::try_join!(
         state.store.parties(case_id),
-        state.store.exhibits(case_id, actor.user.user_id)
+        state.store.exhibits(case_id, actor.user.user_id),
+        state.store.interviews(case_id)
     )?;
     Ok((
         parties
@@ -423,6 +432,10 @@ async fn choices(
                 )
             })
             .collect(),
+        interviews
+            .into_iter()
+            .map(|i| (i.interview_id.to_string(), i.caption()))
+            .collect(),
     ))
 }
 
@@ -438,7 +451,7 @@ async fn event_form(
     stale: bool,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let (parties, exhibits) = choices(state, actor, case.case_id).await?;
+    let (parties, exhibits, interviews) = choices(state, actor, case.case_id).await?;
     let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
     let form = EventFormView {
         case,
@@ -447,6 +460,7 @@ async fn event_form(
         values,
         parties,
         exhibits,
+        interviews,
         stale,
     };
     Ok(render(status, move || {
@@ -551,6 +565,7 @@ fn read_form(pairs: Vec<(String, String)>) -> EventFormValues {
             "recipients" => v.recipients.push(value),
             "exhibits" => v.exhibits.push(value),
             "messages" => v.messages = value,
+            "interviews" => v.interviews.push(value),
             "version" => v.version = value,
             _ => {}
         }

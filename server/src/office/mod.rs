@@ -15,6 +15,7 @@ pub mod complaints;
 pub mod evidence;
 pub mod findings;
 pub mod integrity;
+pub mod interviews;
 pub mod jobs;
 pub mod messages;
 pub mod outcomes;

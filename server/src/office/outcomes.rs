@@ -78,7 +78,9 @@ pub async fn for_editing(
     Ok((open, subjects))
 }
 
-fn day(
+/// A day a form sent: `YYYY-MM-DD`, not in the future; empty is none (an error when
+/// `required`).
+pub(crate) fn day(
     errors: &mut FieldErrors,
     field: &'static str,
     value: &str,
@@ -138,6 +140,17 @@ pub(crate) async fn exhibit(
     case_id: i64,
     value: &str,
 ) -> Result<Option<i64>, OfficeError> {
+    exhibit_field(store, errors, case_id, "exhibit", value).await
+}
+
+/// The same for a form with several exhibit fields: the error goes on `field`.
+pub(crate) async fn exhibit_field(
+    store: &DynStore,
+    errors: &mut FieldErrors,
+    case_id: i64,
+    field: &'static str,
+    value: &str,
+) -> Result<Option<i64>, OfficeError> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(None);
@@ -152,7 +165,7 @@ pub(crate) async fn exhibit(
     };
     if found.is_none() {
         errors.add(
-            "exhibit",
+            field,
             "Enter the number of one of this case's exhibits, for example E-4.",
         );
     }
@@ -290,7 +303,8 @@ async fn validate_outcome(
     }
 }
 
-fn version(value: &str) -> Result<i64, OfficeError> {
+/// The version a form was based on; one that does not parse is stale.
+pub(crate) fn version(value: &str) -> Result<i64, OfficeError> {
     value.trim().parse::<i64>().map_err(|_| OfficeError::Stale)
 }
 
@@ -569,11 +583,12 @@ pub async fn closure_checks(
 ) -> Result<Vec<ClosureCheck>, OfficeError> {
     use probity_domain::cases::AllegationStatus;
     use probity_domain::reports::ReportState;
-    let (allegations, findings, referrals, versions) = tokio::try_join!(
+    let (allegations, findings, referrals, versions, interviews) = tokio::try_join!(
         store.allegations(case_id),
         store.findings(case_id),
         store.referrals(case_id),
         store.report_versions(case_id),
+        store.interviews(case_id),
     )?;
     let live: Vec<_> = allegations
         .iter()
@@ -609,6 +624,21 @@ pub async fn closure_checks(
             format!(
                 "{uncited} of {} findings cite no exhibit or event.",
                 findings.len()
+            )
+        },
+    });
+    let unwritten = interviews.iter().filter(|i| !i.is_documented()).count();
+    checks.push(ClosureCheck {
+        question: "Is every interview documented in a memorandum?".into(),
+        met: !interviews.is_empty() && unwritten == 0,
+        detail: if interviews.is_empty() {
+            "No interview is recorded.".into()
+        } else if unwritten == 0 {
+            format!("All {} interviews have a memorandum.", interviews.len())
+        } else {
+            format!(
+                "{unwritten} of {} interviews have no memorandum.",
+                interviews.len()
             )
         },
     });

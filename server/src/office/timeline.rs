@@ -265,6 +265,13 @@ pub async fn validate_event(
     }
     message_ids.truncate(100);
     let messages = visible_message_ids(store, &visible, case_id, &message_ids).await?;
+    let case_interviews = store.interviews(case_id).await?;
+    let interviews: Vec<i64> = v
+        .interviews
+        .iter()
+        .filter_map(|id| id.trim().parse().ok())
+        .filter(|id| case_interviews.iter().any(|i| i.interview_id == *id))
+        .collect();
     if messages.len() < message_ids.len() && errors.get("messages").is_none() {
         errors.add(
             "messages",
@@ -289,13 +296,24 @@ pub async fn validate_event(
             .map(|p| p.name.clone())
             .unwrap_or_default()
     };
+    // Old summaries are unchanged for events that cite no interview.
+    let cited_interviews = if interviews.is_empty() {
+        String::new()
+    } else {
+        let labels: Vec<String> = case_interviews
+            .iter()
+            .filter(|i| interviews.contains(&i.interview_id))
+            .map(|i| i.label())
+            .collect();
+        format!(", and interviews {}", labels.join(", "))
+    };
     let span = if found.local_end.is_empty() {
         found.local_start.clone()
     } else {
         format!("{} to {}", found.local_start, found.local_end)
     };
     let summary = format!(
-        "{span} ({}, {})\n{} by {} to {} via {}\nInformation: {}\nPermitted basis: {}\nCites {} exhibits and {} messages\n{}",
+        "{span} ({}, {})\n{} by {} to {} via {}\nInformation: {}\nPermitted basis: {}\nCites {} exhibits and {} messages{}\n{}",
         zone.iana_name().unwrap_or("UTC"),
         precision.label(),
         kind.label(),
@@ -310,6 +328,7 @@ pub async fn validate_event(
         basis.label(),
         exhibits.len(),
         messages.len(),
+        cited_interviews,
         narrative
     );
     Ok(NewEvent {
@@ -328,6 +347,7 @@ pub async fn validate_event(
         recipients,
         exhibits,
         messages,
+        interviews,
         summary,
         by: caller.user.user_id,
     })

@@ -83,6 +83,11 @@ pub fn compose(sources: &Sources<'_>, redactor: Option<&Redactor>) -> Composed {
                     .iter()
                     .map(|(_, label)| label.clone())
                     .chain(event.messages.iter().map(|(id, _)| format!("message {id}")))
+                    // The interview's number only: its caption names the interviewee.
+                    .chain(event.interviews.iter().map(|(_, caption)| {
+                        let label = caption.split(',').next().unwrap_or_default();
+                        format!("interview {label}")
+                    }))
                     .collect();
                 ReportEvent {
                     number: number + 1,
@@ -345,6 +350,7 @@ pub fn synthetic_model(events: usize, exhibits: usize) -> ReportModel {
                     format!("E-{}", n % exhibits.max(1) + 1),
                 )],
                 messages: Vec::new(),
+                interviews: Vec::new(),
                 updated_at: now,
                 version: 1,
                 case_time: String::new(),

@@ -11,6 +11,7 @@ pub mod chains;
 pub mod complaints;
 pub mod evidence;
 pub mod factors;
+pub mod interviews;
 pub mod jobs;
 pub mod messages;
 pub mod outcomes;
@@ -266,6 +267,7 @@ pub trait Store:
     + complaints::ComplaintStore
     + plan::PlanStore
     + outcomes::OutcomeStore
+    + interviews::InterviewStore
     + statistics::StatisticsStore
     + Send
     + Sync

@@ -27,6 +27,7 @@ pub struct NewEvent {
     pub recipients: Vec<i64>,
     pub exhibits: Vec<i64>,
     pub messages: Vec<i64>,
+    pub interviews: Vec<i64>,
     /// A readable rendition, kept as this version's record.
     pub summary: String,
     pub by: i64,
@@ -71,6 +72,8 @@ pub trait TimelineStore: Send + Sync {
     async fn events_citing_exhibit(&self, exhibit_id: i64) -> StoreResult<Vec<Citing>>;
     /// Events citing a message.
     async fn events_citing_message(&self, message_id: i64) -> StoreResult<Vec<Citing>>;
+    /// Events citing an interview, in time order.
+    async fn events_citing_interview(&self, interview_id: i64) -> StoreResult<Vec<Citing>>;
     /// Every exhibit an event cites, whoever may see it (an edit keeps the citations its
     /// editor may not see).
     async fn event_exhibit_ids(&self, event_id: i64) -> StoreResult<Vec<i64>>;
@@ -118,7 +121,12 @@ where
         event_id: i64,
         event: &crate::storage::timeline::NewEvent,
     ) -> crate::storage::StoreResult<()> {
-        for table in ["event_parties", "event_exhibits", "event_messages"] {
+        for table in [
+            "event_parties",
+            "event_exhibits",
+            "event_messages",
+            "event_interviews",
+        ] {
             sqlx::query(&format!("delete from {table} where event_id = $1"))
                 .bind(event_id)
                 .execute(&mut **tx)
@@ -143,6 +151,16 @@ where
                         .bind(exhibit_id)
                         .execute(&mut **tx)
                         .await?;
+        }
+        for interview_id in &event.interviews {
+            sqlx::query(
+                "insert into event_interviews (event_id, interview_id) values ($1, $2) \
+                 on conflict (event_id, interview_id) do nothing",
+            )
+            .bind(event_id)
+            .bind(interview_id)
+            .execute(&mut **tx)
+            .await?;
         }
         for message_id in &event.messages {
             sqlx::query("insert into event_messages (event_id, message_id) values ($1, $2) on conflict (event_id, message_id) do nothing")
@@ -399,6 +417,29 @@ where
                 .bind(user_id)
                 .fetch_all(self.pool())
                 .await?;
+        let interviews = sqlx::query(&format!(
+            "select ei.event_id, iv.interview_id, iv.number, p.name, iv.held_on \
+             from event_interviews ei join events e on e.event_id = ei.event_id \
+             join interviews iv on iv.interview_id = ei.interview_id \
+             join parties p on p.party_id = iv.party_id where {scope} order by iv.number"
+        ))
+        .bind(case_id)
+        .bind(incident)
+        .fetch_all(self.pool())
+        .await?;
+        let mut cited_interviews: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+        for row in &interviews {
+            let number: i64 = row.try_get("number")?;
+            let name: String = row.try_get("name")?;
+            let held_on: String = row.try_get("held_on")?;
+            cited_interviews
+                .entry(row.try_get("event_id")?)
+                .or_default()
+                .push((
+                    row.try_get("interview_id")?,
+                    format!("I-{number}, {name}, {held_on}"),
+                ));
+        }
         let mut actors: HashMap<i64, Vec<EventParty>> = HashMap::new();
         let mut recipients: HashMap<i64, Vec<EventParty>> = HashMap::new();
         for row in &parties {
@@ -481,6 +522,7 @@ where
                     recipients: recipients.remove(&event_id).unwrap_or_default(),
                     exhibits: cited_exhibits.remove(&event_id).unwrap_or_default(),
                     messages: cited_messages.remove(&event_id).unwrap_or_default(),
+                    interviews: cited_interviews.remove(&event_id).unwrap_or_default(),
                     updated_at: row.try_get("updated_at")?,
                     version: row.try_get("version")?,
                     case_time: String::new(),
@@ -540,6 +582,20 @@ where
                     exhibit_id,
                 )
                 .await
+    }
+
+    #[tracing::instrument(skip_all, fields(interview_id))]
+    async fn events_citing_interview(
+        &self,
+        interview_id: i64,
+    ) -> crate::storage::StoreResult<Vec<crate::storage::timeline::Citing>> {
+        self.citing(
+            "select e.event_id, i.title, e.local_start, e.narrative from event_interviews c \
+             join events e on e.event_id = c.event_id join incidents i on i.incident_id = e.incident_id \
+             where c.interview_id = $1 order by e.earliest, e.event_id",
+            interview_id,
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all, fields(message_id))]

@@ -80,6 +80,8 @@ pub struct EventOut {
     pub exhibits: Vec<CitationOut>,
     /// Cited messages you may see.
     pub messages: Vec<CitationOut>,
+    /// Cited interviews (memoranda of interview).
+    pub interviews: Vec<CitationOut>,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
     pub version: i64,
@@ -123,6 +125,7 @@ impl From<Event> for EventOut {
             recipients: parties(event.recipients),
             exhibits: cited(event.exhibits),
             messages: cited(event.messages),
+            interviews: cited(event.interviews),
             updated_at: event.updated_at,
             version: event.version,
         }
@@ -232,6 +235,9 @@ pub struct EventIn {
     /// Message ids of the case you may see (at most 100).
     #[serde(default)]
     pub messages: Vec<i64>,
+    /// Interview ids of the case.
+    #[serde(default)]
+    pub interviews: Vec<i64>,
 }
 
 impl EventIn {
@@ -252,6 +258,7 @@ impl EventIn {
             actors: ids(self.actors),
             recipients: ids(self.recipients),
             exhibits: ids(self.exhibits),
+            interviews: ids(self.interviews),
             messages: self
                 .messages
                 .iter()

@@ -4,6 +4,7 @@
 
 pub mod allegations;
 pub mod details;
+pub mod interviews;
 pub mod list;
 pub mod notes;
 pub mod outcomes;
@@ -39,6 +40,19 @@ pub fn router() -> Router<AppState> {
         )
         .route("/cases/{case_id}/parties", get(details::parties))
         .route("/cases/{case_id}/history", get(details::history))
+        .route("/cases/{case_id}/interviews", get(interviews::list))
+        .route(
+            "/cases/{case_id}/interviews/new",
+            get(interviews::new_form).post(interviews::create),
+        )
+        .route(
+            "/cases/{case_id}/interviews/{interview_id}",
+            get(interviews::show),
+        )
+        .route(
+            "/cases/{case_id}/interviews/{interview_id}/edit",
+            get(interviews::edit_form).post(interviews::save),
+        )
         .route("/cases/{case_id}/outcomes", get(outcomes::show))
         .route(
             "/cases/{case_id}/outcomes/referrals/new",
