@@ -225,6 +225,60 @@ async fn the_demo_case_loads_once_and_shows_every_part() {
         outcomes.contains("USD 184,500.00"),
         "funds put to better use"
     );
+    // Two interviews: the subject's, revised once, cited by the first event; the captain's.
+    let (status, interviews) = app
+        .get_page(&lead, &format!("/cases/{case_id}/interviews"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(interviews.contains("Marisol Reyes-Calder") && interviews.contains("Alma Whitcombe"));
+    let listed = store.interviews(case_id).await.expect("interviews");
+    assert_eq!(listed.len(), 2);
+    let (_, first) = app
+        .get_page(
+            &lead,
+            &format!("/cases/{case_id}/interviews/{}", listed[0].interview_id),
+        )
+        .await;
+    assert!(
+        first.contains("Kalkines") && first.contains("Version 1, by"),
+        "{first}"
+    );
+    assert!(first.contains("/events/"), "cited by an event");
+    // The recommendations: significant and resolved, the training one with its savings, in
+    // the public export.
+    let (status, csv) = app
+        .get_page(&app.client(), "/reports/recommendations.csv")
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        csv.contains("Open-Resolved") && csv.contains("184500.00"),
+        "{csv}"
+    );
+    // The semiannual statistics of April to September 2025 count what came of the case.
+    let cora = app.signed_in_client("cora.commissioner", password).await;
+    let (status, stats) = app
+        .get_page(&cora, "/statistics.csv?from=2025-04-01&to=2025-09-30")
+        .await;
+    assert_eq!(status, 200);
+    for line in [
+        "referred-federal,\"Persons referred to federal prosecutors\",1,",
+        "declinations,\"Referrals declined by prosecutors\",1,",
+        "administrative-actions,\"Administrative actions\",1,",
+        "funds-put-to-better-use,\"Funds put to better use\",184500.00,",
+    ] {
+        assert!(stats.contains(line), "{line} in {stats}");
+    }
+    let (status, drill) = app
+        .get_page(
+            &cora,
+            "/statistics/declinations?from=2025-04-01&to=2025-09-30",
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        drill.contains(&format!("href=\"/cases/{case_id}\"")),
+        "{drill}"
+    );
     // The reprisal case runs its determination clock, extended with consent.
     let sam = app.signed_in_client("sam.supervisor", password).await;
     let (_, home) = app.get_page(&sam, "/").await;

@@ -118,6 +118,7 @@ pub async fn load(
             store.name_overseer(case_id, overseer, sam.user_id).await?;
         }
         load_evidence(store, blobs, case_id, ines.user_id).await?;
+        load_interviews(store, case_id, ines.user_id, theo.user_id).await?;
         load_timeline(store, case_id, ines.user_id).await?;
         load_plan(store, case_id, ines.user_id, theo.user_id).await?;
         load_outcomes(store, case_id, ines.user_id).await?;
@@ -416,6 +417,13 @@ async fn load_case(
             "Oversight board that referred the matter.",
             "",
         ),
+        (
+            PartyKind::Person,
+            "Alma Whitcombe",
+            PartyRole::Witness,
+            "Captain, Department of Correction Intelligence Unit; the subject's supervisor.",
+            "the unit's captain",
+        ),
     ];
     let mut party_ids = Vec::new();
     for (kind, name, party_role, details, pseudonym) in parties {
@@ -668,6 +676,97 @@ async fn load_outcomes(
     Ok(())
 }
 
+/// The demo's two interviews: the subject, compelled under an administrative warning with
+/// her union representative and counsel present, its memorandum revised once; and her
+/// captain, a voluntary witness, by telephone.
+async fn load_interviews(
+    store: &crate::storage::DynStore,
+    case_id: i64,
+    lead: i64,
+    second: i64,
+) -> anyhow::Result<()> {
+    use crate::storage::interviews::InterviewInput;
+    use probity_domain::interviews::{Attendee, AttendeeRole, InterviewWarning};
+    let parties = store.parties(case_id).await?;
+    let party = |name: &str| -> anyhow::Result<i64> {
+        parties
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.party_id)
+            .context("demo party missing")
+    };
+    let team = store.team(case_id).await?;
+    let investigator = |user_id: i64| -> anyhow::Result<Attendee> {
+        let member = team
+            .iter()
+            .find(|m| m.user_id == user_id)
+            .context("demo team member missing")?;
+        Ok(Attendee {
+            role: AttendeeRole::Investigator,
+            user_id: Some(user_id),
+            name: member.display_name.clone(),
+        })
+    };
+    let other = |role: AttendeeRole, name: &str| Attendee {
+        role,
+        user_id: None,
+        name: name.to_string(),
+    };
+    let email = store
+        .exhibits(case_id, lead)
+        .await?
+        .into_iter()
+        .find(|e| e.original_filename == "custody-status.eml")
+        .context("demo e-mail missing")?;
+    let subject = InterviewInput {
+        party_id: party("Marisol Reyes-Calder")?,
+        interviewee_role: "Subject (Department of Correction investigator)".into(),
+        held_on: "2025-04-08".into(),
+        place: "Office of the Inspector General, 14 Harbour Street, interview room 2".into(),
+        warning: InterviewWarning::AdministrativeCompelled,
+        recording_exhibit_id: None,
+        transcript_exhibit_id: None,
+        attendees: vec![
+            investigator(lead)?,
+            investigator(second)?,
+            other(
+                AttendeeRole::UnionRepresentative,
+                "Dana Whitfield, Correction Officers' Benevolent Association",
+            ),
+            other(AttendeeRole::Counsel, "R. Osei"),
+        ],
+        memorandum: format!(
+            "The interview began at 10:05 and ended at 11:40. The subject was given the administrative warning (Kalkines): she was told her answers were compelled, that refusing to answer could lead to discipline, and that her answers could not be used against her in a criminal case. She signed the warning form.\n\nShe said the task force asked her by telephone on 18 or 19 November 2024 whether two named men were held by the Department. She did not keep a record of the call.\n\nShown the e-mail of 19 November ({email_label}), she confirmed she wrote and sent it from her Department account. She said she believed the task-force agreement allowed it; she did not check with the Intelligence Unit's captain or ask whether a judicial warrant existed.",
+            email_label = email.label()
+        ),
+    };
+    let first = store.create_interview(case_id, &subject, lead).await?;
+    // Revised after the recording was reviewed: the earlier text stays in the history.
+    let revised = InterviewInput {
+        memorandum: format!(
+            "{}\n\nAsked about 21 November, she said she sent the messages about Detainee A's release \"because the agents were already waiting\" and that the photo of the detail screen was \"to make sure they had the right man\".",
+            subject.memorandum
+        ),
+        ..subject
+    };
+    store
+        .update_interview(case_id, first.interview_id, first.version, &revised, second)
+        .await?;
+    let witness = InterviewInput {
+        party_id: party("Alma Whitcombe")?,
+        interviewee_role: "Witness (the subject's supervisor)".into(),
+        held_on: "2025-04-15".into(),
+        place: "By telephone".into(),
+        warning: InterviewWarning::Voluntary,
+        recording_exhibit_id: None,
+        transcript_exhibit_id: None,
+        attendees: vec![investigator(lead)?],
+        memorandum: "Captain Whitcombe said the Unit's rule is that custody information goes to outside agencies only on a judicial warrant or a written request approved by her, and that she approved no request about Detainee A or Detainee B. She was not told of the task force's calls. She confirmed members of the task force were briefed on § 9-131 when they joined in 2023, but not since.".into(),
+    };
+    store.create_interview(case_id, &witness, lead).await?;
+    Ok(())
+}
+
 /// The demo's monetary result: the funds the training recommendation puts to better use (in
 /// the default currency; an office with another currency sees them listed, not summed).
 async fn load_money(
@@ -683,7 +782,7 @@ async fn load_money(
                 kind: probity_domain::money::MoneyKind::FundsBetterUse,
                 amount_minor: 18_450_000,
                 currency: "USD".into(),
-                occurred_on: "2025-10-20".into(),
+                occurred_on: "2025-09-22".into(),
                 recommendation_id: recommendation,
                 note: "Overtime of task-force detail no longer paid once the Department trains and re-certifies its lookup-system users instead of assigning a second reviewer (the agency's estimate for one year).".into(),
             },
@@ -1002,21 +1101,32 @@ async fn load_timeline(
             vec![message("Team is on the way")?],
         ),
     ];
+    // The first event is known only from the subject's own account: it cites her interview.
+    let subject_interview: Vec<i64> = store
+        .interviews(case_id)
+        .await?
+        .into_iter()
+        .filter(|i| i.party_id == subject)
+        .map(|i| i.interview_id)
+        .collect();
     for (
-        incident_id,
-        precision,
-        start,
-        end,
-        kind,
-        channel,
-        information,
-        basis,
-        actors,
-        recipients,
-        narrative,
-        cited_exhibits,
-        cited_messages,
-    ) in events
+        index,
+        (
+            incident_id,
+            precision,
+            start,
+            end,
+            kind,
+            channel,
+            information,
+            basis,
+            actors,
+            recipients,
+            narrative,
+            cited_exhibits,
+            cited_messages,
+        ),
+    ) in events.into_iter().enumerate()
     {
         let bounds = crate::timeline::bounds(start, end, precision, &zone)
             .map_err(|(_, message)| anyhow::anyhow!(message))?;
@@ -1037,7 +1147,11 @@ async fn load_timeline(
                 recipients,
                 exhibits: cited_exhibits,
                 messages: cited_messages,
-                interviews: Vec::new(),
+                interviews: if index == 0 {
+                    subject_interview.clone()
+                } else {
+                    Vec::new()
+                },
                 summary: format!("{start} {end} {narrative}"),
                 by: lead,
             })
