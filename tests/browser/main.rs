@@ -963,6 +963,9 @@ fn routes_for(role: probity_domain::roles::Role) -> Vec<&'static str> {
             "/cases/{}/history",
             "/cases/{}/plan",
             "/cases/{}/outcomes",
+            "/cases/{}/interviews",
+            "/cases/{}/interviews/{}",
+            "/cases/{}/recommendations/{}",
         ]);
     }
     if grant(role, Action::CreateCase) != Grant::Never {
@@ -979,6 +982,8 @@ fn routes_for(role: probity_domain::roles::Role) -> Vec<&'static str> {
             "/cases/{}/plan/new",
             "/cases/{}/outcomes/referrals/new",
             "/cases/{}/outcomes/actions/new",
+            "/cases/{}/interviews/new",
+            "/cases/{}/interviews/{}/edit",
         ]);
     }
     if on_cases && grant(role, Action::DraftReport) != Grant::Never {
@@ -1457,6 +1462,20 @@ async fn the_statistics_outcomes_and_plan_pages_pass_axe() {
     .await;
     probity_tests::fixtures::demo(&app).await;
     let password = probity_server::demo::DEMO_PASSWORD;
+    let store = app.store().await;
+    let ines = store
+        .user_by_username("ines.investigator")
+        .await
+        .expect("user")
+        .expect("ines");
+    let demo_case = store
+        .my_cases(ines.user_id, 100)
+        .await
+        .expect("cases")
+        .into_iter()
+        .find(|case| case.title == probity_server::demo::DEMO_CASE_TITLE)
+        .expect("the demo case")
+        .case_id;
     for javascript in [false, true] {
         let browser = driver.session(javascript).await;
         let mut audit = Audit::new(javascript);
@@ -1517,6 +1536,45 @@ async fn the_statistics_outcomes_and_plan_pages_pass_axe() {
             .click("a.probity-case-nav__link[href$='/plan']")
             .await;
         audit.check(&browser, "plan").await;
+        // The demo case's interviews, one of them, and its form with a mistake.
+        browser.click("a[href='/cases']").await;
+        browser
+            .click(&format!("main table a[href='/cases/{demo_case}']"))
+            .await;
+        browser
+            .click("a.probity-case-nav__link[href$='/interviews']")
+            .await;
+        audit.check(&browser, "interviews").await;
+        audit.look(&browser, "interviews").await;
+        browser.click("main table a[href*='/interviews/']").await;
+        assert!(browser.source().await.contains("Memorandum of interview"));
+        audit.check(&browser, "interview").await;
+        audit.look(&browser, "interview").await;
+        browser
+            .click("main a[href*='/interviews/'][href$='/edit']")
+            .await;
+        audit.check(&browser, "interview form").await;
+        browser.fill("#place", "").await;
+        browser.click("main form button[type=submit]").await;
+        assert!(
+            browser
+                .source()
+                .await
+                .contains("Enter where the interview took place.")
+        );
+        audit.check(&browser, "interview form with errors").await;
+        // A recommendation with its oversight fields.
+        browser
+            .click("a.probity-case-nav__link[href$='/findings']")
+            .await;
+        browser.click("main a[href$='/recommendations']").await;
+        audit.check(&browser, "recommendations").await;
+        browser
+            .click("main table a[href*='/recommendations/']")
+            .await;
+        assert!(browser.source().await.contains("Funds put to better use"));
+        audit.check(&browser, "recommendation").await;
+        audit.look(&browser, "recommendation").await;
         browser.close().await;
         audit.assert_clean();
     }

@@ -720,7 +720,7 @@ async fn load_interviews(
         .context("demo e-mail missing")?;
     let subject = InterviewInput {
         party_id: party("Marisol Reyes-Calder")?,
-        interviewee_role: "Subject (Department of Correction investigator)".into(),
+        interviewee_role: "Subject, a Department of Correction investigator".into(),
         held_on: "2025-04-08".into(),
         place: "Office of the Inspector General, 14 Harbour Street, interview room 2".into(),
         warning: InterviewWarning::AdministrativeCompelled,
@@ -754,7 +754,7 @@ async fn load_interviews(
         .await?;
     let witness = InterviewInput {
         party_id: party("Alma Whitcombe")?,
-        interviewee_role: "Witness (the subject's supervisor)".into(),
+        interviewee_role: "Witness, the subject's supervisor".into(),
         held_on: "2025-04-15".into(),
         place: "By telephone".into(),
         warning: InterviewWarning::Voluntary,
