@@ -1709,6 +1709,30 @@ const EVENT: &str = r#"{"start":"","precision":"","time_zone":"","kind":"","chan
 const ROUTES: &[(&str, &str, Action, Option<&str>)] = &[
     ("GET", "/api/v1/cases/{case}/plan", Action::ReadCase, None),
     (
+        "GET",
+        "/api/v1/cases/{case}/interviews",
+        Action::ReadCase,
+        None,
+    ),
+    (
+        "GET",
+        "/api/v1/cases/{case}/interviews/{interview}",
+        Action::ReadCase,
+        None,
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/interviews",
+        Action::EditCase,
+        Some(r#"{"party_id":0,"held_on":"","place":"","warning":""}"#),
+    ),
+    (
+        "PUT",
+        "/api/v1/cases/{case}/interviews/{interview}",
+        Action::EditCase,
+        Some(r#"{"party_id":0,"held_on":"","place":"","warning":""}"#),
+    ),
+    (
         "POST",
         "/api/v1/cases/{case}/tasks",
         Action::EditCase,
@@ -2075,7 +2099,7 @@ async fn every_api_route_answers_as_the_permission_table_says_for_every_role_and
         incident,
         event_id,
         recommendation,
-        ..
+        interview,
     } = probity_tests::fixtures::walk_records(&store, id, lead).await;
     for (subject, account) in SUBJECTS.iter().zip(&users) {
         assert_eq!(
@@ -2100,6 +2124,7 @@ async fn every_api_route_answers_as_the_permission_table_says_for_every_role_and
                 .replace("{exhibit}", &exhibit.exhibit_id.to_string())
                 .replace("{incident}", &incident.incident_id.to_string())
                 .replace("{event}", &event_id.to_string())
+                .replace("{interview}", &interview.interview_id.to_string())
                 .replace(
                     "{recommendation}",
                     &recommendation.recommendation_id.to_string(),
@@ -2374,5 +2399,128 @@ async fn a_reprisal_cases_clock_and_plan_are_read_and_changed_through_the_api() 
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(saved["status"], "done");
     assert_eq!(saved["overdue"], false);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_interview_is_recorded_and_versioned_through_the_api() {
+    let app = TestApp::spawn().await;
+    let store = app.store().await;
+    let hash = password_hash().await;
+    let ines = user(&store, &hash, "ines", Role::Investigator).await;
+    let api = api_client();
+    let lead = api_token(&store, &ines, true, 30).await;
+    let reader = api_token(&store, &ines, false, 30).await;
+    let opened = probity_tests::fixtures::case(&store, &ines, "Interviews over the API").await;
+    let id = opened.case_id;
+    let party = store
+        .create_party(
+            id,
+            probity_server::storage::cases::PartyInput {
+                kind: probity_domain::cases::PartyKind::Person,
+                name: "Alma Whitcombe".into(),
+                party_role: probity_domain::cases::PartyRole::Witness,
+                details: String::new(),
+                pseudonym: String::new(),
+                senior_employee: false,
+            },
+        )
+        .await
+        .expect("party");
+    let url = app.url(&format!("/api/v1/cases/{id}/interviews"));
+    let interview = json!({
+        "party_id": party.party_id,
+        "held_on": "2025-04-15",
+        "place": "By telephone",
+        "warning": "voluntary",
+        "investigators": [ines.user_id],
+        "counsel": ["R. Osei; with a semicolon"],
+        "memorandum": "She approved no request.",
+    });
+    let (status, _, refused) = body(
+        api.post(&url)
+            .bearer_auth(&lead)
+            .json(&json!({"party_id": party.party_id, "held_on": "2999-01-01", "place": "", "warning": "loud"}))
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    let (status, _, _) = body(
+        api.post(&url)
+            .bearer_auth(&reader)
+            .json(&interview)
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a read token records nothing"
+    );
+    let (status, _, created) = body(
+        api.post(&url)
+            .bearer_auth(&lead)
+            .json(&interview)
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["label"], "I-1");
+    assert_eq!(created["interviewee_role"], "Witness");
+    assert_eq!(created["attendees"].as_array().expect("attendees").len(), 2);
+    assert_eq!(created["attendees"][1]["name"], "R. Osei  with a semicolon");
+    let one = format!("{url}/{}", created["interview_id"]);
+    let mut revised = interview.clone();
+    revised["memorandum"] = json!("She approved no request, and was not told of the calls.");
+    let (status, _, saved) = body(
+        api.put(&one)
+            .bearer_auth(&lead)
+            .header("if-match", "\"1\"")
+            .json(&revised)
+            .send()
+            .await
+            .expect("PUT"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["version"], 2);
+    let (status, _, _) = body(
+        api.put(&one)
+            .bearer_auth(&lead)
+            .header("if-match", "\"1\"")
+            .json(&revised)
+            .send()
+            .await
+            .expect("PUT"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _, record) = body(
+        api.get(&one)
+            .bearer_auth(&reader)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(record["versions"].as_array().expect("versions").len(), 2);
+    assert_eq!(record["versions"][1]["body"], "She approved no request.");
+    let (status, _, list) = body(
+        api.get(&url)
+            .bearer_auth(&reader)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list.as_array().expect("list").len(), 1);
     app.stop().await;
 }

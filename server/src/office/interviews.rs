@@ -152,6 +152,10 @@ fn names(
             errors.add(field, "Each name must be 200 characters or fewer.");
             return;
         }
+        if name.chars().any(char::is_control) {
+            errors.add(field, "Remove the control characters.");
+            return;
+        }
         into.push(Attendee {
             role,
             user_id: None,
@@ -279,13 +283,14 @@ pub async fn validate_interview(
         &mut attendees,
     );
     // The memorandum keeps its inner spacing and lines as written; only the ends are trimmed.
-    let memorandum = fields.memorandum.trim().replace("\r\n", "\n");
-    if memorandum.chars().count() > MEMORANDUM_MAX {
-        errors.add(
-            "memorandum",
-            format!("The memorandum must be {MEMORANDUM_MAX} characters or fewer."),
-        );
-    }
+    let memorandum = validate::text(
+        &mut errors,
+        "memorandum",
+        &fields.memorandum,
+        false,
+        MEMORANDUM_MAX,
+        "the memorandum",
+    );
     match (party, held_on, warning) {
         (Some(party), Some(held_on), Some(warning)) if errors.is_empty() => Ok(InterviewInput {
             party_id: party.party_id,

@@ -65,9 +65,16 @@ pub async fn recommendation(
     Ok((found, history))
 }
 
+/// Refuses a value over `max` characters, or one holding control characters other than line
+/// breaks and tabs (which no database should be handed).
 fn too_long(errors: &mut FieldErrors, name: &'static str, value: &str, max: usize, label: &str) {
     if value.chars().count() > max {
         errors.add(name, format!("{label} must be {max} characters or fewer"));
+    } else if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        errors.add(name, "Remove the control characters");
     }
 }
 

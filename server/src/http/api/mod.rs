@@ -15,6 +15,7 @@ pub mod audit;
 pub mod cases;
 pub mod docs;
 pub mod evidence;
+pub mod interviews;
 pub mod limits;
 pub mod messages;
 pub mod plan;
@@ -106,6 +107,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(plan::add_task))
         .routes(routes!(plan::update_task))
         .routes(routes!(plan::change_clock))
+        .routes(routes!(interviews::list, interviews::add))
+        .routes(routes!(interviews::read, interviews::update))
         .routes(routes!(records::parties, records::add_party))
         .routes(routes!(records::party, records::update_party))
         .routes(routes!(records::allegations, records::add_allegation))
