@@ -163,6 +163,15 @@ impl StatItem {
         )
     }
 
+    /// A count as shown to people: a number, or an amount with its currency.
+    pub fn display(self, value: i64, currency: &str) -> String {
+        if self.is_money() {
+            format!("{currency} {}", crate::money::format_amount(value))
+        } else {
+            value.to_string()
+        }
+    }
+
     /// The section of the page it belongs to.
     pub fn is_office_total(self) -> bool {
         matches!(self, StatItem::CasesOpened | StatItem::CasesClosed)

@@ -127,20 +127,7 @@ async fn the_demo_case_loads_once_and_shows_every_part() {
         assert_eq!(response.status(), 200, "{file}");
         let body = response.bytes().await.expect("body").to_vec();
         let text = if file == "/report.pdf" {
-            use std::io::Write;
-            let mut child = std::process::Command::new("pdftotext")
-                .args(["-", "-"])
-                .stdin(std::process::Stdio::piped())
-                .stdout(std::process::Stdio::piped())
-                .spawn()
-                .expect("pdftotext");
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(&body)
-                .expect("write");
-            String::from_utf8_lossy(&child.wait_with_output().expect("out").stdout).into_owned()
+            probity_tests::fixtures::pdf_text(&body)
         } else {
             String::from_utf8_lossy(&body).into_owned()
         };

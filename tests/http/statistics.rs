@@ -326,6 +326,37 @@ async fn the_counts_of_a_generated_office_match_counts_made_independently() {
     );
     assert_eq!(counted.get("reports-issued"), Some(&0));
 
+    // The PDF prints the same numbers with their rules.
+    let response = cora
+        .get(app.url("/statistics.pdf?from=2025-04-01&to=2025-09-30"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let pdf = response.bytes().await.expect("body");
+    assert!(pdf.starts_with(b"%PDF"));
+    let text = probity_tests::fixtures::pdf_text(&pdf);
+    assert!(
+        text.contains("Statistics for 2025-04-01 to 2025-09-30"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Amounts are") && text.contains("USD"),
+        "{text}"
+    );
+    let federal = expected["referred-federal"];
+    assert!(
+        text.contains("Persons referred to federal prosecutors")
+            && text.contains(&format!("{federal} subjects")),
+        "{federal} in {text}"
+    );
+    let questioned = money_expected["questioned-costs"];
+    assert!(
+        text.contains(&probity_domain::money::format_amount(questioned)),
+        "the questioned costs to the cent in {text}"
+    );
+
     // The page shows the same numbers; the drill-down lists what the reader may see.
     let (status, page) = app
         .get_page(&cora, "/statistics?from=2025-04-01&to=2025-09-30")

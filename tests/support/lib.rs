@@ -764,6 +764,24 @@ pub mod fixtures {
         }
     }
 
+    /// The text of a PDF as poppler's `pdftotext` reads it, in reading order.
+    pub fn pdf_text(pdf: &[u8]) -> String {
+        use std::io::Write;
+        let mut child = std::process::Command::new("pdftotext")
+            .args(["-", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("pdftotext");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(pdf)
+            .expect("write");
+        String::from_utf8_lossy(&child.wait_with_output().expect("out").stdout).into_owned()
+    }
+
     /// Loads the demo office (`probity demo`) into a running app.
     pub async fn demo(app: &TestApp) {
         let store = app.store().await;

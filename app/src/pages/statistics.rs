@@ -4,16 +4,11 @@ use crate::forms::{ErrorSummary, TextField};
 use crate::shell::Shell;
 use crate::types::PageContext;
 use leptos::prelude::*;
-use probity_domain::money::format_amount;
 use probity_domain::statistics::{Period, StatCase, StatItem, Statistics};
 
 /// A count as shown: a number, or an amount in the office's currency.
 fn shown(item: StatItem, value: i64, currency: &str) -> String {
-    if item.is_money() {
-        format!("{currency} {}", format_amount(value))
-    } else {
-        value.to_string()
-    }
+    item.display(value, currency)
 }
 use probity_domain::validation::FieldErrors;
 
@@ -74,11 +69,13 @@ pub fn StatisticsPage(
             .median_days_to_close
             .map_or("No case closed in the period".to_string(), |m| format!("{m} days"));
         let csv = format!("/statistics.csv?{query}");
+        let pdf = format!("/statistics.pdf?{query}");
         let previous = statistics_path(period.previous());
         view! {
             <p>{format!("From {} to {}, both days included. ", period.from, period.to)}
                 <a class="usa-link" href=previous>"The period before"</a>" · "
-                <a class="usa-link" href=csv>"Download as CSV"</a>
+                <a class="usa-link" href=csv>"Download as CSV"</a>" · "
+                <a class="usa-link" href=pdf>"Download as PDF"</a>
             </p>
             <table class="usa-table usa-table--borderless probity-table">
                 <caption>"Semiannual report to the legislature (5 U.S.C. 405(b))"</caption>

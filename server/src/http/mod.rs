@@ -156,6 +156,7 @@ pub fn router(state: AppState, sessions: &SessionBackend) -> Router {
         .route("/audit", get(audit::show).post(audit::filter))
         .route("/statistics", get(statistics::show))
         .route("/statistics.csv", get(statistics::csv))
+        .route("/statistics.pdf", get(statistics::pdf))
         .route("/statistics/{item}", get(statistics::cases))
         .route("/search", get(search::show).post(search::search))
         .route("/api", get(api::docs::page))

@@ -110,3 +110,40 @@ pub async fn csv(
     }
     Ok(response)
 }
+
+/// The statistics of a period as PDF.
+#[tracing::instrument(skip_all)]
+pub async fn pdf(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<PeriodQuery>,
+) -> Result<Response, AppError> {
+    let period = statistics::period(&query.from, &query.to).map_err(|_| AppError::NotFound)?;
+    let stats = statistics::statistics(
+        &state.store,
+        &actor.caller(),
+        period,
+        &state.settings.stat_rules(),
+    )
+    .await?;
+    let data = statistics::pdf_data(&stats, &state.settings.office_name);
+    let bytes = crate::reports::pdf::render_statistics(
+        data,
+        format!("probity-statistics-{}-{}", period.from, period.to),
+    )
+    .await
+    .map_err(|error| AppError::Internal(error.to_string()))?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"statistics-{}-{}.pdf\"",
+        period.from, period.to
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}

@@ -230,3 +230,54 @@ pub fn csv(statistics: &Statistics) -> String {
     }
     out
 }
+
+/// What the statistics PDF's template reads: the office, the period, each count as shown
+/// with its rule, and the complaint totals.
+pub fn pdf_data(statistics: &Statistics, office_name: &str) -> serde_json::Value {
+    let row = |count: &StatCount| {
+        serde_json::json!({
+            "label": count.item.label(),
+            "value": count.item.display(count.total, &statistics.currency),
+            "rule": count.item.rule(),
+        })
+    };
+    let semiannual: Vec<_> = statistics
+        .counts
+        .iter()
+        .filter(|c| !c.item.is_office_total())
+        .map(row)
+        .collect();
+    let office: Vec<_> = statistics
+        .counts
+        .iter()
+        .filter(|c| c.item.is_office_total())
+        .map(row)
+        .collect();
+    let outcomes: Vec<_> = statistics
+        .complaint_outcomes
+        .iter()
+        .map(|(status, n)| {
+            let label = probity_domain::complaints::ComplaintStatus::parse(status)
+                .map_or(status.clone(), |s| s.label().to_string());
+            serde_json::json!({ "label": label, "count": n.to_string() })
+        })
+        .collect();
+    serde_json::json!({
+        "office_name": office_name,
+        "title": format!(
+            "Statistics for {} to {}",
+            statistics.period.from, statistics.period.to
+        ),
+        "period_from": statistics.period.from.to_string(),
+        "period_to": statistics.period.to.to_string(),
+        "currency": statistics.currency,
+        "generated_on": super::plan::today().to_string(),
+        "semiannual": semiannual,
+        "office": office,
+        "complaints_received": statistics.complaints_received.to_string(),
+        "complaint_outcomes": outcomes,
+        "median": statistics
+            .median_days_to_close
+            .map_or("none closed".to_string(), |m| format!("{m} days")),
+    })
+}

@@ -17,6 +17,7 @@ use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 
 const TEMPLATE: &str = include_str!("template.typ");
+const STATISTICS_TEMPLATE: &str = include_str!("statistics.typ");
 
 /// Why a PDF could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -126,7 +127,6 @@ pub fn render_blocking(
 ) -> Result<Typeset, PdfError> {
     let data = serde_json::to_vec(model).map_err(|error| PdfError::Prepare(error.to_string()))?;
     let mut files = HashMap::new();
-    files.insert(file_id("/data.json")?, Bytes::new(data));
     for (index, incident) in model.incidents.iter().enumerate() {
         files.insert(
             file_id(&format!("/chart-{index}.svg"))?,
@@ -139,8 +139,41 @@ pub fn render_blocking(
         }
         files.insert(file_id(&format!("/{name}"))?, Bytes::new(bytes));
     }
+    let ident = format!(
+        "probity-{}-{}-{}",
+        model.report_number,
+        model.version,
+        if model.internal { "internal" } else { "public" }
+    );
+    typeset(TEMPLATE, data, files, ident)
+}
+
+/// The statistics of a period as a PDF, from its own template and `data` (see
+/// `statistics.typ` for the fields).
+pub async fn render_statistics(
+    data: serde_json::Value,
+    ident: String,
+) -> Result<Vec<u8>, PdfError> {
+    tokio::task::spawn_blocking(move || {
+        let data =
+            serde_json::to_vec(&data).map_err(|error| PdfError::Prepare(error.to_string()))?;
+        typeset(STATISTICS_TEMPLATE, data, HashMap::new(), ident).map(|typeset| typeset.pdf)
+    })
+    .await
+    .map_err(|error| PdfError::Prepare(error.to_string()))?
+}
+
+/// Typesets `template` with `data` as `/data.json` beside `files`; `ident` names the PDF
+/// so that the same input gives the same bytes.
+fn typeset(
+    template: &str,
+    data: Vec<u8>,
+    mut files: HashMap<FileId, Bytes>,
+    ident: String,
+) -> Result<Typeset, PdfError> {
+    files.insert(file_id("/data.json")?, Bytes::new(data));
     let world = ReportWorld {
-        main: Source::new(file_id("/main.typ")?, TEMPLATE.to_string()),
+        main: Source::new(file_id("/main.typ")?, template.to_string()),
         files,
     };
     let document: PagedDocument = typst::compile(&world).output.map_err(|errors| {
@@ -153,12 +186,7 @@ pub fn render_blocking(
         )
     })?;
     let options = typst_pdf::PdfOptions {
-        ident: Smart::Custom(format!(
-            "probity-{}-{}-{}",
-            model.report_number,
-            model.version,
-            if model.internal { "internal" } else { "public" }
-        )),
+        ident: Smart::Custom(ident),
         creator: Smart::Custom(Some("Probity".into())),
         ..typst_pdf::PdfOptions::default()
     };
@@ -193,6 +221,40 @@ fn frame_text(frame: &typst::layout::Frame, out: &mut String) {
             }
             typst::layout::FrameItem::Group(group) => frame_text(&group.frame, out),
             _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The statistics template typesets whatever the labels hold as text: markup, Typst
+    /// syntax and long lines are never code. `PROBITY_STATISTICS_PDF=path` keeps the PDF to
+    /// look at.
+    #[tokio::test]
+    async fn the_statistics_template_sets_hostile_text_as_text() {
+        let hostile = "#panic(\"no\") ]<b>x</b> $x$ = formula ".repeat(20);
+        let row = serde_json::json!({ "label": hostile, "value": "USD 1,234.56", "rule": hostile });
+        let data = serde_json::json!({
+            "office_name": "Office of the Inspector General",
+            "title": "Statistics for 2025-04-01 to 2025-09-30",
+            "period_from": "2025-04-01",
+            "period_to": "2025-09-30",
+            "currency": "USD",
+            "generated_on": "2026-12-04",
+            "semiannual": [row.clone(), row.clone()],
+            "office": [row],
+            "complaints_received": "12",
+            "complaint_outcomes": [{ "label": "Closed", "count": "3" }],
+            "median": "41 days",
+        });
+        let pdf = render_statistics(data, "probity-statistics-test".into())
+            .await
+            .expect("typeset");
+        assert!(pdf.starts_with(b"%PDF"));
+        if let Ok(path) = std::env::var("PROBITY_STATISTICS_PDF") {
+            std::fs::write(path, &pdf).expect("write");
         }
     }
 }
