@@ -50,11 +50,13 @@ pub enum Action {
     /// See the office's statistics: office-wide totals, and behind each count the cases one
     /// may see.
     ReadStatistics,
+    /// Record a supervisory review of a case (what the closure checklist asks for).
+    ReviewCase,
 }
 
 impl Action {
     /// Every action, in the order of the README table.
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::ManagePeople,
         Action::ReadAudit,
         Action::CreateCase,
@@ -71,6 +73,7 @@ impl Action {
         Action::ManageClocks,
         Action::RecordConsent,
         Action::ReadStatistics,
+        Action::ReviewCase,
     ];
 
     /// What the action covers, in words.
@@ -106,6 +109,7 @@ impl Action {
             Action::ReadStatistics => {
                 "see the office's statistics (the cases behind each count only as far as one may see them)"
             }
+            Action::ReviewCase => "record a supervisory review of a case",
         }
     }
 }
@@ -202,6 +206,11 @@ pub fn grant(role: Role, action: Action) -> Grant {
         // commissioners, who answer for it, read them office-wide.
         (ReadStatistics, Supervisor | Commissioner) => OfficeWide,
         (ReadStatistics, _) => Never,
+
+        // The review the quality standards ask for is the supervisor's: an investigator
+        // does not review their own case, and a commissioner reviews the report instead.
+        (ReviewCase, Supervisor) => OfficeWide,
+        (ReviewCase, _) => Never,
     }
 }
 

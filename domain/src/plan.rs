@@ -131,3 +131,13 @@ mod tests {
         assert!(!task.overdue("2026-03-02"));
     }
 }
+
+/// A supervisor's recorded review of a case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupervisoryReview {
+    pub review_id: i64,
+    pub reviewer_name: String,
+    pub reviewed_at: OffsetDateTime,
+    /// What they looked at and asked for.
+    pub note: String,
+}

@@ -89,6 +89,12 @@ struct Route {
 
 const ROUTES: &[Route] = &[
     Route {
+        method: "POST",
+        path: "/cases/{case}/plan/reviews",
+        action: Action::ReviewCase,
+        form: &[("note", "")],
+    },
+    Route {
         method: "GET",
         path: "/cases/{case}/interviews",
         action: Action::ReadCase,

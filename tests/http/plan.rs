@@ -344,3 +344,65 @@ async fn a_reprisal_case_runs_its_clock_plan_and_consents_as_the_office_rules_sa
     assert!(plan.contains("Stopped with 210 days to spare"), "{plan}");
     app.stop().await;
 }
+
+/// A supervisor records reviews of a case on its plan page; the lead investigator may not;
+/// a hostile note comes back as text; an empty one is refused with 422; the closure
+/// checklist then finds the review; an investigator off the team gets 404.
+#[tokio::test]
+async fn a_supervisor_records_reviews_that_the_closure_checklist_finds() {
+    let team = probity_tests::fixtures::team_case("Reviewed case", &[]).await;
+    let app = &team.app;
+    let store = app.store().await;
+    let hash = password_hash().await;
+    user(&store, &hash, "sam", Role::Supervisor).await;
+    user(&store, &hash, "olga", Role::Investigator).await;
+    let supervisor = probity_tests::fixtures::client_for(app, "sam").await;
+    let outsider = probity_tests::fixtures::client_for(app, "olga").await;
+    let plan = format!("/cases/{}/plan", team.case_id);
+    let reviews = format!("{plan}/reviews");
+
+    let (_, page) = app.get_page(&team.lead, &plan).await;
+    assert!(page.contains("No supervisor has recorded a review"));
+    assert!(!page.contains("Record the review"), "the lead has no form");
+    let refused = app
+        .post_form(&team.lead, &plan, &reviews, &[("note", "My own review")])
+        .await;
+    assert_eq!(refused.status(), 403);
+    let empty = app
+        .post_form(&supervisor, &plan, &reviews, &[("note", "  ")])
+        .await;
+    assert_eq!(empty.status(), 422);
+    assert!(
+        store
+            .reviews(team.case_id)
+            .await
+            .expect("reviews")
+            .is_empty()
+    );
+
+    let note = "Looked at E-1 </textarea><b>and</b> asked for the gate log.";
+    let recorded = app
+        .post_form(&supervisor, &plan, &reviews, &[("note", note)])
+        .await;
+    assert_eq!(recorded.status(), 303);
+    let (_, page) = app.get_page(&team.lead, &plan).await;
+    assert!(
+        page.contains("&lt;/textarea&gt;&lt;b&gt;and&lt;/b&gt;"),
+        "{page}"
+    );
+    assert!(!page.contains("<b>and</b>"));
+    let (_, status_page) = app
+        .get_page(&supervisor, &format!("/cases/{}/status", team.case_id))
+        .await;
+    assert!(status_page.contains("Is a supervisory review recorded?"));
+    assert!(
+        status_page.contains("1 reviews; the last by"),
+        "{status_page}"
+    );
+
+    let stranger = app
+        .post_form(&outsider, "/account", &reviews, &[("note", "x")])
+        .await;
+    assert_eq!(stranger.status(), 404);
+    team.app.stop().await;
+}

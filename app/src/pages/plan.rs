@@ -12,7 +12,7 @@ use crate::types::PageContext;
 use leptos::prelude::*;
 use probity_domain::clocks::{CaseClock, ClockChange, ClockChangeKind};
 use probity_domain::complaints::{Complainant, ConsentScope};
-use probity_domain::plan::{Task, TaskFields, TaskStatus};
+use probity_domain::plan::{SupervisoryReview, Task, TaskFields, TaskStatus};
 use probity_domain::validation::FieldErrors;
 
 /// The words for where a clock stands on `today`.
@@ -125,6 +125,12 @@ pub struct PlanView {
     pub tasks: Vec<Task>,
     pub can_edit: bool,
     pub can_change_clocks: bool,
+    /// Supervisory reviews, newest first.
+    pub reviews: Vec<SupervisoryReview>,
+    pub can_review: bool,
+    /// The review note as typed, when it was refused.
+    pub review_note: String,
+    pub review_errors: FieldErrors,
     pub today: time::Date,
     pub notice: Option<String>,
 }
@@ -208,6 +214,33 @@ pub fn PlanPage(ctx: PageContext, view: PlanView) -> impl IntoView {
         })
         .collect_view();
     let add = format!("{base}/plan/new");
+    let has_reviews = !view.reviews.is_empty();
+    let reviews = view
+        .reviews
+        .into_iter()
+        .map(|r| {
+            view! {
+                <li>
+                    <strong>{format!("{}, {}", r.reviewer_name, format_utc(r.reviewed_at))}</strong>
+                    <p class="probity-pre">{r.note}</p>
+                </li>
+            }
+        })
+        .collect_view();
+    let review_errors = view.review_errors;
+    let review_note = view.review_note;
+    let token = ctx.csrf_token.clone();
+    let review_action = format!("{base}/plan/reviews");
+    let review_form = view.can_review.then(|| {
+        view! {
+            <ErrorSummary errors=review_errors.clone() />
+            <form class="usa-form usa-form--large" method="post" action=review_action novalidate>
+                <CsrfField token=token />
+                <TextArea name="note" label="Record a review" hint="What you reviewed, what you found and what you asked the team to do." value=review_note maxlength=4000 rows=4 error=review_errors.get("note") />
+                <button type="submit" class="usa-button">"Record the review"</button>
+            </form>
+        }
+    });
     view! {
         <CaseShell ctx=ctx title=format!("Plan and clocks: {}", case.case_number) case=case.clone() section=CaseSection::Plan>
             <h1>"Plan and clocks"</h1>
@@ -261,6 +294,15 @@ pub fn PlanPage(ctx: PageContext, view: PlanView) -> impl IntoView {
                 } else {
                     view! { <p>"No tasks yet."</p> }.into_any()
                 }}
+            </section>
+            <section aria-labelledby="reviews-heading">
+                <h2 id="reviews-heading">"Supervisory reviews"</h2>
+                {if has_reviews {
+                    view! { <ul class="usa-list probity-reviews">{reviews}</ul> }.into_any()
+                } else {
+                    view! { <p>"No supervisor has recorded a review of this case."</p> }.into_any()
+                }}
+                {review_form}
             </section>
         </CaseShell>
     }

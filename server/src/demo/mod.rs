@@ -132,6 +132,13 @@ pub async fn load(
         )
         .await?;
         load_money(store, case_id, ines.user_id).await?;
+        store
+            .add_review(
+                case_id,
+                sam.user_id,
+                "Reviewed the evidence list, both interviews and the draft findings. Asked the team to obtain the task-force memorandum of understanding before the report is final, and to confirm the release time from the jail's gate log.",
+            )
+            .await?;
     }
     // Two smaller cases give the dashboard's work queues something to show: a draft waiting
     // for the commissioner's review, and one returned to the lead investigator's team.

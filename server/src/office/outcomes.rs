@@ -583,12 +583,13 @@ pub async fn closure_checks(
 ) -> Result<Vec<ClosureCheck>, OfficeError> {
     use probity_domain::cases::AllegationStatus;
     use probity_domain::reports::ReportState;
-    let (allegations, findings, referrals, versions, interviews) = tokio::try_join!(
+    let (allegations, findings, referrals, versions, interviews, reviews) = tokio::try_join!(
         store.allegations(case_id),
         store.findings(case_id),
         store.referrals(case_id),
         store.report_versions(case_id),
         store.interviews(case_id),
+        store.reviews(case_id),
     )?;
     let live: Vec<_> = allegations
         .iter()
@@ -640,6 +641,19 @@ pub async fn closure_checks(
                 "{unwritten} of {} interviews have no memorandum.",
                 interviews.len()
             )
+        },
+    });
+    checks.push(ClosureCheck {
+        question: "Is a supervisory review recorded?".into(),
+        met: !reviews.is_empty(),
+        detail: match reviews.first() {
+            None => "No supervisor has recorded a review of the case.".into(),
+            Some(last) => format!(
+                "{} reviews; the last by {} on {}.",
+                reviews.len(),
+                last.reviewer_name,
+                last.reviewed_at.date()
+            ),
         },
     });
     let pending = referrals

@@ -11,7 +11,7 @@ use probity_domain::cases::TeamMember;
 use probity_domain::clocks::{CaseClock, ClockChange, ClockChangeKind, ClockDue};
 use probity_domain::complaints::{Complainant, Consent, ConsentScope};
 use probity_domain::permissions::Action;
-use probity_domain::plan::{MyTask, Task, TaskFields, TaskStatus};
+use probity_domain::plan::{MyTask, SupervisoryReview, Task, TaskFields, TaskStatus};
 use probity_domain::validation::FieldErrors;
 use serde::Deserialize;
 
@@ -206,8 +206,10 @@ pub struct CasePlan {
     pub tasks: Vec<Task>,
     pub clocks: Vec<CaseClock>,
     pub changes: Vec<ClockChange>,
+    pub reviews: Vec<SupervisoryReview>,
     pub can_edit: bool,
     pub can_change_clocks: bool,
+    pub can_review: bool,
 }
 
 /// A case's plan and clocks, audited as a read.
@@ -218,23 +220,57 @@ pub async fn plan(
     case_id: i64,
 ) -> Result<CasePlan, OfficeError> {
     let open = open_case(store, caller, case_id, Action::ReadCase, "case.plan.view").await?;
-    let (tasks, clocks, changes) = tokio::try_join!(
+    let (tasks, clocks, changes, reviews) = tokio::try_join!(
         store.tasks(case_id),
         store.case_clocks(case_id),
-        store.clock_changes(case_id)
+        store.clock_changes(case_id),
+        store.reviews(case_id)
     )?;
     record(store, caller, case_id, "case.plan.view", None, None).await?;
     let allows =
         |action| probity_domain::permissions::allows(caller.user.role, action, open.standing);
-    let (can_edit, can_change_clocks) = (allows(Action::EditCase), allows(Action::ManageClocks));
+    let (can_edit, can_change_clocks, can_review) = (
+        allows(Action::EditCase),
+        allows(Action::ManageClocks),
+        allows(Action::ReviewCase),
+    );
     Ok(CasePlan {
         open,
         tasks,
         clocks,
         changes,
+        reviews,
         can_edit,
         can_change_clocks,
+        can_review,
     })
+}
+
+/// Records a supervisor's review of the case with what they noted (audited).
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn add_review(
+    store: &DynStore,
+    caller: &Caller,
+    case_id: i64,
+    note: &str,
+) -> Result<(), OfficeError> {
+    open_case(store, caller, case_id, Action::ReviewCase, "case.review").await?;
+    let mut errors = FieldErrors::default();
+    let note = validate::text(
+        &mut errors,
+        "note",
+        note,
+        true,
+        4000,
+        "what you reviewed and what you asked for",
+    );
+    if !errors.is_empty() {
+        return Err(OfficeError::Invalid(errors));
+    }
+    store
+        .add_review(case_id, caller.user.user_id, &note)
+        .await?;
+    record(store, caller, case_id, "case.review", None, None).await
 }
 
 /// What the task form offers: the team to assign to and the timeline's events.

@@ -10,7 +10,7 @@ use probity_domain::clocks::{
     CaseClock, ClockChange, ClockChangeKind, ClockDue, ClockRule, ClockStart, TaskTemplate,
 };
 use probity_domain::complaints::{Consent, ConsentScope};
-use probity_domain::plan::{MyTask, Task, TaskStatus};
+use probity_domain::plan::{MyTask, SupervisoryReview, Task, TaskStatus};
 use sqlx::Row as _;
 use time::{Date, OffsetDateTime};
 
@@ -100,6 +100,11 @@ pub trait PlanStore: Send + Sync {
     /// Marks a consent withdrawn on `on`; [`StoreError::NotFound`] when there is none in
     /// force.
     async fn withdraw_consent(&self, case_id: i64, consent_id: i64, on: &str) -> StoreResult<()>;
+
+    /// The case's supervisory reviews, newest first.
+    async fn reviews(&self, case_id: i64) -> StoreResult<Vec<SupervisoryReview>>;
+    /// Records a supervisory review.
+    async fn add_review(&self, case_id: i64, by: i64, note: &str) -> StoreResult<()>;
 }
 
 fn day(text: &str, column: &'static str) -> StoreResult<Date> {
@@ -657,6 +662,47 @@ where
                 ))
             })
             .collect()
+    }
+
+    #[tracing::instrument(skip_all, fields(case_id))]
+    async fn reviews(&self, case_id: i64) -> StoreResult<Vec<SupervisoryReview>> {
+        let rows = sqlx::query(
+            "select r.review_id, u.display_name, r.reviewed_at, r.note from case_reviews r \
+             join users u on u.user_id = r.reviewer_id where r.case_id = $1 \
+             order by r.review_id desc",
+        )
+        .bind(case_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(SupervisoryReview {
+                    review_id: row.try_get("review_id")?,
+                    reviewer_name: row.try_get("display_name")?,
+                    reviewed_at: row.try_get("reviewed_at")?,
+                    note: row.try_get("note")?,
+                })
+            })
+            .collect()
+    }
+
+    #[tracing::instrument(skip_all, fields(case_id))]
+    async fn add_review(&self, case_id: i64, by: i64, note: &str) -> StoreResult<()> {
+        let now = OffsetDateTime::now_utc();
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "insert into case_reviews (case_id, reviewer_id, reviewed_at, note) \
+             values ($1, $2, $3, $4)",
+        )
+        .bind(case_id)
+        .bind(by)
+        .bind(now)
+        .bind(note)
+        .execute(&mut *tx)
+        .await?;
+        super::outcomes::touch::<S>(&mut tx, case_id, now).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     #[tracing::instrument(skip_all, fields(case_id))]

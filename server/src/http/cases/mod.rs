@@ -79,6 +79,7 @@ pub fn router() -> Router<AppState> {
             get(outcomes::edit_outcome).post(outcomes::save_outcome),
         )
         .route("/cases/{case_id}/plan", get(plan::show))
+        .route("/cases/{case_id}/plan/reviews", post(plan::add_review))
         .route(
             "/cases/{case_id}/plan/new",
             get(plan::new_task).post(plan::create_task),

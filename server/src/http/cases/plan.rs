@@ -34,6 +34,26 @@ pub async fn show(
     actor: Actor,
     Path(case_id): Path<i64>,
 ) -> Result<Response, AppError> {
+    plan_page(
+        &state,
+        &actor,
+        case_id,
+        String::new(),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The plan page, with the review form as typed and its problems.
+async fn plan_page(
+    state: &AppState,
+    actor: &Actor,
+    case_id: i64,
+    review_note: String,
+    review_errors: FieldErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let plan = plan::plan(&state.store, &actor.caller(), case_id).await?;
     let notice = take_flash(&actor.session).await?;
     let types = state.settings.case_types();
@@ -45,13 +65,52 @@ pub async fn show(
         tasks: plan.tasks,
         can_edit: plan.can_edit,
         can_change_clocks: plan.can_change_clocks,
+        reviews: plan.reviews,
+        can_review: plan.can_review,
+        review_note,
+        review_errors,
         today: plan::today(),
         notice,
     };
-    let ctx = page_context(&state, &actor.session, Some(&actor.user)).await?;
-    Ok(render(StatusCode::OK, move || {
+    let ctx = page_context(state, &actor.session, Some(&actor.user)).await?;
+    Ok(render(status, move || {
         view! { <PlanPage ctx=ctx view=view_data /> }
     }))
+}
+
+/// A supervisory review as sent.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ReviewForm {
+    note: String,
+}
+
+/// Records a supervisor's review of the case.
+#[tracing::instrument(skip_all, fields(case_id))]
+pub async fn add_review(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(case_id): Path<i64>,
+    Posted(form): Posted<WithCsrf<ReviewForm>>,
+) -> Result<Response, AppError> {
+    match plan::add_review(&state.store, &actor.caller(), case_id, &form.values.note).await {
+        Ok(()) => {
+            set_flash(&actor.session, "Your review is recorded.").await?;
+            Ok(Redirect::to(&plan_path(case_id)).into_response())
+        }
+        Err(crate::office::OfficeError::Invalid(errors)) => {
+            plan_page(
+                &state,
+                &actor,
+                case_id,
+                form.values.note,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 async fn clock_page(

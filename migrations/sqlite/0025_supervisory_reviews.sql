@@ -1,0 +1,13 @@
+-- Supervisory reviews (issue 18): a supervisor's recorded review of a case, what the CIGIE
+-- quality standards ask an investigation to show, with who, when and what they noted.
+-- Append-only: a review is never edited, a later one is recorded instead.
+
+create table case_reviews (
+    review_id integer primary key autoincrement,
+    case_id integer not null references cases (case_id),
+    reviewer_id integer not null references users (user_id),
+    reviewed_at text not null,
+    note text not null
+);
+
+create index case_reviews_case_idx on case_reviews (case_id, review_id);
