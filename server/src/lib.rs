@@ -16,6 +16,7 @@ pub mod evidence;
 pub mod http;
 pub mod jobs;
 pub mod messages;
+pub mod node_lock;
 pub mod office;
 pub mod reports;
 pub mod storage;
@@ -274,6 +275,14 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
         .map(audit_copy::Target::parse)
         .transpose()
         .map_err(anyhow::Error::msg)?;
+    // SQLite serves one node: a second server on the same file stops here, before it
+    // migrates or touches anything.
+    let node_lock = match storage::Backend::from_url(&settings.effective_database_url()) {
+        Some(storage::Backend::Sqlite) => {
+            node_lock::lock_sqlite(&settings.effective_database_url())?
+        }
+        _ => None,
+    };
     let db = open_database(&settings).await?;
     db.store
         .migrate()
@@ -408,6 +417,8 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
         "probity is listening"
     );
     let task = tokio::spawn(async move {
+        // Held while the server serves, released when it stops.
+        let _node_lock = node_lock;
         let result = axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),

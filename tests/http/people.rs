@@ -359,7 +359,7 @@ async fn backdate(db: &probity_tests::TestDatabase, username: &str, column: &str
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn accounts_unused_for_ninety_days_are_disabled_at_start_and_enabling_one_gives_it_a_fresh_start()
  {
-    let app = TestApp::spawn().await;
+    let mut app = TestApp::spawn().await;
     let store = app.store().await;
     let hash = password_hash().await;
     for name in ["olga", "nina", "bert", "fred"] {
@@ -378,7 +378,7 @@ async fn accounts_unused_for_ninety_days_are_disabled_at_start_and_enabling_one_
     backdate(&app.db, "fred", "created_at", 400).await;
 
     // The check runs when a server starts.
-    let restarted = app.start_another(&[]).await;
+    app.restart(&[]).await;
     let disabled = |name: &'static str| {
         let store = store.clone();
         async move {
@@ -420,15 +420,12 @@ async fn accounts_unused_for_ninety_days_are_disabled_at_start_and_enabling_one_
         .set_user_disabled("olga", false)
         .await
         .expect("enable");
-    drop(restarted);
-    let again = app.start_another(&[]).await;
+    app.restart(&[]).await;
     assert!(!disabled("olga").await, "enabled again, so not unused");
     // With the check off, nothing is disabled.
-    drop(again);
     backdate(&app.db, "fred", "last_sign_in_at", 365).await;
-    let off = app.start_another(&["--disable-unused-days", "0"]).await;
+    app.restart(&["--disable-unused-days", "0"]).await;
     assert!(!disabled("fred").await);
-    drop(off);
     app.stop().await;
 }
 

@@ -231,3 +231,58 @@ async fn the_setup_page_is_refused_once_an_administrator_exists() {
             .any(|e| e.action == "setup.create_admin" && e.outcome == "refused")
     );
 }
+
+/// SQLite serves one node: a second server on the same database refuses to start, names the
+/// lock and its holder, and the first keeps serving. On PostgreSQL a second node starts: that
+/// is how the office scales out.
+#[tokio::test]
+async fn a_second_server_on_the_same_sqlite_database_refuses_to_start() {
+    let app = TestApp::spawn().await;
+    let mut second = std::process::Command::new(probity_tests::probity_binary())
+        .arg("--database-url")
+        .arg(&app.db.url)
+        .arg("--data-dir")
+        .arg(&app.db.data_dir)
+        .arg("--listen")
+        .arg("127.0.0.1:0")
+        .env("PROBITY_LOG_FORMAT", "text")
+        .env("RUST_LOG", "error")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run probity (cargo build --workspace --bins first)");
+    let mut exited = None;
+    for _ in 0..50 {
+        if let Some(status) = second.try_wait().expect("wait") {
+            exited = Some(status);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    match app.db.backend {
+        probity_tests::Backend::Sqlite => {
+            let status = exited.expect("the second server stops by itself");
+            assert!(!status.success());
+            let mut message = String::new();
+            std::io::Read::read_to_string(&mut second.stderr.take().expect("stderr"), &mut message)
+                .expect("read");
+            assert!(
+                message.contains("another Probity server is already using the database")
+                    && message.contains("probity.db.lock")
+                    && message.contains("process "),
+                "{message}"
+            );
+        }
+        probity_tests::Backend::Postgres => {
+            assert!(
+                exited.is_none(),
+                "a second node on PostgreSQL keeps running"
+            );
+            second.kill().expect("kill");
+            let _ = second.wait();
+        }
+    }
+    let (status, _) = app.get_page(&app.client(), "/healthz").await;
+    assert_eq!(status, 200, "the first server still serves");
+    app.stop().await;
+}

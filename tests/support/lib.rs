@@ -219,9 +219,14 @@ impl TestApp {
         }
     }
 
-    /// Starts another server on this app's database and data folder (a restart, or a second
-    /// node), with extra settings.
-    pub async fn start_another(&self, extra: &[&str]) -> RunningServer {
+    /// Stops this app's server and starts it again on the same database and data folder,
+    /// with extra settings; the app then answers at the new server's address. (On SQLite
+    /// the first must stop first: its node lock refuses a second server.)
+    pub async fn restart(&mut self, extra: &[&str]) {
+        if let Some(server) = self.server.take() {
+            let _ = server.shutdown.send(());
+            let _ = server.task.await;
+        }
         let mut args = vec![
             "--listen".to_string(),
             "127.0.0.1:0".to_string(),
@@ -229,11 +234,16 @@ impl TestApp {
             self.db.data_dir.display().to_string(),
             "--database-url".to_string(),
             self.db.url.clone(),
+            "--require-mfa".to_string(),
+            "false".to_string(),
         ];
         args.extend(extra.iter().map(|arg| arg.to_string()));
-        probity_server::start(parse_settings(&args))
+        let server = probity_server::start(parse_settings(&args))
             .await
-            .expect("another server starts")
+            .expect("the app starts again");
+        self.addr = server.addr;
+        self.setup_token = server.setup_token.clone();
+        self.server = Some(server);
     }
 
     /// The full URL of a path.
