@@ -33,7 +33,8 @@ fn sqlite_file(url: &str) -> anyhow::Result<Option<PathBuf>> {
     let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
         .with_context(|| "the SQLite database URL cannot be read")?;
     let file = options.get_filename();
-    if file.as_os_str().is_empty() {
+    // sqlx names an in-memory database `file:sqlx-in-memory-<n>`; it has no file to lock.
+    if file.as_os_str().is_empty() || file.to_string_lossy().starts_with("file:sqlx-in-memory") {
         return Ok(None);
     }
     Ok(Some(file.to_path_buf()))
@@ -111,6 +112,7 @@ mod tests {
         drop(first);
         assert!(lock_sqlite(&url).expect("again").is_some());
         assert!(lock_sqlite("sqlite::memory:").expect("memory").is_none());
+        assert!(lock_sqlite("sqlite:").expect("memory").is_none());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

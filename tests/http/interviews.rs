@@ -166,6 +166,30 @@ async fn an_interview_is_recorded_versioned_cited_and_walled_off() {
         2
     );
 
+    // Theo leaves the team; the interview still records him, and saving it keeps him.
+    store.remove_member(id, theo.user_id).await.expect("remove");
+    let (_, form) = app.get_page(lead, &edit).await;
+    assert!(form.contains("(no longer on the team)"), "{form}");
+    let current = store.interviews(id).await.expect("list")[0]
+        .version
+        .to_string();
+    let mut kept = fields.clone();
+    let at = kept
+        .iter()
+        .position(|(k, _)| *k == "version")
+        .expect("version");
+    kept[at] = ("version", current.as_str());
+    kept[10] = ("memorandum", v2);
+    let saved = app.post_form(lead, &edit, &edit, &kept).await;
+    assert_eq!(saved.status(), 303);
+    let again = store.interviews(id).await.expect("list").remove(0);
+    assert!(
+        again
+            .attendees
+            .iter()
+            .any(|a| a.user_id == Some(theo.user_id))
+    );
+
     // An event cites it; the interview lists the event.
     let made = app
         .post_form(

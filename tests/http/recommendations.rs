@@ -117,6 +117,18 @@ async fn published_recommendations_are_exported_in_the_oversight_fields() {
         .await;
     assert_eq!(approved.status(), 303);
     app.follow_job(&commissioner, approved).await;
+    // Written after the approval froze the report: not in what is published.
+    let between = vec![
+        ("agency", "Port Halden Department of Correction"),
+        ("body", "Written between approval and publication"),
+        ("response", ""),
+        ("status", "open"),
+        ("status_on", "2025-02-20"),
+        ("note", ""),
+        ("resolution", "open_unresolved"),
+    ];
+    let saved = app.post_form(lead, &new, &new, &between).await;
+    assert_eq!(saved.status(), 303);
     let published = app
         .post_form(&commissioner, &version, &format!("{version}/publish"), &[])
         .await;
@@ -125,13 +137,19 @@ async fn published_recommendations_are_exported_in_the_oversight_fields() {
 
     // A recommendation written after publication is not published.
     fields[1] = ("body", "Unpublished second recommendation");
+    fields[3] = ("status", "open");
     fields[8] = ("resolution", "open_unresolved");
     fields[9] = ("decision_on", "");
     let saved = app.post_form(lead, &new, &new, &fields).await;
     assert_eq!(saved.status(), 303);
 
     // The response is due 60 days after publication, shown on the recommendation.
-    let r1 = store.recommendations(id).await.expect("list")[0].clone();
+    let all = store.recommendations(id).await.expect("list");
+    assert!(
+        all[1].issued_on.is_none(),
+        "written after approval, so not issued by this publication"
+    );
+    let r1 = all[0].clone();
     let due = r1.response_due_on().expect("due once published");
     let today = time::OffsetDateTime::now_utc().date();
     assert_eq!(due, today + time::Duration::days(60));
@@ -181,6 +199,7 @@ async fn published_recommendations_are_exported_in_the_oversight_fields() {
         &row[5]
     );
     assert!(!csv.contains("Nikos") && !csv.contains("Petrakis"), "{csv}");
+    assert!(!csv.contains("between approval and publication"), "{csv}");
     assert!(row[5].contains("the DOC investigator"), "{}", &row[5]);
     assert_eq!(&row[6], "yes");
     assert_eq!(&row[7], "0.00");

@@ -422,7 +422,7 @@ async fn the_counts_of_a_generated_office_match_counts_made_independently() {
         .await;
     assert_eq!(status, 200);
     assert!(
-        drill.contains("Referred 2025-") || drill.contains("No referral recorded"),
+        drill.contains("referred 2025-") || drill.contains("No referral recorded"),
         "{drill}"
     );
     let (status, drill) = app

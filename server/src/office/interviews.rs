@@ -165,14 +165,21 @@ fn names(
 }
 
 /// Checks an interview as sent against its case: the interviewee is one of its parties, the
-/// investigators are on its team, the exhibits are its own.
+/// investigators are on its team (or were recorded on this interview before they left it),
+/// the exhibits are its own and ones the caller may see.
 pub async fn validate_interview(
     store: &DynStore,
+    caller: &Caller,
     case_id: i64,
+    existing: Option<&Interview>,
     fields: &InterviewFields,
 ) -> Result<InterviewInput, OfficeError> {
     let mut errors = FieldErrors::default();
-    let (parties, team) = tokio::try_join!(store.parties(case_id), store.team(case_id))?;
+    let (parties, team, visible) = tokio::try_join!(
+        store.parties(case_id),
+        store.team(case_id),
+        store.exhibits(case_id, caller.user.user_id)
+    )?;
     let party = fields
         .party_id
         .trim()
@@ -185,7 +192,7 @@ pub async fn validate_interview(
             "Choose who was interviewed from the case's parties.",
         );
     }
-    let mut interviewee_role = validate::text(
+    let mut interviewee_role = validate::line(
         &mut errors,
         "interviewee_role",
         &fields.interviewee_role,
@@ -199,7 +206,7 @@ pub async fn validate_interview(
         interviewee_role = party.party_role.label().to_string();
     }
     let held_on = day(&mut errors, "held_on", &fields.held_on, true);
-    let place = validate::text(
+    let place = validate::line(
         &mut errors,
         "place",
         &fields.place,
@@ -214,9 +221,9 @@ pub async fn validate_interview(
         InterviewWarning::parse,
         "the warning given",
     );
-    let recording =
+    let mut recording =
         exhibit_field(store, &mut errors, case_id, "recording", &fields.recording).await?;
-    let transcript = exhibit_field(
+    let mut transcript = exhibit_field(
         store,
         &mut errors,
         case_id,
@@ -224,26 +231,55 @@ pub async fn validate_interview(
         &fields.transcript,
     )
     .await?;
-    let mut attendees = Vec::new();
-    for id in &fields.investigators {
-        match id
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(|id| team.iter().find(|m| m.user_id == id))
+    // A restricted exhibit the caller may not see is named as if the case had none, unless
+    // it is the one already recorded (not theirs to change).
+    for (field, chosen, saved) in [
+        (
+            "recording",
+            &mut recording,
+            existing.and_then(|i| i.recording),
+        ),
+        (
+            "transcript",
+            &mut transcript,
+            existing.and_then(|i| i.transcript),
+        ),
+    ] {
+        if let Some(id) = *chosen
+            && !visible.iter().any(|e| e.exhibit_id == id)
+            && saved.map(|(saved, _)| saved) != Some(id)
         {
-            Some(member)
-                if !attendees
-                    .iter()
-                    .any(|a: &Attendee| a.user_id == Some(member.user_id)) =>
-            {
-                attendees.push(Attendee {
-                    role: AttendeeRole::Investigator,
-                    user_id: Some(member.user_id),
-                    name: member.display_name.clone(),
-                })
-            }
-            Some(_) => {}
+            *chosen = None;
+            errors.add(
+                field,
+                "Enter the number of one of this case's exhibits, for example E-4.",
+            );
+        }
+    }
+    let mut attendees: Vec<Attendee> = Vec::new();
+    // Someone recorded as present stays so after leaving the team: the record is of the day.
+    let earlier: Vec<(i64, String)> = existing
+        .map(|i| {
+            i.attendees
+                .iter()
+                .filter_map(|a| a.user_id.map(|id| (id, a.name.clone())))
+                .collect()
+        })
+        .unwrap_or_default();
+    for id in &fields.investigators {
+        let found = id.trim().parse::<i64>().ok().and_then(|id| {
+            team.iter()
+                .find(|m| m.user_id == id)
+                .map(|m| (m.user_id, m.display_name.clone()))
+                .or_else(|| earlier.iter().find(|(user, _)| *user == id).cloned())
+        });
+        match found {
+            Some((user_id, _)) if attendees.iter().any(|a| a.user_id == Some(user_id)) => {}
+            Some((user_id, name)) => attendees.push(Attendee {
+                role: AttendeeRole::Investigator,
+                user_id: Some(user_id),
+                name,
+            }),
             None => errors.add(
                 "investigators",
                 "Choose the investigators from the case's team.",
@@ -316,7 +352,7 @@ pub async fn add_interview(
     fields: &InterviewFields,
 ) -> Result<Interview, OfficeError> {
     open_case(store, caller, case_id, Action::EditCase, "interview.create").await?;
-    let input = validate_interview(store, case_id, fields).await?;
+    let input = validate_interview(store, caller, case_id, None, fields).await?;
     let saved = store
         .create_interview(case_id, &input, caller.user.user_id)
         .await?;
@@ -342,10 +378,11 @@ pub async fn save_interview(
     fields: &InterviewFields,
 ) -> Result<Interview, OfficeError> {
     open_case(store, caller, case_id, Action::EditCase, "interview.update").await?;
-    if store.interview(case_id, interview_id).await?.is_none() {
-        return Err(OfficeError::NotFound);
-    }
-    let input = validate_interview(store, case_id, fields).await?;
+    let existing = store
+        .interview(case_id, interview_id)
+        .await?
+        .ok_or(OfficeError::NotFound)?;
+    let input = validate_interview(store, caller, case_id, Some(&existing), fields).await?;
     let based_on = version(&fields.version)?;
     let saved = store
         .update_interview(case_id, interview_id, based_on, &input, caller.user.user_id)

@@ -78,7 +78,7 @@ fn too_long(errors: &mut FieldErrors, name: &'static str, value: &str, max: usiz
     }
 }
 
-/// A day in `YYYY-MM-DD`, or none when empty; an error otherwise.
+/// A day in `YYYY-MM-DD` not after today, or none when empty; an error otherwise.
 fn optional_day(
     errors: &mut FieldErrors,
     name: &'static str,
@@ -91,6 +91,10 @@ fn optional_day(
     }
     let format = time::macros::format_description!("[year]-[month]-[day]");
     match time::Date::parse(value, &format) {
+        Ok(day) if day > super::plan::today() => {
+            errors.add(name, "The day cannot be in the future");
+            None
+        }
         Ok(day) => Some(day.to_string()),
         Err(_) => {
             errors.add(name, message.to_string());
@@ -148,18 +152,36 @@ pub fn validate_recommendation(
     if priority.is_none() {
         errors.add("priority", "Choose a priority");
     }
-    let resolution = if values.resolution.trim().is_empty() {
-        Some(RecommendationResolution::OpenUnresolved)
+    // Left out (an older API client), the resolution follows the agency's status, and an
+    // agreement's day is the management decision's.
+    let derived = values.resolution.trim().is_empty();
+    let resolution = if derived {
+        Some(match status {
+            Some(
+                RecommendationStatus::Accepted
+                | RecommendationStatus::PartiallyImplemented
+                | RecommendationStatus::Implemented,
+            ) => RecommendationResolution::OpenResolved,
+            _ => RecommendationResolution::OpenUnresolved,
+        })
     } else {
         RecommendationResolution::parse(values.resolution.trim())
     };
     if resolution.is_none() {
         errors.add("resolution", "Choose where the recommendation stands");
     }
+    let decision_text = if derived
+        && values.decision_on.trim().is_empty()
+        && resolution == Some(RecommendationResolution::OpenResolved)
+    {
+        values.status_on.trim()
+    } else {
+        values.decision_on.trim()
+    };
     let decision_on = optional_day(
         &mut errors,
         "decision_on",
-        &values.decision_on,
+        decision_text,
         "Enter the day management decided, like 2025-05-30, or leave it empty",
     );
     let response_received_on = optional_day(
@@ -181,6 +203,25 @@ pub fn validate_recommendation(
             "resolution",
             "A recommendation with a management decision is resolved or closed",
         );
+    }
+    // The agency's status and the resolution tell one story: an agency that has agreed has
+    // made its management decision, and only what it implemented or rejected is closed.
+    match (status, resolution) {
+        (
+            Some(RecommendationStatus::Accepted | RecommendationStatus::PartiallyImplemented | RecommendationStatus::Implemented),
+            Some(RecommendationResolution::OpenUnresolved),
+        ) => errors.add(
+            "resolution",
+            "The agency has agreed, so management has decided: the recommendation is resolved or closed",
+        ),
+        (
+            Some(RecommendationStatus::Open | RecommendationStatus::Accepted | RecommendationStatus::PartiallyImplemented),
+            Some(RecommendationResolution::Closed),
+        ) => errors.add(
+            "resolution",
+            "Only an implemented or rejected recommendation is closed",
+        ),
+        _ => {}
     }
     let significant = match values.significant.trim() {
         "" | "no" => false,

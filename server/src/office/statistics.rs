@@ -130,8 +130,12 @@ async fn add_details(
                         (Some(day), decision) => format!("{} {day}", decision.label()),
                         (None, decision) => decision.label().to_string(),
                     };
+                    let whom = r
+                        .subject_name
+                        .as_deref()
+                        .map_or("the case".to_string(), str::to_string);
                     lines.entry(r.case_id).or_default().push(format!(
-                        "Referred {} to {} ({}): {answer}",
+                        "{whom}: referred {} to {} ({}): {answer}",
                         r.referred_on,
                         r.office,
                         r.level.label()

@@ -243,13 +243,15 @@ const REPORT_VERSION_COLUMNS: &str = "v.report_version_id, v.case_id, v.version,
 const REPORT_VERSION_FROM: &str = "report_versions v join users cu on cu.user_id = v.created_by \
              left join users su on su.user_id = v.submitted_by \
              left join users ru on ru.user_id = v.reviewed_by";
-/// A recommendation's own columns, the first publication of its case's report after it was
-/// written (when it was issued), and the monetary results recorded against it, summed.
+/// A recommendation's own columns, the first publication of a report version approved after
+/// it was written (the model is frozen at approval, so that is when it was issued), and the
+/// monetary results recorded against it, summed.
 const RECOMMENDATION_COLUMNS: &str = "r.recommendation_id, r.case_id, c.case_number, r.number, \
              r.agency, r.body, r.response, r.status, r.status_on, r.version, r.significant, \
              r.priority, r.resolution, r.decision_on, r.response_received_on, \
-             (select min(p.published_at) from published_reports p where p.case_id = r.case_id \
-              and p.published_at >= r.created_at) as issued_at, \
+             (select min(p.published_at) from published_reports p \
+              join report_versions pv on pv.report_version_id = p.report_version_id \
+              where p.case_id = r.case_id and pv.reviewed_at >= r.created_at) as issued_at, \
              (select cast(coalesce(sum(m.amount_minor), 0) as bigint) from case_money m \
               where m.recommendation_id = r.recommendation_id and m.kind = 'questioned_cost') \
               as questioned_minor, \
@@ -1232,8 +1234,9 @@ where
                      where f.report_number = pr.report_number) as first_published_at, \
                      {RECOMMENDATION_COLUMNS} \
                      from published_reports pr \
+                     join report_versions pv on pv.report_version_id = pr.report_version_id \
                      join recommendations r on r.case_id = pr.case_id \
-                     and r.created_at <= pr.published_at \
+                     and r.created_at <= pv.reviewed_at \
                      join cases c on c.case_id = r.case_id \
                      where pr.edition = (select max(e.edition) from published_reports e \
                      where e.report_number = pr.report_number) \

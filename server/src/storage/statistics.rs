@@ -122,7 +122,8 @@ fn item_sql(item: StatItem) -> (&'static str, &'static str, &'static str) {
         StatItem::OpenRecommendations => (
             "join recommendations r on r.case_id = c.case_id",
             "r.resolution <> 'closed' and exists (select 1 from published_reports p \
-             where p.case_id = c.case_id and p.published_at >= r.created_at \
+             join report_versions pv on pv.report_version_id = p.report_version_id \
+             where p.case_id = c.case_id and pv.reviewed_at >= r.created_at \
              and p.published_at < {end})",
             "count(*)",
         ),
@@ -131,7 +132,8 @@ fn item_sql(item: StatItem) -> (&'static str, &'static str, &'static str) {
              join case_money m on m.recommendation_id = r.recommendation_id",
             "r.resolution <> 'closed' and m.kind in ('questioned_cost', 'funds_better_use') \
              and m.currency = {currency} and exists (select 1 from published_reports p \
-             where p.case_id = c.case_id and p.published_at >= r.created_at \
+             join report_versions pv on pv.report_version_id = p.report_version_id \
+             where p.case_id = c.case_id and pv.reviewed_at >= r.created_at \
              and p.published_at < {end})",
             "cast(sum(m.amount_minor) as bigint)",
         ),

@@ -103,11 +103,24 @@ async fn form_page(
             )
         })
         .collect();
-    let team = choices
+    let mut team: Vec<(String, String)> = choices
         .team
         .iter()
         .map(|m| (m.user_id.to_string(), m.display_name.clone()))
         .collect();
+    // Investigators recorded as present who have since left the team stay choosable.
+    if let Some(saved) = &choices.interview {
+        for attendee in &saved.attendees {
+            if let Some(id) = attendee.user_id
+                && !choices.team.iter().any(|m| m.user_id == id)
+            {
+                team.push((
+                    id.to_string(),
+                    format!("{} (no longer on the team)", attendee.name),
+                ));
+            }
+        }
+    }
     let interview = choices
         .interview
         .as_ref()
