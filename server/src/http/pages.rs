@@ -62,3 +62,20 @@ pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
         .map(|(key, value)| (key.into_owned(), value.into_owned()))
         .collect()
 }
+
+/// `body` as a download named `file_name` (a name the server chose, never one a person
+/// typed), with its media type.
+pub fn attachment(
+    body: impl IntoResponse,
+    content_type: &'static str,
+    file_name: &str,
+) -> Response {
+    use axum::http::{HeaderValue, header};
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}

@@ -144,17 +144,6 @@ pub async fn file(
     stored_file(&state, sha256, content_type, &name, inline).await
 }
 
-/// A download of `body` named `name`.
-fn download(body: Vec<u8>, content_type: &'static str, name: &'static str) -> Response {
-    use axum::http::{HeaderValue, header};
-    use axum::response::IntoResponse as _;
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static(name));
-    response
-}
-
 /// Every published recommendation in the oversight.gov fields, as CSV.
 #[tracing::instrument(skip_all)]
 pub async fn recommendations_csv(State(state): State<AppState>) -> Result<Response, AppError> {
@@ -165,10 +154,10 @@ pub async fn recommendations_csv(State(state): State<AppState>) -> Result<Respon
     )
     .await?;
     let body = crate::office::recommendations::published_csv(&rows)?;
-    Ok(download(
+    Ok(crate::http::pages::attachment(
         body,
         "text/csv; charset=utf-8",
-        "attachment; filename=\"recommendations.csv\"",
+        "recommendations.csv",
     ))
 }
 
@@ -183,9 +172,9 @@ pub async fn recommendations_json(State(state): State<AppState>) -> Result<Respo
     .await?;
     let body = serde_json::to_vec_pretty(&serde_json::json!({ "recommendations": rows }))
         .map_err(|error| AppError::Internal(error.to_string()))?;
-    Ok(download(
+    Ok(crate::http::pages::attachment(
         body,
         "application/json",
-        "attachment; filename=\"recommendations.json\"",
+        "recommendations.json",
     ))
 }

@@ -5,11 +5,11 @@
 use crate::http::AppState;
 use crate::http::actor::Actor;
 use crate::http::error::AppError;
-use crate::http::pages::{page_context, render};
+use crate::http::pages::{attachment, page_context, render};
 use crate::office::statistics;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use leptos::prelude::*;
 use probity_app::pages::statistics::{StatCasesPage, StatisticsPage};
 use probity_domain::statistics::StatItem;
@@ -96,19 +96,11 @@ pub async fn csv(
         &state.settings.stat_rules(),
     )
     .await?;
-    let mut response = statistics::csv(&stats).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"statistics-{}-{}.csv\"",
-        period.from, period.to
-    )) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    Ok(attachment(
+        statistics::csv(&stats),
+        "text/csv; charset=utf-8",
+        &format!("statistics-{}-{}.csv", period.from, period.to),
+    ))
 }
 
 /// The statistics of a period as PDF.
@@ -133,17 +125,9 @@ pub async fn pdf(
     )
     .await
     .map_err(|error| AppError::Internal(error.to_string()))?;
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"statistics-{}-{}.pdf\"",
-        period.from, period.to
-    )) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    Ok(attachment(
+        bytes,
+        "application/pdf",
+        &format!("statistics-{}-{}.pdf", period.from, period.to),
+    ))
 }

@@ -12,7 +12,7 @@ use crate::office::timeline as office_timeline;
 use crate::timeline::chart_svg;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use leptos::prelude::*;
@@ -244,17 +244,11 @@ async fn svg_download(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}",
         chart_svg(&events, &title, &open.case.time_zone, true)
     );
-    let mut response = svg.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("image/svg+xml"),
-    );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"timeline.svg\""),
-    );
-    Ok(response)
+    Ok(crate::http::pages::attachment(
+        svg,
+        "image/svg+xml",
+        "timeline.svg",
+    ))
 }
 
 /// An incident's timeline.
@@ -353,13 +347,7 @@ async fn export(
             "events.csv",
         ),
     };
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    Ok(crate::http::pages::attachment(body, content_type, filename))
 }
 
 macro_rules! export_handler {
