@@ -45,12 +45,44 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         against: Option<PathBuf>,
     },
+    /// Evidence file store maintenance.
+    #[command(subcommand)]
+    Blobs(BlobsCommand),
+    /// Back up the database and the evidence files into a new folder while the server runs:
+    /// one consistent snapshot of the database (SQLite's VACUUM INTO, or pg_dump's custom
+    /// format), the files it refers to (copied, or listed when they are in S3) and a
+    /// manifest of SHA-256 sums that `sha256sum -c manifest-sha256.txt` checks.
+    Backup {
+        /// The folder to create (it must be missing or empty).
+        dir: PathBuf,
+    },
+    /// Restore a backup into an empty database and data folder (or bucket): every hash of
+    /// its manifest is checked first, then the database and the files are put in place and
+    /// the integrity check runs as `probity verify` does.
+    Restore {
+        /// The backup folder.
+        dir: PathBuf,
+    },
     /// Load the fictional demo case and one account per role (for trying Probity out; never
     /// on a production database).
     Demo {
         /// The password of every demo account.
         #[arg(long, default_value = crate::demo::DEMO_PASSWORD)]
         password: String,
+    },
+}
+
+/// Evidence file store maintenance.
+#[derive(Debug, Subcommand)]
+pub enum BlobsCommand {
+    /// Copies every stored file to another store (`s3://bucket/prefix`, or a folder), hashing
+    /// each on the way and refusing one whose content does not match its name. Files already
+    /// in the target are checked and skipped, so an interrupted run is resumed by running it
+    /// again. Then start Probity with `--blob-store` set to the target.
+    Migrate {
+        /// The store to copy to.
+        #[arg(long, value_name = "STORE")]
+        to: String,
     },
 }
 
@@ -127,6 +159,41 @@ pub struct Settings {
     /// Folder for the SQLite database and the evidence blob store; created when missing.
     #[arg(long, env = "PROBITY_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
+
+    /// Where evidence files are kept: `s3://bucket/prefix` for an S3 bucket (configured by the
+    /// `AWS_*` environment variables as the AWS SDKs read them: `AWS_ENDPOINT_URL`,
+    /// `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_ALLOW_HTTP` ...).
+    /// Without it, files under `<data-dir>/blobs`.
+    #[arg(long, env = "PROBITY_BLOB_STORE", global = true)]
+    pub blob_store: Option<String>,
+
+    /// The S3 endpoint, for a store other than AWS (MinIO, Garage, Ceph RGW), e.g.
+    /// `https://s3.example.org`. Other `AWS_*` variables the AWS SDKs read (a session token,
+    /// `AWS_DEFAULT_REGION`, a web identity) are read too.
+    #[arg(long, env = "AWS_ENDPOINT_URL", global = true)]
+    pub s3_endpoint: Option<String>,
+
+    /// The S3 region.
+    #[arg(long, env = "AWS_REGION", global = true)]
+    pub s3_region: Option<String>,
+
+    /// The S3 access key id.
+    #[arg(long, env = "AWS_ACCESS_KEY_ID", global = true)]
+    pub s3_access_key_id: Option<String>,
+
+    /// The S3 secret key (give it in the environment, not on the command line, where other
+    /// accounts of the machine can read it).
+    #[arg(
+        long,
+        env = "AWS_SECRET_ACCESS_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub s3_secret_access_key: Option<String>,
+
+    /// Allow an `http://` S3 endpoint (a store on the same machine or a private network).
+    #[arg(long, env = "AWS_ALLOW_HTTP", global = true)]
+    pub s3_allow_http: bool,
 
     /// Database URL: `postgres://...` for PostgreSQL, `sqlite://...` for SQLite. Without it
     /// Probity uses `<data-dir>/probity.db`. DATABASE_URL is read too.
@@ -330,6 +397,17 @@ pub struct Settings {
 
 impl Settings {
     /// The database URL in force: the flag, then DATABASE_URL, then SQLite in the data folder.
+    /// The S3 settings, for an `s3://` blob store.
+    pub fn s3(&self) -> crate::blobs::s3::S3Settings {
+        crate::blobs::s3::S3Settings {
+            endpoint: self.s3_endpoint.clone(),
+            region: self.s3_region.clone(),
+            access_key_id: self.s3_access_key_id.clone(),
+            secret_access_key: self.s3_secret_access_key.clone(),
+            allow_http: self.s3_allow_http,
+        }
+    }
+
     pub fn effective_database_url(&self) -> String {
         self.database_url
             .clone()
@@ -421,6 +499,15 @@ impl fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field("listen", &self.listen)
             .field("data_dir", &self.data_dir)
+            .field("blob_store", &self.blob_store)
+            .field("s3_endpoint", &self.s3_endpoint)
+            .field("s3_region", &self.s3_region)
+            .field("s3_access_key_id", &self.s3_access_key_id)
+            .field(
+                "s3_secret_access_key",
+                &self.s3_secret_access_key.as_ref().map(|_| "(set)"),
+            )
+            .field("s3_allow_http", &self.s3_allow_http)
             .field(
                 "database_url",
                 &self.database_url.as_deref().map(redact_url_password),

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod audit_copy;
 pub mod auth;
+pub mod backup;
 pub mod blobs;
 pub mod cli;
 pub mod config;
@@ -119,6 +120,90 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Blobs(config::BlobsCommand::Migrate { to }) => {
+            let from = open_blobs(&cli.settings).await?;
+            let target =
+                blobs::open_store(Some(&to), &cli.settings.data_dir, &cli.settings.s3()).await?;
+            let db = open_database(&cli.settings).await?;
+            db.store.migrate().await?;
+            let copied =
+                blobs::migrate(from.as_ref(), target.as_ref(), &db.store, |done, total| {
+                    eprint!("\r{done} of {total} files");
+                })
+                .await?;
+            eprintln!();
+            println!(
+                "{} files copied, {} already there and checked; start Probity with --blob-store {to}",
+                copied.copied, copied.present
+            );
+            Ok(())
+        }
+        Command::Backup { dir } => {
+            let db = open_database(&cli.settings).await?;
+            db.store.migrate().await?;
+            let blobs = open_blobs(&cli.settings).await?;
+            let url = cli.settings.effective_database_url();
+            let info = backup::backup(&url, &db.store, blobs.as_ref(), &dir, |step| {
+                eprintln!("backing up: {step}");
+            })
+            .await?;
+            println!(
+                "backup of the {} database made in {}: {} evidence files ({} bytes) {}; check it with: cd {} && sha256sum -c {}",
+                info.database,
+                dir.display(),
+                info.blob_count,
+                info.blob_bytes,
+                if info.blobs == "files" {
+                    "copied"
+                } else {
+                    "listed (they stay in the bucket)"
+                },
+                dir.display(),
+                backup::MANIFEST
+            );
+            Ok(())
+        }
+        Command::Restore { dir } => {
+            private_folder(&cli.settings.data_dir).with_context(|| {
+                format!(
+                    "cannot create the data folder {}",
+                    cli.settings.data_dir.display()
+                )
+            })?;
+            let blobs = open_blobs(&cli.settings).await?;
+            let url = cli.settings.effective_database_url();
+            let info = backup::restore(&dir, &url, blobs.as_ref(), |step| {
+                eprintln!("restoring: {step}");
+            })
+            .await?;
+            let db = open_database(&cli.settings).await?;
+            db.store.migrate().await?;
+            db.store
+                .append_audit(
+                    storage::NewAuditEvent::named(
+                        "cli",
+                        "system.restore",
+                        storage::Outcome::Success,
+                    )
+                    .target(format!("backup:{}", info.made_at)),
+                )
+                .await?;
+            let report = office::integrity::check_and_record(&db.store, blobs.as_ref())
+                .await
+                .context("the integrity check could not run")?;
+            print!("{}", report.text());
+            if report.problems() > 0 {
+                anyhow::bail!(
+                    "restored, but the integrity check found {} problems",
+                    report.problems()
+                );
+            }
+            println!(
+                "restored the backup of {} ({} evidence files); the integrity check passed",
+                info.made_at, info.blob_count
+            );
+            Ok(())
+        }
         Command::Demo { password } => {
             let db = open_database(&cli.settings).await?;
             db.store.migrate().await?;
@@ -211,23 +296,14 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
     })
 }
 
-/// Opens the blob store and removes what interrupted uploads left behind.
+/// Opens the configured blob store (files under the data folder, or `--blob-store`).
 pub async fn open_blobs(settings: &Settings) -> anyhow::Result<Arc<dyn blobs::BlobStore>> {
-    let store =
-        blobs::fs::FsBlobStore::open(settings.data_dir.join("blobs")).with_context(|| {
-            format!(
-                "cannot open the blob store in {}",
-                settings.data_dir.display()
-            )
-        })?;
-    let removed = blobs::BlobStore::clean_temporary(&store).await?;
-    if removed > 0 {
-        tracing::warn!(
-            removed,
-            "removed partial uploads left by an interrupted run"
-        );
-    }
-    Ok(Arc::new(store))
+    blobs::open_store(
+        settings.blob_store.as_deref(),
+        &settings.data_dir,
+        &settings.s3(),
+    )
+    .await
 }
 
 /// A running server.
@@ -319,8 +395,19 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
             .or_else(|| url::Url::parse(&format!("http://{addr}/")).ok()),
         ..settings
     });
-    let setup = Arc::new(http::setup::SetupGate::new());
     let token_file = settings.data_dir.join("setup-token");
+    let setup = if db.store.count_users().await? == 0 {
+        // Every node of the office asks for the same token: the first to start stores it.
+        let token = db
+            .store
+            .setup_token(&auth::random_token())
+            .await
+            .context("cannot store the setup token")?;
+        Arc::new(http::setup::SetupGate::with_token(token))
+    } else {
+        db.store.clear_setup_token().await?;
+        Arc::new(http::setup::SetupGate::new())
+    };
     if !setup.is_done(&*db.store).await? {
         tracing::warn!(
             setup_token = setup.token(),
@@ -334,6 +421,14 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
     }
     let setup_token = setup.token().to_string();
     let blobs = open_blobs(&settings).await?;
+    // Only a server cleans up: a command run beside it must not take its uploads under way.
+    let removed = blobs.clean_temporary().await?;
+    if removed > 0 {
+        tracing::warn!(
+            removed,
+            "removed partial uploads left by an interrupted run"
+        );
+    }
     let orphans = blobs::remove_unreferenced(blobs.as_ref(), &db.store).await?;
     tracing::info!(
         removed = orphans,

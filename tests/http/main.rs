@@ -12,6 +12,7 @@ mod integrity;
 mod interviews;
 mod leaks;
 mod messages;
+mod object_storage;
 mod outcomes;
 mod people;
 mod permissions;

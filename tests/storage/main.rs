@@ -1,5 +1,7 @@
 //! Storage tests, written once and run against SQLite and PostgreSQL (a fresh database each).
 
+mod blobs;
+
 use probity_domain::roles::Role;
 use probity_server::storage::{self, DynStore, NewAuditEvent, NewUser, Outcome, StoreError};
 use probity_tests::{Backend, TestDatabase};
@@ -910,6 +912,18 @@ async fn exhibits_waiting_for_their_text_without_a_job_get_one_at_start() {
             .expect("latest")
             .expect("a job");
         assert_eq!(job.state, JobState::Queued);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn every_node_shares_the_first_setup_token_until_it_is_cleared() {
+    on_each_backend(|store, _db| async move {
+        assert_eq!(store.setup_token("first").await.expect("store"), "first");
+        // A second node starting on the same database gets the first node's token.
+        assert_eq!(store.setup_token("second").await.expect("read"), "first");
+        store.clear_setup_token().await.expect("clear");
+        assert_eq!(store.setup_token("third").await.expect("store"), "third");
     })
     .await;
 }

@@ -9,6 +9,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod garage;
 pub mod webdriver;
 
 use clap_free::parse_settings;

@@ -465,6 +465,10 @@ impl BlobStore for FsBlobStore {
             Err(error) => Err(error.into()),
         }
     }
+
+    fn reads_are_local(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]

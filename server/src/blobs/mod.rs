@@ -8,6 +8,7 @@
 //! interface.
 
 pub mod fs;
+pub mod s3;
 
 use async_trait::async_trait;
 use std::path::PathBuf;
@@ -133,6 +134,212 @@ pub trait BlobStore: Send + Sync {
     async fn older_than(&self, age: std::time::Duration) -> Result<Vec<String>, BlobError>;
     /// Removes a blob (one no row refers to); removing a missing blob is no error.
     async fn remove(&self, sha256: &str) -> Result<(), BlobError>;
+    /// Every stored blob's name and size, for a store whose files a backup lists rather
+    /// than copies; `None` for one that does not list.
+    async fn sizes(&self) -> Result<Option<Vec<(String, u64)>>, BlobError> {
+        Ok(None)
+    }
+    /// Whether a blob is stored.
+    async fn contains(&self, sha256: &str) -> Result<bool, BlobError> {
+        match self.open(sha256).await {
+            Ok(_) => Ok(true),
+            Err(BlobError::Missing) => Ok(false),
+            Err(error) => Err(error),
+        }
+    }
+    /// Whether reading a blob costs only this machine's disk. Such a store's downloads are
+    /// hashed whole before they start, so that a changed file is refused with a page; a
+    /// remote store's are checked while they stream ([`verified`]), so nothing is read twice.
+    fn reads_are_local(&self) -> bool {
+        false
+    }
+}
+
+/// A blob's content checked against its name while it is read: the last chunk read is held
+/// back until the end shows the hash, so a reader never receives the whole of a changed
+/// file. On a mismatch (or a missing end) the stream fails instead of ending, the receiver of
+/// a download sees it cut short of its announced length, and `alarm` is called with the hash
+/// found.
+pub fn verified(
+    reader: BlobReader,
+    expected: String,
+    alarm: Box<dyn FnOnce(String) + Send>,
+) -> BlobReader {
+    use futures_util::StreamExt as _;
+    use sha2::Digest as _;
+    struct Check {
+        source: tokio_util::io::ReaderStream<BlobReader>,
+        hasher: sha2::Sha256,
+        held: Option<bytes::Bytes>,
+        expected: String,
+        alarm: Option<Box<dyn FnOnce(String) + Send>>,
+        done: bool,
+    }
+    let check = Check {
+        source: tokio_util::io::ReaderStream::with_capacity(reader, 256 * 1024),
+        hasher: sha2::Sha256::new(),
+        held: None,
+        expected,
+        alarm: Some(alarm),
+        done: false,
+    };
+    let stream = futures_util::stream::unfold(check, |mut check| async move {
+        if check.done {
+            return None;
+        }
+        loop {
+            match check.source.next().await {
+                Some(Ok(chunk)) => {
+                    check.hasher.update(&chunk);
+                    if let Some(previous) = check.held.replace(chunk) {
+                        return Some((Ok(previous), check));
+                    }
+                }
+                Some(Err(error)) => {
+                    check.done = true;
+                    return Some((Err(error), check));
+                }
+                None => {
+                    check.done = true;
+                    let found = format!("{:x}", std::mem::take(&mut check.hasher).finalize());
+                    if found == check.expected {
+                        return check.held.take().map(|last| (Ok(last), check));
+                    }
+                    if let Some(alarm) = check.alarm.take() {
+                        alarm(found);
+                    }
+                    let error = std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "stored content no longer has its recorded hash",
+                    );
+                    return Some((Err(error), check));
+                }
+            }
+        }
+    });
+    Box::pin(tokio_util::io::StreamReader::new(stream))
+}
+
+/// Opens a blob store: `s3://bucket/prefix`, a folder, or (without an address) the data
+/// folder's `blobs/`. An S3 store keeps its journal of uploads under way in
+/// `<data_dir>/s3-uploads` and is asked once for a listing, so that a wrong address or
+/// credentials fail here.
+pub async fn open_store(
+    address: Option<&str>,
+    data_dir: &std::path::Path,
+    settings: &s3::S3Settings,
+) -> anyhow::Result<std::sync::Arc<dyn BlobStore>> {
+    use anyhow::Context as _;
+    match address.map(str::trim).filter(|address| !address.is_empty()) {
+        Some(address) if address.starts_with("s3://") => {
+            let location = s3::S3Location::parse(address).map_err(anyhow::Error::msg)?;
+            let store = s3::S3BlobStore::open(location, settings, data_dir.join("s3-uploads"))
+                .with_context(|| format!("cannot set up the blob store {address}"))?;
+            store.probe().await.with_context(|| {
+                format!(
+                    "the blob store {address} does not answer (check AWS_ENDPOINT_URL, AWS_REGION and the credentials)"
+                )
+            })?;
+            Ok(std::sync::Arc::new(store))
+        }
+        Some(address) if address.contains("://") => {
+            anyhow::bail!("{address:?} is not a blob store: give s3://bucket/prefix or a folder")
+        }
+        address => {
+            let root = address
+                .map(PathBuf::from)
+                .unwrap_or_else(|| data_dir.join("blobs"));
+            let store = fs::FsBlobStore::open(&root)
+                .with_context(|| format!("cannot open the blob store in {}", root.display()))?;
+            Ok(std::sync::Arc::new(store))
+        }
+    }
+}
+
+/// What [`migrate`] did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Migrated {
+    /// Files copied.
+    pub copied: usize,
+    /// Files the target already held, hashed there and found whole.
+    pub present: usize,
+}
+
+/// Copies every blob of `from` into `to`, each hashed on the way; one already in `to` is
+/// hashed there instead of copied, so a run that was interrupted is resumed by running it
+/// again. Fails (after trying every blob) when a blob's content does not match its name on
+/// either side, or when a blob a record refers to is in neither store.
+pub async fn migrate(
+    from: &dyn BlobStore,
+    to: &dyn BlobStore,
+    records: &crate::storage::DynStore,
+    mut progress: impl FnMut(usize, usize),
+) -> anyhow::Result<Migrated> {
+    let mut names: Vec<String> = from.older_than(std::time::Duration::ZERO).await?;
+    let referenced = records.referenced_blobs().await?;
+    let stored: std::collections::HashSet<&String> = names.iter().collect();
+    let mut problems: Vec<String> = referenced
+        .iter()
+        .filter(|name| !stored.contains(name))
+        .map(|name| format!("{name}: a record refers to it but the source store lacks it"))
+        .collect();
+    names.sort();
+    let mut done = Migrated::default();
+    for (index, name) in names.iter().enumerate() {
+        progress(index, names.len());
+        if to.contains(name).await? {
+            match rehash(to, name).await? {
+                found if &found == name => done.present += 1,
+                found => problems.push(format!(
+                    "{name}: the target holds a changed copy (it hashes to {found})"
+                )),
+            }
+            continue;
+        }
+        use tokio::io::AsyncReadExt as _;
+        let mut source = from.open(name).await?;
+        let mut writer = to.writer(u64::MAX).await?;
+        let mut buffer = vec![0u8; 1024 * 1024];
+        let copied = loop {
+            let read = match source.read(&mut buffer).await {
+                Ok(read) => read,
+                Err(error) => break Err(BlobError::Io(error)),
+            };
+            if read == 0 {
+                break Ok(());
+            }
+            if let Err(error) = writer
+                .write(bytes::Bytes::copy_from_slice(&buffer[..read]))
+                .await
+            {
+                break Err(error);
+            }
+        };
+        if let Err(error) = copied {
+            writer.abort().await;
+            return Err(error.into());
+        }
+        let stored = writer.finish().await?;
+        if &stored.sha256 == name {
+            done.copied += 1;
+        } else {
+            // The copy sits in the target under the hash it has, referred to by nothing.
+            problems.push(format!(
+                "{name}: the source's content changed (it hashes to {})",
+                stored.sha256
+            ));
+        }
+    }
+    progress(names.len(), names.len());
+    if !problems.is_empty() {
+        anyhow::bail!(
+            "{} of {} files could not be copied whole:\n  {}",
+            problems.len(),
+            names.len(),
+            problems.join("\n  ")
+        );
+    }
+    Ok(done)
 }
 
 /// Removes the blobs no row refers to that were stored at least a day ago (a younger one may

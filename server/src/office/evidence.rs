@@ -544,32 +544,18 @@ pub async fn download(
     if !errors.is_empty() {
         return Err(OfficeError::Invalid(errors));
     }
-    let actual = match rehash(&**vault.blobs, &exhibit.sha256).await {
-        Ok(actual) => actual,
-        Err(BlobError::Missing) => "missing".to_string(),
-        Err(error) => return Err(OfficeError::Blob(error)),
-    };
-    if actual != exhibit.sha256 {
-        tracing::error!(exhibit_id, expected = %exhibit.sha256, %actual, "integrity alarm: stored evidence changed");
-        store
-            .append_custody(
-                exhibit_id,
-                CustodyAction::IntegrityFailure,
-                caller.user.user_id,
-                &format!("Download refused: content now hashes to {actual}"),
-                &exhibit.sha256,
-            )
-            .await?;
-        store
-            .append_audit(
-                caller
-                    .audit("exhibit.download", Outcome::Refused)
-                    .case(case_id)
-                    .target(format!("exhibit:{exhibit_id}"))
-                    .detail("integrity alarm"),
-            )
-            .await?;
-        return Err(OfficeError::Integrity);
+    // A store on this machine's disk is hashed whole first, so that a changed file is
+    // refused with a page; a remote one is checked while it streams (below).
+    if vault.blobs.reads_are_local() {
+        let actual = match rehash(&**vault.blobs, &exhibit.sha256).await {
+            Ok(actual) => actual,
+            Err(BlobError::Missing) => "missing".to_string(),
+            Err(error) => return Err(OfficeError::Blob(error)),
+        };
+        if actual != exhibit.sha256 {
+            integrity_alarm(store, caller, case_id, exhibit_id, &exhibit.sha256, &actual).await?;
+            return Err(OfficeError::Integrity);
+        }
     }
     store
         .append_custody(
@@ -589,17 +575,79 @@ pub async fn download(
         None,
     )
     .await?;
-    let content = vault
-        .blobs
-        .open(&exhibit.sha256)
-        .await
-        .map_err(OfficeError::Blob)?;
+    let content = match vault.blobs.open(&exhibit.sha256).await {
+        Ok(content) => content,
+        Err(BlobError::Missing) => {
+            integrity_alarm(
+                store,
+                caller,
+                case_id,
+                exhibit_id,
+                &exhibit.sha256,
+                "missing",
+            )
+            .await?;
+            return Err(OfficeError::Integrity);
+        }
+        Err(error) => return Err(OfficeError::Blob(error)),
+    };
+    let content = if vault.blobs.reads_are_local() {
+        content
+    } else {
+        // The hash is known only at the end: the last chunk is held back until it is, and a
+        // mismatch cuts the download short of its length and raises the alarm.
+        let store = store.clone();
+        let caller = caller.clone();
+        let expected = exhibit.sha256.clone();
+        let alarm: Box<dyn FnOnce(String) + Send> = Box::new(move |actual: String| {
+            tokio::spawn(async move {
+                let raised =
+                    integrity_alarm(&store, &caller, case_id, exhibit_id, &expected, &actual).await;
+                if let Err(error) = raised {
+                    tracing::error!(exhibit_id, %error, "could not record the integrity alarm");
+                }
+            });
+        });
+        crate::blobs::verified(content, exhibit.sha256.clone(), alarm)
+    };
     Ok(Download {
         case,
         exhibit,
         access,
         content: Some(content),
     })
+}
+
+/// Logs and records that an exhibit's stored content no longer has its hash: a custody entry
+/// and a refused download in the audit trail.
+async fn integrity_alarm(
+    store: &DynStore,
+    caller: &Caller,
+    case_id: i64,
+    exhibit_id: i64,
+    expected: &str,
+    actual: &str,
+) -> Result<(), OfficeError> {
+    tracing::error!(exhibit_id, %expected, %actual, "integrity alarm: stored evidence changed");
+    store
+        .append_custody(
+            exhibit_id,
+            CustodyAction::IntegrityFailure,
+            caller.user.user_id,
+            &format!("Download refused: content now hashes to {actual}"),
+            expected,
+        )
+        .await?;
+    store
+        .append_audit(
+            caller
+                .audit("exhibit.download", Outcome::Refused)
+                .case(case_id)
+                .target(format!("exhibit:{exhibit_id}"))
+                .detail("integrity alarm"),
+        )
+        .await?;
+    Ok(())
 }
 
 /// Records that an exhibit (or a copy) left the office: to whom and why, as a custody step.

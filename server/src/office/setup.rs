@@ -26,8 +26,13 @@ pub struct SetupGate {
 impl SetupGate {
     /// A gate with a fresh token.
     pub fn new() -> Self {
+        Self::with_token(crate::auth::random_token())
+    }
+
+    /// A gate asking for `token` (the one every node shares, [`Store::setup_token`]).
+    pub fn with_token(token: String) -> Self {
         Self {
-            token: crate::auth::random_token(),
+            token,
             done: AtomicBool::new(false),
         }
     }
@@ -116,6 +121,8 @@ pub async fn create_first_admin(
         return Err(OfficeError::Forbidden(ALREADY_SET_UP));
     };
     gate.is_done(&**store).await?;
+    // The token opened what it was for; no node asks for it again.
+    store.clear_setup_token().await?;
     store
         .append_audit(
             audit(Outcome::Success)

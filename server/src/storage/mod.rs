@@ -286,6 +286,11 @@ pub trait Store:
 
     /// How many accounts exist.
     async fn count_users(&self) -> StoreResult<i64>;
+    /// The office's first-run setup token: `candidate` stored when none is, else the one a
+    /// node stored first, so that every node asks for the same.
+    async fn setup_token(&self, candidate: &str) -> StoreResult<String>;
+    /// Forgets the setup token (once an account exists).
+    async fn clear_setup_token(&self) -> StoreResult<()>;
     /// Creates the first administrator, only while no account exists. `None` when one does.
     async fn create_first_admin(&self, user: NewUser) -> StoreResult<Option<User>>;
     /// Creates an account; [`StoreError::Conflict`] when the username is taken.
@@ -469,6 +474,15 @@ impl Backend {
         } else {
             None
         }
+    }
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgresql",
+        })
     }
 }
 

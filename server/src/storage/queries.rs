@@ -246,6 +246,26 @@ where
         Ok(count)
     }
 
+    #[tracing::instrument(skip_all)]
+    async fn setup_token(&self, candidate: &str) -> crate::storage::StoreResult<String> {
+        sqlx::query("insert into setup_token (id, token) values (1, $1) on conflict do nothing")
+            .bind(candidate)
+            .execute(self.pool())
+            .await?;
+        let token: String = sqlx::query_scalar("select token from setup_token where id = 1")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(token)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn clear_setup_token(&self) -> crate::storage::StoreResult<()> {
+        sqlx::query("delete from setup_token")
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     #[tracing::instrument(skip_all, fields(username = %user.username))]
     async fn create_user(
         &self,
