@@ -2,6 +2,7 @@
 //! `PROBITY_TEST_DATABASE`.
 
 mod api;
+mod backup;
 mod cases;
 mod complaints;
 mod demo;
