@@ -966,6 +966,7 @@ fn routes_for(role: probity_domain::roles::Role) -> Vec<&'static str> {
             "/cases/{}/interviews",
             "/cases/{}/interviews/{}",
             "/cases/{}/recommendations/{}",
+            "/cases/{}/export",
         ]);
     }
     if grant(role, Action::CreateCase) != Grant::Never {
@@ -1575,6 +1576,17 @@ async fn the_statistics_outcomes_and_plan_pages_pass_axe() {
         assert!(browser.source().await.contains("Funds put to better use"));
         audit.check(&browser, "recommendation").await;
         audit.look(&browser, "recommendation").await;
+        // The case export page, and its form without a reason.
+        browser
+            .click("a.probity-case-nav__link[href$='/exhibits']")
+            .await;
+        browser.click("main a[href$='/export']").await;
+        assert!(browser.source().await.contains("BagIt"));
+        audit.check(&browser, "case export").await;
+        audit.look(&browser, "case-export").await;
+        browser.click("main form button[type=submit]").await;
+        assert!(browser.source().await.contains("usa-error-message"));
+        audit.check(&browser, "case export with errors").await;
         browser.close().await;
         audit.assert_clean();
     }

@@ -7,6 +7,7 @@ mod cases;
 mod complaints;
 mod demo;
 mod evidence;
+mod export;
 mod hardening;
 mod hostile;
 mod integrity;

@@ -89,6 +89,18 @@ struct Route {
 
 const ROUTES: &[Route] = &[
     Route {
+        method: "GET",
+        path: "/cases/{case}/export",
+        action: Action::ReadCase,
+        form: &[],
+    },
+    Route {
+        method: "POST",
+        path: "/cases/{case}/export",
+        action: Action::ReadCase,
+        form: &[("reason", "")],
+    },
+    Route {
         method: "POST",
         path: "/cases/{case}/plan/reviews",
         action: Action::ReviewCase,

@@ -373,6 +373,7 @@ pub fn CaseEvidencePage(
                     <div class="usa-alert__body"><p class="usa-alert__text">{notice}</p></div>
                 </div>
             })}
+            <p><a class="usa-link" href=format!("{}/export", case_path(id))>"Export the whole case as a BagIt bag"</a>" (for a prosecutor, a court or an archive; verifiable with sha256sum)"</p>
             {if empty {
                 view! { <p>{if later_page { "No more exhibits." } else { "No evidence has been added yet." }}</p> }.into_any()
             } else {

@@ -9,6 +9,7 @@ pub mod complaints;
 pub mod dashboard;
 pub mod errors;
 pub mod evidence;
+pub mod export;
 pub mod interviews;
 pub mod jobs;
 pub mod messages;

@@ -620,7 +620,7 @@ pub async fn download(
 
 /// Logs and records that an exhibit's stored content no longer has its hash: a custody entry
 /// and a refused download in the audit trail.
-async fn integrity_alarm(
+pub(crate) async fn integrity_alarm(
     store: &DynStore,
     caller: &Caller,
     case_id: i64,

@@ -13,6 +13,7 @@ pub mod cases;
 pub mod checkpoints;
 pub mod complaints;
 pub mod evidence;
+pub mod export;
 pub mod findings;
 pub mod integrity;
 pub mod interviews;

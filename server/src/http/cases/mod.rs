@@ -4,6 +4,7 @@
 
 pub mod allegations;
 pub mod details;
+pub mod export;
 pub mod interviews;
 pub mod list;
 pub mod notes;
@@ -40,6 +41,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/cases/{case_id}/parties", get(details::parties))
         .route("/cases/{case_id}/history", get(details::history))
+        .route(
+            "/cases/{case_id}/export",
+            get(export::form).post(export::download),
+        )
         .route("/cases/{case_id}/interviews", get(interviews::list))
         .route(
             "/cases/{case_id}/interviews/new",
