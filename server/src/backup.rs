@@ -318,6 +318,37 @@ pub async fn restore(
             .context("the backup has no backup.json")?,
     )
     .context("backup.json is unreadable")?;
+    // Every file the backup must hold is in the manifest (a cut or edited manifest is
+    // refused, not trusted for what it still lists).
+    let listed = tokio::fs::read_to_string(dir.join(MANIFEST)).await?;
+    let paths: Vec<&str> = listed
+        .lines()
+        .filter_map(|line| line.split_once("  ").map(|(_, path)| path))
+        .collect();
+    let database_file = if info.database == "sqlite" {
+        SQLITE_FILE
+    } else {
+        PG_FILE
+    };
+    let mut required = vec![INFO, database_file];
+    if info.blobs != "files" {
+        required.push(S3_LIST);
+    }
+    for file in required {
+        if !paths.contains(&file) {
+            bail!("the backup's manifest does not list {file}; nothing was restored");
+        }
+    }
+    let blob_lines = paths
+        .iter()
+        .filter(|path| path.starts_with("blobs/"))
+        .count();
+    if info.blobs == "files" && blob_lines != info.blob_count {
+        bail!(
+            "the backup's manifest lists {blob_lines} evidence files, backup.json {}; nothing was restored",
+            info.blob_count
+        );
+    }
     let backend = Backend::from_url(url).context("not a database URL")?;
     if info.database != backend.to_string() {
         bail!(
@@ -326,57 +357,8 @@ pub async fn restore(
             info.database
         );
     }
-    progress("database");
-    match backend {
-        Backend::Sqlite => {
-            let target = sqlite_path(url).context("restore needs a SQLite file, not memory")?;
-            let occupied = std::fs::metadata(&target)
-                .map(|meta| meta.len() > 0)
-                .unwrap_or(false);
-            if occupied {
-                bail!(
-                    "{} already holds a database: restore into an empty data folder",
-                    target.display()
-                );
-            }
-            if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
-                crate::private_folder(parent)?;
-            }
-            let partial = target.with_extension("restoring");
-            tokio::fs::copy(dir.join(SQLITE_FILE), &partial).await?;
-            tokio::fs::File::open(&partial).await?.sync_all().await?;
-            tokio::fs::rename(&partial, &target).await?;
-        }
-        Backend::Postgres => {
-            use sqlx::Connection as _;
-            let mut connection = sqlx::PgConnection::connect(url)
-                .await
-                .context("cannot connect to PostgreSQL")?;
-            let tables: i64 = sqlx::query_scalar(
-                "select count(*) from pg_tables where schemaname = current_schema()",
-            )
-            .fetch_one(&mut connection)
-            .await?;
-            connection.close().await?;
-            if tables > 0 {
-                bail!("the database already has tables: restore into an empty database");
-            }
-            let (url, password) = split_password(url);
-            let mut command = tokio::process::Command::new("pg_restore");
-            command
-                .arg("--no-owner")
-                .arg("--no-privileges")
-                .arg("--exit-on-error")
-                .arg("--single-transaction")
-                .arg("--dbname")
-                .arg(&url)
-                .arg(dir.join(PG_FILE));
-            if let Some(password) = password {
-                command.env("PGPASSWORD", password);
-            }
-            run_tool(command, "pg_restore").await?;
-        }
-    }
+    // The files first: they are content-addressed, so copying them again is harmless, and a
+    // restore that fails here leaves the database empty to try again.
     progress("evidence files");
     if info.blobs == "files" {
         let listed = tokio::fs::read_to_string(dir.join(MANIFEST)).await?;
@@ -425,10 +407,66 @@ pub async fn restore(
         }
         if !missing.is_empty() {
             bail!(
-                "the database is restored, but {} files it lists are not in the blob store (give --blob-store the bucket the backup was made from):\n  {}",
+                "nothing was restored: {} files the backup lists are not in the blob store (give --blob-store the bucket the backup was made from):\n  {}",
                 missing.len(),
                 missing.join("\n  ")
             );
+        }
+    }
+    progress("database");
+    match backend {
+        Backend::Sqlite => {
+            let target = sqlite_path(url).context("restore needs a SQLite file, not memory")?;
+            let occupied = std::fs::metadata(&target)
+                .map(|meta| meta.len() > 0)
+                .unwrap_or(false);
+            let journal = ["-wal", "-shm", "-journal"].iter().any(|suffix| {
+                let mut name = target.as_os_str().to_owned();
+                name.push(suffix);
+                std::path::Path::new(&name).exists()
+            });
+            if occupied || journal {
+                bail!(
+                    "{} already holds a database: restore into an empty data folder",
+                    target.display()
+                );
+            }
+            if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+                crate::private_folder(parent)?;
+            }
+            let partial = target.with_extension("restoring");
+            tokio::fs::copy(dir.join(SQLITE_FILE), &partial).await?;
+            tokio::fs::File::open(&partial).await?.sync_all().await?;
+            tokio::fs::rename(&partial, &target).await?;
+        }
+        Backend::Postgres => {
+            use sqlx::Connection as _;
+            let mut connection = sqlx::PgConnection::connect(url)
+                .await
+                .context("cannot connect to PostgreSQL")?;
+            let tables: i64 = sqlx::query_scalar(
+                "select count(*) from pg_tables where schemaname = current_schema()",
+            )
+            .fetch_one(&mut connection)
+            .await?;
+            connection.close().await?;
+            if tables > 0 {
+                bail!("the database already has tables: restore into an empty database");
+            }
+            let (url, password) = split_password(url);
+            let mut command = tokio::process::Command::new("pg_restore");
+            command
+                .arg("--no-owner")
+                .arg("--no-privileges")
+                .arg("--exit-on-error")
+                .arg("--single-transaction")
+                .arg("--dbname")
+                .arg(&url)
+                .arg(dir.join(PG_FILE));
+            if let Some(password) = password {
+                command.env("PGPASSWORD", password);
+            }
+            run_tool(command, "pg_restore").await?;
         }
     }
     Ok(info)

@@ -14,6 +14,7 @@ mod integrity;
 mod interviews;
 mod leaks;
 mod messages;
+mod nodes;
 mod object_storage;
 mod outcomes;
 mod people;

@@ -313,6 +313,7 @@ async fn a_changed_file_is_cut_short_before_its_last_byte_and_raises_the_alarm()
         let mut reader = blobs::verified(
             store.open(&stored.sha256).await.expect("open"),
             stored.sha256.clone(),
+            stored.size,
             Box::new(move |found| {
                 let _ = send.send(found);
             }),
@@ -329,6 +330,7 @@ async fn a_changed_file_is_cut_short_before_its_last_byte_and_raises_the_alarm()
         let mut reader = blobs::verified(
             store.open(&stored.sha256).await.expect("open"),
             stored.sha256.clone(),
+            stored.size,
             Box::new(move |found| {
                 let _ = alarm.send(found);
             }),
@@ -346,6 +348,31 @@ async fn a_changed_file_is_cut_short_before_its_last_byte_and_raises_the_alarm()
         assert_ne!(
             blobs::rehash(store, &stored.sha256).await.expect("rehash"),
             stored.sha256
+        );
+        // Changed and made longer: a reader that stops at the recorded length (as a download
+        // does at its Content-Length) still never gets the whole recorded length clean.
+        let mut longer = bytes.clone();
+        longer[0] ^= 0x01;
+        longer.extend_from_slice(&[0u8; 300_000]);
+        (subject.tamper)(&stored.sha256, longer).await;
+        let (alarm, mut raised) = tokio::sync::mpsc::unbounded_channel();
+        let mut reader = blobs::verified(
+            store.open(&stored.sha256).await.expect("open"),
+            stored.sha256.clone(),
+            stored.size,
+            Box::new(move |found| {
+                let _ = alarm.send(found);
+            }),
+        );
+        let mut out = vec![0u8; stored.size as usize];
+        let cut = reader.read_exact(&mut out).await;
+        assert!(
+            cut.is_err(),
+            "{name}: the recorded length of a longer file came out clean"
+        );
+        assert!(
+            raised.recv().await.is_some(),
+            "{name}: no alarm for a longer file"
         );
     }
 }

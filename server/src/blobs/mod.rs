@@ -160,9 +160,14 @@ pub trait BlobStore: Send + Sync {
 /// file. On a mismatch (or a missing end) the stream fails instead of ending, the receiver of
 /// a download sees it cut short of its announced length, and `alarm` is called with the hash
 /// found.
+///
+/// `size` is the recorded length: a reader stops asking once it has that many bytes (a
+/// download's `Content-Length`), so a longer changed file would otherwise pass unread. The
+/// check fails as soon as more arrives than recorded, and at the end when less did.
 pub fn verified(
     reader: BlobReader,
     expected: String,
+    size: u64,
     alarm: Box<dyn FnOnce(String) + Send>,
 ) -> BlobReader {
     use futures_util::StreamExt as _;
@@ -172,6 +177,8 @@ pub fn verified(
         hasher: sha2::Sha256,
         held: Option<bytes::Bytes>,
         expected: String,
+        size: u64,
+        read: u64,
         alarm: Option<Box<dyn FnOnce(String) + Send>>,
         done: bool,
     }
@@ -180,6 +187,8 @@ pub fn verified(
         hasher: sha2::Sha256::new(),
         held: None,
         expected,
+        size,
+        read: 0,
         alarm: Some(alarm),
         done: false,
     };
@@ -190,6 +199,21 @@ pub fn verified(
         loop {
             match check.source.next().await {
                 Some(Ok(chunk)) => {
+                    check.read += chunk.len() as u64;
+                    if check.read > check.size {
+                        check.done = true;
+                        if let Some(alarm) = check.alarm.take() {
+                            alarm(format!(
+                                "longer than recorded ({} bytes or more)",
+                                check.read
+                            ));
+                        }
+                        let error = std::io::Error::new(
+                            std::io::ErrorKind::InvalidData,
+                            "stored content is longer than recorded",
+                        );
+                        return Some((Err(error), check));
+                    }
                     check.hasher.update(&chunk);
                     if let Some(previous) = check.held.replace(chunk) {
                         return Some((Ok(previous), check));
@@ -357,6 +381,10 @@ pub async fn remove_unreferenced(
     let referenced = store.referenced_blobs().await?;
     let mut removed = 0;
     for sha256 in old.iter().filter(|sha256| !referenced.contains(*sha256)) {
+        // Asked again just before: another node may have pointed a row at it meanwhile.
+        if store.blob_in_use(sha256).await? {
+            continue;
+        }
         blobs.remove(sha256).await?;
         removed += 1;
     }

@@ -390,13 +390,13 @@ impl S3Writer {
         let s3 = &self.store.inner.s3;
         match self.upload.take() {
             None => {
-                // One part or less: written once, under its name.
-                if !self.store.has(&sha256).await? {
-                    let body = self.buffer.split().freeze();
-                    s3.put(&target, PutPayload::from(body))
-                        .await
-                        .map_err(from_store)?;
-                }
+                // One part or less: written once, under its name. Written even when the same
+                // content is there, so that its age starts again: the sweep of unreferenced
+                // files (on any node) never takes a file a new row is about to point at.
+                let body = self.buffer.split().freeze();
+                s3.put(&target, PutPayload::from(body))
+                    .await
+                    .map_err(from_store)?;
             }
             Some(mut upload) => {
                 let result = async {
@@ -417,10 +417,9 @@ impl S3Writer {
                     s3.complete_multipart(&upload.key, &upload.id, parts)
                         .await
                         .map_err(from_store)?;
-                    // The same content stored before is kept (write-once).
-                    if !self.store.has(&sha256).await? {
-                        self.store.copy_within(&upload.key, &target).await?;
-                    }
+                    // Copied even over the same content, so that its age starts again (as
+                    // above).
+                    self.store.copy_within(&upload.key, &target).await?;
                     Ok::<(), BlobError>(())
                 }
                 .await;
@@ -474,9 +473,6 @@ impl BlobWriter for S3Writer {
             // is still written once under its name.
             if self.buffer.len() == PART {
                 self.send_part().await?;
-            }
-            if self.buffer.capacity() < PART {
-                self.buffer.reserve(PART - self.buffer.len());
             }
             let take = (PART - self.buffer.len()).min(rest.len());
             self.buffer.extend_from_slice(&rest[..take]);

@@ -608,7 +608,12 @@ pub async fn download(
                 }
             });
         });
-        crate::blobs::verified(content, exhibit.sha256.clone(), alarm)
+        crate::blobs::verified(
+            content,
+            exhibit.sha256.clone(),
+            exhibit.size_bytes.max(0) as u64,
+            alarm,
+        )
     };
     Ok(Download {
         case,

@@ -329,6 +329,18 @@ pub async fn run_import(
             "The messages of this exhibit are already imported.",
         ));
     }
+    if job.attempts > 1 {
+        // An earlier start of this job ran on a node that stopped (its lease ran out): what
+        // it staged is nobody's now. Only one import job of an exhibit runs at a time.
+        let dropped = store.abandon_imports_of(exhibit_id).await?;
+        if dropped > 0 {
+            tracing::warn!(
+                exhibit_id,
+                dropped,
+                "dropped what a stopped import had staged"
+            );
+        }
+    }
     let request = params.request;
     let time_zone = jiff::tz::TimeZone::get(&request.time_zone).map_err(|_| {
         OfficeError::Conflict("The time zone chosen for this import is no longer known.")

@@ -99,6 +99,9 @@ pub trait MessageStore: Send + Sync {
     /// mid-import); returns how many imports were abandoned.
     async fn abandon_stale_imports(&self, started_before: time::OffsetDateTime)
     -> StoreResult<u64>;
+    /// Throws away what earlier, stopped imports of one exhibit staged (a job started again
+    /// after its node stopped); returns how many imports.
+    async fn abandon_imports_of(&self, exhibit_id: i64) -> StoreResult<u64>;
     /// How many messages were imported from an exhibit.
     async fn message_count(&self, exhibit_id: i64) -> StoreResult<i64>;
     /// How many messages each of a case's logs holds: `(exhibit id, count)` for every
@@ -354,6 +357,25 @@ where
             })
         })
         .transpose()
+    }
+
+    #[tracing::instrument(skip_all, fields(exhibit_id))]
+    async fn abandon_imports_of(&self, exhibit_id: i64) -> crate::storage::StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "delete from message_staging where import_id in \
+                     (select import_id from message_imports where exhibit_id = $1)",
+        )
+        .bind(exhibit_id)
+        .execute(&mut *tx)
+        .await?;
+        let done = sqlx::query("delete from message_imports where exhibit_id = $1")
+            .bind(exhibit_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(done)
     }
 
     #[tracing::instrument(skip_all)]
