@@ -123,7 +123,13 @@ pub trait BlobStore: Send + Sync {
         use tokio::io::AsyncWriteExt as _;
         let mut source = self.open(sha256).await?;
         let copy = LocalCopy::temporary("probity-blob-", "")?;
-        let mut file = tokio::fs::File::create(&copy.path).await?;
+        // Evidence, even a temporary copy, is readable by the server's own account only.
+        let mut file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&copy.path)
+            .await?;
         tokio::io::copy(&mut source, &mut file).await?;
         file.flush().await?;
         Ok(copy)

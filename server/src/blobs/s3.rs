@@ -244,7 +244,12 @@ impl S3BlobStore {
 
     /// Notes a multipart upload under way in this node's journal.
     async fn note(&self, token: &str, key: &ObjectPath, id: &str) -> Result<(), BlobError> {
-        let line = serde_json::json!({ "key": key.as_ref(), "upload_id": id }).to_string();
+        let line = serde_json::json!({
+            "store": self.inner.location.to_string(),
+            "key": key.as_ref(),
+            "upload_id": id,
+        })
+        .to_string();
         let path = self.inner.journal.join(token);
         tokio::fs::write(&path, line).await?;
         Ok(())
@@ -330,11 +335,56 @@ struct S3Writer {
 }
 
 struct Upload {
+    store: S3BlobStore,
     token: String,
     key: ObjectPath,
     id: String,
     sending: JoinSet<Result<(usize, PartId), BlobError>>,
     parts: Vec<Option<PartId>>,
+    /// Completed and cleaned up, or aborted: nothing left for `Drop` to do.
+    settled: bool,
+}
+
+impl Upload {
+    /// Stops the parts on their way, aborts the upload and removes its temporary object;
+    /// the journal forgets it only once the abort went through, so a failed abort is tried
+    /// again when the node starts.
+    async fn abandon(&mut self) {
+        self.sending.shutdown().await;
+        let s3 = &self.store.inner.s3;
+        let aborted = s3.abort_multipart(&self.key, &self.id).await;
+        let _ = s3.delete(&self.key).await;
+        if aborted.is_ok() {
+            self.store.forget(&self.token).await;
+        }
+        self.settled = true;
+    }
+}
+
+impl Drop for Upload {
+    fn drop(&mut self) {
+        // An upload dropped unsettled (a cancelled request, even in the middle of `finish`)
+        // is still aborted; the journal entry covers a process that ends before this runs.
+        if self.settled {
+            return;
+        }
+        self.sending.abort_all();
+        let mut rest = Upload {
+            store: self.store.clone(),
+            token: std::mem::take(&mut self.token),
+            key: std::mem::take(&mut self.key),
+            id: std::mem::take(&mut self.id),
+            sending: JoinSet::new(),
+            parts: Vec::new(),
+            settled: true,
+        };
+        if let Ok(handle) = tokio::runtime::Handle::try_current() {
+            handle.spawn(async move {
+                rest.settled = false;
+                rest.abandon().await;
+            });
+        }
+    }
 }
 
 impl S3Writer {
@@ -352,11 +402,13 @@ impl S3Writer {
                 .map_err(from_store)?;
             let noted = self.store.note(&token, &key, &id).await;
             self.upload = Some(Upload {
+                store: self.store.clone(),
                 token,
                 key,
                 id,
                 sending: JoinSet::new(),
                 parts: Vec::new(),
+                settled: false,
             });
             noted?;
         }
@@ -424,11 +476,12 @@ impl S3Writer {
                 }
                 .await;
                 if result.is_err() {
-                    upload.sending.abort_all();
-                    let _ = s3.abort_multipart(&upload.key, &upload.id).await;
+                    upload.abandon().await;
+                } else {
+                    let _ = s3.delete(&upload.key).await;
+                    self.store.forget(&upload.token).await;
+                    upload.settled = true;
                 }
-                let _ = s3.delete(&upload.key).await;
-                self.store.forget(&upload.token).await;
                 result?;
             }
         }
@@ -487,35 +540,7 @@ impl BlobWriter for S3Writer {
 
     async fn abort(mut self: Box<Self>) {
         if let Some(mut upload) = self.upload.take() {
-            upload.sending.abort_all();
-            let _ = self
-                .store
-                .inner
-                .s3
-                .abort_multipart(&upload.key, &upload.id)
-                .await;
-            self.store.forget(&upload.token).await;
-        }
-    }
-}
-
-impl Drop for S3Writer {
-    fn drop(&mut self) {
-        // A writer dropped without finish or abort (a cancelled request) still aborts its
-        // upload; the journal entry covers a process that ends before this runs.
-        if let Some(mut upload) = self.upload.take() {
-            upload.sending.abort_all();
-            let store = self.store.clone();
-            if let Ok(handle) = tokio::runtime::Handle::try_current() {
-                handle.spawn(async move {
-                    let _ = store
-                        .inner
-                        .s3
-                        .abort_multipart(&upload.key, &upload.id)
-                        .await;
-                    store.forget(&upload.token).await;
-                });
-            }
+            upload.abandon().await;
         }
     }
 }
@@ -556,8 +581,15 @@ impl BlobStore for S3BlobStore {
                 .await
                 .unwrap_or_default();
             let noted: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+            let here = self.inner.location.to_string();
+            if noted["store"].as_str().is_some_and(|store| store != here) {
+                // Another store's (a migration's target): left for a start on that store.
+                continue;
+            }
             if let (Some(key), Some(id)) = (noted["key"].as_str(), noted["upload_id"].as_str()) {
-                let key = ObjectPath::from(key);
+                let Ok(key) = ObjectPath::parse(key) else {
+                    continue;
+                };
                 // Aborting an upload that did complete fails harmlessly; its object, if it is
                 // a temporary one, goes below.
                 let _ = self.inner.s3.abort_multipart(&key, &id.to_string()).await;
