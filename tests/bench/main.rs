@@ -269,7 +269,7 @@ struct Server {
 }
 
 impl Server {
-    async fn start(binary: &Path, db: &TestDatabase) -> (Server, Duration) {
+    async fn start(binary: &Path, db: &TestDatabase, extra: &[String]) -> (Server, Duration) {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .expect("free port")
             .local_addr()
@@ -295,6 +295,7 @@ impl Server {
                 "false",
                 "serve",
             ])
+            .args(extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -560,7 +561,7 @@ async fn run_backend(
     store.migrate().await.expect("migrate");
     let (supervisor, investigator, team) = setup_users(&store).await;
 
-    let (server, startup) = Server::start(binary, &db).await;
+    let (server, startup) = Server::start(binary, &db, &[]).await;
     let client = server.signed_in("bench.supervisor").await;
     let lead = server.signed_in("bench.investigator").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -597,8 +598,9 @@ async fn run_backend(
         )
         .await;
     }
+    let mut file_rate = None;
     if parts.upload {
-        upload(&server, &lead, case_id, sizes, idle, name, table, scratch).await;
+        file_rate = Some(upload(&server, &lead, case_id, sizes, idle, name, table, scratch).await);
     }
     if parts.messages {
         messages(
@@ -633,6 +635,37 @@ async fn run_backend(
         sign_in_flood(&server, sizes, name, table).await;
     }
     drop(server);
+    if let Some(file_rate) = file_rate {
+        // The same upload into S3 (a one-node Garage on loopback), by a server started again
+        // on the same database with the bucket as its blob store.
+        let garage = probity_tests::garage::Garage::shared();
+        let mut extra = vec!["--blob-store".to_string(), garage.fresh_store()];
+        extra.extend(garage.args());
+        let (server, _) = Server::start(binary, &db, &extra).await;
+        let lead = server.signed_in("bench.investigator").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let idle = server.rss();
+        let s3_rate = upload(
+            &server,
+            &lead,
+            case_id,
+            sizes,
+            idle,
+            &format!("{name}, S3"),
+            table,
+            scratch,
+        )
+        .await;
+        table.add(
+            &format!("{name}, S3"),
+            "  upload into S3 against the same upload into the data folder",
+            format!("{s3_rate:.0} MiB/s"),
+            format!("data folder {file_rate:.0} MiB/s"),
+            format!("{:.2}", s3_rate / file_rate),
+            "≥ 0.5",
+        );
+        drop(server);
+    }
     let _ = store;
     if parts.keep {
         // For looking at query plans afterwards; the caller drops the database by hand.
@@ -733,7 +766,7 @@ async fn upload(
     name: &str,
     table: &mut Table,
     scratch: &Path,
-) {
+) -> f64 {
     let big = scratch.join("upload.bin");
     random_file(&big, sizes.upload_bytes);
     let big_str = big.display().to_string();
@@ -786,6 +819,7 @@ async fn upload(
         "≤ 64 MiB",
     );
     let _ = std::fs::remove_file(&big);
+    rate(upload)
 }
 
 /// Imports an uploaded exhibit as a WhatsApp export (UTC, day first) through the real form;
