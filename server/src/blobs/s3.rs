@@ -39,7 +39,7 @@ const HEAD_BYTES: usize = 8192;
 pub const PART: usize = 8 * 1024 * 1024;
 
 /// Parts sent at once.
-pub const IN_FLIGHT: usize = 3;
+pub const IN_FLIGHT: usize = 2;
 
 /// Temporary objects at least this old are left over from an interrupted upload.
 const STALE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(3600);
@@ -526,6 +526,11 @@ impl BlobWriter for S3Writer {
             // is still written once under its name.
             if self.buffer.len() == PART {
                 self.send_part().await?;
+            }
+            // A small file grows its buffer as it comes; once a file is known to be large
+            // (its multipart upload started), each part gets exactly one allocation.
+            if self.upload.is_some() && self.buffer.capacity() < PART {
+                self.buffer.reserve(PART - self.buffer.len());
             }
             let take = (PART - self.buffer.len()).min(rest.len());
             self.buffer.extend_from_slice(&rest[..take]);
