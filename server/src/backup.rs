@@ -372,23 +372,8 @@ pub async fn restore(
             if blobs.contains(hash).await? {
                 continue;
             }
-            let mut source = tokio::fs::File::open(dir.join(path)).await?;
-            let mut writer = blobs.writer(u64::MAX).await?;
-            let mut buffer = vec![0u8; 1024 * 1024];
-            loop {
-                let read = source.read(&mut buffer).await?;
-                if read == 0 {
-                    break;
-                }
-                if let Err(error) = writer
-                    .write(bytes::Bytes::copy_from_slice(&buffer[..read]))
-                    .await
-                {
-                    writer.abort().await;
-                    return Err(error.into());
-                }
-            }
-            let stored = writer.finish().await?;
+            let source = tokio::fs::File::open(dir.join(path)).await?;
+            let stored = crate::blobs::store_from(blobs, source).await?;
             if stored.sha256 != hash {
                 bail!("{path} changed while it was restored");
             }

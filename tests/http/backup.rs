@@ -145,18 +145,6 @@ async fn settle(db: &TestDatabase) {
     panic!("jobs did not finish");
 }
 
-fn noise(size: usize, seed: u64) -> Vec<u8> {
-    let mut state = seed | 1;
-    (0..size)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as u8
-        })
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_backup_taken_while_writing_restores_elsewhere_with_every_table_and_file() {
     let team = team_case("Backed-up case", &[]).await;
@@ -164,7 +152,7 @@ async fn a_backup_taken_while_writing_restores_elsewhere_with_every_table_and_fi
         upload_one(
             &team,
             &format!("log-{index}.bin"),
-            &noise(200_000 + index as usize * 777, index + 1),
+            &probity_tests::noise(200_000 + index as usize * 777, index + 1),
             false,
         )
         .await;
@@ -259,7 +247,7 @@ async fn a_backup_taken_while_writing_restores_elsewhere_with_every_table_and_fi
             upload_one(
                 &team,
                 &format!("late-{index}.bin"),
-                &noise(150_000, index + 50),
+                &probity_tests::noise(150_000, index + 50),
                 false,
             )
             .await;

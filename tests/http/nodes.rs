@@ -21,15 +21,8 @@ impl Drop for Node {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .expect("a free port")
-}
-
 async fn start_node(db: &TestDatabase, store: &str, data_dir: &std::path::Path) -> Node {
-    let port = free_port();
+    let port = probity_tests::free_port();
     let mut command = Command::new(probity_tests::probity_binary());
     command
         .arg("serve")

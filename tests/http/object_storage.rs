@@ -10,19 +10,6 @@ fn sha256(bytes: &[u8]) -> String {
     format!("{:x}", sha2::Sha256::digest(bytes))
 }
 
-/// Bytes that differ everywhere (nothing a type detector or a compressor could shorten).
-fn noise(size: usize, seed: u64) -> Vec<u8> {
-    let mut state = seed | 1;
-    (0..size)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as u8
-        })
-        .collect()
-}
-
 /// The app's settings for a fresh prefix of the test bucket.
 fn s3_args(store: &str) -> Vec<String> {
     let mut args = vec!["--blob-store".to_string(), store.to_string()];
@@ -94,7 +81,7 @@ async fn evidence_in_s3_is_stored_whole_and_a_changed_object_is_cut_short_with_a
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let team = team_case("Evidence in a bucket", &args).await;
     // Larger than one part of a multipart upload, and not a multiple of it.
-    let video = noise(9 * 1024 * 1024 + 4321, 42);
+    let video = probity_tests::noise(9 * 1024 * 1024 + 4321, 42);
     let exhibit_id = upload_one(&team, "bodycam.mp4", &video, false).await;
     assert_eq!(
         stored_files(&team.app.db.data_dir),
@@ -113,15 +100,7 @@ async fn evidence_in_s3_is_stored_whole_and_a_changed_object_is_cut_short_with_a
 
     // Someone with the bucket's keys changes the last byte.
     let garage = Garage::shared();
-    let raw = object_store::aws::AmazonS3Builder::new()
-        .with_bucket_name(&garage.bucket)
-        .with_endpoint(&garage.endpoint)
-        .with_region(&garage.region)
-        .with_access_key_id(&garage.access_key_id)
-        .with_secret_access_key(&garage.secret_access_key)
-        .with_allow_http(true)
-        .build()
-        .expect("raw client");
+    let raw = garage.raw_client();
     let hash = sha256(&video);
     let prefix = store.trim_start_matches(&format!("s3://{}/", garage.bucket));
     let key = object_store::path::Path::from(format!("{prefix}/sha256/{}/{hash}", &hash[0..2]));
@@ -165,8 +144,8 @@ async fn evidence_in_s3_is_stored_whole_and_a_changed_object_is_cut_short_with_a
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn blobs_migrate_copies_the_data_folder_to_s3_resumably_and_the_app_serves_from_there() {
     let mut team = team_case("Moving to a bucket", &[]).await;
-    let log = noise(300_000, 7);
-    let video = noise(8 * 1024 * 1024 + 1, 8);
+    let log = probity_tests::noise(300_000, 7);
+    let video = probity_tests::noise(8 * 1024 * 1024 + 1, 8);
     let first = upload_one(&team, "chat.txt", &log, false).await;
     let second = upload_one(&team, "video.mp4", &video, false).await;
     let files = stored_files(&team.app.db.data_dir);

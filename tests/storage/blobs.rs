@@ -36,18 +36,6 @@ fn temp_dir(label: &str) -> std::path::PathBuf {
     dir
 }
 
-fn raw_s3(garage: &Garage) -> object_store::aws::AmazonS3 {
-    object_store::aws::AmazonS3Builder::new()
-        .with_bucket_name(&garage.bucket)
-        .with_endpoint(&garage.endpoint)
-        .with_region(&garage.region)
-        .with_access_key_id(&garage.access_key_id)
-        .with_secret_access_key(&garage.secret_access_key)
-        .with_allow_http(true)
-        .build()
-        .expect("raw S3 client")
-}
-
 fn subjects() -> Vec<Subject> {
     let root = temp_dir("fs");
     let fs = FsBlobStore::open(&root).expect("fs store");
@@ -89,13 +77,13 @@ fn subjects() -> Vec<Subject> {
                     "{tamper_prefix}/sha256/{}/{sha256}",
                     &sha256[0..2]
                 ));
-                let raw = raw_s3(Garage::shared());
+                let raw = Garage::shared().raw_client();
                 Box::pin(async move {
                     raw.put(&key, bytes.into()).await.expect("tamper");
                 })
             }),
             leftovers: Box::new(move || {
-                let raw = raw_s3(Garage::shared());
+                let raw = Garage::shared().raw_client();
                 let prefix = object_store::path::Path::from(format!("{leftover_prefix}/tmp"));
                 Box::pin(async move {
                     let listed: Vec<_> = object_store::ObjectStore::list(&raw, Some(&prefix))
@@ -105,24 +93,9 @@ fn subjects() -> Vec<Subject> {
                 })
             }),
             journal: Some(journal),
-            raw: Some((raw_s3(garage), prefix)),
+            raw: Some((garage.raw_client(), prefix)),
         },
     ]
-}
-
-/// Bytes that differ everywhere, from a seed.
-fn content(size: usize, seed: u64) -> Vec<u8> {
-    let mut state = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    (0..size)
-        .map(|_| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) as u8
-        })
-        .collect()
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -165,7 +138,7 @@ async fn both_stores_keep_files_byte_for_byte_once_under_their_hash() {
             (PART + 1, 1_000_003),
             (3 * PART + 12_345, 777_777),
         ] {
-            let bytes = content(size, size as u64);
+            let bytes = probity_tests::noise(size, size as u64);
             let stored = write_in_chunks(store, &bytes, chunk, u64::MAX)
                 .await
                 .unwrap_or_else(|error| panic!("{name}: {size} bytes: {error}"));
@@ -205,7 +178,7 @@ async fn both_stores_keep_files_byte_for_byte_once_under_their_hash() {
             .await
             .expect("list");
         assert_eq!(all.len(), 5, "{name}: {all:?}");
-        let gone = hex(&content(1, 1));
+        let gone = hex(&probity_tests::noise(1, 1));
         store.remove(&gone).await.expect("remove");
         store
             .remove(&gone)
@@ -225,7 +198,7 @@ async fn refused_and_aborted_writes_leave_nothing() {
     for subject in subjects() {
         let store = subject.store.as_ref();
         let name = subject.name;
-        let bytes = content(2 * PART + 10, 7);
+        let bytes = probity_tests::noise(2 * PART + 10, 7);
         let refused = write_in_chunks(store, &bytes, 1 << 20, PART as u64 + 5).await;
         assert!(
             matches!(refused, Err(BlobError::TooLarge { .. })),
@@ -280,9 +253,14 @@ async fn an_upload_left_by_a_killed_node_is_aborted_when_it_starts_again() {
     // What a node killed mid-upload leaves: an upload under way and its note.
     let key = object_store::path::Path::from(format!("{prefix}/tmp/killed"));
     let id = raw.create_multipart(&key).await.expect("create");
-    raw.put_part(&key, &id, 0, Bytes::from(content(PART, 3)).into())
-        .await
-        .expect("part");
+    raw.put_part(
+        &key,
+        &id,
+        0,
+        Bytes::from(probity_tests::noise(PART, 3)).into(),
+    )
+    .await
+    .expect("part");
     std::fs::write(
         journal.join("killed"),
         serde_json::json!({ "key": key.as_ref(), "upload_id": id }).to_string(),
@@ -293,7 +271,12 @@ async fn an_upload_left_by_a_killed_node_is_aborted_when_it_starts_again() {
     assert_eq!(std::fs::read_dir(journal).expect("journal").count(), 0);
     // The upload is gone: a part for it is refused.
     let late = raw
-        .put_part(&key, &id, 1, Bytes::from(content(PART, 4)).into())
+        .put_part(
+            &key,
+            &id,
+            1,
+            Bytes::from(probity_tests::noise(PART, 4)).into(),
+        )
         .await;
     assert!(late.is_err(), "the upload was not aborted");
 }
@@ -303,7 +286,7 @@ async fn a_changed_file_is_cut_short_before_its_last_byte_and_raises_the_alarm()
     for subject in subjects() {
         let store = subject.store.as_ref();
         let name = subject.name;
-        let bytes = content(3 * 256 * 1024 + 99, 11);
+        let bytes = probity_tests::noise(3 * 256 * 1024 + 99, 11);
         let stored = write_in_chunks(store, &bytes, 1 << 16, u64::MAX)
             .await
             .expect("stored");

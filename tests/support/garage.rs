@@ -45,13 +45,6 @@ fn garage_binary() -> PathBuf {
     candidate
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .expect("a free port")
-}
-
 fn run(config: &Path, args: &[&str]) -> String {
     let output = Command::new(garage_binary())
         .arg("-c")
@@ -86,7 +79,7 @@ impl Garage {
     fn start() -> Garage {
         let dir = std::env::temp_dir().join(format!("probity-garage-{}", crate::random_suffix()));
         std::fs::create_dir_all(&dir).expect("garage folder");
-        let (rpc, s3, admin) = (free_port(), free_port(), free_port());
+        let (rpc, s3, admin) = (crate::free_port(), crate::free_port(), crate::free_port());
         let mut secret = [0u8; 32];
         getrandom::fill(&mut secret).expect("random");
         let secret: String = secret.iter().map(|b| format!("{b:02x}")).collect();
@@ -201,6 +194,19 @@ api_bind_addr = "127.0.0.1:{admin}"
             self.secret_access_key.clone(),
             "--s3-allow-http".to_string(),
         ]
+    }
+
+    /// A plain S3 client of the test bucket, to reach behind Probity's back.
+    pub fn raw_client(&self) -> object_store::aws::AmazonS3 {
+        object_store::aws::AmazonS3Builder::new()
+            .with_bucket_name(&self.bucket)
+            .with_endpoint(&self.endpoint)
+            .with_region(&self.region)
+            .with_access_key_id(&self.access_key_id)
+            .with_secret_access_key(&self.secret_access_key)
+            .with_allow_http(true)
+            .build()
+            .expect("raw S3 client")
     }
 
     /// The same as [`probity_server::blobs::s3::S3Settings`].

@@ -38,6 +38,28 @@ impl Backend {
     }
 }
 
+/// A free port on loopback (for a process that must be told its port).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free port")
+}
+
+/// Bytes that differ everywhere, from a seed (nothing a type detector or a compressor could
+/// shorten).
+pub fn noise(size: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed | 1;
+    (0..size)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect()
+}
+
 /// A random hex string for unique names.
 pub fn random_suffix() -> String {
     let mut bytes = [0u8; 8];

@@ -286,6 +286,37 @@ pub async fn open_store(
     }
 }
 
+/// Writes everything `source` holds into `to` as one blob (no size limit; an error leaves
+/// nothing behind).
+pub async fn store_from(
+    to: &dyn BlobStore,
+    mut source: impl tokio::io::AsyncRead + Unpin,
+) -> Result<StoredBlob, BlobError> {
+    use tokio::io::AsyncReadExt as _;
+    let mut writer = to.writer(u64::MAX).await?;
+    let mut buffer = vec![0u8; 1024 * 1024];
+    loop {
+        let read = match source.read(&mut buffer).await {
+            Ok(read) => read,
+            Err(error) => {
+                writer.abort().await;
+                return Err(BlobError::Io(error));
+            }
+        };
+        if read == 0 {
+            break;
+        }
+        if let Err(error) = writer
+            .write(bytes::Bytes::copy_from_slice(&buffer[..read]))
+            .await
+        {
+            writer.abort().await;
+            return Err(error);
+        }
+    }
+    writer.finish().await
+}
+
 /// What [`migrate`] did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Migrated {
@@ -326,30 +357,7 @@ pub async fn migrate(
             }
             continue;
         }
-        use tokio::io::AsyncReadExt as _;
-        let mut source = from.open(name).await?;
-        let mut writer = to.writer(u64::MAX).await?;
-        let mut buffer = vec![0u8; 1024 * 1024];
-        let copied = loop {
-            let read = match source.read(&mut buffer).await {
-                Ok(read) => read,
-                Err(error) => break Err(BlobError::Io(error)),
-            };
-            if read == 0 {
-                break Ok(());
-            }
-            if let Err(error) = writer
-                .write(bytes::Bytes::copy_from_slice(&buffer[..read]))
-                .await
-            {
-                break Err(error);
-            }
-        };
-        if let Err(error) = copied {
-            writer.abort().await;
-            return Err(error.into());
-        }
-        let stored = writer.finish().await?;
+        let stored = store_from(to, from.open(name).await?).await?;
         if &stored.sha256 == name {
             done.copied += 1;
         } else {

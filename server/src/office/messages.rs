@@ -323,6 +323,32 @@ pub async fn run_import(
         ));
     }
     let existing = store.message_count(exhibit_id).await?;
+    if existing > 0 && job.attempts > 1 {
+        // An earlier start of this job moved the messages in (one transaction: all of them)
+        // and its node stopped before it could say so: the import is done, not refused.
+        store
+            .append_audit(
+                caller
+                    .audit("messages.import", Outcome::Success)
+                    .case(case_id)
+                    .target(format!("exhibit:{exhibit_id}"))
+                    .detail(format!(
+                        "{existing} imported by an earlier start of this job"
+                    )),
+            )
+            .await?;
+        let report = ImportReport {
+            imported: existing,
+            problems: Vec::new(),
+            total_problems: 0,
+            rolled_back: false,
+            attachments: Vec::new(),
+            guessed_day_first: None,
+        };
+        return serde_json::to_string(&report)
+            .map(Some)
+            .map_err(|error| OfficeError::Failed(error.to_string()));
+    }
     if existing > 0 {
         // An earlier start of this job kept the messages and stopped before it could say so.
         return Err(OfficeError::Conflict(
